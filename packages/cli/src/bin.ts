@@ -1,0 +1,25 @@
+#!/usr/bin/env node
+import { ProtocolError } from '@spark-swarm/protocol'
+import { CommanderError } from 'commander'
+import { CliError, EXIT } from './cli-error.js'
+import { createProgram } from './program.js'
+
+const program = createProgram().exitOverride()
+
+try {
+  await program.parseAsync(process.argv)
+} catch (err) {
+  if (err instanceof CommanderError) {
+    // commander already printed its message; --help and --version end here with code 0
+    process.exitCode = err.exitCode === 0 ? EXIT.ok : EXIT.usage
+  } else if (err instanceof CliError) {
+    process.stderr.write(`spark-swarm: ${err.message}\n`)
+    process.exitCode = err.exitCode
+  } else if (err instanceof ProtocolError) {
+    process.stderr.write(`spark-swarm: ${err.message} [${err.code}]\n`)
+    process.exitCode = EXIT.usage
+  } else {
+    process.stderr.write(`spark-swarm: unexpected error: ${(err as Error)?.stack ?? err}\n`)
+    process.exitCode = EXIT.failure
+  }
+}

@@ -1,0 +1,86 @@
+import { ProtocolError, scoreProviders } from '@spark-swarm/protocol'
+import {
+  evaluateSparkRound,
+  parseSparkRound,
+  preprocessSparkMeasurement,
+  SPARK_REQUIRED_COMMITTEE_SIZE,
+  type SparkMeasurement,
+} from '@spark-swarm/protocol/spark-compat'
+import { CliError } from '../cli-error.js'
+import { type NdjsonLine, readNdjson } from '../ndjson.js'
+import { readJsonFile } from '../read-json.js'
+
+export interface EvaluateSparkOptions {
+  round: string
+  summary?: boolean
+  minCommitteeSize?: number
+}
+
+/**
+ * `evaluate --spark-compat`: Spark v1's evaluator on Spark's published NDJSON. The output is one
+ * JSON document with Spark's own field names and semantics.
+ */
+export async function evaluateSpark(measurementsPath: string, opts: EvaluateSparkOptions): Promise<unknown> {
+  let round: ReturnType<typeof parseSparkRound>
+  try {
+    round = parseSparkRound(await readJsonFile(opts.round, 'round file'))
+  } catch (err) {
+    if (err instanceof ProtocolError) throw new CliError(`${err.message} (in ${opts.round})`)
+    throw err
+  }
+  const requiredCommitteeSize = opts.minCommitteeSize ?? round.requiredCommitteeSize ?? SPARK_REQUIRED_COMMITTEE_SIZE
+
+  const valid: SparkMeasurement[] = []
+  const dropped: Array<{ id: unknown; reason: string }> = []
+  const take = (raw: unknown, id: unknown): void => {
+    try {
+      valid.push(preprocessSparkMeasurement(raw, id))
+    } catch (err) {
+      dropped.push({ id, reason: (err as Error).message })
+    }
+  }
+  const idOf = (raw: unknown, line: number): unknown => {
+    const id = (raw as { id?: unknown } | null)?.id
+    return id === undefined ? line : id
+  }
+  // Spark's parseMeasurements also reads the old format: one line holding a JSON array.
+  let pendingArray: { line: number; value: unknown[] } | undefined
+  let lines = 0
+  const consume = (entry: NdjsonLine): void => {
+    if ('error' in entry) dropped.push({ id: entry.line, reason: entry.error })
+    else take(entry.value, idOf(entry.value, entry.line))
+  }
+  for await (const entry of readNdjson(measurementsPath)) {
+    lines++
+    if (lines === 1 && 'value' in entry && Array.isArray(entry.value)) {
+      pendingArray = { line: entry.line, value: entry.value }
+      continue
+    }
+    if (pendingArray) {
+      consume({ line: pendingArray.line, value: pendingArray.value })
+      pendingArray = undefined
+    }
+    consume(entry)
+  }
+  if (pendingArray) {
+    for (const [i, raw] of pendingArray.value.entries()) take(raw, idOf(raw, i + 1))
+  }
+
+  const evaluation = evaluateSparkRound(round, valid, { requiredCommitteeSize })
+  const out: Record<string, unknown> = {
+    measurements: evaluation.measurements,
+    dropped,
+    committees: evaluation.committees,
+    providers: evaluation.providers,
+  }
+  if (opts.summary) {
+    out.scores = scoreProviders(
+      evaluation.committees.map((c, index) => ({
+        minerId: c.minerId,
+        retrievalResult: c.retrievalResult,
+        memberResults: evaluation.members.filter((m) => m.committee === index).map((m) => m.measurement.retrievalResult),
+      })),
+    )
+  }
+  return out
+}

@@ -1,0 +1,89 @@
+import * as dagCbor from '@ipld/dag-cbor'
+import { CID } from 'multiformats/cid'
+import { sha256 as sha256Hasher } from 'multiformats/hashes/sha2'
+import { ProtocolError } from './errors.js'
+import { SeededStream } from './prng.js'
+import type { RoundSeeds } from './randomness/seeds.js'
+
+/** One thing to check: a payload CID that storage provider `minerId` must serve. */
+export interface RetrievalTask {
+  /** The payload CID as a string, compared and hashed exactly as written (no normalisation). */
+  cid: string
+  /** Filecoin miner actor id, e.g. `f01234`. */
+  minerId: string
+}
+
+/** A catalogue entry may name the provider's libp2p peer id, saving a chain lookup. */
+export interface CatalogueEntry extends RetrievalTask {
+  providerId?: string
+}
+
+export interface Catalogue {
+  entries: CatalogueEntry[]
+}
+
+/** Stable identity of a task, Spark's `getTaskId`. */
+export function taskId(task: RetrievalTask): string {
+  return `${task.cid}::${task.minerId}`
+}
+
+/**
+ * Checks that a catalogue is usable: a non-empty list of entries with non-empty string `cid`
+ * and `minerId`, no (cid, minerId) twice. Throws CATALOGUE_INVALID naming the entry.
+ */
+export function validateCatalogue(catalogue: Catalogue): Catalogue {
+  const fail = (message: string, index?: number): never => {
+    throw new ProtocolError('CATALOGUE_INVALID', message, { index })
+  }
+  if (!Array.isArray(catalogue?.entries) || catalogue.entries.length === 0) {
+    fail('the catalogue must have a non-empty "entries" list')
+  }
+  const seen = new Set<string>()
+  catalogue.entries.forEach((e, i) => {
+    if (typeof e?.cid !== 'string' || e.cid === '') fail(`entries[${i}].cid must be a non-empty string`, i)
+    if (typeof e.minerId !== 'string' || e.minerId === '') fail(`entries[${i}].minerId must be a non-empty string`, i)
+    if (e.providerId !== undefined && typeof e.providerId !== 'string') fail(`entries[${i}].providerId must be a string`, i)
+    const id = taskId(e)
+    if (seen.has(id)) fail(`entries[${i}] repeats task ${id}`, i)
+    seen.add(id)
+  })
+  return catalogue
+}
+
+/** The catalogue as a DAG-CBOR block: the network publishes its CID in the params. */
+export function encodeCatalogue(catalogue: Catalogue): Uint8Array {
+  validateCatalogue(catalogue)
+  return dagCbor.encode({
+    entries: catalogue.entries.map((e) =>
+      e.providerId === undefined ? { cid: e.cid, minerId: e.minerId } : { cid: e.cid, minerId: e.minerId, providerId: e.providerId },
+    ),
+  })
+}
+
+export async function catalogueCid(catalogue: Catalogue): Promise<CID> {
+  const bytes = encodeCatalogue(catalogue)
+  return CID.createV1(dagCbor.code, await sha256Hasher.digest(bytes))
+}
+
+/**
+ * The round's tasks: `tasksPerRound` distinct catalogue entries drawn uniformly without
+ * replacement by a partial Fisher–Yates shuffle driven by the round's task seed. Every node
+ * computes the same list; nobody hands out jobs. Returns all entries (shuffled) when the
+ * catalogue is smaller than `tasksPerRound`.
+ */
+export function sampleRoundTasks(catalogue: Catalogue, seeds: Pick<RoundSeeds, 'tasks'>, tasksPerRound: number): RetrievalTask[] {
+  const n = catalogue.entries.length
+  const k = Math.min(n, tasksPerRound)
+  const index = Array.from({ length: n }, (_, i) => i)
+  const stream = new SeededStream(seeds.tasks)
+  for (let i = 0; i < k; i++) {
+    const j = i + stream.nextInt(n - i)
+    const t = index[i] as number
+    index[i] = index[j] as number
+    index[j] = t
+  }
+  return index.slice(0, k).map((i) => {
+    const e = catalogue.entries[i] as CatalogueEntry
+    return { cid: e.cid, minerId: e.minerId }
+  })
+}

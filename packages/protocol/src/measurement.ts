@@ -1,0 +1,248 @@
+import { type KeyObject, sign, verify } from 'node:crypto'
+import * as dagCbor from '@ipld/dag-cbor'
+import { CID } from 'multiformats/cid'
+import * as Digest from 'multiformats/hashes/digest'
+import { sha256 as sha256Hasher } from 'multiformats/hashes/sha2'
+import { bytesEqual, fromHex, sha256, toHex } from './bytes.js'
+import type { RetrievalTask } from './catalogue.js'
+import { DOMAIN, domainHash } from './domain.js'
+import { ProtocolError } from './errors.js'
+import { publicKeyObject, type StationKey } from './station-id.js'
+
+/**
+ * One retrieval check, as a checker reports it. Times are unix milliseconds; absent values are
+ * `null` (never `undefined`) so that every measurement has one canonical encoding.
+ */
+export interface Measurement {
+  protocolVersion: number
+  network: string
+  round: number
+  task: RetrievalTask
+  /** The checker's station id (hex SPKI DER of its Ed25519 key). */
+  stationId: string
+  /** Self-reported network group, e.g. `203.0.113.0/24` or an IPv6 /48. */
+  inetGroup: string
+  checkerVersion: string
+  /** IPNI outcome: OK, HTTP_NOT_ADVERTISED, NO_VALID_ADVERTISEMENT, ERROR_<n>, ERROR_FETCH. */
+  indexerResult: string | null
+  /** 'http' | 'bitswap' | 'graphsync'. */
+  protocol: string | null
+  providerId: string | null
+  providerAddress: string | null
+  statusCode: number | null
+  headStatusCode: number | null
+  timeout: boolean
+  carTooLarge: boolean
+  byteLength: number | null
+  /** Multihash hex (`1220…`) of the whole response. */
+  carChecksum: string | null
+  startAt: number | null
+  firstByteAt: number | null
+  endAt: number | null
+  /** Derived from the fields above by `retrievalResultOf`; peers check it. */
+  retrievalResult: string
+}
+
+export interface SignedMeasurement extends Measurement {
+  /** Ed25519 signature (64 bytes) over `measurementSigningDigest`. */
+  signature: Uint8Array
+}
+
+/** Larger gossip messages are rejected before decoding. */
+export const MAX_MEASUREMENT_BYTES = 2048
+
+const STRING_LIMITS = {
+  network: 63,
+  stationId: 88,
+  inetGroup: 64,
+  checkerVersion: 32,
+  indexerResult: 64,
+  protocol: 16,
+  providerId: 128,
+  providerAddress: 512,
+  carChecksum: 140,
+  retrievalResult: 64,
+} as const
+const TASK_CID_LIMIT = 256
+const TASK_MINER_LIMIT = 64
+
+const NULLABLE_STRINGS = ['indexerResult', 'protocol', 'providerId', 'providerAddress', 'carChecksum'] as const
+const NULLABLE_INTEGERS = ['statusCode', 'headStatusCode', 'byteLength', 'startAt', 'firstByteAt', 'endAt'] as const
+const FIELDS = new Set([
+  'protocolVersion',
+  'network',
+  'round',
+  'task',
+  'stationId',
+  'inetGroup',
+  'checkerVersion',
+  'timeout',
+  'carTooLarge',
+  'retrievalResult',
+  ...NULLABLE_STRINGS,
+  ...NULLABLE_INTEGERS,
+])
+
+function malformed(message: string): never {
+  throw new ProtocolError('MEASUREMENT_MALFORMED', message)
+}
+
+function checkString(value: unknown, name: string, limit: number, nullable: boolean): void {
+  if (value === null && nullable) return
+  if (typeof value !== 'string') malformed(`${name} must be a string${nullable ? ' or null' : ''}`)
+  if (value.length > limit) malformed(`${name} is longer than ${limit} characters`)
+}
+
+/**
+ * Checks a decoded value has exactly the measurement's fields with their types and bounds, and
+ * returns it typed (plus `signature` when `signed`). Throws MEASUREMENT_MALFORMED naming the field.
+ */
+export function validateMeasurementShape(value: unknown, signed: true): SignedMeasurement
+export function validateMeasurementShape(value: unknown, signed: false): Measurement
+export function validateMeasurementShape(value: unknown, signed: boolean): Measurement | SignedMeasurement {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) malformed('a measurement must be a map')
+  const m = value as Record<string, unknown>
+  for (const k of Object.keys(m)) {
+    if (!FIELDS.has(k) && !(signed && k === 'signature')) malformed(`unknown field ${JSON.stringify(k.slice(0, 40))}`)
+  }
+  if (!Number.isSafeInteger(m.protocolVersion) || (m.protocolVersion as number) < 1) malformed('protocolVersion must be a positive integer')
+  if (!Number.isSafeInteger(m.round) || (m.round as number) < 0) malformed('round must be a non-negative integer')
+  for (const [name, limit] of Object.entries(STRING_LIMITS)) {
+    checkString(m[name], name, limit, (NULLABLE_STRINGS as readonly string[]).includes(name))
+  }
+  const task = m.task as Record<string, unknown>
+  if (typeof task !== 'object' || task === null || Array.isArray(task) || Object.keys(task).length !== 2) {
+    malformed('task must be a map of exactly cid and minerId')
+  }
+  checkString(task.cid, 'task.cid', TASK_CID_LIMIT, false)
+  checkString(task.minerId, 'task.minerId', TASK_MINER_LIMIT, false)
+  for (const name of NULLABLE_INTEGERS) {
+    const v = m[name]
+    if (v !== null && (!Number.isSafeInteger(v) || (v as number) < 0)) malformed(`${name} must be a non-negative integer or null`)
+  }
+  if (typeof m.timeout !== 'boolean') malformed('timeout must be a boolean')
+  if (typeof m.carTooLarge !== 'boolean') malformed('carTooLarge must be a boolean')
+  for (const name of FIELDS) if (!(name in m)) malformed(`missing field ${name}`)
+  if (signed && !(m.signature instanceof Uint8Array && m.signature.length === 64)) malformed('signature must be 64 bytes')
+  return m as unknown as Measurement
+}
+
+function unsignedView(m: Measurement): Measurement {
+  return {
+    protocolVersion: m.protocolVersion,
+    network: m.network,
+    round: m.round,
+    task: { cid: m.task.cid, minerId: m.task.minerId },
+    stationId: m.stationId,
+    inetGroup: m.inetGroup,
+    checkerVersion: m.checkerVersion,
+    indexerResult: m.indexerResult,
+    protocol: m.protocol,
+    providerId: m.providerId,
+    providerAddress: m.providerAddress,
+    statusCode: m.statusCode,
+    headStatusCode: m.headStatusCode,
+    timeout: m.timeout,
+    carTooLarge: m.carTooLarge,
+    byteLength: m.byteLength,
+    carChecksum: m.carChecksum,
+    startAt: m.startAt,
+    firstByteAt: m.firstByteAt,
+    endAt: m.endAt,
+    retrievalResult: m.retrievalResult,
+  }
+}
+
+/** Canonical DAG-CBOR of the measurement without its signature: the bytes that get signed. */
+export function encodeMeasurement(m: Measurement): Uint8Array {
+  return dagCbor.encode(validateMeasurementShape(unsignedView(m), false))
+}
+
+/**
+ * The 32-byte digest a checker signs: domain-separated SHA-256 of the canonical unsigned bytes.
+ * The bytes hold network, round and protocol version, so a signature never verifies for another
+ * network, round or version: replays fail by construction.
+ */
+export function measurementSigningDigest(m: Measurement): Uint8Array {
+  return domainHash(DOMAIN.measurementSignature, encodeMeasurement(m))
+}
+
+export function signMeasurement(m: Measurement, key: Pick<StationKey, 'stationId' | 'privateKey'>): SignedMeasurement {
+  if (m.stationId !== key.stationId) {
+    throw new ProtocolError('MEASUREMENT_WRONG_KEY', 'the measurement names another station id than the signing key')
+  }
+  const signature = new Uint8Array(sign(null, measurementSigningDigest(m), key.privateKey))
+  return { ...unsignedView(m), signature }
+}
+
+export function encodeSignedMeasurement(m: SignedMeasurement): Uint8Array {
+  return dagCbor.encode(validateMeasurementShape({ ...unsignedView(m), signature: m.signature }, true))
+}
+
+/**
+ * Decodes gossip or file bytes into a signed measurement. Rejects (MEASUREMENT_MALFORMED)
+ * oversized input, invalid DAG-CBOR, a wrong shape, and any encoding that is not the canonical
+ * one: each measurement has exactly one byte string, hence one CID.
+ */
+export function decodeSignedMeasurement(bytes: Uint8Array): SignedMeasurement {
+  if (bytes.length > MAX_MEASUREMENT_BYTES) malformed(`a measurement is at most ${MAX_MEASUREMENT_BYTES} bytes, got ${bytes.length}`)
+  let value: unknown
+  try {
+    value = dagCbor.decode(bytes)
+  } catch (err) {
+    malformed(`not DAG-CBOR: ${(err as Error).message}`)
+  }
+  const m = validateMeasurementShape(value, true)
+  if (!bytesEqual(encodeSignedMeasurement(m), bytes)) malformed('not the canonical encoding')
+  return m
+}
+
+/** CIDv1 (dag-cbor, sha2-256) of the signed measurement: its gossip message id and its name in summaries. */
+export function measurementCid(m: SignedMeasurement): CID {
+  return cidOfDagCbor(encodeSignedMeasurement(m))
+}
+
+/** CIDv1 dag-cbor sha2-256 of already-encoded bytes (synchronous: node:crypto does the hashing). */
+export function cidOfDagCbor(bytes: Uint8Array): CID {
+  return CID.createV1(dagCbor.code, Digest.create(sha256Hasher.code, sha256(bytes)))
+}
+
+const keyCache = new Map<string, KeyObject>()
+const KEY_CACHE_LIMIT = 10_000
+
+function cachedPublicKey(stationId: string): KeyObject {
+  let key = keyCache.get(stationId)
+  if (!key) {
+    key = publicKeyObject(stationId)
+    // bounded: a flood of fresh station ids must not grow memory without limit
+    if (keyCache.size >= KEY_CACHE_LIMIT) keyCache.delete(keyCache.keys().next().value as string)
+    keyCache.set(stationId, key)
+  }
+  return key
+}
+
+/** True when the signature is the station's over this measurement; false for any bad key or byte. */
+export function verifyMeasurementSignature(m: SignedMeasurement): boolean {
+  try {
+    return verify(null, measurementSigningDigest(m), cachedPublicKey(m.stationId), m.signature)
+  } catch {
+    return false
+  }
+}
+
+/** The JSON form, for NDJSON files and HTTP: the same fields, the signature as hex. */
+export interface SignedMeasurementJson extends Measurement {
+  signature: string
+}
+
+export function measurementToJson(m: SignedMeasurement): SignedMeasurementJson {
+  return { ...unsignedView(m), signature: toHex(m.signature) }
+}
+
+/** Parses the JSON form; throws MEASUREMENT_MALFORMED naming the field when it is off. */
+export function measurementFromJson(value: unknown): SignedMeasurement {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) malformed('a measurement must be a JSON object')
+  const { signature, ...rest } = value as Record<string, unknown>
+  if (typeof signature !== 'string' || !/^[0-9a-f]{128}$/.test(signature)) malformed('signature must be 128 lowercase hex digits')
+  return validateMeasurementShape({ ...rest, signature: fromHex(signature) }, true)
+}

@@ -1,0 +1,177 @@
+import * as dagCbor from '@ipld/dag-cbor'
+import { sha256, toHex } from './bytes.js'
+import { ProtocolError } from './errors.js'
+import { QUICKNET } from './randomness/drand-chains.js'
+import { PROTOCOL_VERSION, parseVersion } from './version.js'
+
+/** Where round seeds come from. */
+export type RandomnessParams =
+  | {
+      /** A hash chain from a genesis seed: offline devnets and tests. */
+      type: 'local'
+      /** 32 bytes, hex. */
+      genesisSeed: string
+    }
+  | {
+      /** drand beacons, verified with BLS against the chain's public key. */
+      type: 'drand'
+      chainHash: string
+      /** Hex of the chain's G2 public key (96 bytes for quicknet). */
+      publicKey: string
+      /** Unix seconds of drand round 1. */
+      genesisTime: number
+      /** Seconds between drand rounds. */
+      period: number
+    }
+
+/**
+ * Everything the nodes of one network must agree on. One object, passed explicitly to every
+ * protocol function: never a global, never read from the environment.
+ */
+export interface ProtocolParams {
+  protocolVersion: number
+  /** Network name; part of topics, signatures and summaries, so networks never mix. */
+  network: string
+  /** Unix milliseconds at which round 0 starts. */
+  genesisTime: number
+  roundDurationMs: number
+  /** How many catalogue entries each round samples. */
+  tasksPerRound: number
+  /** K: how many of the round's tasks each node performs (Spark's `maxTasksPerNode`). */
+  maxTasksPerNode: number
+  /** Committees with fewer valid measurements are COMMITTEE_TOO_SMALL. */
+  minCommitteeSize: number
+  /** C: measurement gossip is split over this many topics by `taskKey mod C`. */
+  committeeShards: number
+  /** How long after a round ends measurements are still accepted. */
+  gracePeriodMs: number
+  /** Checkers below this version are OUTDATED_CLIENT. */
+  minCheckerVersion: string
+  randomness: RandomnessParams
+  /** CID of the task catalogue, or null when the network has not published one yet. */
+  catalogueCid: string | null
+}
+
+const MINUTE = 60_000
+
+/** Production: 20-minute rounds like Spark, seeds from drand quicknet. */
+export const mainnet: ProtocolParams = Object.freeze({
+  protocolVersion: PROTOCOL_VERSION,
+  network: 'mainnet',
+  genesisTime: Date.UTC(2026, 0, 1),
+  roundDurationMs: 20 * MINUTE,
+  tasksPerRound: 1000,
+  maxTasksPerNode: 15,
+  minCommitteeSize: 30,
+  committeeShards: 16,
+  gracePeriodMs: 2 * MINUTE,
+  minCheckerVersion: '0.1.0',
+  randomness: Object.freeze({ type: 'drand', ...QUICKNET }),
+  catalogueCid: null,
+}) as ProtocolParams
+
+/** Spark v1's numbers, for re-evaluating Spark rounds and comparing with it. */
+export const sparkCompat: ProtocolParams = Object.freeze({
+  ...mainnet,
+  network: 'spark-compat',
+  committeeShards: 1,
+}) as ProtocolParams
+
+/** A local network on loopback: second-long rounds, small committees, a local hash chain. */
+export const devnet: ProtocolParams = Object.freeze({
+  protocolVersion: PROTOCOL_VERSION,
+  network: 'devnet',
+  genesisTime: 0,
+  roundDurationMs: 10_000,
+  tasksPerRound: 12,
+  maxTasksPerNode: 4,
+  minCommitteeSize: 3,
+  committeeShards: 2,
+  gracePeriodMs: 2_000,
+  minCheckerVersion: '0.1.0',
+  randomness: Object.freeze({
+    type: 'local',
+    genesisSeed: '537061726b20537761726d206465766e65742067656e65736973207365656421',
+  }),
+  catalogueCid: null,
+}) as ProtocolParams
+
+export const presets = { mainnet, devnet, 'spark-compat': sparkCompat } as const
+export type PresetName = keyof typeof presets
+
+/** Looks a preset up by name; PARAMS_UNKNOWN_PRESET lists the names that exist. */
+export function getPreset(name: string): ProtocolParams {
+  const preset = (presets as Record<string, ProtocolParams>)[name]
+  if (!preset) {
+    throw new ProtocolError('PARAMS_UNKNOWN_PRESET', `unknown preset "${name}": use one of ${Object.keys(presets).join(', ')}`)
+  }
+  return preset
+}
+
+function invalid(key: string, rule: string): never {
+  throw new ProtocolError('PARAMS_INVALID', `params.${key} ${rule}`, { key })
+}
+
+function positiveInteger(params: ProtocolParams, key: keyof ProtocolParams, allowZero = false): void {
+  const value = params[key]
+  if (!Number.isSafeInteger(value) || (value as number) < (allowZero ? 0 : 1)) {
+    invalid(key, `must be a ${allowZero ? 'non-negative' : 'positive'} integer, got ${JSON.stringify(value)}`)
+  }
+}
+
+/**
+ * Checks every field and returns the params unchanged; throws PARAMS_INVALID naming the first
+ * bad key and the rule it breaks.
+ */
+export function validateParams(params: ProtocolParams): ProtocolParams {
+  if (typeof params !== 'object' || params === null) invalid('', 'must be an object')
+  positiveInteger(params, 'protocolVersion')
+  if (typeof params.network !== 'string' || !/^[a-z0-9][a-z0-9-]{0,62}$/.test(params.network)) {
+    invalid('network', 'must be 1–63 lowercase letters, digits or dashes')
+  }
+  positiveInteger(params, 'genesisTime', true)
+  positiveInteger(params, 'roundDurationMs')
+  positiveInteger(params, 'tasksPerRound')
+  positiveInteger(params, 'maxTasksPerNode', true)
+  positiveInteger(params, 'minCommitteeSize', true)
+  positiveInteger(params, 'committeeShards')
+  positiveInteger(params, 'gracePeriodMs', true)
+  try {
+    parseVersion(params.minCheckerVersion)
+  } catch {
+    invalid('minCheckerVersion', 'must be a version like 1.2.3')
+  }
+  const r = params.randomness
+  if (r?.type === 'local') {
+    if (!/^[0-9a-f]{64}$/.test(r.genesisSeed)) invalid('randomness.genesisSeed', 'must be 64 lowercase hex digits')
+  } else if (r?.type === 'drand') {
+    if (!/^[0-9a-f]{64}$/.test(r.chainHash)) invalid('randomness.chainHash', 'must be 64 lowercase hex digits')
+    if (!/^[0-9a-f]+$/.test(r.publicKey)) invalid('randomness.publicKey', 'must be lowercase hex')
+    if (!Number.isSafeInteger(r.genesisTime) || r.genesisTime <= 0) invalid('randomness.genesisTime', 'must be unix seconds')
+    if (!Number.isSafeInteger(r.period) || r.period <= 0) invalid('randomness.period', 'must be a positive number of seconds')
+  } else {
+    invalid('randomness.type', 'must be "local" or "drand"')
+  }
+  if (params.catalogueCid !== null && typeof params.catalogueCid !== 'string') {
+    invalid('catalogueCid', 'must be a CID string or null')
+  }
+  return params
+}
+
+/**
+ * SHA-256 (hex) of the params' canonical DAG-CBOR encoding. Two nodes with equal digests run the
+ * same network; summaries carry it so a reader knows which rules produced them.
+ */
+export function paramsDigest(params: ProtocolParams): string {
+  return toHex(sha256(dagCbor.encode(params)))
+}
+
+/** The round in progress at `timeMs` (negative before genesis). */
+export function roundAt(params: ProtocolParams, timeMs: number): number {
+  return Math.floor((timeMs - params.genesisTime) / params.roundDurationMs)
+}
+
+/** Unix milliseconds at which `round` starts. */
+export function roundStartTime(params: ProtocolParams, round: number): number {
+  return params.genesisTime + round * params.roundDurationMs
+}

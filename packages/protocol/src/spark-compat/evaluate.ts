@@ -1,0 +1,206 @@
+import { createHash } from 'node:crypto'
+import type { RetrievalTask } from '../catalogue.js'
+import { type CommitteeDecision, type ConsensusEvaluation, evaluateCommittee } from '../evaluation/committee.js'
+import { TaskSelector } from '../tasker.js'
+import type { SparkMeasurement } from './measurement.js'
+
+/** Spark's `REQUIRED_COMMITTEE_SIZE` from August 2024 until the shutdown. */
+export const SPARK_REQUIRED_COMMITTEE_SIZE = 30
+
+/** What spark-evaluate knew about a round: its tasks, K, and the drand randomness. */
+export interface SparkRound {
+  roundIndex: string | number
+  /** Lowercase hex drand randomness of the round (Spark's tasker input). */
+  randomness: string
+  maxTasksPerNode: number
+  tasks: RetrievalTask[]
+}
+
+export type SparkTaskingEvaluation = 'OK' | 'TASK_NOT_IN_ROUND' | 'TASK_WRONG_NODE' | 'DUP_INET_GROUP' | 'TOO_MANY_TASKS'
+
+export interface SparkEvaluatedMeasurement {
+  id: unknown
+  retrievalResult: string
+  taskingEvaluation: SparkTaskingEvaluation
+  consensusEvaluation: ConsensusEvaluation | null
+}
+
+export interface SparkCommitteeResult extends CommitteeDecision {
+  cid: string
+  minerId: string
+  size: number
+}
+
+/** spark-evaluate `provider-retrieval-result-stats.js build()`: the per-request counts FIL+ used. */
+export interface SparkProviderStats {
+  total: number
+  successful: number
+  successfulHttp: number
+  successfulHttpHead: number
+}
+
+export interface SparkEvaluation {
+  measurements: SparkEvaluatedMeasurement[]
+  committees: SparkCommitteeResult[]
+  providers: Record<string, SparkProviderStats>
+  /** Evaluated measurements with their committee index (−1: not in a committee), for scoring. */
+  members: Array<{ measurement: SparkMeasurement; committee: number }>
+}
+
+const key = (m: SparkMeasurement, fields: readonly (keyof SparkMeasurement)[]): string => {
+  // JSON.stringify of Spark's `pick(m, ...fields)`: undefined is left out, null is kept, so
+  // "missing" and "null" are different answers, exactly as in Spark.
+  const o: Record<string, unknown> = {}
+  for (const f of fields) o[f] = m[f]
+  return JSON.stringify(o)
+}
+const INDEX_FIELDS = ['providerId', 'indexerResult', 'provider_address', 'protocol'] as const
+const RETRIEVAL_FIELDS = [...INDEX_FIELDS, 'retrievalResult', 'byte_length', 'carChecksum'] as const
+
+const sparkCommitteeFields = {
+  indexKey: (m: SparkMeasurement) => key(m, INDEX_FIELDS),
+  retrievalKey: (m: SparkMeasurement) => key(m, RETRIEVAL_FIELDS),
+  indexerResult: (m: SparkMeasurement) => m.indexerResult as string,
+  retrievalResult: (m: SparkMeasurement) => m.retrievalResult,
+}
+
+/** Spark's `getTaskId`. */
+const taskIdOf = (m: { cid: unknown; minerId: unknown }): string => `${m.cid}::${m.minerId}`
+
+const IPNI_OUTAGE = /^IPNI_ERROR_5\d\d$/
+
+/**
+ * Spark v1's evaluation of one round (spark-evaluate `runFraudDetection` + `Committee` +
+ * `provider-retrieval-result-stats build`), bit for bit, on preprocessed measurements:
+ *
+ * 1. TASK_NOT_IN_ROUND, then TASK_WRONG_NODE (not among the station's K nearest tasks);
+ * 2. per inet group, in ascending order of hex SHA-256 of the ISO `finished_at` (stable for
+ *    equal timestamps): a task already seen in the group → DUP_INET_GROUP, a group that already
+ *    has K tasks → TOO_MANY_TASKS, else OK;
+ * 3. one committee per task over the OK measurements, in order of first appearance, decided by
+ *    the two-stage strict majority with `requiredCommitteeSize`;
+ * 4. per-request provider stats over every committee member, IPNI 5xx left out.
+ */
+export function evaluateSparkRound(
+  round: SparkRound,
+  measurements: readonly SparkMeasurement[],
+  { requiredCommitteeSize = SPARK_REQUIRED_COMMITTEE_SIZE }: { requiredCommitteeSize?: number } = {},
+): SparkEvaluation {
+  const tasking: Array<SparkTaskingEvaluation | null> = measurements.map(() => null)
+
+  // 1. tasks of the round, and of each station
+  // exact (cid, minerId) pairs, compared as Spark does with ===, never via the joined task id
+  const pairOf = (cid: unknown, minerId: unknown): string => JSON.stringify([cid, minerId])
+  const roundTasks = new Set(round.tasks.map((t) => pairOf(t.cid, t.minerId)))
+  const selector = new TaskSelector(round.tasks, round.randomness)
+  const allowed = new Map<string, Set<string>>()
+  measurements.forEach((m, i) => {
+    if (!(typeof m.cid === 'string' && typeof m.minerId === 'string' && roundTasks.has(pairOf(m.cid, m.minerId)))) {
+      tasking[i] = 'TASK_NOT_IN_ROUND'
+      return
+    }
+    let stationTasks = allowed.get(m.stationId)
+    if (!stationTasks) {
+      stationTasks = new Set(selector.pick(m.stationId, round.maxTasksPerNode).map((t) => pairOf(t.cid, t.minerId)))
+      allowed.set(m.stationId, stationTasks)
+    }
+    if (!stationTasks.has(pairOf(m.cid, m.minerId))) tasking[i] = 'TASK_WRONG_NODE'
+  })
+
+  // 2. at most one measurement per task and K tasks per inet group
+  const groups = new Map<string, number[]>()
+  measurements.forEach((m, i) => {
+    if (tasking[i] !== null) return
+    let group = groups.get(m.inet_group)
+    if (!group) {
+      group = []
+      groups.set(m.inet_group, group)
+    }
+    group.push(i)
+  })
+  const hashes = new Map<number, string>()
+  const finishedHash = (finishedAt: number): string => {
+    let h = hashes.get(finishedAt)
+    if (h === undefined) {
+      h = createHash('sha256').update(new Date(finishedAt).toISOString()).digest('hex')
+      hashes.set(finishedAt, h)
+    }
+    return h
+  }
+  for (const group of groups.values()) {
+    const ordered = group.map((i) => ({ i, h: finishedHash((measurements[i] as SparkMeasurement).finished_at) }))
+    // Array.prototype.sort is stable: equal hashes keep input order, as in Spark.
+    // Plain code-unit order equals Spark's localeCompare(…, 'en') on lowercase hex.
+    ordered.sort((a, b) => (a.h < b.h ? -1 : a.h > b.h ? 1 : 0))
+    const seen = new Set<string>()
+    for (const { i } of ordered) {
+      const id = taskIdOf(measurements[i] as SparkMeasurement)
+      if (seen.has(id)) tasking[i] = 'DUP_INET_GROUP'
+      else if (seen.size >= round.maxTasksPerNode) tasking[i] = 'TOO_MANY_TASKS'
+      else {
+        seen.add(id)
+        tasking[i] = 'OK'
+      }
+    }
+  }
+
+  // 3. committees and their honest majority
+  const committeeOf = new Map<string, number[]>()
+  measurements.forEach((m, i) => {
+    if (tasking[i] !== 'OK') return
+    const id = taskIdOf(m)
+    let c = committeeOf.get(id)
+    if (!c) {
+      c = []
+      committeeOf.set(id, c)
+    }
+    c.push(i)
+  })
+  const consensus: Array<ConsensusEvaluation | null> = measurements.map(() => null)
+  const memberCommittee: number[] = measurements.map(() => -1)
+  const committees: SparkCommitteeResult[] = []
+  const providers = new Map<string, SparkProviderStats>()
+  for (const indices of committeeOf.values()) {
+    const members = indices.map((i) => measurements[i] as SparkMeasurement)
+    const { decision, labels } = evaluateCommittee(members, requiredCommitteeSize, sparkCommitteeFields)
+    const first = members[0] as SparkMeasurement
+    indices.forEach((i, j) => {
+      consensus[i] = labels[j] as ConsensusEvaluation
+      memberCommittee[i] = committees.length
+    })
+    committees.push({ cid: first.cid as string, minerId: first.minerId as string, size: members.length, ...decision })
+
+    // 4. per-request stats: IMPORTANT (Spark #343) minority results count too
+    for (const m of members) {
+      if (IPNI_OUTAGE.test(m.retrievalResult)) continue
+      const minerId = m.minerId as string
+      let stats = providers.get(minerId)
+      if (!stats) {
+        stats = { total: 0, successful: 0, successfulHttp: 0, successfulHttpHead: 0 }
+        providers.set(minerId, stats)
+      }
+      stats.total++
+      if (m.retrievalResult === 'OK') {
+        stats.successful++
+        if (m.protocol === 'http') {
+          stats.successfulHttp++
+          const head = m.head_status_code
+          if (typeof head === 'number' && head >= 200 && head < 300) stats.successfulHttpHead++
+        }
+      }
+    }
+  }
+
+  return {
+    measurements: measurements.map((m, i) => ({
+      id: m.id,
+      retrievalResult: m.retrievalResult,
+      taskingEvaluation: tasking[i] as SparkTaskingEvaluation,
+      consensusEvaluation: consensus[i] as ConsensusEvaluation | null,
+    })),
+    committees,
+    // Spark stored this Map with Object.fromEntries too
+    providers: Object.fromEntries(providers),
+    members: measurements.map((m, i) => ({ measurement: m, committee: memberCommittee[i] as number })),
+  }
+}
