@@ -18,8 +18,9 @@ export function wilsonInterval(successes: number, total: number): Interval | nul
   const denominator = 1 + z2 / total
   const centre = p + z2 / (2 * total)
   const margin = Z * Math.sqrt((p * (1 - p)) / total + z2 / (4 * total * total))
+  // at 0 % and 100 % the exact bound is 0 or 1; floating point would leave 1e-16 of noise
   return {
-    lower: Math.max(0, (centre - margin) / denominator),
-    upper: Math.min(1, (centre + margin) / denominator),
+    lower: successes <= 0 ? 0 : Math.max(0, (centre - margin) / denominator),
+    upper: successes >= total ? 1 : Math.min(1, (centre + margin) / denominator),
   }
 }

@@ -106,7 +106,7 @@ export function preprocessSparkMeasurement(raw: RawSparkMeasurement, id: unknown
     participantAddress = parseParticipantAddress(raw.participant_address)
     protocol = raw.protocol?.toLowerCase()
   } catch (err) {
-    throw new SparkMeasurementError(`Invalid measurement: ${(err as Error).message}`)
+    throw new SparkMeasurementError((err as Error).message)
   }
   const m: SparkMeasurement = {
     id,

@@ -1,0 +1,155 @@
+import fc from 'fast-check'
+import { describe, expect, it } from 'vitest'
+import {
+  decodeSignedMeasurement,
+  encodeSignedMeasurement,
+  measurementCid,
+  measurementFromJson,
+  measurementToJson,
+  ProtocolError,
+  publicKeyFromStationId,
+  STATION_ID_PATTERN,
+  signMeasurement,
+  verifyMeasurementSignature,
+} from '../src/index.js'
+import { okMeasurement, testParams, testRound, testStation, testTasks } from './helpers.js'
+
+const ctx = testRound(testParams(), testTasks(4))
+const key = testStation(1)
+const signed = signMeasurement(okMeasurement(ctx, key, ctx.tasks[0]!), key)
+
+describe('station id', () => {
+  it("is Spark's format: 88 hex chars of the SPKI DER public key", () => {
+    expect(key.stationId).toMatch(STATION_ID_PATTERN)
+    expect(key.stationId).toMatch(/^302a300506032b6570032100/)
+    expect(publicKeyFromStationId(key.stationId)).toEqual(key.publicKey)
+  })
+})
+
+describe('measurement codec', () => {
+  it('round-trips through canonical DAG-CBOR with a stable CID', () => {
+    const bytes = encodeSignedMeasurement(signed)
+    const decoded = decodeSignedMeasurement(bytes)
+    expect(decoded).toEqual(signed)
+    expect(measurementCid(decoded).toString()).toBe(measurementCid(signed).toString())
+    expect(measurementCid(signed).toString()).toMatch(/^bafyrei/)
+  })
+
+  it('round-trips through its JSON form', () => {
+    const json = JSON.parse(JSON.stringify(measurementToJson(signed)))
+    expect(measurementFromJson(json)).toEqual(signed)
+  })
+
+  it('round-trips any valid field values (property)', () => {
+    const nullableInt = fc.option(fc.integer({ min: 0, max: 2 ** 40 }), { nil: null })
+    const nullableStr = fc.option(fc.string({ maxLength: 16 }), { nil: null })
+    fc.assert(
+      fc.property(
+        fc.record({
+          statusCode: nullableInt,
+          byteLength: nullableInt,
+          startAt: nullableInt,
+          carChecksum: nullableStr,
+          providerAddress: nullableStr,
+          timeout: fc.boolean(),
+          inetGroup: fc.string({ maxLength: 64 }),
+        }),
+        (fields) => {
+          const m = signMeasurement(okMeasurement(ctx, key, ctx.tasks[1]!, fields), key)
+          const again = decodeSignedMeasurement(encodeSignedMeasurement(m))
+          expect(again).toEqual(m)
+          expect(verifyMeasurementSignature(again)).toBe(true)
+        },
+      ),
+      { numRuns: 200 },
+    )
+  })
+
+  it('rejects a non-canonical encoding of the same measurement', () => {
+    const bytes = encodeSignedMeasurement(signed)
+    // append a byte: still starts with a valid map, but the encoding is no longer exactly it
+    const longer = new Uint8Array([...bytes, 0])
+    expect(() => decodeSignedMeasurement(longer)).toThrow(ProtocolError)
+  })
+
+  it('rejects oversized, malformed and wrongly shaped input with MEASUREMENT_MALFORMED', () => {
+    const code = (f: () => unknown) => {
+      try {
+        f()
+        return 'accepted'
+      } catch (err) {
+        return (err as ProtocolError).code
+      }
+    }
+    expect(code(() => decodeSignedMeasurement(new Uint8Array(4096)))).toBe('MEASUREMENT_MALFORMED')
+    expect(code(() => decodeSignedMeasurement(new Uint8Array([0xff, 0x00])))).toBe('MEASUREMENT_MALFORMED')
+    expect(code(() => measurementFromJson({ ...measurementToJson(signed), extra: 1 }))).toBe('MEASUREMENT_MALFORMED')
+    expect(code(() => measurementFromJson({ ...measurementToJson(signed), round: -1 }))).toBe('MEASUREMENT_MALFORMED')
+    expect(code(() => measurementFromJson({ ...measurementToJson(signed), statusCode: 200.5 }))).toBe('MEASUREMENT_MALFORMED')
+    expect(code(() => measurementFromJson({ ...measurementToJson(signed), signature: 'zz' }))).toBe('MEASUREMENT_MALFORMED')
+  })
+
+  it('fuzzed bytes never crash the decoder: they decode or fail with MEASUREMENT_MALFORMED', () => {
+    const valid = encodeSignedMeasurement(signed)
+    fc.assert(
+      fc.property(
+        fc.oneof(
+          fc.uint8Array({ maxLength: 600 }),
+          fc.tuple(fc.nat(valid.length - 1), fc.integer({ min: 0, max: 255 })).map(([i, b]) => {
+            const copy = new Uint8Array(valid)
+            copy[i] = b
+            return copy
+          }),
+        ),
+        (bytes) => {
+          try {
+            decodeSignedMeasurement(bytes)
+          } catch (err) {
+            expect(err).toBeInstanceOf(ProtocolError)
+            expect((err as ProtocolError).code).toBe('MEASUREMENT_MALFORMED')
+          }
+        },
+      ),
+      { numRuns: 2000 },
+    )
+  })
+})
+
+describe('measurement signature', () => {
+  it('verifies for the signer', () => {
+    expect(verifyMeasurementSignature(signed)).toBe(true)
+  })
+
+  it('rejects any changed byte of the signed encoding (property)', () => {
+    const bytes = encodeSignedMeasurement(signed)
+    fc.assert(
+      fc.property(fc.nat(bytes.length - 1), fc.integer({ min: 1, max: 255 }), (i, delta) => {
+        const copy = new Uint8Array(bytes)
+        copy[i] = ((copy[i] as number) + delta) & 0xff
+        let m: ReturnType<typeof decodeSignedMeasurement>
+        try {
+          m = decodeSignedMeasurement(copy)
+        } catch {
+          return // not a measurement any more: rejected
+        }
+        expect(verifyMeasurementSignature(m)).toBe(false)
+      }),
+      { numRuns: 1000 },
+    )
+  })
+
+  it('does not verify when replayed in another round, network or version', () => {
+    expect(verifyMeasurementSignature({ ...signed, round: signed.round + 1 })).toBe(false)
+    expect(verifyMeasurementSignature({ ...signed, network: 'mainnet' })).toBe(false)
+    expect(verifyMeasurementSignature({ ...signed, protocolVersion: 2 })).toBe(false)
+  })
+
+  it('does not verify under another station id', () => {
+    expect(verifyMeasurementSignature({ ...signed, stationId: testStation(2).stationId })).toBe(false)
+    expect(verifyMeasurementSignature({ ...signed, stationId: '0'.repeat(88) })).toBe(false)
+  })
+
+  it('refuses to sign for another station', () => {
+    expect(() => signMeasurement(okMeasurement(ctx, key, ctx.tasks[0]!), testStation(3))).toThrow(/another station/)
+  })
+})
