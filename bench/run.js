@@ -74,7 +74,8 @@ const seedOf = (text) => sha(text).readUInt32BE(0)
 
 const BASE32 = 'abcdefghijklmnopqrstuvwxyz234567'
 const BASE58 = '123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz'
-const encodeWith = (alphabet, bytes, length) => Array.from({ length }, (_, i) => alphabet[bytes[i % bytes.length] % alphabet.length]).join('')
+const encodeWith = (alphabet, bytes, length) =>
+  Array.from({ length }, (_, i) => alphabet[bytes[i % bytes.length] % alphabet.length]).join('')
 
 const int = (n) => Math.round(n).toLocaleString('en-US')
 const secs = (ms) => `${(ms / 1000).toFixed(2)} s`
@@ -185,7 +186,14 @@ const tasks = sampleRoundTasks(catalogue, seeds, TASKS_PER_ROUND)
 const taskFacts = new Map(
   tasks.map((t) => {
     const digest = sha(`car ${t.cid}`)
-    return [taskId(t), { miner: minerById.get(t.minerId), byteLength: 50_000 + (digest.readUInt32BE(0) % 5_000_000), carChecksum: `1220${digest.toString('hex')}` }]
+    return [
+      taskId(t),
+      {
+        miner: minerById.get(t.minerId),
+        byteLength: 50_000 + (digest.readUInt32BE(0) % 5_000_000),
+        carChecksum: `1220${digest.toString('hex')}`,
+      },
+    ]
   }),
 )
 
@@ -376,7 +384,10 @@ try {
   progress('building the Spark-compat round')
   const sparkFile = join(dir, 'spark-measurements.ndjson')
   const sparkRoundFile = join(dir, 'spark-round.json')
-  writeFileSync(sparkRoundFile, JSON.stringify({ roundIndex: String(SPARK_ROUND_INDEX), randomness: sparkRandomness, maxTasksPerNode: K, tasks }))
+  writeFileSync(
+    sparkRoundFile,
+    JSON.stringify({ roundIndex: String(SPARK_ROUND_INDEX), randomness: sparkRandomness, maxTasksPerNode: K, tasks }),
+  )
   t = now()
   const sparkSelector = new TaskSelector(tasks, sparkRandomness)
   const sparkOut = new LineWriter(sparkFile)
@@ -402,7 +413,8 @@ try {
   for (let i = 0; i < warmStations && i < STATIONS; i++) {
     const rand = prng(seedOf(`sig station ${i}`))
     for (const task of picks[i]) {
-      if (unsigned.length < N_SIGNATURES) unsigned.push({ key: keys[i], m: swarmMeasurement(keys[i].stationId, swarmInetGroup(i), task, outcomeOf(task, rand)) })
+      if (unsigned.length < N_SIGNATURES)
+        unsigned.push({ key: keys[i], m: swarmMeasurement(keys[i].stationId, swarmInetGroup(i), task, outcomeOf(task, rand)) })
     }
   }
   t = now()
@@ -469,7 +481,10 @@ try {
       both('dropped before tasking', (r) => int(r.rejected)),
       both('tasking OK', (r) => tk(r, 'OK')),
       both('DUP_INET_GROUP / TOO_MANY_TASKS', (r) => `${tk(r, 'DUP_INET_GROUP')} / ${tk(r, 'TOO_MANY_TASKS')}`),
-      both('TASK_WRONG_NODE / DUPLICATE', (r) => `${tk(r, 'TASK_WRONG_NODE')} / ${r.tasking.DUPLICATE === undefined ? '-' : tk(r, 'DUPLICATE')}`),
+      both(
+        'TASK_WRONG_NODE / DUPLICATE',
+        (r) => `${tk(r, 'TASK_WRONG_NODE')} / ${r.tasking.DUPLICATE === undefined ? '-' : tk(r, 'DUPLICATE')}`,
+      ),
       both('committees (retrieval majority)', (r) => `${int(r.committees)} (${int(r.retrievalMajority)})`),
       both('providers scored', (r) => int(r.providers)),
       both('live heap + external, input loaded', (r) => mb(r.liveBefore)),
@@ -481,7 +496,9 @@ try {
     ],
     'lrrr',
   )
-  console.log(`   (Spark-compat committees need ${SPARK_REQUIRED_COMMITTEE_SIZE} members; node: minCommitteeSize ${params.minCommitteeSize}.)`)
+  console.log(
+    `   (Spark-compat committees need ${SPARK_REQUIRED_COMMITTEE_SIZE} members; node: minCommitteeSize ${params.minCommitteeSize}.)`,
+  )
 
   const signedStations = new Set(signed.map((m) => m.stationId)).size
   const fullRound = swarmOut.count
@@ -517,9 +534,27 @@ try {
     ['Operation', 'N', 'Time', 'Rate', 'µs each'],
     [
       [`new TaskSelector (${int(tasks.length)} task keys)`, '1', `${selectorMs.toFixed(1)} ms`, '', ''],
-      [`TaskSelector.pick(stationId, ${K}), first pass`, int(STATIONS), secs(pickMs), perSec(STATIONS, pickMs), ((pickMs * 1000) / STATIONS).toFixed(1)],
-      [`TaskSelector.pick(stationId, ${K}), second pass`, int(STATIONS), secs(pickWarmMs), perSec(STATIONS, pickWarmMs), ((pickWarmMs * 1000) / STATIONS).toFixed(1)],
-      ['stationKeyFromSeed (context)', int(STATIONS), secs(keygenMs), perSec(STATIONS, keygenMs), ((keygenMs * 1000) / STATIONS).toFixed(1)],
+      [
+        `TaskSelector.pick(stationId, ${K}), first pass`,
+        int(STATIONS),
+        secs(pickMs),
+        perSec(STATIONS, pickMs),
+        ((pickMs * 1000) / STATIONS).toFixed(1),
+      ],
+      [
+        `TaskSelector.pick(stationId, ${K}), second pass`,
+        int(STATIONS),
+        secs(pickWarmMs),
+        perSec(STATIONS, pickWarmMs),
+        ((pickWarmMs * 1000) / STATIONS).toFixed(1),
+      ],
+      [
+        'stationKeyFromSeed (context)',
+        int(STATIONS),
+        secs(keygenMs),
+        perSec(STATIONS, keygenMs),
+        ((keygenMs * 1000) / STATIONS).toFixed(1),
+      ],
     ],
     'lrrrr',
   )

@@ -4,7 +4,7 @@ import { CommanderError } from 'commander'
 import { CliError, EXIT } from './cli-error.js'
 import { createProgram } from './program.js'
 
-const program = createProgram().exitOverride()
+const program = createProgram()
 
 try {
   await program.parseAsync(process.argv)

@@ -23,6 +23,8 @@ export function createProgram(): Command {
     .description('Spark Swarm: a peer-to-peer retrieval-checker network for Filecoin storage providers')
     .version(VERSION)
     .showHelpAfterError('(run with --help for usage)')
+    // before any subcommand is added, so that they inherit it: bin.ts maps the exit codes
+    .exitOverride()
 
   program
     .command('evaluate')

@@ -21,6 +21,9 @@ export interface EvaluateSparkOptions {
  * JSON document with Spark's own field names and semantics.
  */
 export async function evaluateSpark(measurementsPath: string, opts: EvaluateSparkOptions): Promise<unknown> {
+  // Spark ran in UTC: a published timestamp without an offset is read as UTC time, whatever
+  // the machine evaluating it today is set to.
+  process.env.TZ = 'UTC'
   let round: ReturnType<typeof parseSparkRound>
   try {
     round = parseSparkRound(await readJsonFile(opts.round, 'round file'))

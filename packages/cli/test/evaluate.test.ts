@@ -1,0 +1,201 @@
+import { mkdtempSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import {
+  buildRoundSummary,
+  deriveRoundSeeds,
+  devnet,
+  evaluateRound,
+  localBeaconRandomness,
+  measurementRecord,
+  measurementToJson,
+  type RetrievalTask,
+  retrievalResultOf,
+  type SignedMeasurement,
+  sha256,
+  signMeasurement,
+  stationKeyFromSeed,
+  TaskSelector,
+} from '@spark-swarm/protocol'
+import { describe, expect, it } from 'vitest'
+import { runCli } from '../../../test/cli.js'
+
+const dir = mkdtempSync(join(tmpdir(), 'spark-swarm-cli-'))
+const file = (name: string, text: string) => {
+  const path = join(dir, name)
+  writeFileSync(path, text)
+  return path
+}
+
+describe('spark-swarm evaluate (our format)', () => {
+  const round = 9
+  const randomness = localBeaconRandomness((devnet.randomness as { genesisSeed: string }).genesisSeed, round)
+  const seeds = deriveRoundSeeds(round, randomness)
+  const tasks: RetrievalTask[] = Array.from({ length: 6 }, (_, i) => ({ cid: `bafycli${i}`, minerId: i % 2 ? 'f01' : 'f02' }))
+  const selector = new TaskSelector(tasks, seeds.nodeSelection)
+  const signed: SignedMeasurement[] = Array.from({ length: 12 }, (_, i) => stationKeyFromSeed(sha256(`cli ${i}`))).flatMap((key, i) =>
+    selector.pick(key.stationId, devnet.maxTasksPerNode).map((task) => {
+      const m = {
+        protocolVersion: 1,
+        network: 'devnet',
+        round,
+        task,
+        stationId: key.stationId,
+        inetGroup: `10.1.${i}.0/24`,
+        checkerVersion: '0.1.0',
+        indexerResult: 'OK',
+        protocol: 'http',
+        providerId: 'peer',
+        providerAddress: '/ip4/127.0.0.1/tcp/1/http',
+        statusCode: task.minerId === 'f01' ? 200 : 504,
+        headStatusCode: task.minerId === 'f01' ? 200 : null,
+        timeout: false,
+        carTooLarge: false,
+        byteLength: 10,
+        carChecksum: null,
+        startAt: 1,
+        firstByteAt: 2,
+        endAt: 3,
+        retrievalResult: '',
+      }
+      m.retrievalResult = retrievalResultOf(m)
+      return signMeasurement(m, key)
+    }),
+  )
+  const roundPath = file('round.json', JSON.stringify({ preset: 'devnet', round, randomness, tasks }))
+  const ndjson = `${signed.map((m) => JSON.stringify(measurementToJson(m))).join('\n')}\nnot json\n{"round": 1}\n`
+  const measurementsPath = file('measurements.ndjson', ndjson)
+
+  it('evaluates signed measurements and prints the summary CID every node would anchor', async () => {
+    const { code, stdout, stderr } = await runCli(['evaluate', '--round', roundPath, measurementsPath])
+    expect(stderr).toBe('')
+    expect(code).toBe(0)
+    const out = JSON.parse(stdout)
+    const evaluation = evaluateRound({ params: devnet, round, seeds, tasks }, signed.map(measurementRecord))
+    const expected = buildRoundSummary(evaluation, { params: devnet, seeds, catalogueCid: null, previous: null })
+    expect(out.summaryCid).toBe(expected.root.cid.toString())
+    expect(out.measurements).toHaveLength(signed.length)
+    expect(out.providers.f01.perRequest.rate).toBe(1)
+    expect(out.providers.f02.perRequest.rate).toBe(0)
+    // the two bad lines are reported with their line numbers, the rest is evaluated
+    expect(out.dropped.map((d: { line: number }) => d.line)).toEqual([signed.length + 1, signed.length + 2])
+  })
+
+  it('reads measurements from stdin with "-"', async () => {
+    const { code, stdout } = await runCli(['evaluate', '--round', roundPath, '-'], { input: ndjson })
+    expect(code).toBe(0)
+    expect(JSON.parse(stdout).measurements).toHaveLength(signed.length)
+  })
+
+  it('rejects a broken round file with exit code 2, naming the field', async () => {
+    const bad = file('bad-round.json', JSON.stringify({ preset: 'devnet', round: 9, randomness: 'xyz', tasks }))
+    const { code, stderr } = await runCli(['evaluate', '--round', bad, measurementsPath])
+    expect(code).toBe(2)
+    expect(stderr).toMatch(/"randomness" must be/)
+  })
+
+  it('says which file cannot be read, with exit code 1', async () => {
+    const { code, stderr } = await runCli(['evaluate', '--round', roundPath, join(dir, 'missing.ndjson')])
+    expect(code).toBe(1)
+    expect(stderr).toMatch(/cannot read measurements file .*missing\.ndjson: ENOENT/)
+  })
+
+  it('requires --round', async () => {
+    const { code, stderr } = await runCli(['evaluate', measurementsPath])
+    expect(code).toBe(2)
+    expect(stderr).toMatch(/--round/)
+  })
+})
+
+describe('spark-swarm evaluate --spark-compat', () => {
+  const sparkRound = file(
+    'spark-round.json',
+    JSON.stringify({ roundIndex: 1, randomness: 'ab'.repeat(32), maxTasksPerNode: 15, tasks: [{ cid: 'bafya', minerId: 'f01' }] }),
+  )
+  const sparkLine = (id: number, group: string, extra: Record<string, unknown> = {}) =>
+    JSON.stringify({
+      id,
+      participant_address: '0x000000000000000000000000000000000000dEaD',
+      station_id: `88${'0'.repeat(86)}`,
+      inet_group: group,
+      finished_at: '2024-01-01T00:00:00.000Z',
+      cid: 'bafya',
+      miner_id: 'f01',
+      provider_id: 'p',
+      provider_address: '/dns/x/tcp/443/https',
+      protocol: 'http',
+      indexer_result: 'OK',
+      status_code: 200,
+      head_status_code: 200,
+      byte_length: 5,
+      car_checksum: 'c',
+      start_at: '2024-01-01T00:00:00.000Z',
+      first_byte_at: '2024-01-01T00:00:00.100Z',
+      end_at: '2024-01-01T00:00:00.200Z',
+      ...extra,
+    })
+
+  it('evaluates with a custom committee size and adds the three scores with --summary', async () => {
+    const path = file('spark.ndjson', [sparkLine(1, 'a'), sparkLine(2, 'b'), sparkLine(3, 'c', { status_code: 502 }), '{oops'].join('\n'))
+    const { code, stdout } = await runCli([
+      'evaluate',
+      '--spark-compat',
+      '--summary',
+      '--min-committee-size',
+      '3',
+      '--round',
+      sparkRound,
+      path,
+    ])
+    expect(code).toBe(0)
+    const out = JSON.parse(stdout)
+    expect(out.committees).toEqual([
+      {
+        cid: 'bafya',
+        minerId: 'f01',
+        size: 3,
+        indexMajorityFound: true,
+        indexerResult: 'OK',
+        retrievalMajorityFound: true,
+        retrievalResult: 'OK',
+      },
+    ])
+    expect(out.measurements.map((m: { consensusEvaluation: string }) => m.consensusEvaluation)).toEqual([
+      'MAJORITY_RESULT',
+      'MAJORITY_RESULT',
+      'MINORITY_RESULT',
+    ])
+    expect(out.dropped).toEqual([{ id: 4, reason: expect.stringMatching(/line 4: not valid JSON/) }])
+    expect(out.providers.f01).toEqual({ total: 3, successful: 2, successfulHttp: 2, successfulHttpHead: 2 })
+    expect(out.scores.f01.perRequest).toMatchObject({ successes: 2, total: 3 })
+    expect(out.scores.f01.committee).toMatchObject({ successes: 1, total: 1 })
+  })
+
+  it("reads Spark's old format: one line holding a JSON array", async () => {
+    const path = file('spark-array.ndjson', `[${sparkLine(1, 'a')},${sparkLine(2, 'b')}]\n`)
+    const { code, stdout } = await runCli(['evaluate', '--spark-compat', '--round', sparkRound, path])
+    expect(code).toBe(0)
+    const out = JSON.parse(stdout)
+    expect(out.measurements.map((m: { id: number }) => m.id)).toEqual([1, 2])
+    // below Spark's required 30 members
+    expect(out.committees[0].retrievalResult).toBe('COMMITTEE_TOO_SMALL')
+  })
+
+  it('rejects a round file without tasks', async () => {
+    const bad = file('spark-bad.json', JSON.stringify({ roundIndex: 1, randomness: 'ab'.repeat(32), maxTasksPerNode: 15 }))
+    const { code, stderr } = await runCli(['evaluate', '--spark-compat', '--round', bad, '-'], { input: '' })
+    expect(code).toBe(2)
+    expect(stderr).toMatch(/"tasks" must be a list/)
+  })
+})
+
+describe('spark-swarm demo', () => {
+  it('evaluates devnet rounds and links their summaries', async () => {
+    const { code, stdout } = await runCli(['demo', '--rounds', '2'])
+    expect(code).toBe(0)
+    const cids = [...stdout.matchAll(/summary (bafy\w+)/g)].map((m) => m[1])
+    expect(cids).toHaveLength(2)
+    expect(stdout).toContain(`(previous ${cids[0]})`)
+    expect(stdout).toMatch(/f03000 +0\.0%/)
+  })
+})
