@@ -378,7 +378,7 @@ try {
 
   progress(`evaluating ${int(swarmOut.count)} measurements in a child process`)
   const swarm = await runChild('swarm', swarmFile, swarmRound)
-  rmSync(swarmFile)
+  if (process.env.BENCH_KEEP !== '1') rmSync(swarmFile)
 
   // 1b. Spark-compat round (Spark's published snake_case lines) → NDJSON
   progress('building the Spark-compat round')
@@ -404,7 +404,7 @@ try {
 
   progress(`evaluating ${int(sparkOut.count)} Spark lines in a child process`)
   const spark = await runChild('spark', sparkFile, sparkRoundFile)
-  rmSync(sparkFile)
+  if (process.env.BENCH_KEEP !== '1') rmSync(sparkFile)
 
   // 2. Ed25519
   progress(`signing ${int(N_SIGNATURES)} measurements`)
