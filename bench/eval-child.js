@@ -10,7 +10,8 @@
  *    node does on receipt; Spark-compat: JSON.parse + preprocessSparkMeasurement);
  * 2. GC, reset the kernel's peak-RSS mark (Linux: /proc/self/clear_refs), tell the parent to
  *    start sampling;
- * 3. evaluate once, cold (a node evaluates each round once), and report time and memory.
+ * 3. evaluate once, cold (a node evaluates each round once), tell the parent to stop sampling,
+ *    and report time, memory and a summary of the evaluation.
  */
 import { createReadStream, readFileSync, writeFileSync } from 'node:fs'
 import { performance } from 'node:perf_hooks'
@@ -89,6 +90,7 @@ if (mode === 'swarm') {
 const evalMs = performance.now() - evalStart
 const rssAfter = process.memoryUsage().rss
 const maxRssEvalKb = process.resourceUsage().maxRSS
+await send({ phase: 'evaluated' })
 
 const committees = evaluation.committees
 await send({

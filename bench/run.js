@@ -139,8 +139,9 @@ function runChild(mode, dataFile, roundFile) {
     child.on('message', (message) => {
       if (message.phase === 'evaluating') {
         timer = setInterval(() => samples.push(vmRssKb(child.pid)), 10)
-      } else if (message.phase === 'done') {
+      } else if (message.phase === 'evaluated') {
         clearInterval(timer)
+      } else if (message.phase === 'done') {
         result = message
       }
     })
@@ -313,7 +314,7 @@ function sparkLine(stationId, inetGroup, task, o) {
  * The tasks a station reports: its K picked tasks; 1 % of stations swap one for a task that is
  * not theirs (TASK_WRONG_NODE) and 0.3 % report one task twice (DUPLICATE / DUP_INET_GROUP).
  */
-function reportedTasks(i, picked, rand) {
+function reportedTasks(picked, rand) {
   const out = [...picked]
   if (rand() < 0.01) {
     const mine = new Set(picked.map(taskId))
@@ -366,7 +367,7 @@ try {
     const rand = prng(seedOf(`swarm station ${i}`))
     const g = inetGroupIndex(i)
     groups.add(g)
-    for (const task of reportedTasks(i, picks[i], rand)) {
+    for (const task of reportedTasks(picks[i], rand)) {
       const m = swarmMeasurement(keys[i].stationId, swarmInetGroup(g), task, outcomeOf(task, rand))
       // signature 'trusted': the gossip validator checked it on receipt, the evaluator does not
       m.signature = ZERO_SIGNATURE
@@ -395,7 +396,7 @@ try {
     const rand = prng(seedOf(`spark station ${i}`))
     const stationId = keys[i].stationId
     const group = sparkInetGroup(inetGroupIndex(i))
-    for (const task of reportedTasks(i, sparkSelector.pick(stationId, K), rand)) {
+    for (const task of reportedTasks(sparkSelector.pick(stationId, K), rand)) {
       sparkOut.push(JSON.stringify(sparkLine(stationId, group, task, outcomeOf(task, rand))))
     }
   }

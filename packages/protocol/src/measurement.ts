@@ -114,6 +114,11 @@ export function validateMeasurementShape(value: unknown, signed: boolean): Measu
   if (typeof task !== 'object' || task === null || Array.isArray(task) || Object.keys(task).length !== 2) {
     malformed('task must be a map of exactly cid and minerId')
   }
+  // one key, one id: station ids are lowercase, as our keys produce them, so that the same key
+  // cannot appear under several ids with different task assignments
+  if (!/^302a300506032b6570032100[0-9a-f]{64}$/.test(m.stationId as string)) {
+    malformed('stationId must be 88 lowercase hex digits: the SPKI DER of an Ed25519 key')
+  }
   checkString(task.cid, 'task.cid', TASK_CID_LIMIT, false)
   checkString(task.minerId, 'task.minerId', TASK_MINER_LIMIT, false)
   for (const name of NULLABLE_INTEGERS) {
@@ -172,11 +177,17 @@ export function signMeasurement(m: Measurement, key: Pick<StationKey, 'stationId
     throw new ProtocolError('MEASUREMENT_WRONG_KEY', 'the measurement names another station id than the signing key')
   }
   const signature = new Uint8Array(sign(null, measurementSigningDigest(m), key.privateKey))
-  return { ...unsignedView(m), signature }
+  const signed = { ...unsignedView(m), signature }
+  encodeSignedMeasurement(signed) // throws when peers would refuse it
+  return signed
 }
 
 export function encodeSignedMeasurement(m: SignedMeasurement): Uint8Array {
-  return dagCbor.encode(validateMeasurementShape({ ...unsignedView(m), signature: m.signature }, true))
+  const bytes = dagCbor.encode(validateMeasurementShape({ ...unsignedView(m), signature: m.signature }, true))
+  // string limits count UTF-16 units; the wire limit counts bytes: never sign what peers refuse
+  if (bytes.length > MAX_MEASUREMENT_BYTES)
+    malformed(`the encoded measurement has ${bytes.length} bytes, more than ${MAX_MEASUREMENT_BYTES}`)
+  return bytes
 }
 
 /**

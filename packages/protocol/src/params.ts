@@ -123,8 +123,30 @@ function positiveInteger(params: ProtocolParams, key: keyof ProtocolParams, allo
  * Checks every field and returns the params unchanged; throws PARAMS_INVALID naming the first
  * bad key and the rule it breaks.
  */
+const PARAM_KEYS = new Set(Object.keys(devnetShape()))
+
+function devnetShape(): Record<keyof ProtocolParams, true> {
+  return {
+    protocolVersion: true,
+    network: true,
+    genesisTime: true,
+    roundDurationMs: true,
+    tasksPerRound: true,
+    maxTasksPerNode: true,
+    minCommitteeSize: true,
+    committeeShards: true,
+    gracePeriodMs: true,
+    minCheckerVersion: true,
+    randomness: true,
+    catalogueCid: true,
+  }
+}
+
 export function validateParams(params: ProtocolParams): ProtocolParams {
   if (typeof params !== 'object' || params === null) invalid('', 'must be an object')
+  // an unknown key would silently change the params digest: a typo must not fork the network
+  for (const key of Object.keys(params))
+    if (!PARAM_KEYS.has(key)) invalid(key, `is not a protocol parameter (known: ${[...PARAM_KEYS].join(', ')})`)
   positiveInteger(params, 'protocolVersion')
   if (typeof params.network !== 'string' || !/^[a-z0-9][a-z0-9-]{0,62}$/.test(params.network)) {
     invalid('network', 'must be 1–63 lowercase letters, digits or dashes')
@@ -146,7 +168,7 @@ export function validateParams(params: ProtocolParams): ProtocolParams {
     if (!/^[0-9a-f]{64}$/.test(r.genesisSeed)) invalid('randomness.genesisSeed', 'must be 64 lowercase hex digits')
   } else if (r?.type === 'drand') {
     if (!/^[0-9a-f]{64}$/.test(r.chainHash)) invalid('randomness.chainHash', 'must be 64 lowercase hex digits')
-    if (!/^[0-9a-f]+$/.test(r.publicKey)) invalid('randomness.publicKey', 'must be lowercase hex')
+    if (!/^(?:[0-9a-f]{2})+$/.test(r.publicKey)) invalid('randomness.publicKey', 'must be lowercase hex bytes')
     if (!Number.isSafeInteger(r.genesisTime) || r.genesisTime <= 0) invalid('randomness.genesisTime', 'must be unix seconds')
     if (!Number.isSafeInteger(r.period) || r.period <= 0) invalid('randomness.period', 'must be a positive number of seconds')
   } else {

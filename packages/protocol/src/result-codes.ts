@@ -69,7 +69,7 @@ export function describeResult(code: string): ResultCodeInfo | undefined {
   const n = Number(m[2])
   if (m[1] === 'IPNI_ERROR') {
     // An IPNI outage says nothing about the provider (spark-evaluate #512).
-    const outage = n >= 500 && n <= 599
+    const outage = /^5\d\d$/.test(m[2] as string)
     return { code, countsTowardRsr: !outage, description: `IPNI answered HTTP ${n}.` }
   }
   const who = m[1] === 'HTTP' ? 'The provider' : 'Lassie (graphsync)'
@@ -129,6 +129,8 @@ export interface RetrievalOutcome {
  * for a 2xx that ended, else UNKNOWN_ERROR.
  */
 export function retrievalResultOf(o: RetrievalOutcome): string {
+  // No IPNI answer reported: Spark's historic IPNI_NOT_QUERIED, which never counts against a provider.
+  if (o.indexerResult === null) return 'IPNI_NOT_QUERIED'
   if (o.indexerResult !== 'OK' && o.indexerResult !== 'HTTP_NOT_ADVERTISED') return `IPNI_${o.indexerResult}`
   if (o.timeout) return 'TIMEOUT'
   if (o.carTooLarge) return 'CAR_TOO_LARGE'

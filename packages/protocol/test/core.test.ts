@@ -41,6 +41,10 @@ describe('params', () => {
     expect(() => validateParams({ ...devnet, network: 'Bad Name' })).toThrow(/params\.network/)
     expect(() => validateParams({ ...devnet, minCheckerVersion: 'latest' })).toThrow(/params\.minCheckerVersion/)
     expect(() => getPreset('nope')).toThrow(/use one of mainnet, devnet, spark-compat/)
+    // a typo must not silently produce another network (another digest)
+    expect(() => validateParams({ ...devnet, maxTaskPerNode: 3 } as typeof devnet)).toThrow(
+      /params\.maxTaskPerNode is not a protocol parameter/,
+    )
   })
   it('maps time to rounds', () => {
     expect(roundAt(mainnet, mainnet.genesisTime)).toBe(0)
@@ -176,6 +180,8 @@ describe('result codes (seed table)', () => {
       expect([code, countsTowardRsr(code)]).toEqual([code, false])
     }
     expect(describeResult('HTTP_404')?.description).toMatch(/404/)
+    // Spark's exclusion is the pattern ^IPNI_ERROR_5\d\d$, not the number
+    expect(countsTowardRsr('IPNI_ERROR_0503')).toBe(true)
   })
   it("maps status codes like Spark's evaluator", () => {
     const base = { indexerResult: 'OK', timeout: false, carTooLarge: false, statusCode: 200, protocol: 'http', endAt: 5 }
@@ -188,6 +194,9 @@ describe('result codes (seed table)', () => {
     expect(retrievalResultOf({ ...base, statusCode: 503, protocol: 'graphsync' })).toBe('LASSIE_503')
     expect(retrievalResultOf({ ...base, endAt: null })).toBe('UNKNOWN_ERROR')
     expect(retrievalResultOf({ ...base, statusCode: null })).toBe('UNKNOWN_ERROR')
+    // a checker that reports no IPNI answer is not held against the provider
+    expect(retrievalResultOf({ ...base, indexerResult: null })).toBe('IPNI_NOT_QUERIED')
+    expect(countsTowardRsr(retrievalResultOf({ ...base, indexerResult: null }))).toBe(false)
   })
 })
 

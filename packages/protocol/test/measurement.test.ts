@@ -87,6 +87,14 @@ describe('measurement codec', () => {
     expect(code(() => measurementFromJson({ ...measurementToJson(signed), round: -1 }))).toBe('MEASUREMENT_MALFORMED')
     expect(code(() => measurementFromJson({ ...measurementToJson(signed), statusCode: 200.5 }))).toBe('MEASUREMENT_MALFORMED')
     expect(code(() => measurementFromJson({ ...measurementToJson(signed), signature: 'zz' }))).toBe('MEASUREMENT_MALFORMED')
+    // one key, one id: the upper-case spelling of a station id is not another station
+    expect(code(() => measurementFromJson({ ...measurementToJson(signed), stationId: signed.stationId.toUpperCase() }))).toBe(
+      'MEASUREMENT_MALFORMED',
+    )
+    // never sign what peers would refuse for its size
+    expect(code(() => signMeasurement(okMeasurement(ctx, key, ctx.tasks[0]!, { providerAddress: '€'.repeat(500) }), key))).toBe(
+      'MEASUREMENT_MALFORMED',
+    )
   })
 
   it('fuzzed bytes never crash the decoder: they decode or fail with MEASUREMENT_MALFORMED', () => {
