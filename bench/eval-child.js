@@ -16,7 +16,14 @@
 import { createReadStream, readFileSync, writeFileSync } from 'node:fs'
 import { performance } from 'node:perf_hooks'
 import { createInterface } from 'node:readline'
-import { deriveRoundSeeds, evaluateRound, mainnet, measurementFromJson, measurementRecord } from '../packages/protocol/dist/index.js'
+import {
+  createInterner,
+  deriveRoundSeeds,
+  evaluateRound,
+  mainnet,
+  measurementFromJson,
+  measurementRecord,
+} from '../packages/protocol/dist/index.js'
 import { evaluateSparkRound, preprocessSparkMeasurement } from '../packages/protocol/dist/spark-compat/index.js'
 
 const [mode, dataFile, roundFile] = process.argv.slice(2)
@@ -52,6 +59,8 @@ const maxRssAtStartKb = process.resourceUsage().maxRSS
 // 1. ingest
 const ingestStart = performance.now()
 const input = []
+// repeated strings shared between measurements, as a node's loader and Spark's pointerize do
+const intern = createInterner()
 let lines = 0
 let rejected = 0
 const reader = createInterface({ input: createReadStream(dataFile), crlfDelay: Number.POSITIVE_INFINITY })
@@ -59,10 +68,10 @@ for await (const line of reader) {
   if (line === '') continue
   const id = lines++
   if (mode === 'swarm') {
-    input.push(measurementRecord(measurementFromJson(JSON.parse(line))))
+    input.push(measurementRecord(measurementFromJson(JSON.parse(line), intern)))
   } else {
     try {
-      input.push(preprocessSparkMeasurement(JSON.parse(line), id))
+      input.push(preprocessSparkMeasurement(JSON.parse(line), id, intern))
     } catch {
       rejected++
     }

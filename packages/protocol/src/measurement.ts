@@ -87,10 +87,15 @@ function malformed(message: string): never {
   throw new ProtocolError('MEASUREMENT_MALFORMED', message)
 }
 
+// biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what it finds
+const CONTROL = /[\u0000-\u001f\u007f]/
+
 function checkString(value: unknown, name: string, limit: number, nullable: boolean): void {
   if (value === null && nullable) return
   if (typeof value !== 'string') malformed(`${name} must be a string${nullable ? ' or null' : ''}`)
   if (value.length > limit) malformed(`${name} is longer than ${limit} characters`)
+  // no field is text for people: control characters only forge log lines and evaluation keys
+  if (CONTROL.test(value)) malformed(`${name} contains a control character`)
 }
 
 /**
@@ -132,6 +137,14 @@ export function validateMeasurementShape(value: unknown, signed: boolean): Measu
   return m as unknown as Measurement
 }
 
+/** The signed form as a fresh object of fixed shape: V8 keeps such objects compact (a round holds 250k). */
+function signedView(m: SignedMeasurement): SignedMeasurement {
+  const view = unsignedView(m) as SignedMeasurement
+  view.signature = m.signature
+  return view
+}
+
+/** A fresh object literal of fixed shape and key order, without the signature. */
 function unsignedView(m: Measurement): Measurement {
   return {
     protocolVersion: m.protocolVersion,
@@ -250,10 +263,40 @@ export function measurementToJson(m: SignedMeasurement): SignedMeasurementJson {
   return { ...unsignedView(m), signature: toHex(m.signature) }
 }
 
-/** Parses the JSON form; throws MEASUREMENT_MALFORMED naming the field when it is off. */
-export function measurementFromJson(value: unknown): SignedMeasurement {
+/**
+ * Parses the JSON form; throws MEASUREMENT_MALFORMED naming the field when it is off. `intern`
+ * (see `createInterner`) shares repeated strings between measurements of one round.
+ */
+export function measurementFromJson(value: unknown, intern?: (s: string) => string): SignedMeasurement {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) malformed('a measurement must be a JSON object')
   const { signature, ...rest } = value as Record<string, unknown>
   if (typeof signature !== 'string' || !/^[0-9a-f]{128}$/.test(signature)) malformed('signature must be 128 lowercase hex digits')
-  return validateMeasurementShape({ ...rest, signature: fromHex(signature) }, true)
+  const checked = validateMeasurementShape({ ...rest, signature: fromHex(signature) }, true)
+  // a fresh literal of fixed shape: V8 keeps it compact, unlike the spread object above
+  const m = signedView(checked)
+  return intern ? internMeasurement(m, intern) : m
+}
+
+const INTERNED = [
+  'network',
+  'stationId',
+  'inetGroup',
+  'checkerVersion',
+  'indexerResult',
+  'protocol',
+  'providerId',
+  'providerAddress',
+  'carChecksum',
+  'retrievalResult',
+] as const
+
+/** Replaces the measurement's strings by shared instances; returns the same object. */
+export function internMeasurement<M extends Measurement>(m: M, intern: (s: string) => string): M {
+  const fields = m as unknown as Record<string, string | null>
+  for (const name of INTERNED) {
+    const v = fields[name]
+    if (typeof v === 'string') fields[name] = intern(v)
+  }
+  m.task = { cid: intern(m.task.cid), minerId: intern(m.task.minerId) }
+  return m
 }

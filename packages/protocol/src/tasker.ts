@@ -56,7 +56,8 @@ export class TaskSelector {
     const s = new Uint32Array(WORDS)
     digestWords(sha256Utf8(stationId), s, 0)
     const keys = this.#keys
-    // compare(i, j) < 0 when task i is nearer than task j
+    const s0 = s[0] as number
+    // full comparison of task i and task j by XOR distance; < 0 when i is nearer
     const compare = (i: number, j: number): number => {
       const a = i * WORDS
       const b = j * WORDS
@@ -68,16 +69,10 @@ export class TaskSelector {
       }
       return i - j
     }
-    // a max-heap of the `count` nearest seen so far; the root is the farthest of them
+    // A max-heap of the `count` nearest seen so far, root = farthest of them. Most tasks lose
+    // against the root on the first 32-bit word alone, so that word of the root is kept at hand.
     const heap: number[] = []
-    const siftUp = (p: number): void => {
-      while (p > 0) {
-        const parent = (p - 1) >> 1
-        if (compare(heap[p] as number, heap[parent] as number) <= 0) break
-        ;[heap[p], heap[parent]] = [heap[parent] as number, heap[p] as number]
-        p = parent
-      }
-    }
+    let rootWord = 0
     const siftDown = (p: number): void => {
       for (;;) {
         const l = 2 * p + 1
@@ -93,10 +88,22 @@ export class TaskSelector {
     for (let i = 0; i < n; i++) {
       if (heap.length < count) {
         heap.push(i)
-        siftUp(heap.length - 1)
-      } else if (compare(i, heap[0] as number) < 0) {
+        let p = heap.length - 1
+        while (p > 0) {
+          const parent = (p - 1) >> 1
+          if (compare(heap[p] as number, heap[parent] as number) <= 0) break
+          ;[heap[p], heap[parent]] = [heap[parent] as number, heap[p] as number]
+          p = parent
+        }
+        rootWord = ((keys[(heap[0] as number) * WORDS] as number) ^ s0) >>> 0
+        continue
+      }
+      const word = ((keys[i * WORDS] as number) ^ s0) >>> 0
+      if (word > rootWord) continue
+      if (compare(i, heap[0] as number) < 0) {
         heap[0] = i
         siftDown(0)
+        rootWord = ((keys[(heap[0] as number) * WORDS] as number) ^ s0) >>> 0
       }
     }
     return heap.sort(compare)

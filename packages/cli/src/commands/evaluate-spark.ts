@@ -77,12 +77,13 @@ export async function evaluateSpark(measurementsPath: string, opts: EvaluateSpar
     providers: evaluation.providers,
   }
   if (opts.summary) {
+    const counts = evaluation.committees.map(() => ({}) as Record<string, number>)
+    for (const { measurement, committee } of evaluation.members) {
+      const c = counts[committee]
+      if (c) c[measurement.retrievalResult] = (c[measurement.retrievalResult] ?? 0) + 1
+    }
     out.scores = scoreProviders(
-      evaluation.committees.map((c, index) => ({
-        minerId: c.minerId,
-        retrievalResult: c.retrievalResult,
-        memberResults: evaluation.members.filter((m) => m.committee === index).map((m) => m.measurement.retrievalResult),
-      })),
+      evaluation.committees.map((c, index) => ({ minerId: c.minerId, retrievalResult: c.retrievalResult, counts: counts[index] ?? {} })),
     )
   }
   return out

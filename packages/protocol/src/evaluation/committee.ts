@@ -20,30 +20,30 @@ export interface CommitteeFields<M> {
   retrievalResult: (m: M) => string
 }
 
-interface Majority<M> {
-  members: Set<M>
-  sample: M
+interface Majority {
+  key: string
+  /** Index of the first member with the majority key. */
+  first: number
 }
 
 /**
- * The largest group of members with equal keys, if it is a strict majority (> n/2). Ties and
- * pluralities are no majority.
+ * The largest group of equal keys, if it is a strict majority (> n/2). Ties and pluralities are
+ * no majority. Keys are computed once per member; grouping only counts them.
  */
-function findMajority<M>(members: readonly M[], key: (m: M) => string): Majority<M> | undefined {
-  const groups = new Map<string, M[]>()
-  let largest: M[] | undefined
-  for (const m of members) {
-    const k = key(m)
-    let group = groups.get(k)
-    if (!group) {
-      group = []
-      groups.set(k, group)
+function findMajority(keys: readonly string[]): Majority | undefined {
+  const counts = new Map<string, number>()
+  let best: string | undefined
+  let bestCount = 0
+  for (const k of keys) {
+    const n = (counts.get(k) ?? 0) + 1
+    counts.set(k, n)
+    if (n > bestCount) {
+      best = k
+      bestCount = n
     }
-    group.push(m)
-    if (!largest || group.length > largest.length) largest = group
   }
-  if (!largest || largest.length <= members.length / 2) return undefined
-  return { members: new Set(largest), sample: largest[0] as M }
+  if (best === undefined || bestCount <= keys.length / 2) return undefined
+  return { key: best, first: keys.indexOf(best) }
 }
 
 /**
@@ -68,17 +68,18 @@ export function evaluateCommittee<M>(
       labels: members.map(() => COMMITTEE_TOO_SMALL),
     }
   }
-  const index = findMajority(members, fields.indexKey)
-  const retrieval = findMajority(members, fields.retrievalKey)
+  const retrievalKeys = members.map(fields.retrievalKey)
+  const index = findMajority(members.map(fields.indexKey))
+  const retrieval = findMajority(retrievalKeys)
   return {
     decision: {
       indexMajorityFound: index !== undefined,
-      indexerResult: index ? fields.indexerResult(index.sample) : MAJORITY_NOT_FOUND,
+      indexerResult: index ? fields.indexerResult(members[index.first] as M) : MAJORITY_NOT_FOUND,
       retrievalMajorityFound: retrieval !== undefined,
-      retrievalResult: retrieval ? fields.retrievalResult(retrieval.sample) : MAJORITY_NOT_FOUND,
+      retrievalResult: retrieval ? fields.retrievalResult(members[retrieval.first] as M) : MAJORITY_NOT_FOUND,
     },
-    labels: members.map((m) =>
-      retrieval === undefined ? MAJORITY_NOT_FOUND : retrieval.members.has(m) ? 'MAJORITY_RESULT' : 'MINORITY_RESULT',
+    labels: retrievalKeys.map((k) =>
+      retrieval === undefined ? MAJORITY_NOT_FOUND : k === retrieval.key ? 'MAJORITY_RESULT' : 'MINORITY_RESULT',
     ),
   }
 }

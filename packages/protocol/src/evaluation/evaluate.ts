@@ -1,6 +1,7 @@
 import type { CID } from 'multiformats/cid'
-import { compareStrings, fromHex, sha256Concat } from '../bytes.js'
-import { type RetrievalTask, taskId } from '../catalogue.js'
+import { compareBytes, compareStrings, fromHex } from '../bytes.js'
+import type { RetrievalTask } from '../catalogue.js'
+import { pushToGroup } from '../group.js'
 import { measurementCid, type SignedMeasurement, verifyMeasurementSignature } from '../measurement.js'
 import type { ProtocolParams } from '../params.js'
 import type { RoundSeeds } from '../randomness/seeds.js'
@@ -54,7 +55,7 @@ export interface EvaluateOptions {
 }
 
 export interface EvaluatedMeasurement {
-  cid: string
+  cid: CID
   stationId: string
   task: RetrievalTask
   retrievalResult: string
@@ -67,16 +68,16 @@ export interface CommitteeResult extends CommitteeDecision {
   size: number
   /** Members per retrieval result. */
   counts: Record<string, number>
-  /** Members' measurement CIDs, sorted. */
-  measurements: string[]
+  /** Members' measurement CIDs, sorted by digest. */
+  measurements: CID[]
 }
 
 export interface RoundEvaluation {
   network: string
   round: number
-  /** Sorted by CID. */
+  /** Sorted by CID digest. */
   measurements: EvaluatedMeasurement[]
-  dropped: Array<{ cid: string; reason: DropReason }>
+  dropped: Array<{ cid: CID; reason: DropReason }>
   /** Sorted by task (cid, then minerId). */
   committees: CommitteeResult[]
   providers: Record<string, ProviderScores>
@@ -84,10 +85,19 @@ export interface RoundEvaluation {
 
 interface Entry {
   m: SignedMeasurement
-  cid: string
-  /** Order within an inet group: SHA-256(round's inet-group seed || CID bytes), hex. */
-  order: string
+  cid: CID
+  /** Copied from `m`: the passes below read entries in CID order, and chasing `m` there is slow. */
+  station: string
+  group: string
+  /** Index of the task in the round, −1 when the task is not in the round. */
+  task: number
+  /** Why the measurement is not of this round, or null. */
+  drop: DropReason | null
+  /** The first 48 bits of the CID's digest, as 16 + 32 bits: the sort key and, masked, the conflict order. */
+  hi: number
+  lo: number
   label: TaskingEvaluation | null
+  consensus: ConsensusEvaluation | null
 }
 
 function dropReason(ctx: RoundContext, m: SignedMeasurement): DropReason | null {
@@ -108,12 +118,14 @@ function dropReason(ctx: RoundContext, m: SignedMeasurement): DropReason | null 
 const indexKey = (m: SignedMeasurement) => JSON.stringify([m.providerId, m.indexerResult, m.providerAddress, m.protocol])
 const committeeFields = {
   indexKey,
-  retrievalKey: (m: SignedMeasurement) => JSON.stringify([indexKey(m), m.retrievalResult, m.byteLength, m.carChecksum]),
+  retrievalKey: (m: SignedMeasurement) =>
+    JSON.stringify([m.providerId, m.indexerResult, m.providerAddress, m.protocol, m.retrievalResult, m.byteLength, m.carChecksum]),
   indexerResult: (m: SignedMeasurement) => String(m.indexerResult),
   retrievalResult: (m: SignedMeasurement) => m.retrievalResult,
 }
 
 const compareTasks = (a: RetrievalTask, b: RetrievalTask) => compareStrings(a.cid, b.cid) || compareStrings(a.minerId, b.minerId)
+const byKey = (a: Entry, b: Entry) => a.hi - b.hi || a.lo - b.lo || compareBytes(a.cid.bytes, b.cid.bytes)
 
 /**
  * Evaluates one round from the measurements a node holds: drop what does not belong to the
@@ -126,82 +138,119 @@ export function evaluateRound(
   input: Iterable<MeasurementRecord>,
   { signatures = 'verify' }: EvaluateOptions = {},
 ): RoundEvaluation {
-  const groupSeed = fromHex(ctx.seeds.inetGroupOrder)
-  const byCid = new Map<string, Entry>()
-  const dropped: RoundEvaluation['dropped'] = []
+  const seed = fromHex(ctx.seeds.inetGroupOrder)
+  // the round's tasks by (cid, minerId), compared exactly
+  const taskIndex = new Map<string, Map<string, number>>()
+  ctx.tasks.forEach((t, i) => {
+    let byMiner = taskIndex.get(t.cid)
+    if (!byMiner) {
+      byMiner = new Map()
+      taskIndex.set(t.cid, byMiner)
+    }
+    if (!byMiner.has(t.minerId)) byMiner.set(t.minerId, i)
+  })
+
+  const current = new Map<string, boolean>()
+  const isCurrent = (version: string) => {
+    let ok = current.get(version)
+    if (ok === undefined) {
+      ok = isVersionAtLeast(version, ctx.params.minCheckerVersion)
+      current.set(version, ok)
+    }
+    return ok
+  }
+
+  // 0. one entry per distinct CID, sorted by digest; what depends on the measurement alone is
+  //    read here, in input order
+  const all: Entry[] = []
   for (const record of input) {
     const m = record.measurement
     const cid = signatures === 'verify' ? measurementCid(m) : record.cid
-    const key = cid.toString()
-    if (byCid.has(key)) continue
-    const reason = dropReason(ctx, m)
-    if (reason) {
-      dropped.push({ cid: key, reason })
-      byCid.set(key, { m, cid: key, order: '', label: null })
-      continue
-    }
-    byCid.set(key, { m, cid: key, order: Buffer.from(sha256Concat(groupSeed, cid.bytes)).toString('hex'), label: null })
+    const b = cid.bytes
+    const o = b.length - cid.multihash.size
+    all.push({
+      m,
+      cid,
+      station: m.stationId,
+      group: m.inetGroup,
+      task: taskIndex.get(m.task.cid)?.get(m.task.minerId) ?? -1,
+      drop: dropReason(ctx, m),
+      hi: (((b[o] as number) << 8) | (b[o + 1] as number)) >>> 0,
+      lo: (((b[o + 2] as number) << 24) | ((b[o + 3] as number) << 16) | ((b[o + 4] as number) << 8) | (b[o + 5] as number)) >>> 0,
+      label: isCurrent(m.checkerVersion) ? null : 'OUTDATED_CLIENT',
+      consensus: null,
+    })
   }
-  const droppedCids = new Set(dropped.map((d) => d.cid))
-  const entries = [...byCid.values()].filter((e) => !droppedCids.has(e.cid)).sort((a, b) => compareStrings(a.cid, b.cid))
+  all.sort(byKey)
+  const entries: Entry[] = []
+  const dropped: RoundEvaluation['dropped'] = []
+  for (let i = 0; i < all.length; i++) {
+    const e = all[i] as Entry
+    if (i > 0 && byKey(all[i - 1] as Entry, e) === 0) continue
+    if (e.drop) dropped.push({ cid: e.cid, reason: e.drop })
+    else entries.push(e)
+  }
 
   // 1. labels that depend on the measurement alone
-  const roundTasks = new Set(ctx.tasks.map(taskId))
   const selector = new TaskSelector(ctx.tasks, ctx.seeds.nodeSelection)
-  const allowed = new Map<string, Set<string>>()
+  const allowed = new Map<string, Set<number>>()
+  const candidates: Entry[] = []
   for (const e of entries) {
-    const { m } = e
-    if (signatures === 'verify' && !verifyMeasurementSignature(m)) e.label = 'INVALID_SIGNATURE'
-    else if (!isVersionAtLeast(m.checkerVersion, ctx.params.minCheckerVersion)) e.label = 'OUTDATED_CLIENT'
-    else if (!roundTasks.has(taskId(m.task))) e.label = 'TASK_NOT_IN_ROUND'
-    else {
-      let mine = allowed.get(m.stationId)
-      if (!mine) {
-        mine = new Set(selector.pick(m.stationId, ctx.params.maxTasksPerNode).map(taskId))
-        allowed.set(m.stationId, mine)
-      }
-      if (!mine.has(taskId(m.task))) e.label = 'TASK_WRONG_NODE'
+    // a forged signature outranks every other label
+    if (signatures === 'verify' && !verifyMeasurementSignature(e.m)) e.label = 'INVALID_SIGNATURE'
+    if (e.label !== null) continue
+    if (e.task < 0) {
+      e.label = 'TASK_NOT_IN_ROUND'
+      continue
     }
+    let mine = allowed.get(e.station)
+    if (!mine) {
+      mine = new Set(selector.pickIndices(e.station, ctx.params.maxTasksPerNode))
+      allowed.set(e.station, mine)
+    }
+    if (mine.has(e.task)) candidates.push(e)
+    else e.label = 'TASK_WRONG_NODE'
   }
 
   // 2. one measurement per station and task, one per inet group and task, K tasks per group;
-  //    which one wins is decided by an order nobody can choose before the round seed is known
-  const candidates = entries.filter((e) => e.label === null).sort((a, b) => compareStrings(a.order, b.order))
-  const stationTasks = new Set<string>()
-  const groupTasks = new Map<string, Set<string>>()
-  for (const e of candidates) {
-    const id = taskId(e.m.task)
-    const stationTask = `${e.m.stationId}\n${id}`
-    if (stationTasks.has(stationTask)) {
+  //    conflicts are settled by the digest XOR the round's inet-group seed: an order fixed only
+  //    once the round seed is known (ties, vanishingly rare, by CID)
+  const maskHi = ((seed[0] as number) << 8) | (seed[1] as number)
+  const maskLo = (((seed[2] as number) << 24) | ((seed[3] as number) << 16) | ((seed[4] as number) << 8) | (seed[5] as number)) >>> 0
+  const orderOf = (e: Entry) => ((e.hi ^ maskHi) >>> 0) * 2 ** 32 + ((e.lo ^ maskLo) >>> 0)
+  const ordered = candidates.map((e) => ({ e, order: orderOf(e) }))
+  ordered.sort((a, b) => a.order - b.order || byKey(a.e, b.e))
+  const stationTasks = new Map<string, Set<number>>()
+  const groupTasks = new Map<string, Set<number>>()
+  for (const { e } of ordered) {
+    let done = stationTasks.get(e.station)
+    if (!done) {
+      done = new Set()
+      stationTasks.set(e.station, done)
+    }
+    if (done.has(e.task)) {
       e.label = 'DUPLICATE'
       continue
     }
-    stationTasks.add(stationTask)
-    let seen = groupTasks.get(e.m.inetGroup)
+    done.add(e.task)
+    let seen = groupTasks.get(e.group)
     if (!seen) {
       seen = new Set()
-      groupTasks.set(e.m.inetGroup, seen)
+      groupTasks.set(e.group, seen)
     }
-    if (seen.has(id)) e.label = 'DUP_INET_GROUP'
+    if (seen.has(e.task)) e.label = 'DUP_INET_GROUP'
     else if (seen.size >= ctx.params.maxTasksPerNode) e.label = 'TOO_MANY_TASKS'
     else {
-      seen.add(id)
+      seen.add(e.task)
       e.label = 'OK'
     }
   }
 
-  // 3. committees per task, honest majority
-  const committeeMembers = new Map<string, Entry[]>()
-  for (const e of entries) {
-    if (e.label !== 'OK') continue
-    const id = taskId(e.m.task)
-    const list = committeeMembers.get(id)
-    if (list) list.push(e)
-    else committeeMembers.set(id, [e])
-  }
-  const consensus = new Map<string, ConsensusEvaluation>()
+  // 3. committees per task (members in CID order), honest majority
+  const committeeMembers = new Map<number, Entry[]>()
+  for (const e of entries) if (e.label === 'OK') pushToGroup(committeeMembers, e.task, e)
   const committees: CommitteeResult[] = []
-  for (const members of committeeMembers.values()) {
+  for (const [task, members] of committeeMembers) {
     const { decision, labels } = evaluateCommittee(
       members.map((e) => e.m),
       ctx.params.minCommitteeSize,
@@ -209,12 +258,12 @@ export function evaluateRound(
     )
     const counts: Record<string, number> = {}
     members.forEach((e, i) => {
-      consensus.set(e.cid, labels[i] as ConsensusEvaluation)
+      e.consensus = labels[i] as ConsensusEvaluation
       counts[e.m.retrievalResult] = (counts[e.m.retrievalResult] ?? 0) + 1
     })
-    const first = (members[0] as Entry).m
+    const t = ctx.tasks[task] as RetrievalTask
     committees.push({
-      task: { cid: first.task.cid, minerId: first.task.minerId },
+      task: { cid: t.cid, minerId: t.minerId },
       size: members.length,
       ...decision,
       counts: Object.fromEntries(Object.entries(counts).sort(([a], [b]) => compareStrings(a, b))),
@@ -228,7 +277,7 @@ export function evaluateRound(
     committees.map((c) => ({
       minerId: c.task.minerId,
       retrievalResult: c.retrievalResult,
-      memberResults: Object.entries(c.counts).flatMap(([code, n]) => Array<string>(n).fill(code)),
+      counts: c.counts,
     })),
   )
 
@@ -241,9 +290,9 @@ export function evaluateRound(
       task: e.m.task,
       retrievalResult: e.m.retrievalResult,
       taskingEvaluation: e.label as TaskingEvaluation,
-      consensusEvaluation: consensus.get(e.cid) ?? null,
+      consensusEvaluation: e.consensus,
     })),
-    dropped: dropped.sort((a, b) => compareStrings(a.cid, b.cid)),
+    dropped,
     committees,
     providers,
   }

@@ -27,11 +27,11 @@ export interface ProviderScores {
   committees: { total: number; tooSmall: number; majorityNotFound: number }
 }
 
-/** What scoring needs of a committee: its provider, decision, and members' results. */
+/** What scoring needs of a committee: its provider, decision, and how many members reported each result. */
 export interface ScoredCommittee {
   minerId: string
   retrievalResult: string
-  memberResults: readonly string[]
+  counts: Readonly<Record<string, number>>
 }
 
 function rate(successes: number, total: number): Rate {
@@ -81,13 +81,13 @@ export function scoreProviders(committees: Iterable<ScoredCommittee>): Record<st
     a.total++
     let ok = 0
     let counted = 0
-    for (const r of c.memberResults) {
+    for (const [r, n] of Object.entries(c.counts)) {
       if (!countsTowardRsr(r)) {
-        a.excluded.set(r, (a.excluded.get(r) ?? 0) + 1)
+        a.excluded.set(r, (a.excluded.get(r) ?? 0) + n)
         continue
       }
-      counted++
-      if (r === 'OK') ok++
+      counted += n
+      if (r === 'OK') ok += n
     }
     a.reqOk += ok
     a.reqTotal += counted

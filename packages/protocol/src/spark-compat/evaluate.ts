@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto'
 import type { RetrievalTask } from '../catalogue.js'
 import { type CommitteeDecision, type ConsensusEvaluation, evaluateCommittee } from '../evaluation/committee.js'
+import { pushToGroup } from '../group.js'
 import { TaskSelector } from '../tasker.js'
 import type { SparkMeasurement } from './measurement.js'
 
@@ -88,35 +89,38 @@ export function evaluateSparkRound(
 ): SparkEvaluation {
   const tasking: Array<SparkTaskingEvaluation | null> = measurements.map(() => null)
 
-  // 1. tasks of the round, and of each station
-  // exact (cid, minerId) pairs, compared as Spark does with ===, never via the joined task id
-  const pairOf = (cid: unknown, minerId: unknown): string => JSON.stringify([cid, minerId])
-  const roundTasks = new Set(round.tasks.map((t) => pairOf(t.cid, t.minerId)))
+  // 1. tasks of the round (exact (cid, minerId) pairs, compared with === as Spark does), and of each station
+  const taskIndex = new Map<unknown, Map<unknown, number>>()
+  round.tasks.forEach((t, i) => {
+    let byMiner = taskIndex.get(t.cid)
+    if (!byMiner) {
+      byMiner = new Map()
+      taskIndex.set(t.cid, byMiner)
+    }
+    if (!byMiner.has(t.minerId)) byMiner.set(t.minerId, i)
+  })
   const selector = new TaskSelector(round.tasks, round.randomness)
-  const allowed = new Map<string, Set<string>>()
+  // a duplicate task in the round list has one index; picking either copy allows it
+  const canonical = (i: number) => taskIndex.get(round.tasks[i]?.cid)?.get(round.tasks[i]?.minerId) as number
+  const allowed = new Map<string, Set<number>>()
   measurements.forEach((m, i) => {
-    if (!(typeof m.cid === 'string' && typeof m.minerId === 'string' && roundTasks.has(pairOf(m.cid, m.minerId)))) {
+    const task = typeof m.cid === 'string' && typeof m.minerId === 'string' ? taskIndex.get(m.cid)?.get(m.minerId) : undefined
+    if (task === undefined) {
       tasking[i] = 'TASK_NOT_IN_ROUND'
       return
     }
     let stationTasks = allowed.get(m.stationId)
     if (!stationTasks) {
-      stationTasks = new Set(selector.pick(m.stationId, round.maxTasksPerNode).map((t) => pairOf(t.cid, t.minerId)))
+      stationTasks = new Set(selector.pickIndices(m.stationId, round.maxTasksPerNode).map(canonical))
       allowed.set(m.stationId, stationTasks)
     }
-    if (!stationTasks.has(pairOf(m.cid, m.minerId))) tasking[i] = 'TASK_WRONG_NODE'
+    if (!stationTasks.has(task)) tasking[i] = 'TASK_WRONG_NODE'
   })
 
   // 2. at most one measurement per task and K tasks per inet group
   const groups = new Map<string, number[]>()
   measurements.forEach((m, i) => {
-    if (tasking[i] !== null) return
-    let group = groups.get(m.inet_group)
-    if (!group) {
-      group = []
-      groups.set(m.inet_group, group)
-    }
-    group.push(i)
+    if (tasking[i] === null) pushToGroup(groups, m.inet_group, i)
   })
   const hashes = new Map<number, string>()
   const finishedHash = (finishedAt: number): string => {
@@ -128,13 +132,19 @@ export function evaluateSparkRound(
     return h
   }
   for (const group of groups.values()) {
-    const ordered = group.map((i) => ({ i, h: finishedHash((measurements[i] as SparkMeasurement).finished_at) }))
+    const ids = group.map((i) => taskIdOf(measurements[i] as SparkMeasurement))
+    // At most K measurements of distinct tasks: Spark's walk accepts all of them in any order,
+    // so the hashing and sorting below would change nothing.
+    if (group.length <= round.maxTasksPerNode && new Set(ids).size === ids.length) {
+      for (const i of group) tasking[i] = 'OK'
+      continue
+    }
+    const ordered = group.map((i, j) => ({ i, id: ids[j] as string, h: finishedHash((measurements[i] as SparkMeasurement).finished_at) }))
     // Array.prototype.sort is stable: equal hashes keep input order, as in Spark.
     // Plain code-unit order equals Spark's localeCompare(…, 'en') on lowercase hex.
     ordered.sort((a, b) => (a.h < b.h ? -1 : a.h > b.h ? 1 : 0))
     const seen = new Set<string>()
-    for (const { i } of ordered) {
-      const id = taskIdOf(measurements[i] as SparkMeasurement)
+    for (const { i, id } of ordered) {
       if (seen.has(id)) tasking[i] = 'DUP_INET_GROUP'
       else if (seen.size >= round.maxTasksPerNode) tasking[i] = 'TOO_MANY_TASKS'
       else {
@@ -147,14 +157,7 @@ export function evaluateSparkRound(
   // 3. committees and their honest majority
   const committeeOf = new Map<string, number[]>()
   measurements.forEach((m, i) => {
-    if (tasking[i] !== 'OK') return
-    const id = taskIdOf(m)
-    let c = committeeOf.get(id)
-    if (!c) {
-      c = []
-      committeeOf.set(id, c)
-    }
-    c.push(i)
+    if (tasking[i] === 'OK') pushToGroup(committeeOf, taskIdOf(m), i)
   })
   const consensus: Array<ConsensusEvaluation | null> = measurements.map(() => null)
   const memberCommittee: number[] = measurements.map(() => -1)

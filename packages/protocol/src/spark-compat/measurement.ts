@@ -96,7 +96,11 @@ function check(condition: unknown, message: string): asserts condition {
  * One deviation: a line without a string `station_id` is dropped here. Spark's evaluator would
  * crash on the whole round (its `getStationKey` asserts a string), which is no result at all.
  */
-export function preprocessSparkMeasurement(raw: RawSparkMeasurement, id: unknown): SparkMeasurement {
+export function preprocessSparkMeasurement(
+  raw: RawSparkMeasurement,
+  id: unknown,
+  pointerize: <T>(value: T) => T = (v) => v,
+): SparkMeasurement {
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
     throw new SparkMeasurementError('object required')
   }
@@ -108,18 +112,19 @@ export function preprocessSparkMeasurement(raw: RawSparkMeasurement, id: unknown
   } catch (err) {
     throw new SparkMeasurementError((err as Error).message)
   }
+  // `pointerize` shares repeated strings between the lines of a round, as Spark did
   const m: SparkMeasurement = {
     id,
-    participantAddress,
-    retrievalResult: getSparkRetrievalResult(raw),
-    cid: raw.cid,
-    minerId: raw.miner_id,
-    providerId: raw.provider_id,
-    spark_version: raw.spark_version,
-    inet_group: raw.inet_group,
+    participantAddress: pointerize(participantAddress),
+    retrievalResult: pointerize(getSparkRetrievalResult(raw)),
+    cid: pointerize(raw.cid),
+    minerId: pointerize(raw.miner_id),
+    providerId: pointerize(raw.provider_id),
+    spark_version: pointerize(raw.spark_version),
+    inet_group: pointerize(raw.inet_group),
     finished_at: parseDateTime(raw.finished_at) as number,
-    provider_address: raw.provider_address,
-    protocol,
+    provider_address: pointerize(raw.provider_address),
+    protocol: pointerize(protocol),
     byte_length: raw.byte_length,
     start_at: parseDateTime(raw.start_at),
     first_byte_at: parseDateTime(raw.first_byte_at),
@@ -127,9 +132,9 @@ export function preprocessSparkMeasurement(raw: RawSparkMeasurement, id: unknown
     status_code: raw.status_code,
     head_status_code: raw.head_status_code,
     timeout: raw.timeout,
-    indexerResult: raw.indexer_result,
-    stationId: raw.station_id,
-    carChecksum: raw.car_checksum,
+    indexerResult: pointerize(raw.indexer_result),
+    stationId: pointerize(raw.station_id),
+    carChecksum: pointerize(raw.car_checksum),
     carTooLarge: raw.car_too_large,
   }
   assertValidSparkMeasurement(m)
