@@ -28,6 +28,24 @@ export function taskId(task: RetrievalTask): string {
 }
 
 /**
+ * Looks tasks up by their exact `(cid, minerId)` pair (compared with ===, never through a joined
+ * string, so no CID spelling can pass for another task). Returns the index of the first equal
+ * task in `tasks`, or undefined.
+ */
+export function createTaskIndex(tasks: readonly RetrievalTask[]): (cid: unknown, minerId: unknown) => number | undefined {
+  const byCid = new Map<unknown, Map<unknown, number>>()
+  tasks.forEach((t, i) => {
+    let byMiner = byCid.get(t.cid)
+    if (!byMiner) {
+      byMiner = new Map()
+      byCid.set(t.cid, byMiner)
+    }
+    if (!byMiner.has(t.minerId)) byMiner.set(t.minerId, i)
+  })
+  return (cid, minerId) => byCid.get(cid)?.get(minerId)
+}
+
+/**
  * Checks that a catalogue is usable: a non-empty list of entries with non-empty string `cid`
  * and `minerId`, no (cid, minerId) twice. Throws CATALOGUE_INVALID naming the entry.
  */

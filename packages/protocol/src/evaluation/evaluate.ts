@@ -1,6 +1,6 @@
 import type { CID } from 'multiformats/cid'
 import { compareBytes, compareStrings, fromHex } from '../bytes.js'
-import type { RetrievalTask } from '../catalogue.js'
+import { createTaskIndex, type RetrievalTask } from '../catalogue.js'
 import { pushToGroup } from '../group.js'
 import { measurementCid, type SignedMeasurement, verifyMeasurementSignature } from '../measurement.js'
 import type { ProtocolParams } from '../params.js'
@@ -139,16 +139,7 @@ export function evaluateRound(
   { signatures = 'verify' }: EvaluateOptions = {},
 ): RoundEvaluation {
   const seed = fromHex(ctx.seeds.inetGroupOrder)
-  // the round's tasks by (cid, minerId), compared exactly
-  const taskIndex = new Map<string, Map<string, number>>()
-  ctx.tasks.forEach((t, i) => {
-    let byMiner = taskIndex.get(t.cid)
-    if (!byMiner) {
-      byMiner = new Map()
-      taskIndex.set(t.cid, byMiner)
-    }
-    if (!byMiner.has(t.minerId)) byMiner.set(t.minerId, i)
-  })
+  const taskOf = createTaskIndex(ctx.tasks)
 
   const current = new Map<string, boolean>()
   const isCurrent = (version: string) => {
@@ -173,7 +164,7 @@ export function evaluateRound(
       cid,
       station: m.stationId,
       group: m.inetGroup,
-      task: taskIndex.get(m.task.cid)?.get(m.task.minerId) ?? -1,
+      task: taskOf(m.task.cid, m.task.minerId) ?? -1,
       drop: dropReason(ctx, m),
       hi: (((b[o] as number) << 8) | (b[o + 1] as number)) >>> 0,
       lo: (((b[o + 2] as number) << 24) | ((b[o + 3] as number) << 16) | ((b[o + 4] as number) << 8) | (b[o + 5] as number)) >>> 0,

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto'
-import type { RetrievalTask } from '../catalogue.js'
+import { createTaskIndex, type RetrievalTask } from '../catalogue.js'
 import { type CommitteeDecision, type ConsensusEvaluation, evaluateCommittee } from '../evaluation/committee.js'
 import { pushToGroup } from '../group.js'
 import { TaskSelector } from '../tasker.js'
@@ -90,21 +90,13 @@ export function evaluateSparkRound(
   const tasking: Array<SparkTaskingEvaluation | null> = measurements.map(() => null)
 
   // 1. tasks of the round (exact (cid, minerId) pairs, compared with === as Spark does), and of each station
-  const taskIndex = new Map<unknown, Map<unknown, number>>()
-  round.tasks.forEach((t, i) => {
-    let byMiner = taskIndex.get(t.cid)
-    if (!byMiner) {
-      byMiner = new Map()
-      taskIndex.set(t.cid, byMiner)
-    }
-    if (!byMiner.has(t.minerId)) byMiner.set(t.minerId, i)
-  })
+  const taskOf = createTaskIndex(round.tasks)
   const selector = new TaskSelector(round.tasks, round.randomness)
   // a duplicate task in the round list has one index; picking either copy allows it
-  const canonical = (i: number) => taskIndex.get(round.tasks[i]?.cid)?.get(round.tasks[i]?.minerId) as number
+  const canonical = (i: number) => taskOf(round.tasks[i]?.cid, round.tasks[i]?.minerId) as number
   const allowed = new Map<string, Set<number>>()
   measurements.forEach((m, i) => {
-    const task = typeof m.cid === 'string' && typeof m.minerId === 'string' ? taskIndex.get(m.cid)?.get(m.minerId) : undefined
+    const task = typeof m.cid === 'string' && typeof m.minerId === 'string' ? taskOf(m.cid, m.minerId) : undefined
     if (task === undefined) {
       tasking[i] = 'TASK_NOT_IN_ROUND'
       return
