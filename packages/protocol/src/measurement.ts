@@ -94,7 +94,7 @@ function checkString(value: unknown, name: string, limit: number, nullable: bool
   if (value === null && nullable) return
   if (typeof value !== 'string') malformed(`${name} must be a string${nullable ? ' or null' : ''}`)
   if (value.length > limit) malformed(`${name} is longer than ${limit} characters`)
-  // no field is text for people: control characters only forge log lines and evaluation keys
+  // no field is text for people: control characters only forge log lines
   if (CONTROL.test(value)) malformed(`${name} contains a control character`)
 }
 
