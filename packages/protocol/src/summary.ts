@@ -1,5 +1,5 @@
 import * as dagCbor from '@ipld/dag-cbor'
-import type { CID } from 'multiformats/cid'
+import { CID } from 'multiformats/cid'
 import { compareBytes } from './bytes.js'
 import type { RoundEvaluation } from './evaluation/evaluate.js'
 import type { Rate } from './evaluation/scoring.js'
@@ -74,7 +74,7 @@ export function buildRoundSummary(
 ): BuiltSummary {
   const blocks: Block[] = []
   const committees: SummaryCommittee[] = evaluation.committees.map((c) => {
-    const list = [...c.measurements].sort((a, b) => compareBytes(a.bytes, b.bytes))
+    const list = c.measurements.map((text) => CID.parse(text)).sort((a, b) => compareBytes(a.bytes, b.bytes))
     const bytes = dagCbor.encode(list)
     const block = { cid: cidOfDagCbor(bytes), bytes }
     blocks.push(block)

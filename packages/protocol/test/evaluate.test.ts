@@ -61,7 +61,7 @@ describe('evaluateRound', () => {
     expect(third).toBeDefined()
     const sameGroupToo = signMeasurement(okMeasurement(ctx, third, otherTask, { inetGroup: 'shared' }), third)
     const labelled = evaluateRound(ctx, records([good, forged, outdated, foreign, wrongNode, duplicate, sameGroup, sameGroupToo]))
-    const label = (m: SignedMeasurement) => labelled.measurements.find((e) => e.cid.equals(measurementRecord(m).cid))?.taskingEvaluation
+    const label = (m: SignedMeasurement) => labelled.measurements.find((e) => e.cid === measurementRecord(m).cid)?.taskingEvaluation
     expect(label(forged)).toBe('INVALID_SIGNATURE')
     expect(label(outdated)).toBe('OUTDATED_CLIENT')
     expect(label(foreign)).toBe('TASK_NOT_IN_ROUND')
@@ -70,7 +70,7 @@ describe('evaluateRound', () => {
     expect([label(sameGroup), label(sameGroupToo)].sort()).toEqual(['DUP_INET_GROUP', 'OK'])
     // nothing but OK measurements reaches a committee
     const inCommittees = labelled.committees.flatMap((c) => c.measurements)
-    for (const cid of inCommittees) expect(labelled.measurements.find((m) => m.cid.equals(cid))?.taskingEvaluation).toBe('OK')
+    for (const cid of inCommittees) expect(labelled.measurements.find((m) => m.cid === cid)?.taskingEvaluation).toBe('OK')
   })
 
   it('drops measurements of another round or network and results that do not match their fields', () => {

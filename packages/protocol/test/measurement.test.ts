@@ -1,6 +1,8 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import {
+  cidOfDagCbor,
+  cidText,
   decodeSignedMeasurement,
   encodeSignedMeasurement,
   measurementCid,
@@ -120,6 +122,19 @@ describe('measurement codec', () => {
       ),
       { numRuns: 2000 },
     )
+  })
+})
+
+describe('CID text', () => {
+  it('is exactly what multiformats prints, for any content (property)', () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 100 }), (bytes) => {
+        const cid = cidOfDagCbor(bytes)
+        expect(cidText(cid)).toBe(cid.toString())
+      }),
+      { numRuns: 300 },
+    )
+    expect(cidText(measurementCid(signed))).toBe(measurementCid(signed).toString())
   })
 })
 

@@ -106,9 +106,9 @@ export async function evaluateOurRound(measurementsPath: string, opts: { round: 
     network: evaluation.network,
     round: evaluation.round,
     summaryCid: built.root.cid.toString(),
-    measurements: evaluation.measurements.map((m) => ({ ...m, cid: m.cid.toString() })),
-    dropped: [...malformed, ...evaluation.dropped.map((d) => ({ cid: d.cid.toString(), reason: d.reason }))],
-    committees: evaluation.committees.map((c) => ({ ...c, measurements: c.measurements.map(String) })),
+    measurements: evaluation.measurements,
+    dropped: [...malformed, ...evaluation.dropped],
+    committees: evaluation.committees,
     providers: evaluation.providers,
   }
 }

@@ -1,8 +1,7 @@
-import type { CID } from 'multiformats/cid'
-import { compareBytes, compareStrings, fromHex } from '../bytes.js'
+import { compareStrings, fromHex } from '../bytes.js'
 import { createTaskIndex, type RetrievalTask } from '../catalogue.js'
 import { pushToGroup } from '../group.js'
-import { measurementCid, type SignedMeasurement, verifyMeasurementSignature } from '../measurement.js'
+import { cidText, measurementCid, type SignedMeasurement, verifyMeasurementSignature } from '../measurement.js'
 import type { ProtocolParams } from '../params.js'
 import type { RoundSeeds } from '../randomness/seeds.js'
 import { retrievalResultOf } from '../result-codes.js'
@@ -34,15 +33,18 @@ export interface RoundContext {
   tasks: readonly RetrievalTask[]
 }
 
-/** A measurement with its CID, as a node stores it. */
+/**
+ * A measurement with its CID in text form (base32 CIDv1), as a node stores and gossips it. Text,
+ * not a `CID` object: a round holds 250k of them and the text is an eighth of the memory.
+ */
 export interface MeasurementRecord {
-  cid: CID
+  cid: string
   measurement: SignedMeasurement
 }
 
 /** The record of a measurement whose CID is not known yet (encodes and hashes it). */
 export function measurementRecord(measurement: SignedMeasurement): MeasurementRecord {
-  return { cid: measurementCid(measurement), measurement }
+  return { cid: cidText(measurementCid(measurement)), measurement }
 }
 
 export interface EvaluateOptions {
@@ -55,7 +57,7 @@ export interface EvaluateOptions {
 }
 
 export interface EvaluatedMeasurement {
-  cid: CID
+  cid: string
   stationId: string
   task: RetrievalTask
   retrievalResult: string
@@ -68,36 +70,69 @@ export interface CommitteeResult extends CommitteeDecision {
   size: number
   /** Members per retrieval result. */
   counts: Record<string, number>
-  /** Members' measurement CIDs, sorted by digest. */
-  measurements: CID[]
+  /** Members' measurement CIDs, in entry order. */
+  measurements: string[]
 }
 
 export interface RoundEvaluation {
   network: string
   round: number
-  /** Sorted by CID digest. */
+  /** In entry order (see `Entry.hi`). */
   measurements: EvaluatedMeasurement[]
-  dropped: Array<{ cid: CID; reason: DropReason }>
+  dropped: Array<{ cid: string; reason: DropReason }>
   /** Sorted by task (cid, then minerId). */
   committees: CommitteeResult[]
   providers: Record<string, ProviderScores>
 }
 
+/**
+ * What evaluation keeps of a measurement: the fields it decides on, copied out so that the
+ * measurement itself (signature, timings, status codes) is not needed after the first pass.
+ */
 interface Entry {
-  m: SignedMeasurement
-  cid: CID
-  /** Copied from `m`: the passes below read entries in CID order, and chasing `m` there is slow. */
+  cid: string
   station: string
   group: string
+  /** The measurement's task object, for the output. */
+  taskRef: RetrievalTask
   /** Index of the task in the round, −1 when the task is not in the round. */
   task: number
+  providerId: string | null
+  indexerResult: string | null
+  providerAddress: string | null
+  protocol: string | null
+  retrievalResult: string
+  byteLength: number | null
+  carChecksum: string | null
   /** Why the measurement is not of this round, or null. */
   drop: DropReason | null
-  /** The first 48 bits of the CID's digest, as 16 + 32 bits: the sort key and, masked, the conflict order. */
+  /**
+   * 50 bits of the CID's digest read from its base32 text (characters 8–17, past the CIDv1
+   * prefix), as 18 + 32 bits: the sort key and, masked with the seed, the conflict order.
+   */
   hi: number
   lo: number
   label: TaskingEvaluation | null
   consensus: ConsensusEvaluation | null
+}
+
+const BASE32 = 'abcdefghijklmnopqrstuvwxyz234567'
+const BASE32_VALUE = new Int8Array(128).fill(-1)
+for (let i = 0; i < 32; i++) BASE32_VALUE[BASE32.charCodeAt(i)] = i
+
+/** [hi, lo] from 10 base32 digits of the CID text; zeros when the text is not base32 (ties then go by text). */
+function digestBits(cid: string): [number, number] {
+  let hi = 0
+  let lo = 0
+  for (let i = 8; i < 18; i++) {
+    const v = BASE32_VALUE[cid.charCodeAt(i)] ?? -1
+    if (v < 0) return [0, 0]
+    // 50 bits: the first 18 go to hi, the last 32 to lo
+    const carry = lo >>> 27
+    lo = ((lo << 5) | v) >>> 0
+    hi = ((hi << 5) | carry) & 0x3ffff
+  }
+  return [hi, lo]
 }
 
 function dropReason(ctx: RoundContext, m: SignedMeasurement): DropReason | null {
@@ -115,17 +150,17 @@ function dropReason(ctx: RoundContext, m: SignedMeasurement): DropReason | null 
   return null
 }
 
-const indexKey = (m: SignedMeasurement) => JSON.stringify([m.providerId, m.indexerResult, m.providerAddress, m.protocol])
+const indexKey = (e: Entry) => JSON.stringify([e.providerId, e.indexerResult, e.providerAddress, e.protocol])
 const committeeFields = {
   indexKey,
-  retrievalKey: (m: SignedMeasurement) =>
-    JSON.stringify([m.providerId, m.indexerResult, m.providerAddress, m.protocol, m.retrievalResult, m.byteLength, m.carChecksum]),
-  indexerResult: (m: SignedMeasurement) => String(m.indexerResult),
-  retrievalResult: (m: SignedMeasurement) => m.retrievalResult,
+  retrievalKey: (e: Entry) =>
+    JSON.stringify([e.providerId, e.indexerResult, e.providerAddress, e.protocol, e.retrievalResult, e.byteLength, e.carChecksum]),
+  indexerResult: (e: Entry) => String(e.indexerResult),
+  retrievalResult: (e: Entry) => e.retrievalResult,
 }
 
 const compareTasks = (a: RetrievalTask, b: RetrievalTask) => compareStrings(a.cid, b.cid) || compareStrings(a.minerId, b.minerId)
-const byKey = (a: Entry, b: Entry) => a.hi - b.hi || a.lo - b.lo || compareBytes(a.cid.bytes, b.cid.bytes)
+const byKey = (a: Entry, b: Entry) => a.hi - b.hi || a.lo - b.lo || compareStrings(a.cid, b.cid)
 
 /**
  * Evaluates one round from the measurements a node holds: drop what does not belong to the
@@ -156,19 +191,29 @@ export function evaluateRound(
   const all: Entry[] = []
   for (const record of input) {
     const m = record.measurement
-    const cid = signatures === 'verify' ? measurementCid(m) : record.cid
-    const b = cid.bytes
-    const o = b.length - cid.multihash.size
+    const cid = signatures === 'verify' ? cidText(measurementCid(m)) : record.cid
+    const [hi, lo] = digestBits(cid)
+    let label: TaskingEvaluation | null = null
+    // a forged signature outranks every other label
+    if (signatures === 'verify' && !verifyMeasurementSignature(m)) label = 'INVALID_SIGNATURE'
+    else if (!isCurrent(m.checkerVersion)) label = 'OUTDATED_CLIENT'
     all.push({
-      m,
       cid,
       station: m.stationId,
       group: m.inetGroup,
+      taskRef: m.task,
       task: taskOf(m.task.cid, m.task.minerId) ?? -1,
+      providerId: m.providerId,
+      indexerResult: m.indexerResult,
+      providerAddress: m.providerAddress,
+      protocol: m.protocol,
+      retrievalResult: m.retrievalResult,
+      byteLength: m.byteLength,
+      carChecksum: m.carChecksum,
       drop: dropReason(ctx, m),
-      hi: (((b[o] as number) << 8) | (b[o + 1] as number)) >>> 0,
-      lo: (((b[o + 2] as number) << 24) | ((b[o + 3] as number) << 16) | ((b[o + 4] as number) << 8) | (b[o + 5] as number)) >>> 0,
-      label: isCurrent(m.checkerVersion) ? null : 'OUTDATED_CLIENT',
+      hi,
+      lo,
+      label,
       consensus: null,
     })
   }
@@ -187,8 +232,6 @@ export function evaluateRound(
   const allowed = new Map<string, Set<number>>()
   const candidates: Entry[] = []
   for (const e of entries) {
-    // a forged signature outranks every other label
-    if (signatures === 'verify' && !verifyMeasurementSignature(e.m)) e.label = 'INVALID_SIGNATURE'
     if (e.label !== null) continue
     if (e.task < 0) {
       e.label = 'TASK_NOT_IN_ROUND'
@@ -206,8 +249,9 @@ export function evaluateRound(
   // 2. one measurement per station and task, one per inet group and task, K tasks per group;
   //    conflicts are settled by the digest XOR the round's inet-group seed: an order fixed only
   //    once the round seed is known (ties, vanishingly rare, by CID)
-  const maskHi = ((seed[0] as number) << 8) | (seed[1] as number)
-  const maskLo = (((seed[2] as number) << 24) | ((seed[3] as number) << 16) | ((seed[4] as number) << 8) | (seed[5] as number)) >>> 0
+  // 50 bits of the seed: 18 from its first bytes, then the 32 of bytes 3–6
+  const maskHi = (((seed[0] as number) << 10) | ((seed[1] as number) << 2) | ((seed[2] as number) >>> 6)) & 0x3ffff
+  const maskLo = (((seed[3] as number) << 24) | ((seed[4] as number) << 16) | ((seed[5] as number) << 8) | (seed[6] as number)) >>> 0
   const orderOf = (e: Entry) => ((e.hi ^ maskHi) >>> 0) * 2 ** 32 + ((e.lo ^ maskLo) >>> 0)
   const ordered = candidates.map((e) => ({ e, order: orderOf(e) }))
   ordered.sort((a, b) => a.order - b.order || byKey(a.e, b.e))
@@ -242,15 +286,11 @@ export function evaluateRound(
   for (const e of entries) if (e.label === 'OK') pushToGroup(committeeMembers, e.task, e)
   const committees: CommitteeResult[] = []
   for (const [task, members] of committeeMembers) {
-    const { decision, labels } = evaluateCommittee(
-      members.map((e) => e.m),
-      ctx.params.minCommitteeSize,
-      committeeFields,
-    )
+    const { decision, labels } = evaluateCommittee(members, ctx.params.minCommitteeSize, committeeFields)
     const counts: Record<string, number> = {}
     members.forEach((e, i) => {
       e.consensus = labels[i] as ConsensusEvaluation
-      counts[e.m.retrievalResult] = (counts[e.m.retrievalResult] ?? 0) + 1
+      counts[e.retrievalResult] = (counts[e.retrievalResult] ?? 0) + 1
     })
     const t = ctx.tasks[task] as RetrievalTask
     committees.push({
@@ -277,9 +317,9 @@ export function evaluateRound(
     round: ctx.round,
     measurements: entries.map((e) => ({
       cid: e.cid,
-      stationId: e.m.stationId,
-      task: e.m.task,
-      retrievalResult: e.m.retrievalResult,
+      stationId: e.station,
+      task: e.taskRef,
+      retrievalResult: e.retrievalResult,
       taskingEvaluation: e.label as TaskingEvaluation,
       consensusEvaluation: e.consensus,
     })),
