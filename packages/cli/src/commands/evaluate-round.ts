@@ -2,6 +2,7 @@ import {
   buildRoundSummary,
   type Catalogue,
   catalogueCid,
+  createInterner,
   deriveRoundSeeds,
   evaluateRound,
   getPreset,
@@ -87,6 +88,7 @@ export async function evaluateOurRound(measurementsPath: string, opts: { round: 
   const file = await parseRoundFile(opts.round)
   const seeds = deriveRoundSeeds(file.round, file.randomness)
   const records: MeasurementRecord[] = []
+  const intern = createInterner()
   const malformed: Array<{ line: number; reason: string; message: string }> = []
   for await (const entry of readNdjson(measurementsPath)) {
     if ('error' in entry) {
@@ -94,7 +96,7 @@ export async function evaluateOurRound(measurementsPath: string, opts: { round: 
       continue
     }
     try {
-      records.push(measurementRecord(measurementFromJson(entry.value)))
+      records.push(measurementRecord(measurementFromJson(entry.value, intern)))
     } catch (err) {
       malformed.push({ line: entry.line, reason: 'MALFORMED', message: `line ${entry.line}: ${(err as Error).message}` })
     }

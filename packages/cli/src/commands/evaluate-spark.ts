@@ -1,4 +1,4 @@
-import { ProtocolError, scoreProviders } from '@spark-swarm/protocol'
+import { createInterner, ProtocolError, scoreProviders } from '@spark-swarm/protocol'
 import {
   evaluateSparkRound,
   parseSparkRound,
@@ -34,10 +34,11 @@ export async function evaluateSpark(measurementsPath: string, opts: EvaluateSpar
   const requiredCommitteeSize = opts.minCommitteeSize ?? round.requiredCommitteeSize ?? SPARK_REQUIRED_COMMITTEE_SIZE
 
   const valid: SparkMeasurement[] = []
+  const intern = createInterner()
   const dropped: Array<{ id: unknown; reason: string }> = []
   const take = (raw: unknown, id: unknown): void => {
     try {
-      valid.push(preprocessSparkMeasurement(raw, id))
+      valid.push(preprocessSparkMeasurement(raw, id, intern))
     } catch (err) {
       dropped.push({ id, reason: (err as Error).message })
     }

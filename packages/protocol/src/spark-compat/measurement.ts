@@ -96,11 +96,9 @@ function check(condition: unknown, message: string): asserts condition {
  * One deviation: a line without a string `station_id` is dropped here. Spark's evaluator would
  * crash on the whole round (its `getStationKey` asserts a string), which is no result at all.
  */
-export function preprocessSparkMeasurement(
-  raw: RawSparkMeasurement,
-  id: unknown,
-  pointerize: <T>(value: T) => T = (v) => v,
-): SparkMeasurement {
+export function preprocessSparkMeasurement(raw: RawSparkMeasurement, id: unknown, intern?: (value: string) => string): SparkMeasurement {
+  // shares repeated strings between the lines of a round (Spark's `pointerize`); other values pass
+  const pointerize = <T>(value: T): T => (intern && typeof value === 'string' ? (intern(value) as T) : value)
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
     throw new SparkMeasurementError('object required')
   }
@@ -112,7 +110,6 @@ export function preprocessSparkMeasurement(
   } catch (err) {
     throw new SparkMeasurementError((err as Error).message)
   }
-  // `pointerize` shares repeated strings between the lines of a round, as Spark did
   const m: SparkMeasurement = {
     id,
     participantAddress: pointerize(participantAddress),
