@@ -1,1 +1,32 @@
-export {}
+// Must stay the first import: libp2p needs Promise.withResolvers, which Node 20 lacks.
+import './polyfill.js'
+
+export { type BitswapPeer, type BitswapPeerOptions, startBitswapPeer } from './bitswap-peer.js'
+export { concat, encodeCar } from './car.js'
+export {
+  type ChainRpcMode,
+  type FakeChainRpc,
+  type FakeChainRpcOptions,
+  type RpcCall,
+  startFakeChainRpc,
+} from './chain-rpc.js'
+export {
+  BLAKE3_CODE,
+  buildCatalogue,
+  type CatalogueAssignment,
+  type ContentBlock,
+  type ContentOptions,
+  dagCborBlock,
+  generateContent,
+  generateUnsupportedHashBlock,
+  rawBlock,
+} from './content.js'
+export type { ProviderRequests } from './gateway.js'
+export { CAR_CONTENT_TYPE, RAW_CONTENT_TYPE } from './gateway-request.js'
+export { type AnnounceProtocols, announceProvider, type FakeIpni, type IpniMode, startFakeIpni } from './ipni.js'
+export { encodeMetadata, IPNI_PROTOCOLS, type IpniProtocol, type ProviderRecord, type ProviderResultJson } from './ipni-records.js'
+export { assertLoopback, LOOPBACK } from './listener.js'
+export { type OutsideWorld, type OutsideWorldOptions, type OutsideWorldProvider, startOutsideWorld } from './outside-world.js'
+export { type BitswapBehaviour, bitswapBehaviour, HEALTHY, type ProfileKind, type ProviderProfile, validateProfile } from './profiles.js'
+export { type FakeProvider, type FakeProviderOptions, startFakeProvider } from './provider.js'
+export { RandomBytes, randomBytes } from './random-bytes.js'

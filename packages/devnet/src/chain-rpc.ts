@@ -1,0 +1,149 @@
+import type { IncomingMessage, ServerResponse } from 'node:http'
+import { type Listener, LOOPBACK, startListener } from './listener.js'
+import { actorNotFound, chainHeadJson, minerInfoJson } from './lotus-json.js'
+
+export type ChainRpcMode =
+  | { kind: 'normal' }
+  /** Every request answers HTTP `status` (5xx), as a failing glif.io does. */
+  | { kind: 'error'; status: number }
+  /** The port is closed: connections are refused. */
+  | { kind: 'down' }
+  /** The next `failFirst` requests answer HTTP 503, then normal again: for retry/backoff tests. */
+  | { kind: 'flaky'; failFirst: number }
+
+export interface RpcCall {
+  method: string | undefined
+  params: unknown
+  /** What the fake answered: `result`, `error` (JSON-RPC error) or `http-<status>`. */
+  answer: string
+}
+
+export interface FakeChainRpc {
+  /** The endpoint, `http://127.0.0.1:<port>/rpc/v1`. */
+  readonly url: string
+  readonly mode: ChainRpcMode
+  readonly calls: RpcCall[]
+  setMode(mode: ChainRpcMode): Promise<void>
+  /** Add or change a miner; `null` models a miner actor that has no PeerId set. */
+  setMiner(minerId: string, peerId: string | null): void
+  stop(): Promise<void>
+}
+
+export interface FakeChainRpcOptions {
+  /** Miner actor id → libp2p peer id reported by StateMinerInfo. */
+  miners: Record<string, string | null>
+  /** The ChainHead height. Default 4_000_000. */
+  height?: number
+  host?: string
+}
+
+type JsonRpcRequest = { jsonrpc?: string; id?: unknown; method?: unknown; params?: unknown }
+
+/**
+ * A Lotus JSON-RPC 2.0 endpoint (POST /rpc/v1) answering `Filecoin.ChainHead` and
+ * `Filecoin.StateMinerInfo`, the two calls that map a miner id to its peer id.
+ */
+export async function startFakeChainRpc(options: FakeChainRpcOptions): Promise<FakeChainRpc> {
+  const miners = new Map(Object.entries(options.miners))
+  const height = options.height ?? 4_000_000
+  const calls: RpcCall[] = []
+  let mode: ChainRpcMode = { kind: 'normal' }
+  let failuresLeft = 0
+
+  const answer = async (request: JsonRpcRequest): Promise<object> => {
+    const base = { jsonrpc: '2.0', id: request.id ?? null }
+    const record = (kind: string) =>
+      calls.push({ method: typeof request.method === 'string' ? request.method : undefined, params: request.params, answer: kind })
+    const params = Array.isArray(request.params) ? request.params : []
+    if (request.method === 'Filecoin.ChainHead') {
+      record('result')
+      return { ...base, result: await chainHeadJson(height) }
+    }
+    if (request.method === 'Filecoin.StateMinerInfo') {
+      const minerId = params[0]
+      if (typeof minerId !== 'string') {
+        record('error')
+        return { ...base, error: { code: -32602, message: 'StateMinerInfo expects [minerAddress, tipSetKey]' } }
+      }
+      const peerId = miners.get(minerId)
+      record(peerId === undefined ? 'error' : 'result')
+      return peerId === undefined ? { ...base, error: actorNotFound(minerId) } : { ...base, result: minerInfoJson(minerId, peerId) }
+    }
+    record('error')
+    return { ...base, error: { code: -32601, message: `method '${String(request.method)}' not found` } }
+  }
+
+  const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    const body = await readBody(req)
+    if (mode.kind === 'error' || (mode.kind === 'flaky' && failuresLeft > 0)) {
+      const status = mode.kind === 'error' ? mode.status : 503
+      if (mode.kind === 'flaky') failuresLeft--
+      calls.push({ method: methodOf(body), params: undefined, answer: `http-${status}` })
+      return send(res, status, 'text/plain', `devnet chain RPC ${mode.kind} mode\n`)
+    }
+    if (req.method !== 'POST') return send(res, 405, 'text/plain', 'use POST\n')
+    if (new URL(req.url ?? '/', 'http://rpc.invalid').pathname !== '/rpc/v1') return send(res, 404, 'text/plain', 'not found\n')
+    let parsed: unknown
+    try {
+      parsed = JSON.parse(body)
+    } catch {
+      return send(
+        res,
+        200,
+        'application/json',
+        JSON.stringify({ jsonrpc: '2.0', id: null, error: { code: -32700, message: 'parse error' } }),
+      )
+    }
+    const reply = Array.isArray(parsed) ? await Promise.all(parsed.map((r) => answer(asRequest(r)))) : await answer(asRequest(parsed))
+    send(res, 200, 'application/json', JSON.stringify(reply))
+  }
+
+  const listener: Listener = await startListener(handle, options.host ?? LOOPBACK)
+  return {
+    url: `${listener.url}/rpc/v1`,
+    get mode() {
+      return mode
+    },
+    calls,
+    async setMode(next) {
+      mode = next
+      failuresLeft = next.kind === 'flaky' ? next.failFirst : 0
+      if (next.kind === 'down') await listener.refuse()
+      else await listener.accept()
+    },
+    setMiner(minerId, peerId) {
+      miners.set(minerId, peerId)
+    },
+    stop: () => listener.close(),
+  }
+}
+
+function asRequest(value: unknown): JsonRpcRequest {
+  return typeof value === 'object' && value !== null ? (value as JsonRpcRequest) : {}
+}
+
+function methodOf(body: string): string | undefined {
+  try {
+    const method = asRequest(JSON.parse(body)).method
+    return typeof method === 'string' ? method : undefined
+  } catch {
+    return undefined
+  }
+}
+
+async function readBody(req: IncomingMessage): Promise<string> {
+  const chunks: Buffer[] = []
+  let size = 0
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length
+    // Lotus requests are small; refuse to buffer anything absurd sent to the fake.
+    if (size > 1024 * 1024) throw new Error('request body over 1 MiB')
+    chunks.push(chunk as Buffer)
+  }
+  return Buffer.concat(chunks).toString('utf8')
+}
+
+function send(res: ServerResponse, status: number, contentType: string, body: string): void {
+  res.writeHead(status, { 'content-type': contentType })
+  res.end(body)
+}
