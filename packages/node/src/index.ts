@@ -1,1 +1,7 @@
-export {}
+/**
+ * The Spark Swarm checker node. The polyfill comes first: libp2p needs it before it loads.
+ */
+import './polyfill.js'
+
+export * from './bitswap/fetcher.js'
+export * from './retrieval/index.js'
