@@ -31,6 +31,7 @@ import {
   verifyMeasurementSignature,
 } from '../packages/protocol/dist/index.js'
 import { SPARK_REQUIRED_COMMITTEE_SIZE } from '../packages/protocol/dist/spark-compat/index.js'
+import { printTable } from './table.js'
 
 const STATIONS = Number(process.env.BENCH_STATIONS ?? 16_700)
 const N_SIGNATURES = Number(process.env.BENCH_SIGNATURES ?? 20_000)
@@ -82,20 +83,6 @@ const secs = (ms) => `${(ms / 1000).toFixed(2)} s`
 const mb = (bytes) => `${(bytes / 1e6).toFixed(0)} MB`
 const perSec = (n, ms) => `${int((n * 1000) / ms)}/s`
 const verdict = (ok) => (ok ? 'PASS' : 'FAIL')
-
-/** Prints an aligned plain-text table; `align` has one 'l' or 'r' per column. */
-function printTable(title, header, rows, align) {
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => String(r[i]).length)))
-  const format = (cells) =>
-    cells
-      .map((c, i) => (align[i] === 'r' ? String(c).padStart(widths[i]) : String(c).padEnd(widths[i])))
-      .join('  ')
-      .trimEnd()
-  console.log(`\n${title}\n${'='.repeat(title.length)}`)
-  console.log(format(header))
-  console.log(widths.map((w) => '-'.repeat(w)).join('  '))
-  for (const row of rows) console.log(format(row))
-}
 
 /** Buffered synchronous line writer. */
 class LineWriter {
