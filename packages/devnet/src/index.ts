@@ -1,5 +1,5 @@
 // Must stay the first import: libp2p needs Promise.withResolvers, which Node 20 lacks.
-import './polyfill.js'
+import '@spark-swarm/node/polyfill'
 
 export { type BitswapPeer, type BitswapPeerOptions, startBitswapPeer } from './bitswap-peer.js'
 export { concat, encodeCar } from './car.js'
