@@ -1,7 +1,7 @@
 import * as dagCbor from '@ipld/dag-cbor'
 import { CID } from 'multiformats/cid'
 import { compareBytes } from './bytes.js'
-import type { RoundEvaluation } from './evaluation/evaluate.js'
+import type { RoundEvaluation } from './evaluation/round-types.js'
 import type { Rate } from './evaluation/scoring.js'
 import { cidOfDagCbor } from './measurement.js'
 import { type ProtocolParams, paramsDigest } from './params.js'

@@ -1,0 +1,81 @@
+import type { RetrievalTask } from '../catalogue.js'
+import { cidText, measurementCid, type SignedMeasurement } from '../measurement.js'
+import type { ProtocolParams } from '../params.js'
+import type { RoundSeeds } from '../randomness/seeds.js'
+import type { CommitteeDecision, ConsensusEvaluation } from './committee.js'
+import type { ProviderScores } from './scoring.js'
+
+/** Tasking labels: Spark's four plus ours. Only `OK` measurements join a committee. */
+export type TaskingEvaluation =
+  | 'OK'
+  | 'INVALID_SIGNATURE'
+  | 'OUTDATED_CLIENT'
+  | 'TASK_NOT_IN_ROUND'
+  | 'TASK_WRONG_NODE'
+  | 'DUPLICATE'
+  | 'DUP_INET_GROUP'
+  | 'TOO_MANY_TASKS'
+
+/** Why a measurement was dropped before tasking: it is not a measurement of this round at all. */
+export type DropReason = 'WRONG_NETWORK' | 'WRONG_ROUND' | 'WRONG_PROTOCOL_VERSION' | 'RESULT_MISMATCH' | 'INVALID_TIMINGS'
+
+/** Everything evaluation needs to know about the round, all derivable from params + beacon + catalogue. */
+export interface RoundContext {
+  params: ProtocolParams
+  round: number
+  seeds: RoundSeeds
+  /** The round's tasks, `sampleRoundTasks(catalogue, seeds, params.tasksPerRound)`. */
+  tasks: readonly RetrievalTask[]
+}
+
+/**
+ * A measurement with its CID in text form (base32 CIDv1), as a node stores and gossips it. Text,
+ * not a `CID` object: a round holds 250k of them and the text is an eighth of the memory.
+ */
+export interface MeasurementRecord {
+  cid: string
+  measurement: SignedMeasurement
+}
+
+/** The record of a measurement whose CID is not known yet (encodes and hashes it). */
+export function measurementRecord(measurement: SignedMeasurement): MeasurementRecord {
+  return { cid: cidText(measurementCid(measurement)), measurement }
+}
+
+export interface EvaluateOptions {
+  /**
+   * 'verify' checks every signature and recomputes every CID (offline evaluation of a file);
+   * 'trusted' takes both as given because the caller already checked them (the node's gossip
+   * validator did, on receipt). Default 'verify'.
+   */
+  signatures?: 'verify' | 'trusted'
+}
+
+export interface EvaluatedMeasurement {
+  cid: string
+  stationId: string
+  task: RetrievalTask
+  retrievalResult: string
+  taskingEvaluation: TaskingEvaluation
+  consensusEvaluation: ConsensusEvaluation | null
+}
+
+export interface CommitteeResult extends CommitteeDecision {
+  task: RetrievalTask
+  size: number
+  /** Members per retrieval result. */
+  counts: Record<string, number>
+  /** Members' measurement CIDs, in entry order. */
+  measurements: string[]
+}
+
+export interface RoundEvaluation {
+  network: string
+  round: number
+  /** In entry order (see `Entry.hi`). */
+  measurements: EvaluatedMeasurement[]
+  dropped: Array<{ cid: string; reason: DropReason }>
+  /** Sorted by task (cid, then minerId). */
+  committees: CommitteeResult[]
+  providers: Record<string, ProviderScores>
+}
