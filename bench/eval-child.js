@@ -8,7 +8,7 @@
  * 1. ingest: stream the NDJSON file line by line into the evaluator's input (Spark Swarm:
  *    measurementFromJson + measurementRecord, i.e. parse, validate, encode, hash to a CID, what a
  *    node does on receipt; Spark-compat: JSON.parse + preprocessSparkMeasurement);
- * 2. GC, reset the kernel's peak-RSS mark (Linux: /proc/self/clear_refs), tell the parent to
+ * 2. full GCs until the heap stops shrinking, reset the kernel's peak-RSS mark (Linux: /proc/self/clear_refs), tell the parent to
  *    start sampling;
  * 3. evaluate once, cold (a node evaluates each round once), tell the parent to stop sampling,
  *    and report time, memory and a summary of the evaluation.
@@ -81,8 +81,14 @@ const ingestMs = performance.now() - ingestStart
 const maxRssIngestKb = process.resourceUsage().maxRSS
 
 // 2. a clean baseline
-globalThis.gc?.()
-globalThis.gc?.()
+// Full GCs until the heap stops shrinking (at most 8): each one compacts more of the pages the
+// tight ingest loop fragmented. A node loads its records over a whole round, with many GCs between.
+for (let i = 0, last = Number.POSITIVE_INFINITY; i < 8; i++) {
+  globalThis.gc?.()
+  const total = process.memoryUsage().heapTotal
+  if (total >= last) break
+  last = total
+}
 const { rss: rssBefore, heapUsed: heapBefore, external: externalBefore } = process.memoryUsage()
 const peakReset = resetPeakRss()
 await send({ phase: 'evaluating' })
