@@ -130,3 +130,13 @@ export function pickTasksForStation(
 ): RetrievalTask[] {
   return new TaskSelector(tasks, randomness).pick(stationId, maxTasksPerNode)
 }
+
+/**
+ * The gossip shard of a task's committee: `getTaskKey(task, randomness) mod shards`, so that a
+ * node subscribes only to the topics of its own tasks, and everyone agrees where a committee meets.
+ * `randomness` is the round's node-selection seed, as for task selection.
+ */
+export function committeeShard(task: RetrievalTask, randomness: string, shards: number): number {
+  if (!Number.isSafeInteger(shards) || shards < 1) throw new RangeError(`shards must be a positive integer, got ${shards}`)
+  return Number(getTaskKey(task, randomness) % BigInt(shards))
+}
