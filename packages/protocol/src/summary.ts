@@ -1,7 +1,7 @@
 import * as dagCbor from '@ipld/dag-cbor'
 import { CID } from 'multiformats/cid'
 import { compareBytes } from './bytes.js'
-import type { RoundEvaluation } from './evaluation/round-types.js'
+import type { CommitteeResult, RoundEvaluation } from './evaluation/round-types.js'
 import type { Rate } from './evaluation/scoring.js'
 import { cidOfDagCbor } from './measurement.js'
 import { type ProtocolParams, paramsDigest } from './params.js'
@@ -21,7 +21,16 @@ export interface SummaryRate {
   total: number
 }
 
-export interface SummaryCommittee {
+/**
+ * One committee's result as its own block: what the committee's members attest. It names its
+ * network, round and rules, so a block taken out of a summary still says what it is.
+ */
+export interface CommitteeBlock {
+  version: number
+  network: string
+  round: number
+  paramsDigest: string
+  randomness: string
   task: { cid: string; minerId: string }
   size: number
   indexMajorityFound: boolean
@@ -48,7 +57,8 @@ export interface RoundSummary {
   paramsDigest: string
   randomness: string
   catalogue: CID | null
-  committees: SummaryCommittee[]
+  /** Links to the committee blocks, in task order. */
+  committees: CID[]
   providers: Record<string, SummaryProvider>
   previous: CID | null
 }
@@ -57,7 +67,9 @@ export interface BuiltSummary {
   summary: RoundSummary
   /** The summary block itself. */
   root: Block
-  /** The root block first, then one measurement-list block per committee. */
+  /** Committee blocks by task id (`cid::minerId`): their CIDs are what members attest. */
+  committees: Map<string, Block>
+  /** The root block first, then per committee its block and its measurement-list block. */
   blocks: Block[]
 }
 
@@ -68,26 +80,58 @@ const ppm = (r: Rate): number => (r.total > 0 ? Math.round((r.successes / r.tota
  * sorted by bytes, map keys in DAG-CBOR's canonical order, integers only. Nodes that saw the
  * same measurements build byte-identical summaries, so agreement shows as equal CIDs.
  */
+interface SummaryContext {
+  params: ProtocolParams
+  seeds: RoundSeeds
+}
+
+/**
+ * A committee's block and its measurement-list block (the members' CIDs sorted by bytes). Equal
+ * members and equal rules give equal bytes, hence equal CIDs on every honest member.
+ */
+export function buildCommitteeBlock(
+  committee: CommitteeResult,
+  ctx: SummaryContext & { network: string; round: number; digest?: string },
+): { block: Block; list: Block } {
+  const members = committee.measurements.map((text) => CID.parse(text)).sort((a, b) => compareBytes(a.bytes, b.bytes))
+  const listBytes = dagCbor.encode(members)
+  const list = { cid: cidOfDagCbor(listBytes), bytes: listBytes }
+  const value: CommitteeBlock = {
+    version: SUMMARY_VERSION,
+    network: ctx.network,
+    round: ctx.round,
+    paramsDigest: ctx.digest ?? paramsDigest(ctx.params),
+    randomness: ctx.seeds.randomness,
+    task: { cid: committee.task.cid, minerId: committee.task.minerId },
+    size: committee.size,
+    indexMajorityFound: committee.indexMajorityFound,
+    indexerResult: committee.indexerResult,
+    retrievalMajorityFound: committee.retrievalMajorityFound,
+    retrievalResult: committee.retrievalResult,
+    counts: committee.counts,
+    measurements: list.cid,
+  }
+  const bytes = dagCbor.encode(value)
+  return { block: { cid: cidOfDagCbor(bytes), bytes }, list }
+}
+
+/**
+ * The round summary as deterministic DAG-CBOR: one block per committee (in task order) with its
+ * measurement list, the three scores per provider, integers only. Nodes that saw the same
+ * measurements build byte-identical summaries, so agreement shows as equal CIDs.
+ */
 export function buildRoundSummary(
   evaluation: RoundEvaluation,
-  ctx: { params: ProtocolParams; seeds: RoundSeeds; catalogueCid: CID | null; previous: CID | null },
+  ctx: SummaryContext & { catalogueCid: CID | null; previous: CID | null },
 ): BuiltSummary {
+  const digest = paramsDigest(ctx.params)
   const blocks: Block[] = []
-  const committees: SummaryCommittee[] = evaluation.committees.map((c) => {
-    const list = c.measurements.map((text) => CID.parse(text)).sort((a, b) => compareBytes(a.bytes, b.bytes))
-    const bytes = dagCbor.encode(list)
-    const block = { cid: cidOfDagCbor(bytes), bytes }
-    blocks.push(block)
-    return {
-      task: { cid: c.task.cid, minerId: c.task.minerId },
-      size: c.size,
-      indexMajorityFound: c.indexMajorityFound,
-      indexerResult: c.indexerResult,
-      retrievalMajorityFound: c.retrievalMajorityFound,
-      retrievalResult: c.retrievalResult,
-      counts: c.counts,
-      measurements: block.cid,
-    }
+  const committees = new Map<string, Block>()
+  const links = evaluation.committees.map((c) => {
+    const { block, list } = buildCommitteeBlock(c, { ...ctx, network: evaluation.network, round: evaluation.round, digest })
+    blocks.push(block, list)
+    committees.set(`${c.task.cid}::${c.task.minerId}`, block)
+    return block.cid
   })
   const providers: Record<string, SummaryProvider> = {}
   for (const [minerId, s] of Object.entries(evaluation.providers)) {
@@ -102,16 +146,25 @@ export function buildRoundSummary(
     version: SUMMARY_VERSION,
     network: evaluation.network,
     round: evaluation.round,
-    paramsDigest: paramsDigest(ctx.params),
+    paramsDigest: digest,
     randomness: ctx.seeds.randomness,
     catalogue: ctx.catalogueCid,
-    committees,
+    committees: links,
     providers,
     previous: ctx.previous,
   }
   const bytes = dagCbor.encode(summary)
   const root = { cid: cidOfDagCbor(bytes), bytes }
-  return { summary, root, blocks: [root, ...blocks] }
+  return { summary, root, committees, blocks: [root, ...blocks] }
+}
+
+/** Decodes a committee block (shape-checked lightly; `verify` re-derives it from measurements). */
+export function decodeCommitteeBlock(bytes: Uint8Array): CommitteeBlock {
+  const value = dagCbor.decode(bytes) as CommitteeBlock
+  if (typeof value !== 'object' || value === null || value.version !== SUMMARY_VERSION || typeof value.task?.cid !== 'string') {
+    throw new Error(`not a committee block of version ${SUMMARY_VERSION}`)
+  }
+  return value
 }
 
 /** Decodes a summary block (shape-checked lightly; `verify` re-derives it from measurements). */

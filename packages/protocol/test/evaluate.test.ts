@@ -2,6 +2,7 @@ import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import {
   buildRoundSummary,
+  decodeCommitteeBlock,
   decodeRoundSummary,
   evaluateRound,
   measurementRecord,
@@ -131,16 +132,26 @@ describe('evaluation invariants', () => {
 })
 
 describe('round summary', () => {
-  it('decodes to what was built and links every committee measurement list', () => {
+  it('decodes to what was built: committee blocks linked from the summary, each linking its measurement list', () => {
     const evaluation = evaluateRound(ctx, records(honest))
     const built = buildRoundSummary(evaluation, { params, seeds: ctx.seeds, catalogueCid: null, previous: null })
     const summary = decodeRoundSummary(built.root.bytes)
     expect(summary.round).toBe(ctx.round)
     expect(summary.committees).toHaveLength(evaluation.committees.length)
-    expect(built.blocks).toHaveLength(1 + evaluation.committees.length)
-    for (const c of summary.committees) expect(built.blocks.some((b) => b.cid.equals(c.measurements))).toBe(true)
+    expect(built.blocks).toHaveLength(1 + 2 * evaluation.committees.length)
+    const byCid = new Map(built.blocks.map((b) => [b.cid.toString(), b]))
+    summary.committees.forEach((link, i) => {
+      const committee = decodeCommitteeBlock(byCid.get(link.toString())!.bytes)
+      expect(committee.task).toEqual(evaluation.committees[i]?.task)
+      expect(committee.retrievalResult).toBe(evaluation.committees[i]?.retrievalResult)
+      expect(byCid.has(committee.measurements.toString())).toBe(true)
+      const key = `${committee.task.cid}::${committee.task.minerId}`
+      expect(built.committees.get(key)?.cid.equals(link)).toBe(true)
+    })
     const next = buildRoundSummary(evaluation, { params, seeds: ctx.seeds, catalogueCid: null, previous: built.root.cid })
     expect(decodeRoundSummary(next.root.bytes).previous?.equals(built.root.cid)).toBe(true)
     expect(next.root.cid.equals(built.root.cid)).toBe(false)
+    // the committee blocks do not depend on the previous link: members attest the same CIDs
+    expect([...next.committees.values()].map((b) => b.cid.toString())).toEqual([...built.committees.values()].map((b) => b.cid.toString()))
   })
 })
