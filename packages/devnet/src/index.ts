@@ -30,3 +30,4 @@ export { type OutsideWorld, type OutsideWorldOptions, type OutsideWorldProvider,
 export { type BitswapBehaviour, bitswapBehaviour, HEALTHY, type ProfileKind, type ProviderProfile, validateProfile } from './profiles.js'
 export { type FakeProvider, type FakeProviderOptions, startFakeProvider } from './provider.js'
 export { RandomBytes, randomBytes } from './random-bytes.js'
+export { DEMO_PROVIDERS, type Swarm, type SwarmOptions, startSwarm } from './swarm.js'

@@ -1,0 +1,28 @@
+import type { Catalogue, CatalogueEntry, ProtocolParams } from '@spark-swarm/protocol'
+import type { RetrievalChecker } from '../retrieval/index.js'
+import type { NodeIdentity, NodeStore } from '../store/index.js'
+import type { Clock } from './clock.js'
+import type { CheckerNodeEvents, TypedEventTarget } from './events.js'
+import type { Host } from './host.js'
+import type { Logger } from './logger.js'
+import type { Rounds } from './rounds.js'
+
+/** What the parts of a running node share; built once by `createCheckerNode`. */
+export interface NodeContext {
+  params: ProtocolParams
+  catalogue: Catalogue
+  /** Catalogue entries by task id, to hand the checker the provider's peer id when known. */
+  entries: Map<string, CatalogueEntry>
+  identity: NodeIdentity
+  inetGroup: string
+  checkerVersion: string
+  store: NodeStore
+  host: Host
+  checker: RetrievalChecker
+  rounds: Rounds
+  clock: Clock
+  log: Logger
+  events: TypedEventTarget<CheckerNodeEvents>
+  /** Aborted by `stop()`: every loop and check ends with it. */
+  signal: AbortSignal
+}

@@ -1,0 +1,120 @@
+import * as dagCbor from '@ipld/dag-cbor'
+import {
+  type Attestation,
+  cidOfDagCbor,
+  cidText,
+  decodeCommitteeBlock,
+  decodeSignedMeasurement,
+  encodeAttestation,
+  taskId,
+  verifyMeasurementSignature,
+} from '@spark-swarm/protocol'
+import { CID } from 'multiformats/cid'
+import type { RoundOutcome } from './anchor.js'
+import type { NodeContext } from './context.js'
+
+const FETCH_TIMEOUT_MS = 10_000
+/** A round is re-evaluated at most this often from other members' attestations. */
+const MAX_CATCH_UPS_PER_ROUND = 3
+
+/**
+ * Convergence (DESIGN §3): counts attestations per committee and reports a committee result as
+ * confirmed when a strict majority of its members attest the same CID. When a member attests a
+ * CID other than ours, the node fetches that committee block and its measurement list over
+ * bitswap, pulls the measurements it lacks, checks them, and evaluates the round again.
+ */
+export function createConvergence(ctx: NodeContext, reanchor: (round: number) => Promise<RoundOutcome>) {
+  const outcomes = new Map<number, RoundOutcome>()
+  const confirmed = new Set<string>()
+  const seenCids = new Set<string>()
+  const catchUps = new Map<number, number>()
+
+  const fetchBlock = async (cid: CID): Promise<Uint8Array> => {
+    const chunks: Uint8Array[] = []
+    const signal = AbortSignal.any([ctx.signal, AbortSignal.timeout(FETCH_TIMEOUT_MS)])
+    for await (const chunk of ctx.host.helia.blockstore.get(cid, { signal })) chunks.push(chunk)
+    return Buffer.concat(chunks)
+  }
+
+  const checkConfirmed = (round: number, id: string) => {
+    const outcome = outcomes.get(round)
+    const members = outcome?.sizes.get(id)
+    if (!outcome || !members) return
+    const counts = new Map<string, number>()
+    for (const a of ctx.store.attestationsOf(round, id)) counts.set(a.committeeCid, (counts.get(a.committeeCid) ?? 0) + 1)
+    for (const [cid, n] of counts) {
+      const key = `${round}/${id}/${cid}`
+      if (n * 2 > members && !confirmed.has(key)) {
+        confirmed.add(key)
+        const [taskCid, minerId] = id.split('::') as [string, string]
+        ctx.events.emit('committee:confirmed', { round, task: { cid: taskCid, minerId }, committeeCid: cid, attesters: n, members })
+      }
+    }
+  }
+
+  /** Pulls the members of another committee block we lack; true if any was new. */
+  const pullMembers = async (round: number, committeeCid: string): Promise<boolean> => {
+    const committee = decodeCommitteeBlock(await fetchBlock(CID.parse(committeeCid)))
+    if (committee.round !== round || committee.network !== ctx.params.network) return false
+    const members = dagCbor.decode(await fetchBlock(committee.measurements)) as CID[]
+    let added = 0
+    for (const cid of members) {
+      const text = cidText(cid)
+      if (ctx.store.hasMeasurement(text)) continue
+      const bytes = await fetchBlock(cid)
+      const m = decodeSignedMeasurement(bytes)
+      // the same checks as gossip, minus the topic: CID, round, signature; tasking is evaluation's job
+      if (cidText(cidOfDagCbor(bytes)) !== text || m.round !== round || m.network !== ctx.params.network) continue
+      if (!verifyMeasurementSignature(m)) continue
+      const info = await ctx.rounds.get(round, { signal: ctx.signal })
+      const shard = info.shards.get(taskId(m.task))
+      if (shard === undefined) continue
+      if (ctx.store.putMeasurement({ cid: text, round, taskId: taskId(m.task), stationId: m.stationId, shard, bytes, origin: 'peer' }))
+        added++
+    }
+    return added > 0
+  }
+
+  const catchUp = async (round: number, committeeCid: string) => {
+    const done = catchUps.get(round) ?? 0
+    if (done >= MAX_CATCH_UPS_PER_ROUND) return
+    if (!(await pullMembers(round, committeeCid))) return
+    catchUps.set(round, done + 1)
+    ctx.events.emit('activity', { level: 'info', message: `round ${round}: pulled missing measurements, evaluating again` })
+    outcomes.set(round, await reanchor(round))
+  }
+
+  return {
+    /** Our own result of a round, once anchored. */
+    anchored(outcome: RoundOutcome) {
+      outcomes.set(outcome.round, outcome)
+      for (const id of outcome.attested.keys()) checkConfirmed(outcome.round, id)
+    },
+    outcome: (round: number) => outcomes.get(round),
+    /** An attestation accepted by the gossip validator. */
+    received(attestation: Attestation) {
+      const id = taskId(attestation.task)
+      const committeeCid = attestation.committee.toString()
+      ctx.store.putAttestation({
+        round: attestation.round,
+        taskId: id,
+        stationId: attestation.stationId,
+        committeeCid,
+        bytes: encodeAttestation(attestation),
+      })
+      const ours = outcomes.get(attestation.round)?.attested.get(id)
+      if (ours && ours !== committeeCid && !seenCids.has(committeeCid)) {
+        seenCids.add(committeeCid)
+        void catchUp(attestation.round, committeeCid).catch((err) =>
+          ctx.log.debug('catch-up failed', { round: attestation.round, cid: committeeCid, error: String(err) }),
+        )
+      }
+      checkConfirmed(attestation.round, id)
+    },
+    isConfirmed(round: number, id: string, cid: string) {
+      return confirmed.has(`${round}/${id}/${cid}`)
+    },
+  }
+}
+
+export type Convergence = ReturnType<typeof createConvergence>

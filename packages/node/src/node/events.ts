@@ -1,0 +1,57 @@
+import type { RetrievalTask, RoundEvaluation } from '@spark-swarm/protocol'
+import { TypedEventEmitter } from 'main-event'
+
+export interface ActivityDetail {
+  level: 'info' | 'warn' | 'error'
+  message: string
+}
+
+export interface MeasurementPublishedDetail {
+  round: number
+  cid: string
+  task: RetrievalTask
+  retrievalResult: string
+}
+
+export interface RoundEvaluatedDetail {
+  round: number
+  evaluation: RoundEvaluation
+  /** This node's own tasks of the round: the committees it is a member of. */
+  mine: RetrievalTask[]
+}
+
+export interface SummaryAnchoredDetail {
+  round: number
+  summaryCid: string
+  /** The committee blocks this node attested, by task id (`cid::minerId`). */
+  attested: Record<string, string>
+}
+
+export interface CommitteeConfirmedDetail {
+  round: number
+  task: RetrievalTask
+  committeeCid: string
+  /** How many members attested this CID, of how many. */
+  attesters: number
+  members: number
+}
+
+/**
+ * The events a `CheckerNode` emits (`node.addEventListener(name, (e) => e.detail)`), named
+ * `noun:verb`; `activity` and `jobs-completed` are the names Filecoin Station's modules use.
+ */
+export interface CheckerNodeEvents extends Record<string, CustomEvent> {
+  activity: CustomEvent<ActivityDetail>
+  'jobs-completed': CustomEvent<{ count: number }>
+  'measurement:published': CustomEvent<MeasurementPublishedDetail>
+  'round:evaluated': CustomEvent<RoundEvaluatedDetail>
+  'summary:anchored': CustomEvent<SummaryAnchoredDetail>
+  'committee:confirmed': CustomEvent<CommitteeConfirmedDetail>
+}
+
+/** The libp2p ecosystem's typed EventTarget, with a short way to emit a detail. */
+export class TypedEventTarget<Events extends Record<string, CustomEvent>> extends TypedEventEmitter<Events> {
+  emit<K extends keyof Events & string>(type: K, detail: Events[K]['detail']): void {
+    this.safeDispatchEvent(type, { detail })
+  }
+}

@@ -1,0 +1,75 @@
+import { mkdir } from 'node:fs/promises'
+import { join } from 'node:path'
+import { noise } from '@chainsafe/libp2p-noise'
+import { yamux } from '@chainsafe/libp2p-yamux'
+import { withBitswap } from '@helia/bitswap'
+import { withLibp2pLight } from '@helia/libp2p'
+import { bootstrap } from '@libp2p/bootstrap'
+import { identify } from '@libp2p/identify'
+import type { PrivateKey } from '@libp2p/interface'
+import { kadDHT, passthroughMapper, removePublicAddressesMapper } from '@libp2p/kad-dht'
+import { ping } from '@libp2p/ping'
+import { tcp } from '@libp2p/tcp'
+import type { ProtocolParams } from '@spark-swarm/protocol'
+import { FsBlockstore } from 'blockstore-fs'
+import { LevelDatastore } from 'datastore-level'
+import { createHeliaLight } from 'helia'
+import { createGossipsubService } from '../gossip/index.js'
+
+export interface HostInit {
+  dataDir: string
+  privateKey: PrivateKey
+  params: ProtocolParams
+  listen: string[]
+  bootstrap: string[]
+  /** Loopback devnet: gossip and DHT settings that work among peers on 127.0.0.1 only. */
+  loopback: boolean
+}
+
+/**
+ * The node's libp2p host and helia on top of it, one libp2p for everything: TCP with noise and
+ * yamux; identify and ping; gossipsub for measurements and attestations; kad-dht (our own
+ * protocol id, server mode) for peer routing and providing summaries; bitswap over helia's
+ * blockstore on disk. No mDNS, no public bootstrap, no public routers.
+ */
+export async function createHost(init: HostInit) {
+  await mkdir(init.dataDir, { recursive: true, mode: 0o700 })
+  const blockstore = new FsBlockstore(join(init.dataDir, 'blocks'))
+  const datastore = new LevelDatastore(join(init.dataDir, 'datastore'))
+  await blockstore.open()
+  await datastore.open()
+  const helia = withBitswap(
+    withLibp2pLight(createHeliaLight({ blockstore, datastore }), {
+      privateKey: init.privateKey,
+      addresses: { listen: init.listen },
+      transports: [tcp()],
+      connectionEncrypters: [noise()],
+      streamMuxers: [yamux()],
+      // many peers dial at once in a devnet; the default threshold resets them (STACK.md)
+      connectionManager: { inboundConnectionThreshold: 100, maxConnections: 300 },
+      peerDiscovery: init.bootstrap.length > 0 ? [bootstrap({ list: init.bootstrap, timeout: 100 })] : [],
+      services: {
+        identify: identify(),
+        ping: ping(),
+        pubsub: createGossipsubService(init.params, { loopback: init.loopback }),
+        dht: kadDHT({
+          protocol: `/spark-swarm/${init.params.network}/kad/1.0.0`,
+          clientMode: false,
+          peerInfoMapper: init.loopback ? removePublicAddressesMapper : passthroughMapper,
+        }),
+      },
+    }),
+  )
+  await helia.start()
+  return {
+    helia,
+    libp2p: helia.libp2p,
+    async stop() {
+      await helia.stop()
+      await blockstore.close()
+      await datastore.close()
+    },
+  }
+}
+
+export type Host = Awaited<ReturnType<typeof createHost>>

@@ -1,0 +1,8 @@
+export type { Clock } from './clock.js'
+export { systemClock } from './clock.js'
+export type * from './events.js'
+export { TypedEventTarget } from './events.js'
+export type { Logger } from './logger.js'
+export { silentLogger } from './logger.js'
+export { CHECKER_VERSION, type CheckerNode, type CheckerNodeInit, type CheckerNodeStatus, createCheckerNode } from './node.js'
+export { createRandomnessSource, type RandomnessSource } from './randomness.js'

@@ -1,0 +1,44 @@
+import {
+  type CatalogueEntry,
+  cidText,
+  encodeSignedMeasurement,
+  type Measurement,
+  measurementCid,
+  type ProtocolParams,
+  type SignedMeasurement,
+  type StationKey,
+  signMeasurement,
+  taskId,
+} from '@spark-swarm/protocol'
+import type { CheckOutcome } from '../retrieval/index.js'
+
+/** A signed measurement ready to store and gossip. */
+export interface OwnMeasurement {
+  measurement: SignedMeasurement
+  cid: string
+  bytes: Uint8Array
+  taskId: string
+}
+
+/**
+ * Turns a check's outcome into this node's signed measurement of the round: the check decides
+ * the retrieval fields, the node adds who, where, when and which version, and signs it all.
+ */
+export function buildOwnMeasurement(
+  outcome: Extract<CheckOutcome, { kind: 'measurement' }>,
+  ctx: { params: ProtocolParams; round: number; task: CatalogueEntry; key: StationKey; inetGroup: string; checkerVersion: string },
+): OwnMeasurement {
+  const task = { cid: ctx.task.cid, minerId: ctx.task.minerId }
+  const m: Measurement = {
+    protocolVersion: ctx.params.protocolVersion,
+    network: ctx.params.network,
+    round: ctx.round,
+    task,
+    stationId: ctx.key.stationId,
+    inetGroup: ctx.inetGroup,
+    checkerVersion: ctx.checkerVersion,
+    ...outcome.fields,
+  }
+  const measurement = signMeasurement(m, ctx.key)
+  return { measurement, cid: cidText(measurementCid(measurement)), bytes: encodeSignedMeasurement(measurement), taskId: taskId(task) }
+}

@@ -1,0 +1,216 @@
+import { join } from 'node:path'
+import {
+  type Catalogue,
+  type CatalogueEntry,
+  encodeSignedMeasurement,
+  type ProtocolParams,
+  roundAt,
+  taskId,
+  validateCatalogue,
+  validateParams,
+} from '@spark-swarm/protocol'
+import { createBitswapFetcher } from '../bitswap/fetcher.js'
+import { createRetrievalChecker, createRpcMinerResolver, createStaticMinerResolver, type RetrievalCheckerInit } from '../retrieval/index.js'
+import { loadOrCreateIdentity, openNodeStore } from '../store/index.js'
+import { anchorRound } from './anchor.js'
+import { type Clock, systemClock } from './clock.js'
+import type { NodeContext } from './context.js'
+import { createConvergence } from './convergence.js'
+import { type CheckerNodeEvents, TypedEventTarget } from './events.js'
+import { installGossip } from './gossip-wiring.js'
+import { createHost } from './host.js'
+import { type Logger, silentLogger } from './logger.js'
+import { createRandomnessSource } from './randomness.js'
+import { startRoundLoop } from './round-loop.js'
+import { Rounds } from './rounds.js'
+
+export const CHECKER_VERSION = '0.1.0'
+
+export interface CheckerNodeInit {
+  /** Identity key, database and blockstore live here; created with mode 0700. */
+  dataDir: string
+  params: ProtocolParams
+  /** The task catalogue (its entries may name providers' peer ids). */
+  catalogue: Catalogue
+  /** IPNI indexer, e.g. https://cid.contact. */
+  indexerUrl: string
+  /** Lotus JSON-RPC, for providers the catalogue does not name. */
+  rpcUrl?: string
+  /** drand HTTP API, for networks whose randomness is drand. */
+  drandUrl?: string
+  /** libp2p listen addresses; loopback on a free port by default. */
+  listen?: string[]
+  /** Multiaddrs (with /p2p/) of peers to join through. */
+  bootstrap?: string[]
+  /** This node's network group (Spark's inet_group: its /24 or IPv6 prefix), self-reported. */
+  inetGroup: string
+  checkerVersion?: string
+  /** Devnet on loopback: gossip and DHT settings for peers that all live on 127.0.0.1. */
+  loopback?: boolean
+  /** Retrieval-check limits and timeouts. */
+  retrieval?: RetrievalCheckerInit
+  /** Share of the round over which checks are spread (Spark: the whole round); default 0.5. */
+  checkWindow?: number
+  /** Retrieve over bitswap when a provider advertises no HTTP; default true (every node of a network must agree). */
+  bitswap?: boolean
+  clock?: Clock
+  logger?: Logger
+}
+
+export interface CheckerNodeStatus {
+  peerId: string
+  stationId: string
+  multiaddrs: string[]
+  round: number
+  jobsCompleted: number
+  peers: number
+  tasks: Array<{ cid: string; minerId: string; status: string }>
+  lastAnchored: { round: number; summaryCid: string } | undefined
+}
+
+/** A running checker node: what an app like Station embeds. */
+export interface CheckerNode extends TypedEventTarget<CheckerNodeEvents> {
+  readonly peerId: string
+  readonly stationId: string
+  start(): Promise<void>
+  stop(): Promise<void>
+  status(): CheckerNodeStatus
+  multiaddrs(): string[]
+  /** The underlying libp2p host and helia (for diagnostics and tests). */
+  readonly host: NodeContext['host'] | undefined
+}
+
+/**
+ * Builds a checker node: its identity, store, libp2p host with gossip and DHT, helia blockstore,
+ * the retrieval checker and the round loop. Nothing runs until `start()`; `stop()` leaves nothing
+ * running. No globals, no process.exit, no console output: events and the injected logger.
+ */
+export function createCheckerNode(init: CheckerNodeInit): CheckerNode {
+  const params = validateParams(init.params)
+  const catalogue = validateCatalogue(init.catalogue)
+  const events = new TypedEventTarget<CheckerNodeEvents>()
+  const log = init.logger ?? silentLogger
+  const clock = init.clock ?? systemClock
+  let ctx: NodeContext | undefined
+  let controller: AbortController | undefined
+  let loop: ReturnType<typeof startRoundLoop> | undefined
+  let stopBitswap: (() => Promise<void>) | undefined
+  let identity: Awaited<ReturnType<typeof loadOrCreateIdentity>> | undefined
+
+  const node = Object.assign(events, {
+    get peerId() {
+      return identity?.peerId ?? ''
+    },
+    get stationId() {
+      return identity?.stationKey.stationId ?? ''
+    },
+    get host() {
+      return ctx?.host
+    },
+    multiaddrs: () => ctx?.host.libp2p.getMultiaddrs().map((ma) => ma.toString()) ?? [],
+    async start() {
+      if (ctx) return
+      controller = new AbortController()
+      identity = await loadOrCreateIdentity(init.dataDir)
+      const store = openNodeStore({ path: join(init.dataDir, 'node.sqlite'), now: () => clock.now() })
+      const host = await createHost({
+        dataDir: init.dataDir,
+        privateKey: identity.privateKey,
+        params,
+        listen: init.listen ?? ['/ip4/127.0.0.1/tcp/0'],
+        bootstrap: init.bootstrap ?? [],
+        loopback: init.loopback ?? false,
+      })
+      const named = catalogue.entries.filter((e): e is CatalogueEntry & { providerId: string } => typeof e.providerId === 'string')
+      const minerResolver =
+        init.rpcUrl !== undefined && named.length < catalogue.entries.length
+          ? createRpcMinerResolver({ rpcUrl: init.rpcUrl })
+          : createStaticMinerResolver(named.map((e) => ({ minerId: e.minerId, providerId: e.providerId })))
+      const bitswap = init.bitswap === false ? undefined : await createBitswapFetcher()
+      stopBitswap = bitswap ? () => bitswap.stop() : undefined
+      const checker = createRetrievalChecker(init.retrieval ?? {}, {
+        minerResolver,
+        indexerUrl: init.indexerUrl,
+        clock: () => clock.now(),
+        ...(bitswap ? { bitswap } : {}),
+      })
+      const rounds = new Rounds(
+        params,
+        catalogue,
+        createRandomnessSource(params, init.drandUrl ? { drandUrl: init.drandUrl } : {}),
+        identity.stationKey.stationId,
+      )
+      ctx = {
+        params,
+        catalogue,
+        entries: new Map(catalogue.entries.map((e) => [taskId(e), e])),
+        identity,
+        inetGroup: init.inetGroup,
+        checkerVersion: init.checkerVersion ?? CHECKER_VERSION,
+        store,
+        host,
+        checker,
+        rounds,
+        clock,
+        log,
+        events,
+        signal: controller.signal,
+      }
+      const c = ctx
+      const convergence = createConvergence(c, async (round) => {
+        const outcome = await anchorRound(c, round)
+        return outcome
+      })
+      installGossip(c, {
+        onMeasurement(m, cid) {
+          const shard = c.rounds.known(m.round)?.shards.get(taskId(m.task))
+          if (shard === undefined) return
+          const bytes = encodeSignedMeasurement(m)
+          c.store.putMeasurement({ cid, round: m.round, taskId: taskId(m.task), stationId: m.stationId, shard, bytes, origin: 'peer' })
+        },
+        onAttestation(attestation) {
+          convergence.received(attestation)
+        },
+      })
+      loop = startRoundLoop(
+        c,
+        {
+          anchorRound: async (round) => convergence.anchored(await anchorRound(c, round)),
+          mayWork: () => true,
+        },
+        { checkWindow: init.checkWindow ?? 0.5, tickMs: Math.min(1_000, Math.max(50, params.roundDurationMs / 20)) },
+      )
+      events.emit('activity', { level: 'info', message: `checker node ${identity.peerId} started` })
+    },
+    async stop() {
+      if (!ctx) return
+      controller?.abort()
+      await loop?.done
+      await stopBitswap?.()
+      await ctx.host.stop()
+      ctx.store.close()
+      ctx = undefined
+      loop = undefined
+    },
+    status(): CheckerNodeStatus {
+      const round = roundAt(params, clock.now())
+      const tasks = ctx
+        ? [...ctx.store.taskStatus(round)].map(([id, t]) => {
+            const [cid, minerId] = id.split('::') as [string, string]
+            return { cid, minerId, status: t.status }
+          })
+        : []
+      return {
+        peerId: node.peerId,
+        stationId: node.stationId,
+        multiaddrs: node.multiaddrs(),
+        round,
+        jobsCompleted: loop?.state.jobsCompleted ?? 0,
+        peers: ctx?.host.libp2p.getPeers().length ?? 0,
+        tasks,
+        lastAnchored: ctx?.store.lastAnchoredSummary(),
+      }
+    },
+  })
+  return node as CheckerNode
+}

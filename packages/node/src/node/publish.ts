@@ -1,0 +1,26 @@
+import { measurementTopic } from '../gossip/index.js'
+import type { NodeContext } from './context.js'
+
+/**
+ * Publishes own measurements the store holds as unpublished, oldest first, and marks those that
+ * reached at least one peer. A node that restarts, or that had no peers yet, catches up here:
+ * nothing it measured is lost.
+ */
+export async function publishPending(ctx: NodeContext): Promise<number> {
+  let published = 0
+  for (const m of ctx.store.unpublishedMeasurements(256)) {
+    if (ctx.signal.aborted) break
+    try {
+      const result = await ctx.host.libp2p.services.pubsub.publish(measurementTopic(ctx.params, m.shard), m.bytes)
+      if (result.recipients.length > 0) {
+        ctx.store.markPublished(m.cid)
+        published++
+      }
+    } catch (err) {
+      // gossipsub refuses a message it has already seen: then it is out there
+      if (/duplicate/i.test(String((err as Error)?.message))) ctx.store.markPublished(m.cid)
+      else ctx.log.debug('publish failed, will retry', { cid: m.cid, error: String(err) })
+    }
+  }
+  return published
+}

@@ -1,0 +1,134 @@
+import { type RetrievalTask, roundAt, roundStartTime, taskId } from '@spark-swarm/protocol'
+import { measurementTopic, summariesTopic } from '../gossip/index.js'
+import type { NodeContext } from './context.js'
+import { buildOwnMeasurement } from './measure.js'
+import { publishPending } from './publish.js'
+import type { RoundInfo } from './rounds.js'
+
+export interface RoundLoopHooks {
+  /** Evaluates and anchors a finished round (called once its grace period is over). */
+  anchorRound(round: number): Promise<void>
+  /** Whether the node may do work (false once the network says it is outdated). */
+  mayWork(): boolean
+}
+
+export interface RoundLoopState {
+  currentRound: number
+  jobsCompleted: number
+}
+
+/**
+ * The node's clock-driven loop. At each round start: derive the round, plan this node's tasks,
+ * join the gossip shards of its committees, and spread its checks over the first part of the round
+ * (`checkWindow`); after a round's end plus grace: evaluate and anchor it. Every tick it also
+ * publishes whatever own measurement is still unpublished.
+ */
+export function startRoundLoop(ctx: NodeContext, hooks: RoundLoopHooks, options: { checkWindow: number; tickMs: number }) {
+  const state: RoundLoopState = { currentRound: -1, jobsCompleted: 0 }
+  const inFlight = new Set<Promise<void>>()
+  const track = (p: Promise<void>) => {
+    inFlight.add(p)
+    p.catch((err) => {
+      if (!ctx.signal.aborted) ctx.log.error('round work failed', { error: String(err) })
+    }).finally(() => inFlight.delete(p))
+  }
+  const pubsub = ctx.host.libp2p.services.pubsub
+
+  const updateSubscriptions = (rounds: RoundInfo[]) => {
+    const wanted = new Set([summariesTopic(ctx.params)])
+    for (const info of rounds) for (const t of info.mine) wanted.add(measurementTopic(ctx.params, info.shards.get(taskId(t)) as number))
+    for (const topic of pubsub.getTopics()) if (!wanted.has(topic)) pubsub.unsubscribe(topic)
+    for (const topic of wanted) if (!pubsub.getTopics().includes(topic)) pubsub.subscribe(topic)
+  }
+
+  const check = async (info: RoundInfo, task: RetrievalTask) => {
+    const id = taskId(task)
+    const entry = ctx.entries.get(id) ?? task
+    const outcome = await ctx.checker.check(entry, { signal: ctx.signal })
+    if (outcome.kind === 'no-measurement') {
+      ctx.store.completeTask(info.round, id, { status: 'no-measurement' })
+      ctx.events.emit('activity', { level: 'warn', message: `round ${info.round}: no measurement for ${task.minerId} (${outcome.reason})` })
+      return
+    }
+    const own = buildOwnMeasurement(outcome, {
+      params: ctx.params,
+      round: info.round,
+      task: entry,
+      key: ctx.identity.stationKey,
+      inetGroup: ctx.inetGroup,
+      checkerVersion: ctx.checkerVersion,
+    })
+    ctx.store.recordOwnMeasurement({
+      round: info.round,
+      taskId: id,
+      cid: own.cid,
+      stationId: ctx.identity.stationKey.stationId,
+      shard: info.shards.get(id) as number,
+      bytes: own.bytes,
+    })
+    state.jobsCompleted++
+    ctx.events.emit('jobs-completed', { count: state.jobsCompleted })
+    await publishPending(ctx)
+    ctx.events.emit('measurement:published', { round: info.round, cid: own.cid, task, retrievalResult: own.measurement.retrievalResult })
+  }
+
+  const startRound = async (round: number) => {
+    const info = await ctx.rounds.get(round, { signal: ctx.signal })
+    const previous = ctx.rounds.known(round - 1)
+    updateSubscriptions(previous ? [previous, info] : [info])
+    ctx.store.setRoundState(round, 'checking')
+    ctx.store.planTasks(round, info.mine.map(taskId))
+    if (!hooks.mayWork()) return
+    const status = ctx.store.taskStatus(round)
+    // a restarted node does not redo what it finished before
+    const pending = info.mine.filter((t) => status.get(taskId(t))?.status === 'pending')
+    ctx.events.emit('activity', { level: 'info', message: `round ${round}: ${pending.length} of ${info.mine.length} tasks to check` })
+    const start = roundStartTime(ctx.params, round)
+    const end = start + ctx.params.roundDurationMs
+    await Promise.all(
+      pending.map(async (task, i) => {
+        // Spark spread checks over the round; so do we, over the first `checkWindow` of it
+        const at = start + ((i + 1) / (pending.length + 1)) * options.checkWindow * ctx.params.roundDurationMs
+        await ctx.clock.sleep(at - ctx.clock.now(), ctx.signal)
+        if (ctx.clock.now() >= end || !hooks.mayWork()) return
+        await check(info, task)
+      }),
+    )
+  }
+
+  const anchored = new Set<number>()
+  const loop = async () => {
+    while (!ctx.signal.aborted) {
+      const now = ctx.clock.now()
+      const round = roundAt(ctx.params, now)
+      if (round > state.currentRound && round >= 0) {
+        state.currentRound = round
+        track(startRound(round))
+      }
+      // rounds whose grace period is over are evaluated once, oldest first
+      for (let r = Math.max(0, round - 2); r < round; r++) {
+        if (anchored.has(r) || ctx.store.roundState(r)?.state === 'anchored') {
+          anchored.add(r)
+          continue
+        }
+        if (ctx.store.roundState(r) === undefined) continue
+        if (now < roundStartTime(ctx.params, r + 1) + ctx.params.gracePeriodMs) continue
+        anchored.add(r)
+        try {
+          await hooks.anchorRound(r)
+        } catch (err) {
+          if (!ctx.signal.aborted) ctx.events.emit('activity', { level: 'error', message: `round ${r}: evaluation failed: ${String(err)}` })
+        }
+      }
+      if (hooks.mayWork()) await publishPending(ctx)
+      try {
+        await ctx.clock.sleep(options.tickMs, ctx.signal)
+      } catch {
+        break
+      }
+    }
+    await Promise.allSettled([...inFlight])
+  }
+
+  return { state, done: loop() }
+}

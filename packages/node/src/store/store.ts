@@ -1,0 +1,418 @@
+import Database from 'better-sqlite3'
+import { StoreError } from './errors.js'
+import { migrate } from './schema.js'
+
+/*
+ * The checker node's persistent state: measurements (its own and its peers'), its round tasks,
+ * round states and committee attestations. One SQLite file in WAL mode with synchronous=FULL:
+ * a committed transaction survives a killed process (and a power loss); a half-done one vanishes
+ * whole. Methods are synchronous (better-sqlite3); each is one transaction.
+ */
+
+export type MeasurementOrigin = 'self' | 'peer'
+export type TaskStatus = 'pending' | 'done' | 'no-measurement'
+export type RoundState = 'checking' | 'evaluated' | 'anchored'
+
+export interface MeasurementRecord {
+  /** The measurement CID (protocol §5.2), as a string. */
+  cid: string
+  round: number
+  /** `taskId(task)` = `<cid>::<minerId>`. */
+  taskId: string
+  stationId: string
+  /** The gossip shard (topic index) it travels on. */
+  shard: number
+  /** Canonical signed DAG-CBOR (`signedBytes`). */
+  bytes: Uint8Array
+  origin: MeasurementOrigin
+  /** Own measurements start unpublished; default false. */
+  published?: boolean
+  /** Unix ms; the store's clock by default. */
+  receivedAt?: number
+}
+
+export interface OwnMeasurementRecord {
+  round: number
+  taskId: string
+  cid: string
+  stationId: string
+  shard: number
+  bytes: Uint8Array
+  receivedAt?: number
+}
+
+export interface UnpublishedMeasurement {
+  cid: string
+  round: number
+  shard: number
+  bytes: Uint8Array
+}
+
+export interface StoredMeasurement {
+  cid: string
+  bytes: Uint8Array
+}
+
+export interface TaskState {
+  status: TaskStatus
+  measurementCid: string | null
+}
+
+export interface RoundRecord {
+  round: number
+  state: RoundState
+  summaryCid: string | null
+  /** Unix ms when the round first left `checking`. */
+  evaluatedAt: number | null
+}
+
+export interface AttestationRecord {
+  round: number
+  taskId: string
+  stationId: string
+  committeeCid: string
+  bytes: Uint8Array
+}
+
+export interface Attestation {
+  stationId: string
+  committeeCid: string
+}
+
+export interface PruneResult {
+  measurements: number
+  tasks: number
+  attestations: number
+  rounds: number
+}
+
+export interface NodeStore {
+  /** The database file. */
+  readonly path: string
+
+  /** Stores a measurement; true if it was new, false if its CID was already stored (unchanged). */
+  putMeasurement(rec: MeasurementRecord): boolean
+  /** `putMeasurement` for many in one transaction (one fsync); returns how many were new. */
+  putMeasurements(recs: Iterable<MeasurementRecord>): number
+  /**
+   * Stores an own measurement (origin self, unpublished) and marks its task done with its CID, in
+   * one transaction: after a crash either both happened or neither. True if the measurement was new.
+   */
+  recordOwnMeasurement(rec: OwnMeasurementRecord): boolean
+  /** True if the measurement was stored and not yet marked published. */
+  markPublished(cid: string): boolean
+  /** Own measurements not yet published, oldest first (`limit` for batches). */
+  unpublishedMeasurements(limit?: number): UnpublishedMeasurement[]
+  /** All stored measurements of a round (own and peers'), by CID. */
+  measurementsOfRound(round: number): StoredMeasurement[]
+  hasMeasurement(cid: string): boolean
+  countMeasurements(): number
+
+  /** Inserts the round's tasks as pending; tasks already planned keep their status. Returns how many were new. */
+  planTasks(round: number, taskIds: Iterable<string>): number
+  /** The round's tasks by task id. */
+  taskStatus(round: number): Map<string, TaskState>
+  /** Sets a task's final status (inserting the task if it was not planned). */
+  completeTask(round: number, taskId: string, outcome: { status: Exclude<TaskStatus, 'pending'>; measurementCid?: string | null }): void
+
+  /**
+   * Moves a round forward: checking → evaluated → anchored. Never moves back (an older state is
+   * ignored), never clears a summary CID. Returns the round as stored after the call.
+   */
+  setRoundState(round: number, state: RoundState, summaryCid?: string | null): RoundRecord
+  roundState(round: number): RoundRecord | undefined
+  /** The newest anchored round (before `beforeRound` if given) with its summary CID: the summary's `previous`. */
+  lastAnchoredSummary(beforeRound?: number): { round: number; summaryCid: string } | undefined
+
+  /** Stores a committee attestation; true if new for (round, taskId, stationId). */
+  putAttestation(rec: AttestationRecord): boolean
+  attestationsOf(round: number, taskId: string): Attestation[]
+
+  /**
+   * Deletes measurements, tasks and attestations of rounds before `round`, and those rounds' state
+   * except the newest anchored one (the next summary's `previous`). Then returns free pages to the OS.
+   */
+  pruneRoundsBefore(round: number): PruneResult
+  /** Size of the database file in bytes (page_count × page_size; the WAL not included). */
+  sizeBytes(): number
+  /** Closes the database (idempotent); later calls throw. */
+  close(): void
+}
+
+export interface OpenNodeStoreOptions {
+  /** The SQLite file; its directory must exist. `:memory:` for a throwaway store. */
+  path: string
+  /** Clock for `received_at` and `evaluated_at`, unix ms; `Date.now` by default. */
+  now?: () => number
+}
+
+/**
+ * Opens (creating if needed) and migrates the store. Throws StoreError STORE_OPEN_FAILED naming
+ * the path when the file cannot be opened or written, STORE_SCHEMA_TOO_NEW for a newer schema.
+ */
+export function openNodeStore(options: OpenNodeStoreOptions): NodeStore {
+  const { path } = options
+  const now = options.now ?? Date.now
+  let db: Database.Database | undefined
+  try {
+    db = new Database(path, { timeout: 5000 })
+    // Before any table exists (a no-op afterwards): lets pruning give pages back to the OS.
+    db.pragma('auto_vacuum = INCREMENTAL')
+    const mode = db.pragma('journal_mode = WAL', { simple: true })
+    if (mode !== 'wal' && !db.memory) throw new Error(`journal_mode is ${String(mode)}, expected wal`)
+    db.pragma('synchronous = FULL')
+    migrate(db, path, now)
+    return new SqliteNodeStore(db, path, now)
+  } catch (err) {
+    db?.close()
+    if (err instanceof StoreError) throw err
+    const why = err instanceof Error ? err.message : String(err)
+    throw new StoreError(
+      'STORE_OPEN_FAILED',
+      path,
+      `cannot open the node store ${path}: ${why} (its directory must exist and be writable by this user)`,
+      { cause: err },
+    )
+  }
+}
+
+const ROUND_STATE_RANK = `CASE %s WHEN 'checking' THEN 0 WHEN 'evaluated' THEN 1 WHEN 'anchored' THEN 2 END`
+const rank = (column: string): string => ROUND_STATE_RANK.replace('%s', column)
+
+interface MeasurementRow {
+  cid: string
+  round: number
+  taskId: string
+  stationId: string
+  shard: number
+  bytes: Uint8Array
+  origin: MeasurementOrigin
+  published: 0 | 1
+  receivedAt: number
+}
+
+interface RoundRow {
+  round: number
+  state: RoundState
+  summaryCid: string | null
+  evaluatedAt: number | null
+}
+
+class SqliteNodeStore implements NodeStore {
+  readonly path: string
+  readonly #db: Database.Database
+  readonly #now: () => number
+
+  readonly #insertMeasurement: Database.Statement<MeasurementRow>
+  readonly #markPublished: Database.Statement<[string]>
+  readonly #unpublished: Database.Statement<[number], { cid: string; round: number; shard: number; bytes: Buffer }>
+  readonly #ofRound: Database.Statement<[number], { cid: string; bytes: Buffer }>
+  readonly #hasMeasurement: Database.Statement<[string], number>
+  readonly #countMeasurements: Database.Statement<[], number>
+  readonly #planTask: Database.Statement<[number, string]>
+  readonly #taskStatus: Database.Statement<[number], { taskId: string; status: TaskStatus; measurementCid: string | null }>
+  readonly #completeTask: Database.Statement<[number, string, TaskStatus, string | null]>
+  readonly #upsertRound: Database.Statement<RoundRow>
+  readonly #roundState: Database.Statement<[number], RoundRow>
+  readonly #lastAnchored: Database.Statement<[number], { round: number; summaryCid: string }>
+  readonly #insertAttestation: Database.Statement<[number, string, string, string, Uint8Array]>
+  readonly #attestationsOf: Database.Statement<[number, string], Attestation>
+  readonly #pruneMeasurements: Database.Statement<[number]>
+  readonly #pruneTasks: Database.Statement<[number]>
+  readonly #pruneAttestations: Database.Statement<[number]>
+  readonly #pruneRounds: Database.Statement<{ round: number }>
+  readonly #incrementalVacuum: Database.Statement<[]>
+  readonly #size: Database.Statement<[], number>
+
+  readonly #putMeasurements: (recs: Iterable<MeasurementRecord>) => number
+  readonly #recordOwn: (rec: OwnMeasurementRecord) => boolean
+  readonly #planTasks: (round: number, taskIds: Iterable<string>) => number
+  readonly #setRoundState: (row: RoundRow) => RoundRecord
+  readonly #prune: (round: number) => PruneResult
+
+  constructor(db: Database.Database, path: string, now: () => number) {
+    this.#db = db
+    this.path = path
+    this.#now = now
+
+    this.#insertMeasurement = db.prepare(
+      `INSERT INTO measurements (cid, round, task_id, station_id, shard, bytes, origin, published, received_at)
+       VALUES (@cid, @round, @taskId, @stationId, @shard, @bytes, @origin, @published, @receivedAt)
+       ON CONFLICT (cid) DO NOTHING`,
+    )
+    this.#markPublished = db.prepare('UPDATE measurements SET published = 1 WHERE cid = ? AND published = 0')
+    this.#unpublished = db.prepare(
+      `SELECT cid, round, shard, bytes FROM measurements
+       WHERE origin = 'self' AND published = 0 ORDER BY received_at, rowid LIMIT ?`,
+    )
+    this.#ofRound = db.prepare('SELECT cid, bytes FROM measurements WHERE round = ? ORDER BY cid')
+    this.#hasMeasurement = db.prepare<[string], number>('SELECT 1 FROM measurements WHERE cid = ?').pluck()
+    this.#countMeasurements = db.prepare<[], number>('SELECT count(*) FROM measurements').pluck()
+
+    this.#planTask = db.prepare(`INSERT INTO tasks (round, task_id, status) VALUES (?, ?, 'pending') ON CONFLICT DO NOTHING`)
+    this.#taskStatus = db.prepare(
+      'SELECT task_id AS taskId, status, measurement_cid AS measurementCid FROM tasks WHERE round = ? ORDER BY task_id',
+    )
+    this.#completeTask = db.prepare(
+      `INSERT INTO tasks (round, task_id, status, measurement_cid) VALUES (?, ?, ?, ?)
+       ON CONFLICT (round, task_id) DO UPDATE SET status = excluded.status, measurement_cid = excluded.measurement_cid`,
+    )
+
+    this.#upsertRound = db.prepare(
+      `INSERT INTO rounds (round, state, summary_cid, evaluated_at) VALUES (@round, @state, @summaryCid, @evaluatedAt)
+       ON CONFLICT (round) DO UPDATE SET
+         state = CASE WHEN ${rank('excluded.state')} > ${rank('rounds.state')} THEN excluded.state ELSE rounds.state END,
+         summary_cid = coalesce(excluded.summary_cid, rounds.summary_cid),
+         evaluated_at = coalesce(rounds.evaluated_at, excluded.evaluated_at)`,
+    )
+    this.#roundState = db.prepare('SELECT round, state, summary_cid AS summaryCid, evaluated_at AS evaluatedAt FROM rounds WHERE round = ?')
+    this.#lastAnchored = db.prepare(
+      `SELECT round, summary_cid AS summaryCid FROM rounds
+       WHERE state = 'anchored' AND summary_cid IS NOT NULL AND round < ? ORDER BY round DESC LIMIT 1`,
+    )
+
+    this.#insertAttestation = db.prepare(
+      `INSERT INTO attestations (round, task_id, station_id, committee_cid, bytes) VALUES (?, ?, ?, ?, ?)
+       ON CONFLICT DO NOTHING`,
+    )
+    this.#attestationsOf = db.prepare(
+      'SELECT station_id AS stationId, committee_cid AS committeeCid FROM attestations WHERE round = ? AND task_id = ? ORDER BY station_id',
+    )
+
+    this.#pruneMeasurements = db.prepare('DELETE FROM measurements WHERE round < ?')
+    this.#pruneTasks = db.prepare('DELETE FROM tasks WHERE round < ?')
+    this.#pruneAttestations = db.prepare('DELETE FROM attestations WHERE round < ?')
+    this.#pruneRounds = db.prepare(
+      `DELETE FROM rounds WHERE round < @round AND round IS NOT (
+         SELECT max(round) FROM rounds WHERE state = 'anchored' AND summary_cid IS NOT NULL AND round < @round)`,
+    )
+    this.#incrementalVacuum = db.prepare('PRAGMA incremental_vacuum')
+    this.#size = db.prepare<[], number>('SELECT page_count * page_size FROM pragma_page_count(), pragma_page_size()').pluck()
+
+    this.#putMeasurements = db.transaction((recs: Iterable<MeasurementRecord>) => {
+      let added = 0
+      for (const rec of recs) if (this.#insert(rec)) added++
+      return added
+    })
+    this.#recordOwn = db.transaction((rec: OwnMeasurementRecord) => {
+      const added = this.#insert({ ...rec, origin: 'self', published: false })
+      this.#completeTask.run(rec.round, rec.taskId, 'done', rec.cid)
+      return added
+    })
+    this.#planTasks = db.transaction((round: number, taskIds: Iterable<string>) => {
+      let added = 0
+      for (const taskId of taskIds) added += this.#planTask.run(round, taskId).changes
+      return added
+    })
+    this.#setRoundState = db.transaction((row: RoundRow) => {
+      this.#upsertRound.run(row)
+      return this.#roundState.get(row.round) as RoundRow
+    })
+    this.#prune = db.transaction((round: number) => ({
+      measurements: this.#pruneMeasurements.run(round).changes,
+      tasks: this.#pruneTasks.run(round).changes,
+      attestations: this.#pruneAttestations.run(round).changes,
+      rounds: this.#pruneRounds.run({ round }).changes,
+    }))
+  }
+
+  #insert(rec: MeasurementRecord): boolean {
+    const row: MeasurementRow = {
+      cid: rec.cid,
+      round: rec.round,
+      taskId: rec.taskId,
+      stationId: rec.stationId,
+      shard: rec.shard,
+      bytes: rec.bytes,
+      origin: rec.origin,
+      published: rec.published === true ? 1 : 0,
+      receivedAt: rec.receivedAt ?? this.#now(),
+    }
+    return this.#insertMeasurement.run(row).changes === 1
+  }
+
+  putMeasurement(rec: MeasurementRecord): boolean {
+    return this.#insert(rec)
+  }
+
+  putMeasurements(recs: Iterable<MeasurementRecord>): number {
+    return this.#putMeasurements(recs)
+  }
+
+  recordOwnMeasurement(rec: OwnMeasurementRecord): boolean {
+    return this.#recordOwn(rec)
+  }
+
+  markPublished(cid: string): boolean {
+    return this.#markPublished.run(cid).changes === 1
+  }
+
+  unpublishedMeasurements(limit = -1): UnpublishedMeasurement[] {
+    return this.#unpublished.all(limit).map((r) => ({ cid: r.cid, round: r.round, shard: r.shard, bytes: asUint8Array(r.bytes) }))
+  }
+
+  measurementsOfRound(round: number): StoredMeasurement[] {
+    return this.#ofRound.all(round).map((r) => ({ cid: r.cid, bytes: asUint8Array(r.bytes) }))
+  }
+
+  hasMeasurement(cid: string): boolean {
+    return this.#hasMeasurement.get(cid) !== undefined
+  }
+
+  countMeasurements(): number {
+    return this.#countMeasurements.get() ?? 0
+  }
+
+  planTasks(round: number, taskIds: Iterable<string>): number {
+    return this.#planTasks(round, taskIds)
+  }
+
+  taskStatus(round: number): Map<string, TaskState> {
+    const tasks = new Map<string, TaskState>()
+    for (const r of this.#taskStatus.all(round)) tasks.set(r.taskId, { status: r.status, measurementCid: r.measurementCid })
+    return tasks
+  }
+
+  completeTask(round: number, taskId: string, outcome: { status: Exclude<TaskStatus, 'pending'>; measurementCid?: string | null }): void {
+    this.#completeTask.run(round, taskId, outcome.status, outcome.measurementCid ?? null)
+  }
+
+  setRoundState(round: number, state: RoundState, summaryCid?: string | null): RoundRecord {
+    return this.#setRoundState({ round, state, summaryCid: summaryCid ?? null, evaluatedAt: state === 'checking' ? null : this.#now() })
+  }
+
+  roundState(round: number): RoundRecord | undefined {
+    return this.#roundState.get(round)
+  }
+
+  lastAnchoredSummary(beforeRound = Number.MAX_SAFE_INTEGER): { round: number; summaryCid: string } | undefined {
+    return this.#lastAnchored.get(beforeRound)
+  }
+
+  putAttestation(rec: AttestationRecord): boolean {
+    return this.#insertAttestation.run(rec.round, rec.taskId, rec.stationId, rec.committeeCid, rec.bytes).changes === 1
+  }
+
+  attestationsOf(round: number, taskId: string): Attestation[] {
+    return this.#attestationsOf.all(round, taskId)
+  }
+
+  pruneRoundsBefore(round: number): PruneResult {
+    const result = this.#prune(round)
+    if (result.measurements + result.tasks + result.attestations + result.rounds > 0) this.#incrementalVacuum.run()
+    return result
+  }
+
+  sizeBytes(): number {
+    return this.#size.get() ?? 0
+  }
+
+  close(): void {
+    if (this.#db.open) this.#db.close()
+  }
+}
+
+/** better-sqlite3 returns BLOBs as Buffers; callers get plain Uint8Arrays (same memory, no copy). */
+function asUint8Array(buf: Buffer): Uint8Array {
+  return new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength)
+}
