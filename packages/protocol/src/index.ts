@@ -2,6 +2,7 @@
  * Spark Swarm's protocol: pure functions from inputs to outputs. No sockets, files or timers;
  * the node, the simulator and the offline evaluator all call this same code.
  */
+export * from './attestation.js'
 export * from './bytes.js'
 export * from './catalogue.js'
 export * from './domain.js'

@@ -1,0 +1,94 @@
+import { type GossipSub, TopicValidatorResult } from '@libp2p/gossipsub'
+import type { PeerId } from '@libp2p/interface'
+import type { GossipValidationContext } from './context.js'
+import { INTERNAL_ERROR, toValidatorResult } from './errors.js'
+import { GossipKind, parseTopic } from './topics.js'
+import { type ValidatedAttestation, validateAttestationMessage } from './validate-attestation.js'
+import { type ValidatedMeasurement, validateMeasurementMessage } from './validate-measurement.js'
+
+/** Validation outcomes since start: accepted per kind, rejected and ignored per code. */
+export interface GossipMetrics {
+  accepted: Map<GossipKind, number>
+  rejected: Map<string, number>
+  ignored: Map<string, number>
+}
+
+export function createGossipMetrics(): GossipMetrics {
+  return { accepted: new Map(), rejected: new Map(), ignored: new Map() }
+}
+
+/** Validators by kind: return the validated value or throw a GossipValidationError. */
+export interface GossipValidators {
+  measurement(data: Uint8Array, topic: string): ValidatedMeasurement | Promise<ValidatedMeasurement>
+  attestation(data: Uint8Array, topic: string): ValidatedAttestation | Promise<ValidatedAttestation>
+}
+
+/** The protocol's validators over the node's view of the rounds. */
+export function gossipValidators(ctx: GossipValidationContext): GossipValidators {
+  return {
+    measurement: (data, topic) => validateMeasurementMessage(data, topic, ctx),
+    attestation: (data, topic) => validateAttestationMessage(data, topic, ctx),
+  }
+}
+
+export type AcceptedMessage =
+  | { kind: typeof GossipKind.measurement; topic: string; from: PeerId; value: ValidatedMeasurement }
+  | { kind: typeof GossipKind.attestation; topic: string; from: PeerId; value: ValidatedAttestation }
+
+export interface RegisterValidatorsInit {
+  /** Topics built by `measurementTopic` / `summariesTopic`; the kind is read from each. */
+  topics: Iterable<string>
+  /** Counters to add to (shared across calls); a fresh set when absent. */
+  metrics?: GossipMetrics
+  /** Called with each accepted message before gossipsub delivers and forwards it. */
+  onAccept?(accepted: AcceptedMessage): void
+  /** A validator or onAccept failed with something else than a GossipValidationError: our bug. */
+  onInternalError?(err: unknown, topic: string): void
+}
+
+function increment<K>(map: Map<K, number>, key: K): void {
+  map.set(key, (map.get(key) ?? 0) + 1)
+}
+
+/**
+ * Sets `pubsub.topicValidators` for each topic. The installed function never throws: gossipsub
+ * would count a throw as Ignore, sparing the sender its penalty, so the verdict (Accept,
+ * Ignore, Reject) is always returned explicitly and counted in the metrics. Returns the metrics.
+ *
+ * @example
+ * const metrics = registerValidators(node.services.pubsub, gossipValidators(ctx), { topics: measurementTopics(params) })
+ */
+export function registerValidators(
+  pubsub: Pick<GossipSub, 'topicValidators'>,
+  validators: GossipValidators,
+  init: RegisterValidatorsInit,
+): GossipMetrics {
+  const metrics = init.metrics ?? createGossipMetrics()
+  for (const topic of init.topics) {
+    const kind = parseTopic(topic)?.kind
+    if (kind === undefined) throw new RangeError(`not a Spark Swarm topic: ${topic}`)
+    pubsub.topicValidators.set(topic, async (from, msg) => {
+      let accepted: AcceptedMessage
+      try {
+        accepted =
+          kind === GossipKind.measurement
+            ? { kind, topic, from, value: await validators.measurement(msg.data, topic) }
+            : { kind, topic, from, value: await validators.attestation(msg.data, topic) }
+      } catch (err) {
+        const { result, label } = toValidatorResult(err)
+        increment(result === TopicValidatorResult.Reject ? metrics.rejected : metrics.ignored, label)
+        if (label === INTERNAL_ERROR) init.onInternalError?.(err, topic)
+        return result
+      }
+      increment(metrics.accepted, kind)
+      try {
+        init.onAccept?.(accepted)
+      } catch (err) {
+        // the message is valid whatever our handler thinks of it
+        init.onInternalError?.(err, topic)
+      }
+      return TopicValidatorResult.Accept
+    })
+  }
+  return metrics
+}

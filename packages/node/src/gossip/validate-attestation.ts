@@ -1,0 +1,52 @@
+import { type Attestation, cidOfDagCbor, decodeAttestation, MAX_ATTESTATION_BYTES, verifyAttestationSignature } from '@spark-swarm/protocol'
+import type { CID } from 'multiformats/cid'
+import { checkNetworkAndVersion, type GossipValidationContext, isAssignedTo, isTaskInRound, type RoundInfo } from './context.js'
+import { ignore, reject } from './errors.js'
+import { summariesTopic } from './topics.js'
+
+export interface ValidatedAttestation {
+  attestation: Attestation
+  /** CIDv1 dag-cbor sha2-256 of the message bytes: the gossip message id. */
+  cid: CID
+}
+
+/**
+ * Validates an attestation received on `topic`; returns it with its CID, or throws a
+ * GossipValidationError. Same shape as measurements: cheap checks first, signature last.
+ */
+export function validateAttestationMessage(bytes: Uint8Array, topic: string, ctx: GossipValidationContext): ValidatedAttestation {
+  const { params } = ctx
+  // Rule: size cap before any decoding
+  if (bytes.length > MAX_ATTESTATION_BYTES) {
+    reject('ATTESTATION_TOO_LARGE', `an attestation is at most ${MAX_ATTESTATION_BYTES} bytes`, { size: bytes.length })
+  }
+  // Rule: canonical DAG-CBOR of the exact field set
+  let a: Attestation
+  try {
+    a = decodeAttestation(bytes)
+  } catch (err) {
+    reject('ATTESTATION_MALFORMED', (err as Error).message)
+  }
+  // Rule: network and version of this topic
+  checkNetworkAndVersion(params, a)
+  // Rule: attestations travel on the summaries topic only
+  if (topic !== summariesTopic(params)) reject('WRONG_TOPIC', 'attestations belong on the summaries topic')
+  // Rule: round window: members attest the previous round, after it ended (DESIGN §3, Convergence)
+  const info = roundWindow(ctx, a.round)
+  // Rule: the task is one of the round's tasks
+  if (!isTaskInRound(info, a.task)) reject('TASK_NOT_IN_ROUND', 'the task is not one of the round tasks', { round: a.round })
+  // Rule: only committee members attest, i.e. stations the task was assigned to (spec §4)
+  if (!isAssignedTo(info, params, a.stationId, a.task)) reject('NOT_COMMITTEE_MEMBER', "the station is not in the task's committee")
+  // Rule: signed by the station's key
+  if (!verifyAttestationSignature(a)) reject('INVALID_SIGNATURE', "the signature is not the station's")
+  return { attestation: a, cid: cidOfDagCbor(bytes) }
+}
+
+function roundWindow(ctx: GossipValidationContext, round: number): RoundInfo {
+  const current = ctx.currentRound
+  if (round >= current) ignore('ROUND_NOT_ENDED', 'results of a round are attested after it ends', { round, current })
+  if (round < current - 1) ignore('ROUND_CLOSED', 'attestations of this round are no longer collected', { round, current })
+  const info = ctx.roundInfo(round)
+  if (!info) ignore('ROUND_UNKNOWN', 'the round is not known here', { round })
+  return info
+}

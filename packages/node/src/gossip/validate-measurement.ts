@@ -1,0 +1,77 @@
+import {
+  cidOfDagCbor,
+  committeeShard,
+  decodeSignedMeasurement,
+  isVersionAtLeast,
+  MAX_MEASUREMENT_BYTES,
+  retrievalResultOf,
+  roundStartTime,
+  type SignedMeasurement,
+  verifyMeasurementSignature,
+} from '@spark-swarm/protocol'
+import type { CID } from 'multiformats/cid'
+import { checkNetworkAndVersion, type GossipValidationContext, isAssignedTo, isTaskInRound, type RoundInfo } from './context.js'
+import { ignore, reject } from './errors.js'
+import { measurementTopic } from './topics.js'
+
+export interface ValidatedMeasurement {
+  measurement: SignedMeasurement
+  /** CIDv1 dag-cbor sha2-256 of the message bytes: the gossip message id. */
+  cid: CID
+}
+
+/**
+ * Validates a measurement received on `topic`; returns it with its CID, or throws a
+ * GossipValidationError whose action says Ignore or Reject. Cheap checks first, the signature
+ * (≈ 0.1 ms) last, so that junk costs little (DESIGN §3, Topics).
+ */
+export function validateMeasurementMessage(bytes: Uint8Array, topic: string, ctx: GossipValidationContext): ValidatedMeasurement {
+  const { params } = ctx
+  // Rule: size cap before any decoding (spec §5.2, decoding step 1)
+  if (bytes.length > MAX_MEASUREMENT_BYTES) {
+    reject('MEASUREMENT_TOO_LARGE', `a measurement is at most ${MAX_MEASUREMENT_BYTES} bytes`, { size: bytes.length })
+  }
+  // Rule: canonical DAG-CBOR of the exact field set (spec §5.1, §5.2)
+  let m: SignedMeasurement
+  try {
+    m = decodeSignedMeasurement(bytes)
+  } catch (err) {
+    reject('MEASUREMENT_MALFORMED', (err as Error).message)
+  }
+  // Rule: network and version of this topic (spec §7 step 0: WRONG_NETWORK, WRONG_PROTOCOL_VERSION)
+  checkNetworkAndVersion(params, m)
+  // Rule: round window: the current round, or the previous one until its grace period ends
+  const info = roundWindow(ctx, m.round)
+  // Rule: the task is one of the round's tasks (spec §7 step 1: TASK_NOT_IN_ROUND)
+  if (!isTaskInRound(info, m.task)) reject('TASK_NOT_IN_ROUND', 'the task is not one of the round tasks', { round: m.round })
+  // Rule: published on its committee's shard topic (DESIGN §3, Topics: shard = taskKey mod C)
+  const shard = committeeShard(m.task, info.seeds.nodeSelection, params.committeeShards)
+  if (topic !== measurementTopic(params, shard)) reject('WRONG_TOPIC', `the task's committee meets on shard ${shard}`, { shard })
+  // Rule: the task is among the station's K nearest (spec §4, §7 step 1: TASK_WRONG_NODE)
+  if (!isAssignedTo(info, params, m.stationId, m.task)) reject('TASK_WRONG_NODE', 'the task was not assigned to this station')
+  // Rule: checker at or above params.minCheckerVersion (spec §7 step 1: OUTDATED_CLIENT)
+  if (!isVersionAtLeast(m.checkerVersion, params.minCheckerVersion)) {
+    reject('OUTDATED_CLIENT', `checkers below ${params.minCheckerVersion} are not accepted`)
+  }
+  // Rule: retrievalResult is the one derived from the fields (spec §6.3, §7 step 0: RESULT_MISMATCH)
+  if (m.retrievalResult !== retrievalResultOf(m)) reject('RESULT_MISMATCH', 'retrievalResult does not follow from the fields')
+  // Rule: signed by the station's key (spec §5.2, §7 step 1: INVALID_SIGNATURE)
+  if (!verifyMeasurementSignature(m)) reject('INVALID_SIGNATURE', "the signature is not the station's")
+  // the bytes are canonical (checked by decoding), so their CID is the measurement's CID
+  return { measurement: m, cid: cidOfDagCbor(bytes) }
+}
+
+/**
+ * Measurements are taken during their round and accepted until the end of the grace period
+ * after it. Earlier or later ones are Ignored: the sender may have another clock or a late
+ * view, which is no proof of malice.
+ */
+function roundWindow(ctx: GossipValidationContext, round: number): RoundInfo {
+  const current = ctx.currentRound
+  if (round > current) ignore('ROUND_NOT_STARTED', 'the round has not started here yet', { round, current })
+  const closesAt = roundStartTime(ctx.params, round + 1) + ctx.params.gracePeriodMs
+  if (round < current - 1 || ctx.now() > closesAt) ignore('ROUND_CLOSED', 'the round and its grace period are over', { round, current })
+  const info = ctx.roundInfo(round)
+  if (!info) ignore('ROUND_UNKNOWN', 'the round is not known here', { round })
+  return info
+}

@@ -1,0 +1,192 @@
+import { type KeyObject, sign, verify } from 'node:crypto'
+import * as dagCbor from '@ipld/dag-cbor'
+import { CID } from 'multiformats/cid'
+import { sha256 as sha256Hasher } from 'multiformats/hashes/sha2'
+import { bytesEqual } from './bytes.js'
+import type { RetrievalTask } from './catalogue.js'
+import { DOMAIN, domainHash } from './domain.js'
+import { ProtocolError } from './errors.js'
+import { cidOfDagCbor } from './measurement.js'
+import { publicKeyObject, type StationKey } from './station-id.js'
+
+/**
+ * A committee member's statement "for this task of this round, I computed the committee result
+ * block `committee`". Members gossip it after the grace period; a result is confirmed when a
+ * strict majority of the committee attests the same CID (DESIGN §3, Convergence).
+ */
+export interface UnsignedAttestation {
+  protocolVersion: number
+  network: string
+  round: number
+  task: RetrievalTask
+  /** The attesting station (hex SPKI DER of its Ed25519 key): a member of the task's committee. */
+  stationId: string
+  /** Link to the committee result block (CIDv1, dag-cbor, sha2-256). */
+  committee: CID
+}
+
+export interface Attestation extends UnsignedAttestation {
+  /** Ed25519 signature (64 bytes) over `attestationSigningDigest`. */
+  signature: Uint8Array
+}
+
+/** Larger gossip messages are rejected before decoding; a real one is about 300 bytes. */
+export const MAX_ATTESTATION_BYTES = 1024
+
+const NETWORK_LIMIT = 63
+const TASK_CID_LIMIT = 256
+const TASK_MINER_LIMIT = 64
+const FIELDS = new Set(['protocolVersion', 'network', 'round', 'task', 'stationId', 'committee'])
+// biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what it finds
+const CONTROL = /[\u0000-\u001f\u007f]/
+
+function malformed(message: string): never {
+  throw new ProtocolError('ATTESTATION_MALFORMED', message)
+}
+
+function checkString(value: unknown, name: string, limit: number): void {
+  if (typeof value !== 'string') malformed(`${name} must be a string`)
+  if (value.length > limit) malformed(`${name} is longer than ${limit} characters`)
+  // no field is text for people: control characters only forge log lines
+  if (CONTROL.test(value)) malformed(`${name} contains a control character`)
+}
+
+/**
+ * Checks a decoded value has exactly the attestation's fields with their types and bounds, and
+ * returns it typed. Throws ATTESTATION_MALFORMED naming the field.
+ */
+export function validateAttestationShape(value: unknown, signed: true): Attestation
+export function validateAttestationShape(value: unknown, signed: false): UnsignedAttestation
+export function validateAttestationShape(value: unknown, signed: boolean): UnsignedAttestation | Attestation {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) malformed('an attestation must be a map')
+  const a = value as Record<string, unknown>
+  for (const k of Object.keys(a)) {
+    if (!FIELDS.has(k) && !(signed && k === 'signature')) malformed(`unknown field ${JSON.stringify(k.slice(0, 40))}`)
+  }
+  for (const name of FIELDS) if (!(name in a)) malformed(`missing field ${name}`)
+  if (!Number.isSafeInteger(a.protocolVersion) || (a.protocolVersion as number) < 1) malformed('protocolVersion must be a positive integer')
+  checkString(a.network, 'network', NETWORK_LIMIT)
+  if (!Number.isSafeInteger(a.round) || (a.round as number) < 0) malformed('round must be a non-negative integer')
+  const task = a.task as Record<string, unknown>
+  if (typeof task !== 'object' || task === null || Array.isArray(task) || Object.keys(task).length !== 2) {
+    malformed('task must be a map of exactly cid and minerId')
+  }
+  checkString(task.cid, 'task.cid', TASK_CID_LIMIT)
+  checkString(task.minerId, 'task.minerId', TASK_MINER_LIMIT)
+  // lowercase only, as for measurements: one key, one id (spec §5.1)
+  if (typeof a.stationId !== 'string' || !/^302a300506032b6570032100[0-9a-f]{64}$/.test(a.stationId)) {
+    malformed('stationId must be 88 lowercase hex digits: the SPKI DER of an Ed25519 key')
+  }
+  // every block of a summary is CIDv1 dag-cbor sha2-256 (spec §0): one link form, one encoding
+  const committee = CID.asCID(a.committee)
+  if (
+    committee === null ||
+    committee.version !== 1 ||
+    committee.code !== dagCbor.code ||
+    committee.multihash.code !== sha256Hasher.code ||
+    committee.multihash.size !== 32
+  ) {
+    malformed('committee must be a CIDv1 dag-cbor sha2-256 link')
+  }
+  if (signed && !(a.signature instanceof Uint8Array && a.signature.length === 64)) malformed('signature must be 64 bytes')
+  return a as unknown as UnsignedAttestation
+}
+
+/** A fresh object of fixed shape without the signature. */
+function unsignedView(a: UnsignedAttestation): UnsignedAttestation {
+  return {
+    protocolVersion: a.protocolVersion,
+    network: a.network,
+    round: a.round,
+    task: { cid: a.task.cid, minerId: a.task.minerId },
+    stationId: a.stationId,
+    committee: a.committee,
+  }
+}
+
+/** Canonical DAG-CBOR of the attestation without its signature: the bytes that get signed. */
+export function encodeUnsignedAttestation(a: UnsignedAttestation): Uint8Array {
+  return dagCbor.encode(validateAttestationShape(unsignedView(a), false))
+}
+
+/**
+ * The 32-byte digest a station signs: SHA-256 under the attestation domain of the canonical
+ * unsigned bytes. Network, round and version are in the bytes, so a signature never verifies
+ * for another network or round; the domain keeps it from passing as a measurement signature.
+ */
+export function attestationSigningDigest(a: UnsignedAttestation): Uint8Array {
+  return domainHash(DOMAIN.attestationSignature, encodeUnsignedAttestation(a))
+}
+
+/**
+ * Signs an attestation with the station's key; the key must be the one `a.stationId` names
+ * (ATTESTATION_WRONG_KEY otherwise).
+ *
+ * @example
+ * const a = signAttestation({ protocolVersion: 1, network: 'devnet', round, task, stationId: key.stationId, committee }, key)
+ * pubsub.publish(summariesTopic(params), encodeAttestation(a))
+ */
+export function signAttestation(a: UnsignedAttestation, key: Pick<StationKey, 'stationId' | 'privateKey'>): Attestation {
+  if (a.stationId !== key.stationId) {
+    throw new ProtocolError('ATTESTATION_WRONG_KEY', 'the attestation names another station id than the signing key')
+  }
+  const signature = new Uint8Array(sign(null, attestationSigningDigest(a), key.privateKey))
+  const signed: Attestation = { ...unsignedView(a), signature }
+  encodeAttestation(signed) // throws when peers would refuse it
+  return signed
+}
+
+/** Canonical DAG-CBOR of the signed attestation: the gossip message. */
+export function encodeAttestation(a: Attestation): Uint8Array {
+  const bytes = dagCbor.encode(validateAttestationShape({ ...unsignedView(a), signature: a.signature }, true))
+  // string limits count UTF-16 units, the wire limit counts bytes: never sign what peers refuse
+  if (bytes.length > MAX_ATTESTATION_BYTES)
+    malformed(`the encoded attestation has ${bytes.length} bytes, more than ${MAX_ATTESTATION_BYTES}`)
+  return bytes
+}
+
+/**
+ * Decodes gossip bytes into a signed attestation. Rejects (ATTESTATION_MALFORMED) oversized
+ * input, invalid DAG-CBOR, a wrong shape and any non-canonical encoding: one attestation, one
+ * byte string, one CID. The signature is checked separately (`verifyAttestationSignature`).
+ */
+export function decodeAttestation(bytes: Uint8Array): Attestation {
+  if (bytes.length > MAX_ATTESTATION_BYTES) malformed(`an attestation is at most ${MAX_ATTESTATION_BYTES} bytes, got ${bytes.length}`)
+  let value: unknown
+  try {
+    value = dagCbor.decode(bytes)
+  } catch (err) {
+    malformed(`not DAG-CBOR: ${(err as Error).message}`)
+  }
+  const a = validateAttestationShape(value, true)
+  if (!bytesEqual(encodeAttestation(a), bytes)) malformed('not the canonical encoding')
+  return a
+}
+
+/** CIDv1 (dag-cbor, sha2-256) of the signed attestation: its gossip message id. */
+export function attestationCid(a: Attestation): CID {
+  return cidOfDagCbor(encodeAttestation(a))
+}
+
+const keyCache = new Map<string, KeyObject>()
+const KEY_CACHE_LIMIT = 10_000
+
+function cachedPublicKey(stationId: string): KeyObject {
+  let key = keyCache.get(stationId)
+  if (!key) {
+    key = publicKeyObject(stationId)
+    // bounded: a flood of fresh station ids must not grow memory without limit
+    if (keyCache.size >= KEY_CACHE_LIMIT) keyCache.delete(keyCache.keys().next().value as string)
+    keyCache.set(stationId, key)
+  }
+  return key
+}
+
+/** True when the signature is the station's over this attestation; false for any bad key or byte. */
+export function verifyAttestationSignature(a: Attestation): boolean {
+  try {
+    return verify(null, attestationSigningDigest(a), cachedPublicKey(a.stationId), a.signature)
+  } catch {
+    return false
+  }
+}
