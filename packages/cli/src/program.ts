@@ -89,11 +89,17 @@ Exit codes: 0 retrieved and verified; 4 the check failed (the result code says w
 
   program
     .command('demo')
-    .description('evaluate a few rounds of a local network offline and print committees, RSR and summary CIDs')
-    .option('--rounds <n>', 'how many rounds', nonNegativeInteger, 3)
-    .option('--stations <n>', 'how many checker stations', nonNegativeInteger, 24)
+    .description('run a whole swarm on loopback for a few rounds: fake providers, IPNI, chain RPC and checker nodes')
+    .option('--nodes <n>', 'checker nodes', nonNegativeInteger, 6)
+    .option('--rounds <n>', 'rounds to show', nonNegativeInteger, 3)
+    .option('--round-seconds <s>', 'round length in seconds', nonNegativeInteger, 6)
     .action(async (opts) => {
-      await runDemo({ rounds: opts.rounds, stations: opts.stations, write: (line) => process.stdout.write(`${line}\n`) })
+      await runDemo({
+        nodes: opts.nodes,
+        rounds: opts.rounds,
+        roundSeconds: opts.roundSeconds,
+        write: (line) => process.stdout.write(`${line}\n`),
+      })
     })
 
   return program

@@ -70,7 +70,12 @@ describe('gossipsubOptions', () => {
     const m = signMeasurement(measurement(CURRENT_ROUND, key, assigned(CURRENT_ROUND, key)[0]!), key)
     const data = encodeSignedMeasurement(m)
     const topic = measurementTopic(params, 0)
-    expect(msgIdFn({ type: 'unsigned', topic, data })).toEqual(measurementCid(m).bytes)
+    // the topic, a zero byte, then the measurement's CID: the same message on another topic is another message
+    const id = msgIdFn({ type: 'unsigned', topic, data })
+    expect(id.slice(id.length - measurementCid(m).bytes.length)).toEqual(measurementCid(m).bytes)
+    expect(Buffer.from(id.slice(0, topic.length)).toString()).toBe(topic)
+    expect(msgIdFn({ type: 'unsigned', topic: `${topic}x`, data })).not.toEqual(id)
+    expect(fastMsgIdFn({ topic: `${topic}x`, data })).not.toBe(fastMsgIdFn({ topic, data }))
     expect(fastMsgIdFn({ topic, data })).toBe(fastMsgIdFn({ topic, data: new Uint8Array(data) }))
     expect(fastMsgIdFn({ topic, data })).not.toBe(fastMsgIdFn({ topic, data: data.slice(1) }))
   })

@@ -1,127 +1,114 @@
-import {
-  buildRoundSummary,
-  type Catalogue,
-  type CatalogueEntry,
-  catalogueCid,
-  cidOfDagCbor,
-  deriveRoundSeeds,
-  devnet,
-  evaluateRound,
-  localBeaconRandomness,
-  type Measurement,
-  measurementRecord,
-  type Rate,
-  retrievalResultOf,
-  sampleRoundTasks,
-  sha256,
-  signMeasurement,
-  stationKeyFromSeed,
-  TaskSelector,
-  toHex,
-  utf8,
-} from '@spark-swarm/protocol'
-import type { CID } from 'multiformats/cid'
-import { VERSION } from '../program.js'
+import { DEMO_PROVIDERS, startSwarm } from '@spark-swarm/devnet'
+import type { RoundEvaluatedDetail, SummaryAnchoredDetail } from '@spark-swarm/node'
+import { type CommitteeResult, type Rate, scoreProviders, taskId } from '@spark-swarm/protocol'
 
-/** How each demo provider behaves: the "truth" the committees should find. */
-const PROVIDERS = [
-  { minerId: 'f01000', behaviour: 'healthy', successShare: 1 },
-  { minerId: 'f02000', behaviour: 'flaky', successShare: 0.6 },
-  { minerId: 'f03000', behaviour: 'broken (HTTP 502)', successShare: 0 },
-] as const
-
-function demoCatalogue(): Catalogue {
-  const entries: CatalogueEntry[] = []
-  for (let i = 0; i < 12; i++) {
-    const provider = PROVIDERS[i % PROVIDERS.length] as (typeof PROVIDERS)[number]
-    entries.push({ cid: cidOfDagCbor(utf8(`demo content ${i}`)).toString(), minerId: provider.minerId })
-  }
-  return { entries }
+export interface DemoOptions {
+  nodes: number
+  rounds: number
+  roundSeconds: number
+  write: (line: string) => void
 }
 
-/** A deterministic pseudo-random share in [0, 1) for one check, so every run prints the same. */
-function coin(...parts: Array<string | number>): number {
-  const h = sha256(parts.join('\n'))
-  return (((h[0] as number) << 8) | (h[1] as number)) / 65536
+interface RoundReport {
+  evaluated: Map<number, RoundEvaluatedDetail>
+  anchored: Map<number, SummaryAnchoredDetail>
 }
 
 const pct = (r: Rate): string =>
-  r.rate === null
-    ? 'n/a'.padEnd(24)
-    : `${(r.rate * 100).toFixed(1)}% (${Number(r.successes.toFixed(2))}/${r.total}) [${((r.interval?.lower ?? 0) * 100).toFixed(0)}–${((r.interval?.upper ?? 0) * 100).toFixed(0)}]`.padEnd(
-        24,
-      )
+  (r.rate === null
+    ? 'n/a'
+    : `${(r.rate * 100).toFixed(1)}% (${Number(r.successes.toFixed(2))}/${r.total}) [${((r.interval?.lower ?? 0) * 100).toFixed(0)}–${((r.interval?.upper ?? 0) * 100).toFixed(0)}]`
+  ).padEnd(26)
 
 /**
- * The main job on embedded defaults while the swarm is being built: a few devnet rounds where
- * every station signs what it checked, then the same evaluation every node will run locally.
+ * `npm start`: a whole Spark Swarm on loopback (fake providers that are healthy, flaky and
+ * broken, a fake IPNI and chain RPC, and N checker nodes gossiping over libp2p) for a few rounds,
+ * printing what the network concluded each round; then it stops everything and returns.
  */
-export async function runDemo({ rounds, stations, write }: { rounds: number; stations: number; write: (line: string) => void }) {
-  const params = devnet
-  const catalogue = demoCatalogue()
-  const catalogueId = await catalogueCid(catalogue)
-  const keys = Array.from({ length: stations }, (_, i) => stationKeyFromSeed(sha256(`spark-swarm demo station ${i}`)))
-  write(`Spark Swarm ${VERSION} demo: ${rounds} devnet rounds evaluated offline`)
-  write(
-    `${stations} stations, ${catalogue.entries.length} catalogue entries (${catalogueId}), K=${params.maxTasksPerNode}, min committee ${params.minCommitteeSize}`,
-  )
-  write(`providers: ${PROVIDERS.map((p) => `${p.minerId} ${p.behaviour}`).join(', ')}`)
-  let previous: CID | null = null
-  for (let round = 1; round <= rounds; round++) {
-    const randomness = localBeaconRandomness(params.randomness.type === 'local' ? params.randomness.genesisSeed : '', round)
-    const seeds = deriveRoundSeeds(round, randomness)
-    const tasks = sampleRoundTasks(catalogue, seeds, params.tasksPerRound)
-    const selector = new TaskSelector(tasks, seeds.nodeSelection)
-    const records = keys.flatMap((key, i) =>
-      selector.pick(key.stationId, params.maxTasksPerNode).map((task) => {
-        const provider = PROVIDERS.find((p) => p.minerId === task.minerId) ?? PROVIDERS[0]
-        const ok = coin(round, key.stationId, task.cid) < provider.successShare
-        const start = params.genesisTime + round * params.roundDurationMs + 1000
-        const fields = {
-          protocolVersion: params.protocolVersion,
-          network: params.network,
-          round,
-          task,
-          stationId: key.stationId,
-          inetGroup: `10.0.${i}.0/24`,
-          checkerVersion: VERSION,
-          indexerResult: 'OK',
-          protocol: 'http',
-          providerId: `12D3KooDemo${task.minerId}`,
-          providerAddress: '/ip4/127.0.0.1/tcp/8080/http',
-          statusCode: ok ? 200 : provider.successShare === 0 ? 502 : null,
-          headStatusCode: ok ? 200 : null,
-          timeout: !ok && provider.successShare > 0,
-          carTooLarge: false,
-          byteLength: ok ? 1024 : null,
-          carChecksum: ok ? `1220${toHex(sha256(task.cid))}` : null,
-          startAt: start,
-          firstByteAt: ok ? start + 40 : null,
-          endAt: start + (ok ? 90 : 60_000),
-          retrievalResult: '',
-        } satisfies Measurement
-        fields.retrievalResult = retrievalResultOf(fields)
-        return measurementRecord(signMeasurement(fields, key))
-      }),
-    )
-    const evaluation = evaluateRound({ params, round, seeds, tasks }, records)
-    const built = buildRoundSummary(evaluation, { params, seeds, catalogueCid: catalogueId, previous })
+export async function runDemo({ nodes, rounds, roundSeconds, write }: DemoOptions): Promise<void> {
+  write(`Spark Swarm devnet: ${nodes} checker nodes on 127.0.0.1, ${rounds} rounds of ${roundSeconds} s`)
+  write(`providers: ${DEMO_PROVIDERS.map((p) => `${p.minerId} ${describeProfile(p.profile)}`).join(', ')}`)
+  const swarm = await startSwarm({
+    nodes,
+    params: { roundDurationMs: roundSeconds * 1000, gracePeriodMs: 1000, maxTasksPerNode: 4, minCommitteeSize: 3 },
+  })
+  const reports = new Map<number, RoundReport>()
+  const report = (round: number) => {
+    let r = reports.get(round)
+    if (!r) {
+      r = { evaluated: new Map(), anchored: new Map() }
+      reports.set(round, r)
+    }
+    return r
+  }
+  let printed = 0
+  const finished = new Promise<void>((resolve) => {
+    swarm.nodes.forEach((node, i) => {
+      node.addEventListener('round:evaluated', (e) => report(e.detail.round).evaluated.set(i, e.detail))
+      node.addEventListener('summary:anchored', (e) => {
+        const r = report(e.detail.round)
+        r.anchored.set(i, e.detail)
+        if (r.anchored.size === swarm.nodes.length) {
+          print(e.detail.round, r)
+          if (++printed >= rounds) resolve()
+        }
+      })
+    })
+  })
+  write(`nodes: ${swarm.nodes.map((n) => n.peerId.slice(-6)).join(' ')}; catalogue of ${swarm.world.catalogue.entries.length} tasks`)
+
+  function print(round: number, r: RoundReport) {
+    // each committee as its members computed it (every member of a committee evaluates it)
+    const committees = new Map<string, { result: CommitteeResult; members: number[] }>()
+    for (const [i, detail] of r.evaluated) {
+      for (const c of detail.evaluation.committees) {
+        const id = taskId(c.task)
+        if (!detail.mine.some((t) => taskId(t) === id)) continue
+        const entry = committees.get(id) ?? { result: c, members: [] }
+        entry.members.push(i)
+        committees.set(id, entry)
+      }
+    }
+    const summaries = new Map<string, number>()
+    for (const a of r.anchored.values()) summaries.set(a.summaryCid, (summaries.get(a.summaryCid) ?? 0) + 1)
     write('')
-    write(`round ${round}  randomness ${randomness.slice(0, 16)}…  ${tasks.length} tasks  ${records.length} signed measurements`)
-    write(`  ${'task'.padEnd(16)} ${'provider'.padEnd(8)} size  ${'majority'.padEnd(20)} members`)
-    for (const c of evaluation.committees) {
-      const counts = Object.entries(c.counts)
+    write(`round ${round}: ${committees.size} committees`)
+    write(`  ${'task'.padEnd(16)} ${'provider'.padEnd(8)} ${'size'.padStart(4)}  ${'majority'.padEnd(20)} ${'agree'.padEnd(6)} members`)
+    const sorted = [...committees.entries()].sort(([a], [b]) => (a < b ? -1 : 1))
+    for (const [id, { result, members }] of sorted) {
+      const cids = members.map((i) => r.anchored.get(i)?.attested[id])
+      const same = cids.filter((c) => c === cids[0]).length
+      const counts = Object.entries(result.counts)
         .map(([code, n]) => `${code}×${n}`)
         .join(' ')
       write(
-        `  …${c.task.cid.slice(-14)} ${c.task.minerId.padEnd(8)} ${String(c.size).padStart(4)}  ${c.retrievalResult.padEnd(20)} ${counts}`,
+        `  …${result.task.cid.slice(-14)} ${result.task.minerId.padEnd(8)} ${String(result.size).padStart(4)}  ${result.retrievalResult.padEnd(20)} ${`${same}/${members.length}`.padEnd(6)} ${counts}`,
       )
     }
-    write(`  ${'provider'.padEnd(8)} ${'per-request RSR'.padEnd(24)} ${'committee RSR'.padEnd(24)} committee-fraction RSR`)
-    for (const [minerId, s] of Object.entries(evaluation.providers)) {
+    const scores = scoreProviders(
+      sorted.map(([, { result }]) => ({ minerId: result.task.minerId, retrievalResult: result.retrievalResult, counts: result.counts })),
+    )
+    write(`  ${'provider'.padEnd(8)} ${'per-request RSR'.padEnd(26)} ${'committee RSR'.padEnd(26)} committee-fraction RSR`)
+    for (const [minerId, s] of Object.entries(scores))
       write(`  ${minerId.padEnd(8)} ${pct(s.perRequest)} ${pct(s.committee)} ${pct(s.committeeFraction)}`)
-    }
-    write(`  summary ${built.root.cid}${previous ? ` (previous ${previous})` : ''}`)
-    previous = built.root.cid
+    for (const [cid, n] of summaries) write(`  summary ${cid}  anchored by ${n} of ${swarm.nodes.length} nodes`)
   }
+
+  try {
+    const deadline = (rounds + 3) * roundSeconds * 1000 + 15_000
+    await Promise.race([
+      finished,
+      new Promise((_, reject) => setTimeout(() => reject(new Error('the devnet did not finish its rounds in time')), deadline).unref()),
+    ])
+  } finally {
+    await swarm.stop()
+  }
+  write('')
+  write('devnet stopped')
+}
+
+function describeProfile(p: (typeof DEMO_PROVIDERS)[number]['profile']): string {
+  if (p.kind === 'flaky') return `flaky (${p.failShare * 100}% fail)`
+  if (p.kind === 'http-5xx') return `broken (HTTP ${p.status})`
+  return p.kind
 }

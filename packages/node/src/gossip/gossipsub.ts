@@ -79,15 +79,29 @@ export function topicScoreParams(params: Pick<ProtocolParams, 'roundDurationMs'>
   }
 }
 
-/** Message id: the CIDv1 (dag-cbor, sha2-256) of the data, i.e. the measurement's or attestation's CID (DESIGN §3). */
-export const msgIdFn: MsgIdFn = (msg) => cidOfDagCbor(msg.data).bytes
+/**
+ * Message id: the topic, then the CIDv1 (dag-cbor, sha2-256) of the data, i.e. the measurement's
+ * or attestation's CID (DESIGN §3). The topic is part of it because gossipsub's seen-cache spans
+ * all topics: otherwise a peer could replay an honest measurement on a wrong shard first, have it
+ * rejected there, and make every node drop the real one as already seen.
+ */
+export const msgIdFn: MsgIdFn = (msg) => {
+  const topic = Buffer.from(msg.topic, 'utf8')
+  const cid = cidOfDagCbor(msg.data).bytes
+  const id = new Uint8Array(topic.length + 1 + cid.length)
+  id.set(topic)
+  id.set(cid, topic.length + 1)
+  return id
+}
 
 /**
- * Local duplicate filter, checked before msgIdFn and validation: SHA-256 of the data, base64.
- * Collision-resistant, so no peer can make a new message pass for one already seen.
+ * Local duplicate filter, checked before msgIdFn and validation: SHA-256 of topic and data,
+ * base64. Collision-resistant, so no peer can make a new message pass for one already seen.
  */
 export const fastMsgIdFn: FastMsgIdFn = (msg) =>
   createHash('sha256')
+    .update(msg.topic ?? '')
+    .update(new Uint8Array([0]))
     .update(msg.data ?? new Uint8Array())
     .digest('base64')
 

@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events'
 import { join } from 'node:path'
 import {
   type Catalogue,
@@ -10,6 +11,7 @@ import {
   validateParams,
 } from '@spark-swarm/protocol'
 import { createBitswapFetcher } from '../bitswap/fetcher.js'
+import type { GossipMetrics } from '../gossip/index.js'
 import { createRetrievalChecker, createRpcMinerResolver, createStaticMinerResolver, type RetrievalCheckerInit } from '../retrieval/index.js'
 import { loadOrCreateIdentity, openNodeStore } from '../store/index.js'
 import { anchorRound } from './anchor.js'
@@ -66,6 +68,8 @@ export interface CheckerNodeStatus {
   peers: number
   tasks: Array<{ cid: string; minerId: string; status: string }>
   lastAnchored: { round: number; summaryCid: string } | undefined
+  /** Gossip validation since start: accepted per kind, rejected and ignored per code. */
+  gossip: { accepted: Record<string, number>; rejected: Record<string, number>; ignored: Record<string, number> }
 }
 
 /** A running checker node: what an app like Station embeds. */
@@ -96,6 +100,7 @@ export function createCheckerNode(init: CheckerNodeInit): CheckerNode {
   let loop: ReturnType<typeof startRoundLoop> | undefined
   let stopBitswap: (() => Promise<void>) | undefined
   let identity: Awaited<ReturnType<typeof loadOrCreateIdentity>> | undefined
+  let gossipMetrics: GossipMetrics | undefined
 
   const node = Object.assign(events, {
     get peerId() {
@@ -111,6 +116,8 @@ export function createCheckerNode(init: CheckerNodeInit): CheckerNode {
     async start() {
       if (ctx) return
       controller = new AbortController()
+      // every scheduled check and fetch listens on it: many listeners are expected, not a leak
+      setMaxListeners(Number.POSITIVE_INFINITY, controller.signal)
       identity = await loadOrCreateIdentity(init.dataDir)
       const store = openNodeStore({ path: join(init.dataDir, 'node.sqlite'), now: () => clock.now() })
       const host = await createHost({
@@ -161,7 +168,7 @@ export function createCheckerNode(init: CheckerNodeInit): CheckerNode {
         const outcome = await anchorRound(c, round)
         return outcome
       })
-      installGossip(c, {
+      gossipMetrics = installGossip(c, {
         onMeasurement(m, cid) {
           const shard = c.rounds.known(m.round)?.shards.get(taskId(m.task))
           if (shard === undefined) return
@@ -209,6 +216,11 @@ export function createCheckerNode(init: CheckerNodeInit): CheckerNode {
         peers: ctx?.host.libp2p.getPeers().length ?? 0,
         tasks,
         lastAnchored: ctx?.store.lastAnchoredSummary(),
+        gossip: {
+          accepted: Object.fromEntries(gossipMetrics?.accepted ?? []),
+          rejected: Object.fromEntries(gossipMetrics?.rejected ?? []),
+          ignored: Object.fromEntries(gossipMetrics?.ignored ?? []),
+        },
       }
     },
   })
