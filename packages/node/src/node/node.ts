@@ -102,16 +102,13 @@ export function createCheckerNode(init: CheckerNodeInit): CheckerNode {
   let identity: Awaited<ReturnType<typeof loadOrCreateIdentity>> | undefined
   let gossipMetrics: GossipMetrics | undefined
 
-  const node = Object.assign(events, {
-    get peerId() {
-      return identity?.peerId ?? ''
-    },
-    get stationId() {
-      return identity?.stationKey.stationId ?? ''
-    },
-    get host() {
-      return ctx?.host
-    },
+  // getters are defined, not assigned: Object.assign would read them once, now
+  Object.defineProperties(events, {
+    peerId: { get: () => identity?.peerId ?? '', enumerable: true },
+    stationId: { get: () => identity?.stationKey.stationId ?? '', enumerable: true },
+    host: { get: () => ctx?.host, enumerable: true },
+  })
+  const node = Object.assign(events as typeof events & Pick<CheckerNode, 'peerId' | 'stationId' | 'host'>, {
     multiaddrs: () => ctx?.host.libp2p.getMultiaddrs().map((ma) => ma.toString()) ?? [],
     async start() {
       if (ctx) return

@@ -1,0 +1,245 @@
+import { noise } from '@chainsafe/libp2p-noise'
+import { yamux } from '@chainsafe/libp2p-yamux'
+import { identify } from '@libp2p/identify'
+import { tcp } from '@libp2p/tcp'
+import { multiaddr } from '@multiformats/multiaddr'
+import { type Swarm, startBitswapPeer, startSwarm } from '@spark-swarm/devnet'
+import {
+  createGossipsubService,
+  identityFromSeed,
+  measurementTopic,
+  measurementTopics,
+  type RoundEvaluatedDetail,
+  SCORE_THRESHOLDS,
+  type ScoredGossipSub,
+  type SummaryAnchoredDetail,
+} from '@spark-swarm/node'
+import {
+  committeeShard,
+  decodeCommitteeBlock,
+  decodeRoundSummary,
+  deriveRoundSeeds,
+  encodeSignedMeasurement,
+  localBeaconRandomness,
+  type Measurement,
+  retrievalResultOf,
+  roundAt,
+  sampleRoundTasks,
+  sha256,
+  signMeasurement,
+  TaskSelector,
+  taskId,
+} from '@spark-swarm/protocol'
+import { createLibp2p } from 'libp2p'
+import { CID } from 'multiformats/cid'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+
+// A whole swarm on loopback: 8 real libp2p nodes (TCP, noise, yamux, gossipsub, kad-dht, helia on
+// disk) checking three providers whose behaviour is known, for two full rounds.
+const NODES = 8
+const ROUND_MS = 4_000
+const EXPECTED: Record<string, string> = { f01000: 'OK', f03000: 'HTTP_503', f04000: 'CONTENT_VERIFICATION_FAILED' }
+
+let swarm: Swarm
+const evaluated = new Map<number, Map<number, RoundEvaluatedDetail>>()
+const anchored = new Map<number, Map<number, SummaryAnchoredDetail>>()
+
+function waitForRounds(count: number, timeoutMs: number): Promise<number[]> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`fewer than ${count} rounds anchored by every node in ${timeoutMs} ms`)), timeoutMs)
+    const check = () => {
+      const complete = [...anchored].filter(([, byNode]) => byNode.size === NODES).map(([round]) => round)
+      if (complete.length >= count) {
+        clearTimeout(timer)
+        resolve(complete.sort((a, b) => a - b).slice(0, count))
+      } else setTimeout(check, 100)
+    }
+    check()
+  })
+}
+
+beforeAll(async () => {
+  swarm = await startSwarm({
+    nodes: NODES,
+    seed: 'swarm e2e',
+    blocksPerProvider: 2,
+    providers: [
+      { minerId: 'f01000', profile: { kind: 'healthy' } },
+      { minerId: 'f03000', profile: { kind: 'http-5xx', status: 503 } },
+      { minerId: 'f04000', profile: { kind: 'wrong-bytes' } },
+    ],
+    // every node checks every task: each committee has all 8 nodes as members
+    params: { roundDurationMs: ROUND_MS, gracePeriodMs: 1_000, maxTasksPerNode: 6, minCommitteeSize: 5 },
+  })
+  swarm.nodes.forEach((node, i) => {
+    node.addEventListener('round:evaluated', (e) => {
+      const byNode = evaluated.get(e.detail.round) ?? new Map()
+      byNode.set(i, e.detail)
+      evaluated.set(e.detail.round, byNode)
+    })
+    node.addEventListener('summary:anchored', (e) => {
+      const byNode = anchored.get(e.detail.round) ?? new Map()
+      byNode.set(i, e.detail)
+      anchored.set(e.detail.round, byNode)
+    })
+  })
+}, 60_000)
+
+afterAll(async () => {
+  await swarm?.stop()
+}, 30_000)
+
+describe('a swarm of 8 nodes on loopback', () => {
+  let rounds: number[] = []
+
+  it('every node anchors two rounds', async () => {
+    rounds = await waitForRounds(2, 6 * ROUND_MS + 10_000)
+    expect(rounds).toHaveLength(2)
+  }, 60_000)
+
+  it("every committee's result is the provider's behaviour", () => {
+    for (const round of rounds) {
+      for (const [i, detail] of evaluated.get(round) ?? []) {
+        expect(detail.evaluation.committees.length, `node ${i} round ${round}`).toBe(swarm.params.tasksPerRound)
+        for (const c of detail.evaluation.committees) {
+          expect([round, i, c.task.minerId, c.retrievalResult]).toEqual([round, i, c.task.minerId, EXPECTED[c.task.minerId]])
+          expect(c.size).toBe(NODES)
+        }
+      }
+    }
+  })
+
+  it('all members of a committee anchor the same committee CID, and all nodes the same summary', () => {
+    for (const round of rounds) {
+      const details = [...(anchored.get(round)?.values() ?? [])]
+      expect(new Set(details.map((d) => d.summaryCid)).size).toBe(1)
+      const first = details[0]?.attested ?? {}
+      expect(Object.keys(first)).toHaveLength(swarm.params.tasksPerRound)
+      for (const d of details) expect(d.attested).toEqual(first)
+    }
+  })
+
+  it('a plain helia client outside the swarm fetches a summary by CID over bitswap and decodes it', async () => {
+    const round = rounds[1] as number
+    const summaryCid = CID.parse(anchored.get(round)?.get(3)?.summaryCid as string)
+    const client = await startBitswapPeer({ listen: false })
+    try {
+      const address = multiaddr(swarm.nodes[3]?.multiaddrs()[0] as string)
+      const get = async (cid: CID) => {
+        const chunks: Uint8Array[] = []
+        for await (const chunk of client.blockstore.get(cid, { providers: [address], signal: AbortSignal.timeout(10_000) }))
+          chunks.push(chunk)
+        return Buffer.concat(chunks)
+      }
+      const summary = decodeRoundSummary(await get(summaryCid))
+      expect(summary.round).toBe(round)
+      expect(summary.network).toBe(swarm.params.network)
+      expect(summary.previous?.toString()).toBe(anchored.get(rounds[0] as number)?.get(3)?.summaryCid)
+      const committee = decodeCommitteeBlock(await get(summary.committees[0] as CID))
+      expect(committee.retrievalResult).toBe(EXPECTED[committee.task.minerId])
+      expect(summary.providers.f01000?.perRequest.successes).toBe(summary.providers.f01000?.perRequest.total)
+    } finally {
+      await client.stop()
+    }
+  }, 30_000)
+
+  it('a peer publishing forged, replayed, wrong-round and wrong-node measurements is rejected with codes and graylisted', async () => {
+    const params = swarm.params
+    const target = swarm.nodes[0]!
+    const rogueIdentity = await identityFromSeed(sha256('rogue station'))
+    const rogue = await createLibp2p({
+      privateKey: rogueIdentity.privateKey,
+      addresses: { listen: ['/ip4/127.0.0.1/tcp/0'] },
+      transports: [tcp()],
+      connectionEncrypters: [noise()],
+      streamMuxers: [yamux()],
+      services: { identify: identify(), pubsub: createGossipsubService(params, { loopback: true }) },
+    })
+    try {
+      const pubsub = rogue.services.pubsub as unknown as ScoredGossipSub
+      for (const topic of measurementTopics(params)) pubsub.subscribe(topic)
+      await rogue.dial(multiaddr(target.multiaddrs()[0] as string))
+      const targetPubsub = target.host?.libp2p.services.pubsub as unknown as ScoredGossipSub
+      const rogueId = rogue.peerId.toString()
+      // wait until the node sees our subscriptions, so that what we publish reaches it
+      for (let i = 0; i < 100 && !targetPubsub.getSubscribers(measurementTopic(params, 0)).some((p) => p.toString() === rogueId); i++) {
+        await new Promise((r) => setTimeout(r, 50))
+      }
+      const round = roundAt(params, Date.now())
+      const seeds = deriveRoundSeeds(round, localBeaconRandomness((params.randomness as { genesisSeed: string }).genesisSeed, round))
+      const tasks = sampleRoundTasks(swarm.world.catalogue, seeds, params.tasksPerRound)
+      const selector = new TaskSelector(tasks, seeds.nodeSelection)
+      const key = rogueIdentity.stationKey
+      const mine = selector.pick(key.stationId, params.maxTasksPerNode)
+      const base = (task: { cid: string; minerId: string }, overrides: Partial<Measurement> = {}): Measurement => {
+        const m: Measurement = {
+          protocolVersion: params.protocolVersion,
+          network: params.network,
+          round,
+          task,
+          stationId: key.stationId,
+          inetGroup: '192.0.2.0/24',
+          checkerVersion: '0.1.0',
+          indexerResult: 'OK',
+          protocol: 'http',
+          providerId: 'p',
+          providerAddress: '/ip4/127.0.0.1/tcp/1/http',
+          statusCode: 502,
+          headStatusCode: null,
+          timeout: false,
+          carTooLarge: false,
+          byteLength: null,
+          carChecksum: null,
+          startAt: 1,
+          firstByteAt: null,
+          endAt: 2,
+          retrievalResult: '',
+          ...overrides,
+        }
+        m.retrievalResult = retrievalResultOf(m)
+        return m
+      }
+      const send = async (task: { cid: string; minerId: string }, bytes: Uint8Array, times = 1) => {
+        const topic = measurementTopic(params, committeeShard(task, seeds.nodeSelection, params.committeeShards))
+        for (let i = 0; i < times; i++) await pubsub.publish(topic, bytes).catch(() => {})
+      }
+      const task = mine[0]!
+      // forged: a valid shape with someone else's bytes as signature
+      const forged = { ...signMeasurement(base(task), key), signature: new Uint8Array(64).fill(7) }
+      // replayed: a signed measurement of this round moved to the previous round keeps its signature
+      const replayed = { ...signMeasurement(base(task, { byteLength: 1 }), key), round: round - 1 }
+      // wrong round: a task that is not in this round's sample
+      const wrongRound = signMeasurement(base({ cid: 'bafynotinthisround', minerId: 'f01000' }), key)
+      // wrong node: someone else's task
+      const notMine = tasks.find((t) => !mine.some((m) => taskId(m) === taskId(t)))
+      await send(task, encodeSignedMeasurement(forged))
+      await send(task, encodeSignedMeasurement(replayed))
+      await send(tasks[0]!, encodeSignedMeasurement(wrongRound))
+      if (notMine) await send(notMine, encodeSignedMeasurement(signMeasurement(base(notMine), key)))
+      // and a flood of forgeries, each a new message
+      for (let i = 0; i < 8; i++)
+        await send(
+          task,
+          encodeSignedMeasurement({ ...signMeasurement(base(task, { startAt: 10 + i }), key), signature: new Uint8Array(64).fill(i) }),
+        )
+      let score = 0
+      for (let i = 0; i < 100; i++) {
+        score = targetPubsub.getScore(rogueId)
+        if (score < SCORE_THRESHOLDS.graylistThreshold) break
+        await new Promise((r) => setTimeout(r, 100))
+      }
+      const rejected = target.status().gossip.rejected
+      expect(rejected.INVALID_SIGNATURE).toBeGreaterThanOrEqual(2)
+      expect(rejected.TASK_NOT_IN_ROUND ?? 0).toBeGreaterThanOrEqual(1)
+      if (notMine) expect(rejected.TASK_WRONG_NODE ?? 0).toBeGreaterThanOrEqual(1)
+      expect(score).toBeLessThan(SCORE_THRESHOLDS.graylistThreshold)
+      // none of it counted: no measurement of the rogue station in any evaluation
+      await waitForRounds(rounds.length + 1, 4 * ROUND_MS + 10_000)
+      for (const byNode of evaluated.values()) {
+        for (const detail of byNode.values()) expect(detail.evaluation.measurements.some((m) => m.stationId === key.stationId)).toBe(false)
+      }
+    } finally {
+      await rogue.stop()
+    }
+  }, 60_000)
+})
