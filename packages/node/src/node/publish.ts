@@ -8,10 +8,15 @@ import type { NodeContext } from './context.js'
  */
 export async function publishPending(ctx: NodeContext): Promise<number> {
   let published = 0
+  const pubsub = ctx.host.libp2p.services.pubsub
   for (const m of ctx.store.unpublishedMeasurements(256)) {
     if (ctx.signal.aborted) break
+    const topic = measurementTopic(ctx.params, m.shard)
+    // Only into a formed mesh: right after connecting, gossipsub may count a peer as a recipient
+    // before its stream is open and drop the message (STACK.md). Until then it stays pending.
+    if (pubsub.getMeshPeers(topic).length === 0) continue
     try {
-      const result = await ctx.host.libp2p.services.pubsub.publish(measurementTopic(ctx.params, m.shard), m.bytes)
+      const result = await pubsub.publish(topic, m.bytes)
       if (result.recipients.length > 0) {
         ctx.store.markPublished(m.cid)
         published++
