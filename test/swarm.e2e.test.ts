@@ -1,5 +1,9 @@
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { noise } from '@chainsafe/libp2p-noise'
 import { yamux } from '@chainsafe/libp2p-yamux'
+import { CarReader, CarWriter } from '@ipld/car'
 import { identify } from '@libp2p/identify'
 import { tcp } from '@libp2p/tcp'
 import { multiaddr } from '@multiformats/multiaddr'
@@ -33,6 +37,7 @@ import {
 import { createLibp2p } from 'libp2p'
 import { CID } from 'multiformats/cid'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { runCli } from './cli.js'
 
 // A whole swarm on loopback: 8 real libp2p nodes (TCP, noise, yamux, gossipsub, kad-dht, helia on
 // disk) checking three providers whose behaviour is known, for two full rounds.
@@ -142,6 +147,49 @@ describe('a swarm of 8 nodes on loopback', () => {
       await client.stop()
     }
   }, 30_000)
+
+  it('spark-swarm export writes a round as a CAR that spark-swarm verify re-checks offline, and a tampered one fails', async () => {
+    const round = rounds[1] as number
+    const dir = await mkdtemp(join(tmpdir(), 'spark-swarm-export-'))
+    try {
+      const car = join(dir, 'round.car')
+      const exported = await runCli(['export', String(round), '--data-dir', join(swarm.dataDir, 'node-2'), '-o', car])
+      expect(exported.stderr).toContain(`round ${round}: summary ${anchored.get(round)?.get(2)?.summaryCid}`)
+      expect(exported.code).toBe(0)
+      const verified = await runCli(['verify', car, '--json'])
+      const report = JSON.parse(verified.stdout)
+      expect(verified.code).toBe(0)
+      expect(report).toMatchObject({ ok: true, round, summaryCid: anchored.get(round)?.get(2)?.summaryCid, problems: [] })
+      expect(report.measurements).toBe(NODES * swarm.params.tasksPerRound)
+      // change one byte of one signed measurement, keep its CID: the hash check catches it
+      const reader = await CarReader.fromBytes(await readFile(car))
+      const [root] = await reader.getRoots()
+      const { writer, out } = CarWriter.create([root as CID])
+      const chunks: Uint8Array[] = []
+      const collected = (async () => {
+        for await (const chunk of out) chunks.push(chunk)
+      })()
+      let tampered = false
+      for await (const block of reader.blocks()) {
+        const bytes = new Uint8Array(block.bytes)
+        if (!tampered && bytes.length > 500) {
+          bytes[bytes.length - 1] = (bytes[bytes.length - 1] as number) ^ 1
+          tampered = true
+        }
+        await writer.put({ cid: block.cid, bytes })
+      }
+      await writer.close()
+      await collected
+      const bad = join(dir, 'tampered.car')
+      await writeFile(bad, Buffer.concat(chunks))
+      const failed = await runCli(['verify', bad])
+      expect(failed.code).toBe(1)
+      expect(failed.stdout).toMatch(/NOT verified/)
+      expect(failed.stdout).toMatch(/does not hash to its CID/)
+    } finally {
+      await rm(dir, { recursive: true, force: true })
+    }
+  }, 60_000)
 
   it('a peer publishing forged, replayed, wrong-round and wrong-node measurements is rejected with codes and graylisted', async () => {
     const params = swarm.params

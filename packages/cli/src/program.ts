@@ -3,6 +3,7 @@ import { CHECK_EXIT, DEFAULT_INDEXER_URL, DEFAULT_RPC_URL, runCheck } from './co
 import { runDemo } from './commands/demo.js'
 import { evaluateOurRound } from './commands/evaluate-round.js'
 import { evaluateSpark } from './commands/evaluate-spark.js'
+import { runExport, runVerify } from './commands/export-verify.js'
 
 export const VERSION = '0.1.0'
 
@@ -85,6 +86,30 @@ Exit codes: 0 retrieved and verified; 4 the check failed (the result code says w
     .action(async (cid: string, minerId: string, opts) => {
       const { exitCode } = await runCheck(cid, minerId, opts, (line) => process.stdout.write(`${line}\n`))
       process.exitCode = exitCode === CHECK_EXIT.ok ? 0 : exitCode
+    })
+
+  program
+    .command('export')
+    .description('write an anchored round as a CAR file: its summary, params, catalogue, committees and signed measurements')
+    .argument('[round]', 'the round (default: the newest anchored one)', nonNegativeInteger)
+    .requiredOption('--data-dir <dir>', "the node's data directory (env SPARK_SWARM_DATA_DIR)", process.env.SPARK_SWARM_DATA_DIR)
+    .option('-o, --out <file>', 'where to write the CAR ("-" or nothing: stdout)')
+    .addHelpText(
+      'after',
+      '\nExample:\n  $ spark-swarm export 42 --data-dir ~/.spark-swarm -o round-42.car\n  $ spark-swarm verify round-42.car',
+    )
+    .action(async (round: number | undefined, opts) => {
+      await runExport({ dataDir: opts.dataDir, round, out: opts.out }, (line) => process.stderr.write(`${line}\n`))
+    })
+
+  program
+    .command('verify')
+    .description('re-check a round offline from its CAR alone: hashes, signatures, evaluation, summary CID')
+    .argument('<car>', 'a CAR written by `spark-swarm export`')
+    .option('--json', 'print the result as JSON')
+    .addHelpText('after', '\nExit codes: 0 the round verifies; 1 it does not (the problems are listed); 2 the file is not a round CAR.')
+    .action(async (car: string, opts) => {
+      process.exitCode = await runVerify(car, opts, (line) => process.stdout.write(`${line}\n`))
     })
 
   program

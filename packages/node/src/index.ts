@@ -4,6 +4,7 @@
 import './polyfill.js'
 
 export * from './bitswap/fetcher.js'
+export * from './export/index.js'
 export * from './gossip/index.js'
 export * from './node/index.js'
 export * from './retrieval/index.js'

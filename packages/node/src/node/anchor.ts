@@ -1,8 +1,11 @@
+import * as dagCbor from '@ipld/dag-cbor'
 import {
   buildRoundSummary,
+  cidOfDagCbor,
   createInterner,
   decodeSignedMeasurement,
   encodeAttestation,
+  encodeCatalogue,
   evaluateRound,
   internMeasurement,
   type MeasurementRecord,
@@ -47,11 +50,15 @@ export async function anchorRound(ctx: NodeContext, round: number): Promise<Roun
   const built = buildRoundSummary(evaluation, {
     params: ctx.params,
     seeds: info.seeds,
-    catalogueCid: ctx.params.catalogueCid ? CID.parse(ctx.params.catalogueCid) : null,
+    catalogueCid: ctx.catalogueCid,
     previous: previous ? CID.parse(previous.summaryCid) : null,
   })
 
   const blockstore = ctx.host.helia.blockstore
+  // the rules and the catalogue travel with the summary: an export of it verifies offline
+  const paramsBytes = dagCbor.encode(ctx.params)
+  await blockstore.put(cidOfDagCbor(paramsBytes), paramsBytes, { signal: ctx.signal })
+  await blockstore.put(ctx.catalogueCid, encodeCatalogue(ctx.catalogue), { signal: ctx.signal })
   for (const block of built.blocks) await blockstore.put(block.cid, block.bytes, { signal: ctx.signal })
   for (const row of rows) await blockstore.put(CID.parse(row.cid), row.bytes, { signal: ctx.signal })
   const provided = [built.root.cid, ...[...built.committees.values()].map((b) => b.cid)]

@@ -1,4 +1,5 @@
 import type { Catalogue, CatalogueEntry, ProtocolParams } from '@spark-swarm/protocol'
+import type { CID } from 'multiformats/cid'
 import type { RetrievalChecker } from '../retrieval/index.js'
 import type { NodeIdentity, NodeStore } from '../store/index.js'
 import type { Clock } from './clock.js'
@@ -11,6 +12,8 @@ import type { Rounds } from './rounds.js'
 export interface NodeContext {
   params: ProtocolParams
   catalogue: Catalogue
+  /** The catalogue's CID: the summaries link it, exports carry it. */
+  catalogueCid: CID
   /** Catalogue entries by task id, to hand the checker the provider's peer id when known. */
   entries: Map<string, CatalogueEntry>
   identity: NodeIdentity

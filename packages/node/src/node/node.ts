@@ -3,6 +3,7 @@ import { join } from 'node:path'
 import {
   type Catalogue,
   type CatalogueEntry,
+  catalogueCid,
   encodeSignedMeasurement,
   type ProtocolParams,
   roundAt,
@@ -147,6 +148,7 @@ export function createCheckerNode(init: CheckerNodeInit): CheckerNode {
       ctx = {
         params,
         catalogue,
+        catalogueCid: await catalogueCid(catalogue),
         entries: new Map(catalogue.entries.map((e) => [taskId(e), e])),
         identity,
         inetGroup: init.inetGroup,

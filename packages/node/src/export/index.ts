@@ -1,0 +1,1 @@
+export { ExportError, exportRoundCar } from './export-round.js'
