@@ -54,6 +54,8 @@ export interface CheckerNodeInit {
   retrieval?: RetrievalCheckerInit
   /** Share of the round over which checks are spread (Spark: the whole round); default 0.5. */
   checkWindow?: number
+  /** Rounds of measurements, tasks and attestations kept in the store; default 72 (a day of 20-minute rounds). */
+  retainRounds?: number
   /** Retrieve over bitswap when a provider advertises no HTTP; default true (every node of a network must agree). */
   bitswap?: boolean
   clock?: Clock
@@ -184,7 +186,11 @@ export function createCheckerNode(init: CheckerNodeInit): CheckerNode {
           anchorRound: async (round) => convergence.anchored(await anchorRound(c, round)),
           mayWork: () => true,
         },
-        { checkWindow: init.checkWindow ?? 0.5, tickMs: Math.min(1_000, Math.max(50, params.roundDurationMs / 20)) },
+        {
+          checkWindow: init.checkWindow ?? 0.5,
+          tickMs: Math.min(1_000, Math.max(50, params.roundDurationMs / 20)),
+          retainRounds: init.retainRounds ?? 72,
+        },
       )
       events.emit('activity', { level: 'info', message: `checker node ${identity.peerId} started` })
     },

@@ -23,7 +23,11 @@ export interface RoundLoopState {
  * (`checkWindow`); after a round's end plus grace: evaluate and anchor it. Every tick it also
  * publishes whatever own measurement is still unpublished.
  */
-export function startRoundLoop(ctx: NodeContext, hooks: RoundLoopHooks, options: { checkWindow: number; tickMs: number }) {
+export function startRoundLoop(
+  ctx: NodeContext,
+  hooks: RoundLoopHooks,
+  options: { checkWindow: number; tickMs: number; retainRounds: number },
+) {
   const state: RoundLoopState = { currentRound: -1, jobsCompleted: 0 }
   const inFlight = new Set<Promise<void>>()
   const track = (p: Promise<void>) => {
@@ -116,6 +120,8 @@ export function startRoundLoop(ctx: NodeContext, hooks: RoundLoopHooks, options:
         anchored.add(r)
         try {
           await hooks.anchorRound(r)
+          // months of rounds must not fill the disk: old rounds' rows go (summaries stay in helia)
+          if (r >= options.retainRounds) ctx.store.pruneRoundsBefore(r - options.retainRounds)
         } catch (err) {
           if (!ctx.signal.aborted) ctx.events.emit('activity', { level: 'error', message: `round ${r}: evaluation failed: ${String(err)}` })
         }
