@@ -258,15 +258,20 @@ describe('rounds', () => {
 })
 
 describe('attestations', () => {
-  it('stores one attestation per (round, task, station)', () => {
+  it('keeps one attestation per (round, task, station): the latest, since a member that caught up attests again', () => {
     const a = { round: 10, taskId: 't::f01', stationId: 'st-b', committeeCid: 'bafy-c1', bytes: new Uint8Array([1]) }
     expect(store.putAttestation(a)).toBe(true)
-    expect(store.putAttestation({ ...a, committeeCid: 'bafy-c2' })).toBe(false)
+    expect(store.putAttestation(a)).toBe(false)
     expect(store.putAttestation({ ...a, stationId: 'st-a', committeeCid: 'bafy-c2' })).toBe(true)
     expect(store.putAttestation({ ...a, round: 11 })).toBe(true)
     expect(store.attestationsOf(10, 't::f01')).toEqual([
       { stationId: 'st-a', committeeCid: 'bafy-c2' },
       { stationId: 'st-b', committeeCid: 'bafy-c1' },
+    ])
+    expect(store.putAttestation({ ...a, committeeCid: 'bafy-c2', bytes: new Uint8Array([2]) })).toBe(true)
+    expect(store.attestationsOf(10, 't::f01')).toEqual([
+      { stationId: 'st-a', committeeCid: 'bafy-c2' },
+      { stationId: 'st-b', committeeCid: 'bafy-c2' },
     ])
     expect(store.attestationsOf(10, 'other::f01')).toEqual([])
   })

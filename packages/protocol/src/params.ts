@@ -158,6 +158,8 @@ export function validateParams(params: ProtocolParams): ProtocolParams {
   positiveInteger(params, 'minCommitteeSize', true)
   positiveInteger(params, 'committeeShards')
   positiveInteger(params, 'gracePeriodMs', true)
+  // attestations of round r are accepted until round r + 1's grace ends: it must end within r + 1
+  if (params.gracePeriodMs >= params.roundDurationMs) invalid('gracePeriodMs', 'must be shorter than roundDurationMs')
   try {
     parseVersion(params.minCheckerVersion)
   } catch {

@@ -42,13 +42,16 @@ export async function runDemo({ nodes, rounds, roundSeconds, write }: DemoOption
     return r
   }
   let printed = 0
+  const shown = new Set<number>()
   const finished = new Promise<void>((resolve) => {
     swarm.nodes.forEach((node, i) => {
       node.addEventListener('round:evaluated', (e) => report(e.detail.round).evaluated.set(i, e.detail))
       node.addEventListener('summary:anchored', (e) => {
         const r = report(e.detail.round)
         r.anchored.set(i, e.detail)
-        if (r.anchored.size === swarm.nodes.length) {
+        // a node that caught up anchors a round again: print each round once
+        if (r.anchored.size === swarm.nodes.length && !shown.has(e.detail.round)) {
+          shown.add(e.detail.round)
           print(e.detail.round, r)
           if (++printed >= rounds) resolve()
         }

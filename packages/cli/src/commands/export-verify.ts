@@ -39,7 +39,12 @@ export async function runVerify(path: string, opts: { json?: boolean }, write: (
   if (!root) throw new CliError(`${path} names no root: export a round with \`spark-swarm export\``)
   const blocks = new Map<string, Uint8Array>()
   for await (const block of reader.blocks()) blocks.set(block.cid.toString(), block.bytes)
-  const result = verifyRoundBlocks(root, blocks)
+  let result: ReturnType<typeof verifyRoundBlocks>
+  try {
+    result = verifyRoundBlocks(root, blocks)
+  } catch (err) {
+    throw new CliError(`${path} is not a round export: ${(err as Error).message}`)
+  }
   if (opts.json) {
     write(
       JSON.stringify(

@@ -61,8 +61,16 @@ export function createConvergence(ctx: NodeContext, reanchor: (round: number) =>
     for (const cid of members) {
       const text = cidText(cid)
       if (ctx.store.hasMeasurement(text)) continue
-      const bytes = await fetchBlock(cid)
-      const m = decodeSignedMeasurement(bytes)
+      let bytes: Uint8Array
+      let m: ReturnType<typeof decodeSignedMeasurement>
+      try {
+        bytes = await fetchBlock(cid)
+        m = decodeSignedMeasurement(bytes)
+      } catch (err) {
+        // one unreachable or broken member must not stop the others
+        ctx.log.debug('catch-up skipped a member', { round, cid: text, error: String(err) })
+        continue
+      }
       // the same checks as gossip, minus the topic: CID, round, signature; tasking is evaluation's job
       if (cidText(cidOfDagCbor(bytes)) !== text || m.round !== round || m.network !== ctx.params.network) continue
       if (!verifyMeasurementSignature(m)) continue
@@ -84,11 +92,21 @@ export function createConvergence(ctx: NodeContext, reanchor: (round: number) =>
     outcomes.set(round, await reanchor(round))
   }
 
+  const differs = (round: number, ours: string, theirs: string) => {
+    if (ours === theirs || seenCids.has(theirs)) return
+    seenCids.add(theirs)
+    void catchUp(round, theirs).catch((err) => ctx.log.debug('catch-up failed', { round, cid: theirs, error: String(err) }))
+  }
+
   return {
     /** Our own result of a round, once anchored. */
     anchored(outcome: RoundOutcome) {
       outcomes.set(outcome.round, outcome)
-      for (const id of outcome.attested.keys()) checkConfirmed(outcome.round, id)
+      for (const [id, ours] of outcome.attested) {
+        // attestations that came before we anchored: a different CID means we may lack something
+        for (const a of ctx.store.attestationsOf(outcome.round, id)) differs(outcome.round, ours, a.committeeCid)
+        checkConfirmed(outcome.round, id)
+      }
     },
     outcome: (round: number) => outcomes.get(round),
     /** An attestation accepted by the gossip validator. */
@@ -103,12 +121,7 @@ export function createConvergence(ctx: NodeContext, reanchor: (round: number) =>
         bytes: encodeAttestation(attestation),
       })
       const ours = outcomes.get(attestation.round)?.attested.get(id)
-      if (ours && ours !== committeeCid && !seenCids.has(committeeCid)) {
-        seenCids.add(committeeCid)
-        void catchUp(attestation.round, committeeCid).catch((err) =>
-          ctx.log.debug('catch-up failed', { round: attestation.round, cid: committeeCid, error: String(err) }),
-        )
-      }
+      if (ours) differs(attestation.round, ours, committeeCid)
       checkConfirmed(attestation.round, id)
     },
     isConfirmed(round: number, id: string, cid: string) {

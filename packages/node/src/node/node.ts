@@ -118,6 +118,13 @@ export function createCheckerNode(init: CheckerNodeInit): CheckerNode {
       controller = new AbortController()
       // every scheduled check and fetch listens on it: many listeners are expected, not a leak
       setMaxListeners(Number.POSITIVE_INFINITY, controller.signal)
+      const ownCatalogueCid = await catalogueCid(catalogue)
+      // a node with another catalogue would derive other tasks and be rejected by every peer
+      if (params.catalogueCid !== null && params.catalogueCid !== ownCatalogueCid.toString()) {
+        throw new Error(
+          `the catalogue given has CID ${ownCatalogueCid}, but the network's params name ${params.catalogueCid}: use the network's catalogue`,
+        )
+      }
       identity = await loadOrCreateIdentity(init.dataDir)
       const store = openNodeStore({ path: join(init.dataDir, 'node.sqlite'), now: () => clock.now() })
       const host = await createHost({
@@ -150,7 +157,7 @@ export function createCheckerNode(init: CheckerNodeInit): CheckerNode {
       ctx = {
         params,
         catalogue,
-        catalogueCid: await catalogueCid(catalogue),
+        catalogueCid: ownCatalogueCid,
         entries: new Map(catalogue.entries.map((e) => [taskId(e), e])),
         identity,
         inetGroup: init.inetGroup,

@@ -14,7 +14,9 @@ export async function publishPending(ctx: NodeContext): Promise<number> {
     const topic = measurementTopic(ctx.params, m.shard)
     // Only into a formed mesh: right after connecting, gossipsub may count a peer as a recipient
     // before its stream is open and drop the message (STACK.md). Until then it stays pending.
-    if (pubsub.getMeshPeers(topic).length === 0) continue
+    // (On a shard we left, e.g. after a restart in the next round, gossipsub sends through its fanout.)
+    const ready = pubsub.getTopics().includes(topic) ? pubsub.getMeshPeers(topic).length > 0 : pubsub.getSubscribers(topic).length > 0
+    if (!ready) continue
     try {
       const result = await pubsub.publish(topic, m.bytes)
       if (result.recipients.length > 0) {

@@ -124,7 +124,10 @@ export interface NodeStore {
   /** The newest anchored round (before `beforeRound` if given) with its summary CID: the summary's `previous`. */
   lastAnchoredSummary(beforeRound?: number): { round: number; summaryCid: string } | undefined
 
-  /** Stores a committee attestation; true if new for (round, taskId, stationId). */
+  /**
+   * Stores a committee attestation, replacing the station's earlier one for the same committee
+   * (a member that caught up attests again); true if it was new or changed the attested CID.
+   */
   putAttestation(rec: AttestationRecord): boolean
   attestationsOf(round: number, taskId: string): Attestation[]
 
@@ -272,8 +275,10 @@ class SqliteNodeStore implements NodeStore {
     )
 
     this.#insertAttestation = db.prepare(
+      // a member that caught up attests again: its latest committee CID replaces the earlier one
       `INSERT INTO attestations (round, task_id, station_id, committee_cid, bytes) VALUES (?, ?, ?, ?, ?)
-       ON CONFLICT DO NOTHING`,
+       ON CONFLICT (round, task_id, station_id) DO UPDATE SET committee_cid = excluded.committee_cid, bytes = excluded.bytes
+       WHERE attestations.committee_cid IS NOT excluded.committee_cid`,
     )
     this.#attestationsOf = db.prepare(
       'SELECT station_id AS stationId, committee_cid AS committeeCid FROM attestations WHERE round = ? AND task_id = ? ORDER BY station_id',
