@@ -148,6 +148,21 @@ describe('a swarm of 8 nodes on loopback', () => {
     }
   }, 30_000)
 
+  it('summaries are provided on the DHT: another node finds their providers', async () => {
+    const round = rounds[1] as number
+    const cid = CID.parse(anchored.get(round)?.get(0)?.summaryCid as string)
+    const finder = swarm.nodes[7]?.host?.libp2p
+    const found = new Set<string>()
+    // providers other than the finder itself: the answer came over the DHT, not from its own store
+    for await (const provider of finder?.contentRouting.findProviders(cid, { signal: AbortSignal.timeout(15_000) }) ?? []) {
+      if (provider.id.toString() !== swarm.nodes[7]?.peerId) found.add(provider.id.toString())
+      if (found.size >= 2) break
+    }
+    const peers = new Set(swarm.nodes.map((n) => n.peerId))
+    expect(found.size).toBeGreaterThanOrEqual(1)
+    for (const id of found) expect(peers.has(id)).toBe(true)
+  }, 30_000)
+
   it('spark-swarm export writes a round as a CAR that spark-swarm verify re-checks offline, and a tampered one fails', async () => {
     const round = rounds[1] as number
     const dir = await mkdtemp(join(tmpdir(), 'spark-swarm-export-'))
