@@ -1,8 +1,13 @@
 #!/usr/bin/env node
+import { setMaxListeners } from 'node:events'
 import { ProtocolError } from '@spark-swarm/protocol'
 import { CommanderError } from 'commander'
 import { CliError, EXIT } from './cli-error.js'
 import { createProgram } from './program.js'
+
+// libp2p's connection manager closes every connection with one shared abort signal when it stops:
+// a node with many peers trips Node's default of 10 listeners per signal, a warning, not a leak.
+setMaxListeners(100)
 
 const program = createProgram()
 
