@@ -1,9 +1,17 @@
+import { homedir } from 'node:os'
+import { join } from 'node:path'
 import { Command, InvalidArgumentError } from 'commander'
 import { CHECK_EXIT, DEFAULT_INDEXER_URL, DEFAULT_RPC_URL, runCheck } from './commands/check.js'
 import { runDemo } from './commands/demo.js'
+import { runDevnet } from './commands/devnet.js'
 import { evaluateOurRound } from './commands/evaluate-round.js'
 import { evaluateSpark } from './commands/evaluate-spark.js'
 import { runExport, runVerify } from './commands/export-verify.js'
+import { runKeygen } from './commands/keygen.js'
+import { runStart } from './commands/start.js'
+import { runStatus } from './commands/status.js'
+import { runTracker } from './commands/tracker.js'
+import { LOG_LEVELS, type LogLevel } from './logger.js'
 
 export const VERSION = '0.1.0'
 
@@ -11,6 +19,10 @@ function nonNegativeInteger(value: string): number {
   const n = Number(value)
   if (!Number.isSafeInteger(n) || n < 0) throw new InvalidArgumentError('must be a non-negative integer.')
   return n
+}
+
+function defaultDataDir(): string {
+  return join(homedir(), '.spark-swarm')
 }
 
 /** Writes a JSON document to stdout; `pretty` for people, compact for pipes. */
@@ -86,6 +98,96 @@ Exit codes: 0 retrieved and verified; 4 the check failed (the result code says w
     .action(async (cid: string, minerId: string, opts) => {
       const { exitCode } = await runCheck(cid, minerId, opts, (line) => process.stdout.write(`${line}\n`))
       process.exitCode = exitCode === CHECK_EXIT.ok ? 0 : exitCode
+    })
+
+  const out = (line: string) => process.stdout.write(`${line}\n`)
+  const collect = (value: string, previous: string[] = []) => [...previous, value]
+  const logLevel = (value: string): LogLevel => {
+    if (!LOG_LEVELS.includes(value as LogLevel)) throw new InvalidArgumentError(`use one of ${LOG_LEVELS.join(', ')}.`)
+    return value as LogLevel
+  }
+
+  program
+    .command('start')
+    .description('run a checker node (the daemon) until SIGINT/SIGTERM')
+    .option('--config <file>', 'JSON config file (any of the settings below, camelCase)')
+    .option('--data-dir <dir>', 'identity key, store and blocks (env SPARK_SWARM_DATA_DIR; default ~/.spark-swarm)')
+    .option('--network <name>', 'preset: mainnet, devnet, spark-compat (env SPARK_SWARM_NETWORK)')
+    .option('--tracker <url>', "the network's tracker: params, bootstrap list, version gate (env SPARK_SWARM_TRACKER)")
+    .option('--catalogue <file>', 'the task catalogue, JSON {"entries": […]} (env SPARK_SWARM_CATALOGUE)')
+    .option('--indexer <url>', 'IPNI indexer (env SPARK_SWARM_INDEXER_URL)')
+    .option('--rpc <url>', 'Filecoin Lotus JSON-RPC (env SPARK_SWARM_RPC_URL)')
+    .option('--drand <url>', 'drand HTTP API (env SPARK_SWARM_DRAND_URL)')
+    .option('--listen <multiaddr>', 'libp2p listen address (repeatable; env SPARK_SWARM_LISTEN, comma-separated)', collect)
+    .option('--bootstrap <multiaddr>', 'peer to join through (repeatable; env SPARK_SWARM_BOOTSTRAP)', collect)
+    .option('--inet-group <group>', "this node's network, e.g. 203.0.113.0/24 (env SPARK_SWARM_INET_GROUP)")
+    .option('--api-host <host>', 'status API address (default 127.0.0.1)')
+    .option('--api-port <port>', 'status API port (default 9090)', nonNegativeInteger)
+    .option('--log-level <level>', `one of ${LOG_LEVELS.join(', ')}`, logLevel)
+    .addHelpText(
+      'after',
+      `
+Precedence: flags, then environment variables, then the config file, then defaults.
+
+Examples:
+  $ spark-swarm start --tracker https://tracker.example --catalogue catalogue.json --inet-group 203.0.113.0/24
+  $ SPARK_SWARM_DATA_DIR=/var/lib/spark-swarm spark-swarm start --config /etc/spark-swarm.json
+
+Logs are JSON lines on stderr. Status page, /metrics, /healthz and /api/status on http://127.0.0.1:9090.`,
+    )
+    .action(async (opts) => {
+      const { config, ...flags } = opts
+      await runStart(flags, config, out)
+    })
+
+  program
+    .command('tracker')
+    .description("run the network's tracker: params, bootstrap list and the version gate (400 OUTDATED CLIENT)")
+    .requiredOption('--config <file>', 'tracker config (JSON; hot-reloaded on change)')
+    .option('--host <host>', 'address to bind', '127.0.0.1')
+    .option('--port <port>', 'port', nonNegativeInteger, 8080)
+    .option('--log-level <level>', `one of ${LOG_LEVELS.join(', ')}`, logLevel, 'info')
+    .addHelpText(
+      'after',
+      '\nExample:\n  $ spark-swarm tracker --config tracker.json --port 8080\n  $ curl -H "x-spark-swarm-version: 0.1.0" http://127.0.0.1:8080/v1/gate',
+    )
+    .action(async (opts) => {
+      await runTracker(opts, out)
+    })
+
+  program
+    .command('devnet')
+    .description('run a swarm on loopback until Ctrl-C, every node with its status page')
+    .option('--nodes <n>', 'checker nodes', nonNegativeInteger, 6)
+    .option('--round-seconds <s>', 'round length in seconds', nonNegativeInteger, 10)
+    .action(async (opts) => {
+      await runDevnet(opts, out)
+    })
+
+  program
+    .command('keygen')
+    .description("create the node's identity key (mode 0600) in the data dir, or show the existing one")
+    .option(
+      '--data-dir <dir>',
+      "the node's data directory (env SPARK_SWARM_DATA_DIR)",
+      process.env.SPARK_SWARM_DATA_DIR ?? defaultDataDir(),
+    )
+    .option('--json', 'print the peer id and station id as JSON')
+    .addHelpText(
+      'after',
+      "\nExample:\n  $ spark-swarm keygen --data-dir ~/.spark-swarm\n\nAn existing key is never overwritten: the station id is the node's identity in the network.",
+    )
+    .action(async (opts) => {
+      await runKeygen(opts, (line) => process.stdout.write(`${line}\n`))
+    })
+
+  program
+    .command('status')
+    .description('ask a running node how it is doing (its status API, 127.0.0.1 by default)')
+    .option('--api <url>', "the node's status API (env SPARK_SWARM_API)", process.env.SPARK_SWARM_API ?? 'http://127.0.0.1:9090')
+    .option('--json', 'print the full status as JSON')
+    .action(async (opts) => {
+      await runStatus(opts, (line) => process.stdout.write(`${line}\n`))
     })
 
   program

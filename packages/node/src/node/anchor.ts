@@ -26,6 +26,8 @@ export interface RoundOutcome {
   attested: Map<string, string>
   /** Committee sizes by task id. */
   sizes: Map<string, number>
+  /** Task ids of this node's own tasks of the round. */
+  mine: string[]
 }
 
 const PROVIDE_TIMEOUT_MS = 10_000
@@ -100,5 +102,5 @@ export async function anchorRound(ctx: NodeContext, round: number): Promise<Roun
   const sizes = new Map(evaluation.committees.map((c) => [taskId(c.task), c.size]))
   ctx.events.emit('round:evaluated', { round, evaluation, mine: info.mine })
   ctx.events.emit('summary:anchored', { round, summaryCid, attested: Object.fromEntries(attested) })
-  return { round, evaluation, summaryCid, attested, sizes }
+  return { round, evaluation, summaryCid, attested, sizes, mine: info.mine.map(taskId) }
 }

@@ -102,6 +102,8 @@ export function createConvergence(ctx: NodeContext, reanchor: (round: number) =>
     /** Our own result of a round, once anchored. */
     anchored(outcome: RoundOutcome) {
       outcomes.set(outcome.round, outcome)
+      // keep what status shows, not every round since start
+      for (const r of outcomes.keys()) if (r < outcome.round - 32) outcomes.delete(r)
       for (const [id, ours] of outcome.attested) {
         // attestations that came before we anchored: a different CID means we may lack something
         for (const a of ctx.store.attestationsOf(outcome.round, id)) differs(outcome.round, ours, a.committeeCid)
@@ -109,6 +111,8 @@ export function createConvergence(ctx: NodeContext, reanchor: (round: number) =>
       }
     },
     outcome: (round: number) => outcomes.get(round),
+    /** Anchored rounds, newest first. */
+    recent: (count: number) => [...outcomes.values()].sort((a, b) => b.round - a.round).slice(0, count),
     /** An attestation accepted by the gossip validator. */
     received(attestation: Attestation) {
       const id = taskId(attestation.task)

@@ -36,6 +36,13 @@ export interface CommitteeConfirmedDetail {
   members: number
 }
 
+export interface OutdatedDetail {
+  checkerVersion: string
+  /** The network's minimum, when the tracker said. */
+  minCheckerVersion?: string
+  message: string
+}
+
 /**
  * The events a `CheckerNode` emits (`node.addEventListener(name, (e) => e.detail)`), named
  * `noun:verb`; `activity` and `jobs-completed` are the names Filecoin Station's modules use.
@@ -47,6 +54,8 @@ export interface CheckerNodeEvents extends Record<string, CustomEvent> {
   'round:evaluated': CustomEvent<RoundEvaluatedDetail>
   'summary:anchored': CustomEvent<SummaryAnchoredDetail>
   'committee:confirmed': CustomEvent<CommitteeConfirmedDetail>
+  /** The network turned this checker away (400 OUTDATED CLIENT): emitted once; the node then does no work. */
+  outdated: CustomEvent<OutdatedDetail>
 }
 
 /** The libp2p ecosystem's typed EventTarget, with a short way to emit a detail. */

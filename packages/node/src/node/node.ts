@@ -18,7 +18,7 @@ import { loadOrCreateIdentity, openNodeStore } from '../store/index.js'
 import { anchorRound } from './anchor.js'
 import { type Clock, systemClock } from './clock.js'
 import type { NodeContext } from './context.js'
-import { createConvergence } from './convergence.js'
+import { type Convergence, createConvergence } from './convergence.js'
 import { type CheckerNodeEvents, TypedEventTarget } from './events.js'
 import { installGossip } from './gossip-wiring.js'
 import { createHost } from './host.js'
@@ -26,6 +26,7 @@ import { type Logger, silentLogger } from './logger.js'
 import { createRandomnessSource } from './randomness.js'
 import { startRoundLoop } from './round-loop.js'
 import { Rounds } from './rounds.js'
+import { type CheckerNodeStatus, roundStatus, roundTimes, STATUS_ROUNDS } from './status.js'
 
 export const CHECKER_VERSION = '0.1.0'
 
@@ -58,21 +59,18 @@ export interface CheckerNodeInit {
   retainRounds?: number
   /** Retrieve over bitswap when a provider advertises no HTTP; default true (every node of a network must agree). */
   bitswap?: boolean
+  /**
+   * The network's version gate (the tracker): asked at start and at every round. `outdated` stops
+   * all work for good (the node stays up so an app can show it); an unreachable tracker only warns.
+   */
+  versionGate?: VersionGate
   clock?: Clock
   logger?: Logger
 }
 
-export interface CheckerNodeStatus {
-  peerId: string
-  stationId: string
-  multiaddrs: string[]
-  round: number
-  jobsCompleted: number
-  peers: number
-  tasks: Array<{ cid: string; minerId: string; status: string }>
-  lastAnchored: { round: number; summaryCid: string } | undefined
-  /** Gossip validation since start: accepted per kind, rejected and ignored per code. */
-  gossip: { accepted: Record<string, number>; rejected: Record<string, number>; ignored: Record<string, number> }
+/** What the node needs of a tracker: its verdict on this checker's version. */
+export interface VersionGate {
+  gate(): Promise<{ outdated: true; minCheckerVersion?: string } | { outdated: false; minCheckerVersion?: string }>
 }
 
 /** A running checker node: what an app like Station embeds. */
@@ -104,6 +102,8 @@ export function createCheckerNode(init: CheckerNodeInit): CheckerNode {
   let stopBitswap: (() => Promise<void>) | undefined
   let identity: Awaited<ReturnType<typeof loadOrCreateIdentity>> | undefined
   let gossipMetrics: GossipMetrics | undefined
+  let convergence: Convergence | undefined
+  let outdated = false
 
   // getters are defined, not assigned: Object.assign would read them once, now
   Object.defineProperties(events, {
@@ -172,7 +172,7 @@ export function createCheckerNode(init: CheckerNodeInit): CheckerNode {
         signal: controller.signal,
       }
       const c = ctx
-      const convergence = createConvergence(c, async (round) => {
+      convergence = createConvergence(c, async (round) => {
         const outcome = await anchorRound(c, round)
         return outcome
       })
@@ -184,14 +184,38 @@ export function createCheckerNode(init: CheckerNodeInit): CheckerNode {
           c.store.putMeasurement({ cid, round: m.round, taskId: taskId(m.task), stationId: m.stationId, shard, bytes, origin: 'peer' })
         },
         onAttestation(attestation) {
-          convergence.received(attestation)
+          convergence?.received(attestation)
         },
       })
+      const checkGate = async () => {
+        if (!init.versionGate || outdated) return
+        try {
+          const verdict = await init.versionGate.gate()
+          if (verdict.outdated && !outdated) {
+            outdated = true
+            const minimum = verdict.minCheckerVersion ? ` to ${verdict.minCheckerVersion} or later` : ''
+            const message = `this checker (${c.checkerVersion}) is outdated: update${minimum}. It does no more work until then.`
+            events.emit('activity', { level: 'error', message })
+            events.emit('outdated', {
+              checkerVersion: c.checkerVersion,
+              ...(verdict.minCheckerVersion ? { minCheckerVersion: verdict.minCheckerVersion } : {}),
+              message,
+            })
+          }
+        } catch (err) {
+          events.emit('activity', {
+            level: 'warn',
+            message: `the tracker cannot be reached, working on the params we have: ${(err as Error).message}`,
+          })
+        }
+      }
+      await checkGate()
       loop = startRoundLoop(
         c,
         {
-          anchorRound: async (round) => convergence.anchored(await anchorRound(c, round)),
-          mayWork: () => true,
+          anchorRound: async (round) => convergence?.anchored(await anchorRound(c, round)),
+          mayWork: () => !outdated,
+          beforeRound: checkGate,
         },
         {
           checkWindow: init.checkWindow ?? 0.5,
@@ -212,22 +236,27 @@ export function createCheckerNode(init: CheckerNodeInit): CheckerNode {
       loop = undefined
     },
     status(): CheckerNodeStatus {
-      const round = roundAt(params, clock.now())
+      const times = roundTimes(params, clock.now())
+      const results = loop?.state.results.get(times.round)
       const tasks = ctx
-        ? [...ctx.store.taskStatus(round)].map(([id, t]) => {
+        ? [...ctx.store.taskStatus(times.round)].map(([id, t]) => {
             const [cid, minerId] = id.split('::') as [string, string]
-            return { cid, minerId, status: t.status }
+            return { cid, minerId, status: t.status, retrievalResult: results?.get(id) ?? null }
           })
         : []
       return {
         peerId: node.peerId,
         stationId: node.stationId,
+        network: params.network,
         multiaddrs: node.multiaddrs(),
-        round,
+        ...times,
         jobsCompleted: loop?.state.jobsCompleted ?? 0,
         peers: ctx?.host.libp2p.getPeers().length ?? 0,
+        outdated,
         tasks,
+        rounds: convergence ? convergence.recent(STATUS_ROUNDS).map((o) => roundStatus(o, convergence!.isConfirmed)) : [],
         lastAnchored: ctx?.store.lastAnchoredSummary(),
+        store: { bytes: ctx?.store.sizeBytes() ?? 0, measurements: ctx?.store.countMeasurements() ?? 0 },
         gossip: {
           accepted: Object.fromEntries(gossipMetrics?.accepted ?? []),
           rejected: Object.fromEntries(gossipMetrics?.rejected ?? []),

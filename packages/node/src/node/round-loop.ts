@@ -10,11 +10,15 @@ export interface RoundLoopHooks {
   anchorRound(round: number): Promise<void>
   /** Whether the node may do work (false once the network says it is outdated). */
   mayWork(): boolean
+  /** Called at every round start, before any work (the version gate). */
+  beforeRound?(): Promise<void>
 }
 
 export interface RoundLoopState {
   currentRound: number
   jobsCompleted: number
+  /** Results of this node's own checks, by round, then task id (for status). */
+  results: Map<number, Map<string, string>>
 }
 
 /**
@@ -28,7 +32,7 @@ export function startRoundLoop(
   hooks: RoundLoopHooks,
   options: { checkWindow: number; tickMs: number; retainRounds: number },
 ) {
-  const state: RoundLoopState = { currentRound: -1, jobsCompleted: 0 }
+  const state: RoundLoopState = { currentRound: -1, jobsCompleted: 0, results: new Map() }
   const inFlight = new Set<Promise<void>>()
   const track = (p: Promise<void>) => {
     inFlight.add(p)
@@ -71,12 +75,17 @@ export function startRoundLoop(
       bytes: own.bytes,
     })
     state.jobsCompleted++
+    const results = state.results.get(info.round) ?? new Map<string, string>()
+    results.set(id, own.measurement.retrievalResult)
+    state.results.set(info.round, results)
+    for (const r of state.results.keys()) if (r < info.round - 2) state.results.delete(r)
     ctx.events.emit('jobs-completed', { count: state.jobsCompleted })
     await publishPending(ctx)
     ctx.events.emit('measurement:published', { round: info.round, cid: own.cid, task, retrievalResult: own.measurement.retrievalResult })
   }
 
   const startRound = async (round: number) => {
+    await hooks.beforeRound?.()
     const info = await ctx.rounds.get(round, { signal: ctx.signal })
     const previous = ctx.rounds.known(round - 1)
     updateSubscriptions(previous ? [previous, info] : [info])
@@ -111,6 +120,8 @@ export function startRoundLoop(
       }
       // rounds whose grace period is over are evaluated once, oldest first
       for (let r = Math.max(0, round - 2); r < round; r++) {
+        // an outdated checker attests nothing either: no more publications of any kind
+        if (!hooks.mayWork()) break
         if (anchored.has(r) || ctx.store.roundState(r)?.state === 'anchored') {
           anchored.add(r)
           continue

@@ -1,0 +1,38 @@
+import { DEMO_PROVIDERS, startSwarm } from '@spark-swarm/devnet'
+import { instrumentNode, startStatusServer } from '@spark-swarm/node'
+
+/** `spark-swarm devnet`: a swarm on loopback that runs until SIGINT/SIGTERM, each node with its status page. */
+export async function runDevnet(opts: { nodes: number; roundSeconds: number }, write: (line: string) => void) {
+  const swarm = await startSwarm({
+    nodes: opts.nodes,
+    params: {
+      roundDurationMs: opts.roundSeconds * 1000,
+      gracePeriodMs: Math.min(2000, (opts.roundSeconds * 1000) / 4),
+      maxTasksPerNode: 4,
+      minCommitteeSize: 3,
+    },
+  })
+  const servers = await Promise.all(
+    swarm.nodes.map(async (node) => {
+      const metrics = instrumentNode(node)
+      const server = await startStatusServer({ node, registry: metrics.registry })
+      return { metrics, server }
+    }),
+  )
+  write(
+    `devnet: ${swarm.nodes.length} nodes, rounds of ${opts.roundSeconds} s; providers ${DEMO_PROVIDERS.map((p) => p.minerId).join(', ')}`,
+  )
+  write(`  IPNI ${swarm.world.ipniUrl}   chain RPC ${swarm.world.rpcUrl}`)
+  swarm.nodes.forEach((node, i) => write(`  node ${i} ${node.peerId}  status ${servers[i]?.server.url}/`))
+  write('Ctrl-C stops it.')
+  await new Promise<void>((resolve) => {
+    process.once('SIGINT', () => resolve())
+    process.once('SIGTERM', () => resolve())
+  })
+  for (const { server, metrics } of servers) {
+    await server.stop()
+    metrics.stop()
+  }
+  await swarm.stop()
+  write('stopped')
+}

@@ -1,0 +1,133 @@
+import { homedir } from 'node:os'
+import { join } from 'node:path'
+import { getPreset, type ProtocolParams, validateParams } from '@spark-swarm/protocol'
+import { CliError } from '../cli-error.js'
+import { LOG_LEVELS, type LogLevel } from '../logger.js'
+import { readJsonFile } from '../read-json.js'
+
+/** Everything `spark-swarm start` needs; where each comes from is resolved by `resolveNodeConfig`. */
+export interface NodeConfig {
+  dataDir: string
+  network: string
+  params: Partial<ProtocolParams>
+  tracker?: string
+  catalogue?: string
+  indexer: string
+  rpc?: string
+  drand?: string
+  listen: string[]
+  bootstrap: string[]
+  inetGroup: string
+  apiHost: string
+  apiPort: number
+  logLevel: LogLevel
+}
+
+const DEFAULTS: NodeConfig = {
+  dataDir: join(homedir(), '.spark-swarm'),
+  network: 'mainnet',
+  params: {},
+  indexer: 'https://cid.contact',
+  rpc: 'https://api.node.glif.io/rpc/v1',
+  drand: 'https://api.drand.sh',
+  listen: ['/ip4/0.0.0.0/tcp/7331'],
+  bootstrap: [],
+  inetGroup: 'unknown',
+  apiHost: '127.0.0.1',
+  apiPort: 9090,
+  logLevel: 'info',
+}
+
+/** Environment variables, by config key: `SPARK_SWARM_<KEY>` in upper snake case. */
+export const ENV_KEYS: Record<string, keyof NodeConfig> = {
+  SPARK_SWARM_DATA_DIR: 'dataDir',
+  SPARK_SWARM_NETWORK: 'network',
+  SPARK_SWARM_TRACKER: 'tracker',
+  SPARK_SWARM_CATALOGUE: 'catalogue',
+  SPARK_SWARM_INDEXER_URL: 'indexer',
+  SPARK_SWARM_RPC_URL: 'rpc',
+  SPARK_SWARM_DRAND_URL: 'drand',
+  SPARK_SWARM_LISTEN: 'listen',
+  SPARK_SWARM_BOOTSTRAP: 'bootstrap',
+  SPARK_SWARM_INET_GROUP: 'inetGroup',
+  SPARK_SWARM_API_HOST: 'apiHost',
+  SPARK_SWARM_API_PORT: 'apiPort',
+  SPARK_SWARM_LOG_LEVEL: 'logLevel',
+}
+
+const LIST_KEYS = new Set<keyof NodeConfig>(['listen', 'bootstrap'])
+
+function fail(source: string, key: string, message: string): never {
+  throw new CliError(`${source}: ${key} ${message}`)
+}
+
+/** Checks one value's type and shape; the message names where it came from and what to do. */
+function coerce(source: string, key: keyof NodeConfig, value: unknown): unknown {
+  if (LIST_KEYS.has(key)) {
+    if (typeof value === 'string')
+      return value
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean)
+    if (!Array.isArray(value) || !value.every((v) => typeof v === 'string')) fail(source, key, 'must be a list of multiaddrs')
+    return value
+  }
+  if (key === 'apiPort') {
+    const n = Number(value)
+    if (!Number.isInteger(n) || n < 0 || n > 65535) fail(source, key, `must be a port number, got ${JSON.stringify(value)}`)
+    return n
+  }
+  if (key === 'logLevel') {
+    if (!LOG_LEVELS.includes(value as LogLevel)) fail(source, key, `must be one of ${LOG_LEVELS.join(', ')}`)
+    return value
+  }
+  if (key === 'params') {
+    if (typeof value !== 'object' || value === null || Array.isArray(value)) fail(source, key, 'must be an object of protocol parameters')
+    return value
+  }
+  if (typeof value !== 'string' || value === '') fail(source, key, 'must be a non-empty string')
+  return value
+}
+
+/**
+ * The node's configuration with the usual precedence: command-line flags over environment variables
+ * over the config file over defaults. Unknown keys in the file are an error naming the key.
+ */
+export async function resolveNodeConfig(
+  flags: Partial<Record<keyof NodeConfig, unknown>>,
+  env: NodeJS.ProcessEnv,
+  configPath?: string,
+): Promise<NodeConfig> {
+  const config: Record<string, unknown> = { ...DEFAULTS }
+  if (configPath) {
+    const file = (await readJsonFile(configPath, 'config file')) as Record<string, unknown>
+    if (typeof file !== 'object' || file === null || Array.isArray(file)) fail(configPath, 'the file', 'must hold a JSON object')
+    for (const [key, value] of Object.entries(file)) {
+      if (!(key in DEFAULTS) && !['tracker', 'catalogue'].includes(key)) {
+        fail(
+          configPath,
+          JSON.stringify(key),
+          `is not a setting (known: ${Object.keys(DEFAULTS).concat('tracker', 'catalogue').join(', ')})`,
+        )
+      }
+      config[key] = coerce(configPath, key as keyof NodeConfig, value)
+    }
+  }
+  for (const [name, key] of Object.entries(ENV_KEYS)) {
+    if (env[name] !== undefined && env[name] !== '') config[key] = coerce(`environment ${name}`, key, env[name])
+  }
+  for (const [key, value] of Object.entries(flags)) {
+    if (value !== undefined)
+      config[key] = coerce(`--${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`, key as keyof NodeConfig, value)
+  }
+  return config as unknown as NodeConfig
+}
+
+/** The protocol params of the configured network: its preset with the configured overrides, validated. */
+export function networkParams(config: NodeConfig): ProtocolParams {
+  try {
+    return validateParams({ ...getPreset(config.network), ...config.params })
+  } catch (err) {
+    throw new CliError(`network "${config.network}": ${(err as Error).message}`)
+  }
+}

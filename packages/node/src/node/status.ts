@@ -1,0 +1,88 @@
+import { type ProtocolParams, roundAt, roundStartTime, taskId } from '@spark-swarm/protocol'
+import type { RoundOutcome } from './anchor.js'
+
+/** One anchored round as the node sees it: what the status page and `/api/status` show. */
+export interface RoundStatus {
+  round: number
+  summaryCid: string
+  committees: Array<{
+    cid: string
+    minerId: string
+    size: number
+    retrievalResult: string
+    /** This node is a member (the task was one of its own). */
+    mine: boolean
+    /** The committee CID this node attested, when a member. */
+    attestedCid: string | null
+    /** A strict majority of the members attested the same CID. */
+    confirmed: boolean
+  }>
+  /** Per provider: the three success rates (null without samples) and the per-request sample count. */
+  providers: Record<string, { perRequest: number | null; committee: number | null; committeeFraction: number | null; total: number }>
+}
+
+export interface CheckerNodeStatus {
+  peerId: string
+  stationId: string
+  network: string
+  multiaddrs: string[]
+  round: number
+  /** Unix ms. */
+  roundStartedAt: number
+  roundEndsAt: number
+  jobsCompleted: number
+  peers: number
+  /** True once the network said this checker is too old: it then does no work. */
+  outdated: boolean
+  /** This node's tasks of the current round, with the result of those it checked. */
+  tasks: Array<{ cid: string; minerId: string; status: string; retrievalResult: string | null }>
+  /** The last anchored rounds, newest first. */
+  rounds: RoundStatus[]
+  lastAnchored: { round: number; summaryCid: string } | undefined
+  /** Gossip validation since start: accepted per kind, rejected and ignored per code. */
+  gossip: { accepted: Record<string, number>; rejected: Record<string, number>; ignored: Record<string, number> }
+  store: { bytes: number; measurements: number }
+}
+
+/** How many anchored rounds `status()` reports. */
+export const STATUS_ROUNDS = 12
+
+/** A round outcome as the status shows it. */
+export function roundStatus(outcome: RoundOutcome, isConfirmed: (round: number, id: string, cid: string) => boolean): RoundStatus {
+  const mine = new Set(outcome.mine)
+  return {
+    round: outcome.round,
+    summaryCid: outcome.summaryCid,
+    committees: outcome.evaluation.committees.map((c) => {
+      const id = taskId(c.task)
+      const attestedCid = outcome.attested.get(id) ?? null
+      return {
+        cid: c.task.cid,
+        minerId: c.task.minerId,
+        size: c.size,
+        retrievalResult: c.retrievalResult,
+        mine: mine.has(id),
+        attestedCid,
+        confirmed: attestedCid !== null && isConfirmed(outcome.round, id, attestedCid),
+      }
+    }),
+    providers: Object.fromEntries(
+      Object.entries(outcome.evaluation.providers).map(([minerId, s]) => [
+        minerId,
+        {
+          perRequest: s.perRequest.rate,
+          committee: s.committee.rate,
+          committeeFraction: s.committeeFraction.rate,
+          total: s.perRequest.total,
+        },
+      ]),
+    ),
+  }
+}
+
+/** The current round's times. */
+export function roundTimes(params: ProtocolParams, now: number) {
+  const round = roundAt(params, now)
+  const roundStartedAt = roundStartTime(params, round)
+  return { round, roundStartedAt, roundEndsAt: roundStartedAt + params.roundDurationMs }
+}

@@ -1,0 +1,138 @@
+import { Counter, collectDefaultMetrics, Gauge, Registry } from 'prom-client'
+import type { CheckerNodeEvents } from '../node/events.js'
+import type { CheckerNode } from '../node/node.js'
+import type { CheckerNodeStatus } from '../node/status.js'
+
+/** What observability needs of a node: its status and its events (a `CheckerNode` is one). */
+export type ObservedNode = Pick<CheckerNode, 'status' | 'addEventListener' | 'removeEventListener' | 'host'>
+
+export interface NodeInstrumentation {
+  registry: Registry
+  /** Removes the event listeners; the metrics stay registered. */
+  stop(): void
+}
+
+/** Rounds remembered to tell a first evaluation from a re-evaluation (after a catch-up). */
+const SEEN_ROUNDS = 256
+
+/** The process metrics prom-client collects by default all start with this. */
+const DEFAULT_METRIC_PROBE = 'process_cpu_user_seconds_total'
+
+/**
+ * Prometheus metrics of a checker node, named `spark_swarm_*`: counters fed by the node's events
+ * (since instrumenting), and gauges read from `node.status()` at scrape time (one `status()` call
+ * per scrape). Also prom-client's default process metrics, unless the registry has them already.
+ */
+export function instrumentNode(node: ObservedNode, registry: Registry = new Registry()): NodeInstrumentation {
+  // every collect callback of one scrape runs in the same tick: they share one status()
+  let snapshot: CheckerNodeStatus | undefined
+  const status = (): CheckerNodeStatus => {
+    if (!snapshot) {
+      snapshot = node.status()
+      queueMicrotask(() => {
+        snapshot = undefined
+      })
+    }
+    return snapshot
+  }
+
+  const rounds = new Counter({
+    name: 'spark_swarm_rounds_total',
+    help: 'Rounds this node evaluated (first time), re-evaluated (after pulling missing measurements), and anchored',
+    labelNames: ['state'] as const,
+    registers: [registry],
+  })
+  for (const state of ['evaluated', 'reevaluated', 'anchored']) rounds.inc({ state }, 0)
+
+  const checks = new Counter({
+    name: 'spark_swarm_checks_total',
+    help: 'Retrieval checks this node published, by retrieval result',
+    labelNames: ['result'] as const,
+    registers: [registry],
+  })
+
+  const committeesConfirmed = new Counter({
+    name: 'spark_swarm_committees_confirmed_total',
+    help: 'Committee results confirmed by a strict majority of their members',
+    registers: [registry],
+  })
+
+  new Gauge({
+    name: 'spark_swarm_jobs_completed',
+    help: 'Retrieval checks this node completed since it started',
+    registers: [registry],
+    collect() {
+      this.set(status().jobsCompleted)
+    },
+  })
+
+  new Counter({
+    name: 'spark_swarm_gossip_messages_total',
+    help: 'Gossip messages validated since the node started: accepted per kind, rejected and ignored per code',
+    labelNames: ['outcome', 'kind', 'code'] as const,
+    registers: [registry],
+    collect() {
+      const { gossip } = status()
+      this.reset()
+      for (const [kind, n] of Object.entries(gossip.accepted)) this.inc({ outcome: 'accepted', kind }, n)
+      for (const [code, n] of Object.entries(gossip.rejected)) this.inc({ outcome: 'rejected', code }, n)
+      for (const [code, n] of Object.entries(gossip.ignored)) this.inc({ outcome: 'ignored', code }, n)
+    },
+  })
+
+  const gauge = (name: string, help: string, read: (s: CheckerNodeStatus) => number) =>
+    new Gauge({
+      name,
+      help,
+      registers: [registry],
+      collect() {
+        this.set(read(status()))
+      },
+    })
+  gauge('spark_swarm_peers', 'Connected libp2p peers', (s) => s.peers)
+  gauge('spark_swarm_store_bytes', 'Size of the node store on disk, in bytes', (s) => s.store.bytes)
+  gauge('spark_swarm_store_measurements', 'Measurements held in the node store', (s) => s.store.measurements)
+  gauge('spark_swarm_current_round', 'The current round number', (s) => s.round)
+  gauge(
+    'spark_swarm_last_anchored_round',
+    'The last round this node anchored a summary of (-1 before any)',
+    (s) => s.lastAnchored?.round ?? -1,
+  )
+  gauge('spark_swarm_outdated', '1 when the network said this checker is too old (it then does no work)', (s) => (s.outdated ? 1 : 0))
+
+  if (!registry.getSingleMetric(DEFAULT_METRIC_PROBE)) collectDefaultMetrics({ register: registry })
+
+  const evaluatedRounds = new Set<number>()
+  const anchoredRounds = new Set<number>()
+  const firstTime = (seen: Set<number>, round: number) => {
+    if (seen.has(round)) return false
+    seen.add(round)
+    if (seen.size > SEEN_ROUNDS) seen.delete(Math.min(...seen))
+    return true
+  }
+
+  const onEvaluated = (e: CheckerNodeEvents['round:evaluated']) =>
+    rounds.inc({ state: firstTime(evaluatedRounds, e.detail.round) ? 'evaluated' : 'reevaluated' })
+  const onAnchored = (e: CheckerNodeEvents['summary:anchored']) => {
+    if (firstTime(anchoredRounds, e.detail.round)) rounds.inc({ state: 'anchored' })
+  }
+  const onPublished = (e: CheckerNodeEvents['measurement:published']) => checks.inc({ result: e.detail.retrievalResult })
+  const onConfirmed = () => committeesConfirmed.inc()
+  node.addEventListener('round:evaluated', onEvaluated)
+  node.addEventListener('summary:anchored', onAnchored)
+  node.addEventListener('measurement:published', onPublished)
+  node.addEventListener('committee:confirmed', onConfirmed)
+
+  let stopped = false
+  return {
+    registry,
+    stop() {
+      if (stopped) return
+      stopped = true
+      node.removeEventListener('round:evaluated', onEvaluated)
+      node.removeEventListener('summary:anchored', onAnchored)
+      node.removeEventListener('measurement:published', onPublished)
+      node.removeEventListener('committee:confirmed', onConfirmed)
+    },
+  }
+}

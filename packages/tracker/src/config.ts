@@ -1,0 +1,175 @@
+import { readFile } from 'node:fs/promises'
+import {
+  getPreset,
+  type PresetName,
+  ProtocolError,
+  type ProtocolParams,
+  paramsDigest,
+  parseVersion,
+  presets,
+  validateParams,
+} from '@spark-swarm/protocol'
+
+/** Stable codes of TrackerConfigError. */
+export type TrackerConfigErrorCode =
+  /** The file could not be read (missing, a directory, no permission). */
+  | 'CONFIG_UNREADABLE'
+  /** The file is not JSON, or a key breaks a rule; `key` names it. */
+  | 'CONFIG_INVALID'
+
+/** A bad tracker config file. `message` names the file and the key, and says what is wrong. */
+export class TrackerConfigError extends Error {
+  override readonly name = 'TrackerConfigError'
+  readonly code: TrackerConfigErrorCode
+  readonly path: string
+  /** The offending key, e.g. `params.roundDurationMs`; '' when the whole file is bad. */
+  readonly key: string
+
+  constructor(code: TrackerConfigErrorCode, path: string, key: string, message: string, options: { cause?: unknown } = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause })
+    this.code = code
+    this.path = path
+    this.key = key
+  }
+}
+
+/** The file as written: `{ preset, params?, bootstrap?, minCheckerVersion? }`. */
+export interface TrackerConfigFile {
+  preset: PresetName
+  /** Overrides of the preset's ProtocolParams (shallow: `randomness` is replaced whole). */
+  params?: Partial<ProtocolParams>
+  /** Bootstrap multiaddrs, e.g. `/ip4/203.0.113.7/tcp/4001/p2p/12D3KooW…`. */
+  bootstrap?: string[]
+  /** Overrides `params.minCheckerVersion`. */
+  minCheckerVersion?: string
+}
+
+/** A validated, frozen config: what the tracker serves. */
+export interface TrackerConfig {
+  preset: PresetName
+  /** The full params: preset, then `params` overrides, then `minCheckerVersion`. */
+  params: ProtocolParams
+  paramsDigest: string
+  bootstrap: readonly string[]
+  minCheckerVersion: string
+}
+
+const FILE_KEYS = ['preset', 'params', 'bootstrap', 'minCheckerVersion']
+const MAX_BOOTSTRAP = 256
+const MAX_MULTIADDR_LENGTH = 1024
+// a multiaddr with a peer id: `/proto/value/…/p2p/<id>`, printable, no spaces
+const MULTIADDR = /^(?:\/[A-Za-z0-9._~:%+=-]+)+\/p2p\/[A-Za-z0-9]+$/
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value)
+}
+
+function deepFreeze<T>(value: T): T {
+  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
+    Object.freeze(value)
+    for (const child of Object.values(value)) deepFreeze(child)
+  }
+  return value
+}
+
+/**
+ * Parses and validates the text of a config file. Throws TrackerConfigError naming `path` and
+ * the first bad key; never returns a partly valid config.
+ */
+export function parseTrackerConfig(text: string, path: string): TrackerConfig {
+  const fail = (key: string, rule: string, cause?: unknown): never => {
+    throw new TrackerConfigError('CONFIG_INVALID', path, key, `tracker config ${path}: ${key ? `${key} ` : ''}${rule}`, { cause })
+  }
+  let raw: unknown
+  try {
+    raw = JSON.parse(text)
+  } catch (err) {
+    fail('', `is not valid JSON (${(err as Error).message})`, err)
+  }
+  if (!isPlainObject(raw)) return fail('', 'must be a JSON object like {"preset": "mainnet", "params": {}, "bootstrap": []}')
+  for (const key of Object.keys(raw)) {
+    if (!FILE_KEYS.includes(key)) fail(key, `is not a tracker config key (known: ${FILE_KEYS.join(', ')})`)
+  }
+
+  const preset = raw.preset
+  if (typeof preset !== 'string' || !Object.hasOwn(presets, preset)) {
+    fail('preset', `must be one of ${Object.keys(presets).join(', ')}, got ${JSON.stringify(preset) ?? 'nothing'}`)
+  }
+  const overrides = raw.params ?? {}
+  if (!isPlainObject(overrides)) fail('params', 'must be an object of ProtocolParams overrides')
+
+  const bootstrap = raw.bootstrap ?? []
+  if (!Array.isArray(bootstrap)) return fail('bootstrap', 'must be an array of multiaddrs like "/ip4/203.0.113.7/tcp/4001/p2p/12D3KooW…"')
+  if (bootstrap.length > MAX_BOOTSTRAP) fail('bootstrap', `must list at most ${MAX_BOOTSTRAP} multiaddrs`)
+  bootstrap.forEach((addr, i) => {
+    if (typeof addr !== 'string' || addr.length > MAX_MULTIADDR_LENGTH || !MULTIADDR.test(addr)) {
+      fail(`bootstrap[${i}]`, `must be a multiaddr ending in /p2p/<peer id>, got ${JSON.stringify(addr)?.slice(0, 80)}`)
+    }
+  })
+  if (new Set(bootstrap).size !== bootstrap.length) fail('bootstrap', 'lists a multiaddr twice')
+
+  const minCheckerVersion = raw.minCheckerVersion
+  if (minCheckerVersion !== undefined) {
+    try {
+      parseVersion(minCheckerVersion as string)
+    } catch (err) {
+      fail('minCheckerVersion', `must be a version like 1.2.3, got ${JSON.stringify(minCheckerVersion)?.slice(0, 80)}`, err)
+    }
+  }
+
+  const params = { ...getPreset(preset as string), ...(overrides as object) } as ProtocolParams
+  if (minCheckerVersion !== undefined) params.minCheckerVersion = minCheckerVersion as string
+  try {
+    validateParams(params)
+  } catch (err) {
+    if (err instanceof ProtocolError) {
+      const key = typeof err.meta.key === 'string' && err.meta.key ? `params.${err.meta.key}` : 'params'
+      // validateParams says "params.<key> <rule>": keep its rule, name the file
+      fail(key, err.message.startsWith(`${key} `) ? err.message.slice(key.length + 1) : err.message, err)
+    }
+    fail('params', `are invalid: ${(err as Error).message}`, err)
+  }
+  let digest: string
+  try {
+    digest = paramsDigest(params)
+  } catch (err) {
+    return fail('params', `cannot be encoded: ${(err as Error).message}`, err)
+  }
+  return deepFreeze({
+    preset: preset as PresetName,
+    params,
+    paramsDigest: digest,
+    bootstrap: [...(bootstrap as string[])],
+    minCheckerVersion: params.minCheckerVersion,
+  })
+}
+
+/** Reads and validates a config file; TrackerConfigError when it is unreadable or invalid. */
+export async function loadTrackerConfig(path: string): Promise<TrackerConfig> {
+  return parseTrackerConfig(await readConfigText(path), path)
+}
+
+/** Files larger than this are refused: a config is a few kilobytes. */
+export const MAX_CONFIG_BYTES = 1024 * 1024
+
+export async function readConfigText(path: string): Promise<string> {
+  let bytes: Buffer
+  try {
+    bytes = await readFile(path)
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code ?? 'error'
+    throw new TrackerConfigError(
+      'CONFIG_UNREADABLE',
+      path,
+      '',
+      `tracker config ${path}: cannot read the file (${code}: ${(err as Error).message})`,
+      {
+        cause: err,
+      },
+    )
+  }
+  if (bytes.byteLength > MAX_CONFIG_BYTES) {
+    throw new TrackerConfigError('CONFIG_INVALID', path, '', `tracker config ${path}: is larger than ${MAX_CONFIG_BYTES} bytes`)
+  }
+  return bytes.toString('utf8')
+}

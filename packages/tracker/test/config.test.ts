@@ -1,0 +1,98 @@
+import { devnet, mainnet, paramsDigest } from '@spark-swarm/protocol'
+import { afterEach, describe, expect, it } from 'vitest'
+import { parseTrackerConfig, TrackerConfigError } from '../src/index.js'
+import { type Fixture, fixture, PEER } from './helpers.js'
+
+const parse = (config: unknown) => parseTrackerConfig(typeof config === 'string' ? config : JSON.stringify(config), '/etc/tracker.json')
+
+function expectConfigError(config: unknown, key: string, pattern?: RegExp): TrackerConfigError {
+  let caught: unknown
+  try {
+    parse(config)
+  } catch (err) {
+    caught = err
+  }
+  expect(caught).toBeInstanceOf(TrackerConfigError)
+  const err = caught as TrackerConfigError
+  expect(err.code).toBe('CONFIG_INVALID')
+  expect(err.key).toBe(key)
+  expect(err.path).toBe('/etc/tracker.json')
+  expect(err.message).toContain('/etc/tracker.json')
+  if (key) expect(err.message).toContain(key)
+  if (pattern) expect(err.message).toMatch(pattern)
+  return err
+}
+
+describe('parseTrackerConfig', () => {
+  it('serves a preset as is', () => {
+    const config = parse({ preset: 'mainnet' })
+    expect(config.params).toEqual(mainnet)
+    expect(config.paramsDigest).toBe(paramsDigest(mainnet))
+    expect(config.bootstrap).toEqual([])
+    expect(config.minCheckerVersion).toBe(mainnet.minCheckerVersion)
+    expect(Object.isFrozen(config.params)).toBe(true)
+    expect(Object.isFrozen(config.bootstrap)).toBe(true)
+  })
+
+  it('applies params overrides, then the top-level minCheckerVersion', () => {
+    const config = parse({
+      preset: 'devnet',
+      params: { network: 'devnet-7', roundDurationMs: 30_000, minCheckerVersion: '0.9.0', catalogueCid: 'bafyfoo' },
+      bootstrap: [PEER],
+      minCheckerVersion: '1.4.0',
+    })
+    expect(config.params).toEqual({
+      ...devnet,
+      network: 'devnet-7',
+      roundDurationMs: 30_000,
+      minCheckerVersion: '1.4.0',
+      catalogueCid: 'bafyfoo',
+    })
+    expect(config.minCheckerVersion).toBe('1.4.0')
+    expect(config.paramsDigest).toBe(paramsDigest(config.params))
+    expect(config.bootstrap).toEqual([PEER])
+  })
+
+  it('names the file and the bad key', () => {
+    expectConfigError('{"preset": "devnet",', '', /not valid JSON/)
+    expectConfigError('', '', /not valid JSON/)
+    expectConfigError([], '', /JSON object/)
+    expectConfigError({ preset: 'devnet', extra: 1 }, 'extra', /not a tracker config key/)
+    expectConfigError({}, 'preset', /mainnet, devnet, spark-compat/)
+    expectConfigError({ preset: 'testnet' }, 'preset')
+    expectConfigError({ preset: 'devnet', params: [] }, 'params')
+    expectConfigError({ preset: 'devnet', params: { roundDurationMs: -1 } }, 'params.roundDurationMs', /positive integer/)
+    expectConfigError({ preset: 'devnet', params: { roundDuration: 5 } }, 'params.roundDuration', /not a protocol parameter/)
+    expectConfigError({ preset: 'devnet', params: { network: 'Dev Net' } }, 'params.network')
+    expectConfigError({ preset: 'devnet', params: { randomness: { type: 'local' } } }, 'params.randomness.genesisSeed')
+    expectConfigError({ preset: 'devnet', params: { minCheckerVersion: 'one' } }, 'params.minCheckerVersion')
+    expectConfigError({ preset: 'devnet', minCheckerVersion: '1.2' }, 'minCheckerVersion', /like 1\.2\.3/)
+    expectConfigError({ preset: 'devnet', minCheckerVersion: 120 }, 'minCheckerVersion')
+    expectConfigError({ preset: 'devnet', bootstrap: PEER }, 'bootstrap', /array/)
+    expectConfigError({ preset: 'devnet', bootstrap: ['/ip4/127.0.0.1/tcp/4001'] }, 'bootstrap[0]', /\/p2p\//)
+    expectConfigError({ preset: 'devnet', bootstrap: [PEER, 'not a multiaddr'] }, 'bootstrap[1]')
+    expectConfigError({ preset: 'devnet', bootstrap: [PEER, PEER] }, 'bootstrap', /twice/)
+  })
+})
+
+describe('startTracker with a bad file', () => {
+  let fx: Fixture
+  afterEach(() => fx?.cleanup())
+
+  it('throws naming the file and the key', async () => {
+    fx = await fixture({ preset: 'devnet', params: { tasksPerRound: 0 } })
+    const err = await fx.start().catch((e: unknown) => e)
+    expect(err).toBeInstanceOf(TrackerConfigError)
+    expect((err as TrackerConfigError).message).toContain(fx.configPath)
+    expect((err as TrackerConfigError).key).toBe('params.tasksPerRound')
+  })
+
+  it('throws CONFIG_UNREADABLE for a missing file', async () => {
+    fx = await fixture()
+    const err = await fx.start({ configPath: `${fx.dir}/missing.json` }).catch((e: unknown) => e)
+    expect(err).toBeInstanceOf(TrackerConfigError)
+    expect((err as TrackerConfigError).code).toBe('CONFIG_UNREADABLE')
+    expect((err as TrackerConfigError).message).toContain('missing.json')
+    expect((err as TrackerConfigError).message).toContain('ENOENT')
+  })
+})
