@@ -81,7 +81,8 @@ export const sparkCompat: ProtocolParams = Object.freeze({
 export const devnet: ProtocolParams = Object.freeze({
   protocolVersion: PROTOCOL_VERSION,
   network: 'devnet',
-  genesisTime: 0,
+  // recent, so that round numbers, and the local beacon chain computed up to them, stay small
+  genesisTime: Date.UTC(2026, 10, 1),
   roundDurationMs: 10_000,
   tasksPerRound: 12,
   maxTasksPerNode: 4,
