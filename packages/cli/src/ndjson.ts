@@ -3,6 +3,20 @@ import { createInterface } from 'node:readline'
 import type { Readable } from 'node:stream'
 import { CliError, EXIT } from './cli-error.js'
 
+const PROGRESS_EVERY = 100_000
+
+/**
+ * Progress on long reads, on stderr (stdout carries the result): a line updated in place on a
+ * terminal, a plain line otherwise. Files under 100,000 lines print nothing.
+ */
+function readProgress(path: string): (lines: number) => void {
+  const tty = process.stderr.isTTY === true
+  return (lines) => {
+    const text = `reading ${path === '-' ? 'stdin' : path}: ${lines.toLocaleString('en-US')} lines`
+    process.stderr.write(tty ? `\r${text}` : `${text}\n`)
+  }
+}
+
 export type NdjsonLine = { line: number; value: unknown } | { line: number; error: string }
 
 /**
@@ -21,9 +35,11 @@ export async function* readNdjson(path: string, stdin: Readable = process.stdin)
   })
   await opened
   const lines = createInterface({ input, crlfDelay: Number.POSITIVE_INFINITY })
+  const progress = readProgress(path)
   let n = 0
   for await (const text of lines) {
     n++
+    if (n % PROGRESS_EVERY === 0) progress(n)
     if (text.trim() === '') continue
     try {
       yield { line: n, value: JSON.parse(text) }
