@@ -21,6 +21,16 @@ describe('examples', () => {
     expect(stdout).toMatch(/^stopped$/m)
   }, 90_000)
 
+  it('simulate-committees: the scenario runs as its README says', async () => {
+    const { code, stdout } = await runCli(['sim', '--scenario', example('simulate-committees/scenario.json'), '--json'], {
+      timeoutMs: 60_000,
+    })
+    expect(code).toBe(0)
+    const result = JSON.parse(stdout)
+    expect(result.providers).toHaveLength(4)
+    expect(result.committees.meanSize).toBeGreaterThan(30)
+  }, 60_000)
+
   it('evaluate-spark-round runs as its README says', async () => {
     const { code, stdout } = await runCli([
       'evaluate',

@@ -8,6 +8,7 @@ import { evaluateOurRound } from './commands/evaluate-round.js'
 import { evaluateSpark } from './commands/evaluate-spark.js'
 import { runExport, runVerify } from './commands/export-verify.js'
 import { runKeygen } from './commands/keygen.js'
+import { runSim } from './commands/sim.js'
 import { runStart } from './commands/start.js'
 import { runStatus } from './commands/status.js'
 import { runTracker } from './commands/tracker.js'
@@ -212,6 +213,29 @@ Logs are JSON lines on stderr. Status page, /metrics, /healthz and /api/status o
     .addHelpText('after', '\nExit codes: 0 the round verifies; 1 it does not (the problems are listed); 2 the file is not a round CAR.')
     .action(async (car: string, opts) => {
       process.exitCode = await runVerify(car, opts, (line) => process.stdout.write(`${line}\n`))
+    })
+
+  program
+    .command('sim')
+    .description("simulate committees on the protocol's own functions: adversaries, the three RSR methods, sweeps, an HTML report")
+    .requiredOption('--scenario <file>', 'scenario (JSON; see examples/simulate-committees/scenario.json)')
+    .option('--sweep <path=from:to:step>', 'sweep any numeric scenario field, e.g. adversaries.0.share=0:0.5:0.05')
+    .option('--repetitions <n>', 'runs per sweep point, each with its own seed', nonNegativeInteger, 1)
+    .option('--seed <seed>', "override the scenario's seed")
+    .option('--out <dir>', 'write result.json/.csv (or sweep.json/.csv) and report.html here')
+    .option('--workers <n>', 'worker threads for a single run (default 2)', nonNegativeInteger)
+    .option('--emulate', "run the scenario's providers on a small swarm of real nodes and compare with the model")
+    .option('--json', 'print the result as JSON')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  $ spark-swarm sim --scenario examples/simulate-committees/scenario.json --out sim-out
+  $ spark-swarm sim --scenario examples/simulate-committees/scenario.json --sweep adversaries.0.share=0:0.5:0.05 --repetitions 3 --out sim-out
+  $ spark-swarm sim --scenario examples/simulate-committees/scenario.json --emulate`,
+    )
+    .action(async (opts) => {
+      await runSim(opts, out, (line) => process.stderr.write(`${line}\n`))
     })
 
   program

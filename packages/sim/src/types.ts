@@ -46,6 +46,11 @@ export interface AdversaryModel {
   targetMinerId?: string
   /** always-ok: probability of guessing the right checksum (default 0: checksums are unguessable). */
   guessRate?: number
+  /**
+   * Extension: the result code liars report (always-fail, sybil-*, grinding; default HTTP_502;
+   * e.g. TIMEOUT). Any code a measurement can carry except OK.
+   */
+  failureCode?: string
 }
 
 export interface Scenario {
