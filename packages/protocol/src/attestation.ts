@@ -1,13 +1,13 @@
-import { type KeyObject, sign, verify } from 'node:crypto'
+import { sign } from 'node:crypto'
 import * as dagCbor from '@ipld/dag-cbor'
 import { CID } from 'multiformats/cid'
 import { sha256 as sha256Hasher } from 'multiformats/hashes/sha2'
-import { bytesEqual } from './bytes.js'
 import type { RetrievalTask } from './catalogue.js'
 import { DOMAIN, domainHash } from './domain.js'
 import { ProtocolError } from './errors.js'
 import { cidOfDagCbor } from './measurement.js'
-import { publicKeyObject, type StationKey } from './station-id.js'
+import { decodeCanonical, verifyStationSignature } from './signed-dag-cbor.js'
+import type { StationKey } from './station-id.js'
 
 /**
  * A committee member's statement "for this task of this round, I computed the committee result
@@ -151,16 +151,13 @@ export function encodeAttestation(a: Attestation): Uint8Array {
  * byte string, one CID. The signature is checked separately (`verifyAttestationSignature`).
  */
 export function decodeAttestation(bytes: Uint8Array): Attestation {
-  if (bytes.length > MAX_ATTESTATION_BYTES) malformed(`an attestation is at most ${MAX_ATTESTATION_BYTES} bytes, got ${bytes.length}`)
-  let value: unknown
-  try {
-    value = dagCbor.decode(bytes)
-  } catch (err) {
-    malformed(`not DAG-CBOR: ${(err as Error).message}`)
-  }
-  const a = validateAttestationShape(value, true)
-  if (!bytesEqual(encodeAttestation(a), bytes)) malformed('not the canonical encoding')
-  return a
+  return decodeCanonical(bytes, {
+    maxBytes: MAX_ATTESTATION_BYTES,
+    what: 'an attestation',
+    malformed,
+    validate: (value) => validateAttestationShape(value, true),
+    encode: encodeAttestation,
+  })
 }
 
 /** CIDv1 (dag-cbor, sha2-256) of the signed attestation: its gossip message id. */
@@ -168,24 +165,10 @@ export function attestationCid(a: Attestation): CID {
   return cidOfDagCbor(encodeAttestation(a))
 }
 
-const keyCache = new Map<string, KeyObject>()
-const KEY_CACHE_LIMIT = 10_000
-
-function cachedPublicKey(stationId: string): KeyObject {
-  let key = keyCache.get(stationId)
-  if (!key) {
-    key = publicKeyObject(stationId)
-    // bounded: a flood of fresh station ids must not grow memory without limit
-    if (keyCache.size >= KEY_CACHE_LIMIT) keyCache.delete(keyCache.keys().next().value as string)
-    keyCache.set(stationId, key)
-  }
-  return key
-}
-
 /** True when the signature is the station's over this attestation; false for any bad key or byte. */
 export function verifyAttestationSignature(a: Attestation): boolean {
   try {
-    return verify(null, attestationSigningDigest(a), cachedPublicKey(a.stationId), a.signature)
+    return verifyStationSignature(a.stationId, attestationSigningDigest(a), a.signature)
   } catch {
     return false
   }

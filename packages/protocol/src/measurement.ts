@@ -1,13 +1,14 @@
-import { type KeyObject, sign, verify } from 'node:crypto'
+import { sign } from 'node:crypto'
 import * as dagCbor from '@ipld/dag-cbor'
 import { CID } from 'multiformats/cid'
 import * as Digest from 'multiformats/hashes/digest'
 import { sha256 as sha256Hasher } from 'multiformats/hashes/sha2'
-import { bytesEqual, sha256 } from './bytes.js'
+import { sha256 } from './bytes.js'
 import type { RetrievalTask } from './catalogue.js'
 import { DOMAIN, domainHash } from './domain.js'
 import { ProtocolError } from './errors.js'
-import { publicKeyObject, type StationKey } from './station-id.js'
+import { decodeCanonical, verifyStationSignature } from './signed-dag-cbor.js'
+import type { StationKey } from './station-id.js'
 
 /**
  * One retrieval check, as a checker reports it. Times are unix milliseconds; absent values are
@@ -209,16 +210,13 @@ export function encodeSignedMeasurement(m: SignedMeasurement): Uint8Array {
  * one: each measurement has exactly one byte string, hence one CID.
  */
 export function decodeSignedMeasurement(bytes: Uint8Array): SignedMeasurement {
-  if (bytes.length > MAX_MEASUREMENT_BYTES) malformed(`a measurement is at most ${MAX_MEASUREMENT_BYTES} bytes, got ${bytes.length}`)
-  let value: unknown
-  try {
-    value = dagCbor.decode(bytes)
-  } catch (err) {
-    malformed(`not DAG-CBOR: ${(err as Error).message}`)
-  }
-  const m = validateMeasurementShape(value, true)
-  if (!bytesEqual(encodeSignedMeasurement(m), bytes)) malformed('not the canonical encoding')
-  return m
+  return decodeCanonical(bytes, {
+    maxBytes: MAX_MEASUREMENT_BYTES,
+    what: 'a measurement',
+    malformed,
+    validate: (value) => validateMeasurementShape(value, true),
+    encode: encodeSignedMeasurement,
+  })
 }
 
 /** CIDv1 (dag-cbor, sha2-256) of the signed measurement: its gossip message id and its name in summaries. */
@@ -258,25 +256,12 @@ export function cidOfDagCbor(bytes: Uint8Array): CID {
   return CID.createV1(dagCbor.code, Digest.create(sha256Hasher.code, sha256(bytes)))
 }
 
-const keyCache = new Map<string, KeyObject>()
-const KEY_CACHE_LIMIT = 10_000
-
-function cachedPublicKey(stationId: string): KeyObject {
-  let key = keyCache.get(stationId)
-  if (!key) {
-    key = publicKeyObject(stationId)
-    // bounded: a flood of fresh station ids must not grow memory without limit
-    if (keyCache.size >= KEY_CACHE_LIMIT) keyCache.delete(keyCache.keys().next().value as string)
-    keyCache.set(stationId, key)
-  }
-  return key
-}
-
 /** True when the signature is the station's over this measurement; false for any bad key or byte. */
 export function verifyMeasurementSignature(m: SignedMeasurement): boolean {
   try {
-    return verify(null, measurementSigningDigest(m), cachedPublicKey(m.stationId), m.signature)
+    return verifyStationSignature(m.stationId, measurementSigningDigest(m), m.signature)
   } catch {
+    // a measurement whose fields cannot even be encoded is not signed by anyone
     return false
   }
 }
