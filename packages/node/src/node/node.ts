@@ -6,7 +6,6 @@ import {
   catalogueCid,
   encodeSignedMeasurement,
   type ProtocolParams,
-  roundAt,
   taskId,
   validateCatalogue,
   validateParams,
