@@ -1,13 +1,13 @@
 import { writeFile } from 'node:fs/promises'
 import { wilsonInterval } from '@spark-swarm/protocol'
-import { type Browser, chromium } from 'playwright-core'
+import type { Browser } from 'playwright-core'
 import { afterAll, describe, expect, it } from 'vitest'
 import { renderReport } from '../packages/sim/src/report.js'
 import type { Estimate, ProviderResult, RunResult, Scenario, SweepResult } from '../packages/sim/src/types.js'
+import { launchChromium } from './browser.js'
 
 // The simulator's HTML report in headless Chromium: the charts are drawn (polylines with real
 // extent), the claims are visible, and the page asks the network for nothing.
-const CHROMIUM = '/usr/bin/chromium'
 const SCREENSHOT = '/tmp/sim-report.png'
 
 // A hand-made fixture for the renderer (not simulation results): a sweep of the always-fail share.
@@ -101,19 +101,7 @@ describe('simulator HTML report in Chromium', () => {
   it('draws the charts and shows the claims', async () => {
     const html = renderReport({ sweep, run: runAt(0.01), generatedAt: '2025-01-01T00:00:00Z' })
     await writeFile('/tmp/sim-report.html', html)
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    })
+    browser = await launchChromium()
     const page = await browser.newPage({ viewport: { width: 1200, height: 900 } })
     const problems: string[] = []
     page.on('pageerror', (err) => problems.push(`page error: ${err.message}`))

@@ -3,13 +3,13 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { type Swarm, startSwarm } from '@spark-swarm/devnet'
 import type { CheckerNode } from '@spark-swarm/node'
-import { type Browser, chromium } from 'playwright-core'
+import type { Browser } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { instrumentNode, type NodeInstrumentation, type StatusServer, startStatusServer } from '../packages/node/src/observability/index.js'
+import { launchChromium } from './browser.js'
 
 // The status page end to end: a real devnet swarm, node 0's status server, and the page in
 // headless Chromium, reading /api/status and drawing the round, the tables and the RSR chart.
-const CHROMIUM = '/usr/bin/chromium'
 const SCREENSHOT_COPY = '/tmp/status-page.png'
 
 let swarm: Swarm | undefined
@@ -56,19 +56,7 @@ describe('status page', () => {
     const minerIds = [...new Set(swarm!.world.catalogue.entries.map((e) => e.minerId))].sort()
     expect(minerIds.length).toBeGreaterThan(1)
 
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    })
+    browser = await launchChromium()
     const context = await browser.newContext({ viewport: { width: 1280, height: 1000 } })
     const page = await context.newPage()
     const problems: string[] = []
@@ -162,7 +150,7 @@ describe('status page', () => {
     const fake = { status: () => status, host: {}, addEventListener() {}, removeEventListener() {} }
     const evilServer = await startStatusServer({ node: fake as unknown as CheckerNode, registry: metrics!.registry })
     try {
-      browser ??= await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu'] })
+      browser ??= await launchChromium()
       const context = await browser.newContext()
       const page = await context.newPage()
       await page.goto(evilServer.url)
