@@ -49,3 +49,21 @@ export function shellQuote(word: string): string {
 export function mean(values: readonly number[]): number | null {
   return values.length === 0 ? null : values.reduce((a, b) => a + b, 0) / values.length
 }
+
+export function cell(value: unknown, numeric = false): string {
+  return `<td${numeric ? ' class="n"' : ''}>${esc(value)}</td>`
+}
+
+export function table(headers: readonly string[], rows: readonly string[][], numericFrom = 1, extra = ''): string {
+  const head = `<tr>${headers.map((h) => `<th>${esc(h)}</th>`).join('')}</tr>`
+  const body = rows.map((r) => `<tr>${r.map((c, i) => cell(c, i >= numericFrom)).join('')}</tr>`).join('')
+  return `<div class="scroll"><table${extra}><thead>${head}</thead><tbody>${body}</tbody></table></div>`
+}
+
+/** Parameter values exactly as given (no rounding): the point is to repeat the run. */
+export function raw(value: unknown): string {
+  if (value === undefined) return ''
+  if (typeof value === 'string') return value
+  if (typeof value === 'number' || typeof value === 'boolean') return String(value)
+  return JSON.stringify(value)
+}
