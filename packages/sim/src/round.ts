@@ -5,17 +5,18 @@ import {
   evaluateCommittee,
   evaluateRound,
   MAJORITY_NOT_FOUND,
-  type MeasurementRecord,
   type RetrievalTask,
   type RoundEvaluation,
   sampleRoundTasks,
   TaskSelector,
 } from '@spark-swarm/protocol'
+import { grind } from './grind.js'
 import { type OutcomeFields, outcomeFields } from './outcomes.js'
 import type { RecordPool } from './pool.js'
 import type { Population } from './population.js'
+import { ADVERSARIAL_FLAG, HONEST_FLAG, inKeyOrder } from './record-order.js'
 import { Rng } from './rng.js'
-import { GENESIS_TIME, type Item, type ProviderInfo, ROUND_DURATION_MS, syntheticStationId, type World } from './world.js'
+import { GENESIS_TIME, type Item, type ProviderInfo, ROUND_DURATION_MS, type World } from './world.js'
 
 /** One provider's scores in one round, as `scoreProviders` computed them. */
 export interface ProviderRoundStats {
@@ -56,69 +57,6 @@ export interface RoundOutput {
 
 const OK = outcomeFields('OK') as OutcomeFields
 const CAR_TOO_LARGE = outcomeFields('CAR_TOO_LARGE') as OutcomeFields
-
-// CID texts: `bafysim` + a flag (a honest, b adversarial) + 10 base32 digits at characters 8–17,
-// where the evaluator reads its 50-bit sort key. The key is a random 32-bit number above the
-// record's index, so keys are unique, random in order, and sortable natively (see `inKeyOrder`).
-const BASE32_CODES = Array.from('abcdefghijklmnopqrstuvwxyz234567', (c) => c.charCodeAt(0))
-const PREFIX_CODES = Array.from('bafysim', (c) => c.charCodeAt(0))
-const HONEST_FLAG = 'a'.charCodeAt(0)
-const ADVERSARIAL_FLAG = 'b'.charCodeAt(0)
-const TWO_32 = 2 ** 32
-
-function mix32(h: number): number {
-  h ^= h >>> 16
-  h = Math.imul(h, 0x85ebca6b)
-  h ^= h >>> 13
-  h = Math.imul(h, 0xc2b2ae35)
-  h ^= h >>> 16
-  return h >>> 0
-}
-
-/**
- * The first `n` pooled records in the evaluator's key order, each given its CID text. Record i's
- * 50-bit key is `random · 2^b + i` (b index bits): unique, in random order, and sortable as
- * doubles by the native typed-array sort. The evaluator's own sort then meets sorted input.
- */
-function inKeyOrder(pool: RecordPool, n: number, flags: Uint8Array, mix: number): MeasurementRecord[] {
-  const bits = Math.max(18, Math.ceil(Math.log2(n + 1)))
-  if (bits > 40) throw new RangeError(`too many measurements in one round (${n})`)
-  const scale = 2 ** bits
-  const keys = new Float64Array(n)
-  for (let i = 0; i < n; i++) keys[i] = (mix32((i ^ mix) >>> 0) >>> (bits - 18)) * scale + i
-  keys.sort()
-  const out: MeasurementRecord[] = new Array(n)
-  const [b, a, f, y, s, i_, m] = PREFIX_CODES as [number, number, number, number, number, number, number]
-  const d = BASE32_CODES as number[]
-  for (let j = 0; j < n; j++) {
-    const key = keys[j] as number
-    const i = key % scale
-    const hi = Math.floor(key / TWO_32)
-    const lo = key >>> 0
-    const cid = String.fromCharCode(
-      b,
-      a,
-      f,
-      y,
-      s,
-      i_,
-      m,
-      flags[i] as number,
-      d[hi >>> 13] as number,
-      d[(hi >>> 8) & 31] as number,
-      d[(hi >>> 3) & 31] as number,
-      d[((hi & 7) << 2) | (lo >>> 30)] as number,
-      d[(lo >>> 25) & 31] as number,
-      d[(lo >>> 20) & 31] as number,
-      d[(lo >>> 15) & 31] as number,
-      d[(lo >>> 10) & 31] as number,
-      d[(lo >>> 5) & 31] as number,
-      d[lo & 31] as number,
-    )
-    out[j] = { cid, measurement: pool.at(i) }
-  }
-  return out
-}
 
 /** The honest members' answers of a committee vote on the result alone: an honest result fixes its fields. */
 const resultOnly: CommitteeFields<string> = {
@@ -280,85 +218,6 @@ export function simulateRound(
   if (firstDrop) throw new Error(`simulator bug: the evaluator dropped a simulated measurement (${firstDrop.reason})`)
   const stats = reduceEvaluation(world, round, tasks, evaluation, produced, delivered, adversarialDelivered > 0)
   return keepEvaluation ? { stats, evaluation } : { stats }
-}
-
-/**
- * A grinding adversary: `slots` machines, each with its own inet group (so K tasks each), that
- * mint `identitiesPerRound` station ids once the round seed is known and keep those whose tasks
- * (by the real TaskSelector) include the target's tasks. Knowing how many honest measurements
- * each target committee will get, it attacks the cheapest committees first with
- * honest + 1 false failures each, while it has machines and identities left.
- */
-function grind(
-  world: World,
-  round: number,
-  model: number,
-  slots: readonly number[],
-  selector: TaskSelector,
-  items: readonly Item[],
-  honestTotal: Uint32Array,
-  report: (station: string, group: string, task: number) => void,
-): void {
-  const adversary = world.adversaries[model]
-  const target = world.targets[model]
-  if (!adversary || !target) return
-  const k = world.params.maxTasksPerNode
-  const tries = adversary.identitiesPerRound ?? 1000
-  const stations: string[] = []
-  const covering = new Map<number, number[]>()
-  for (let j = 0; j < tries; j++) {
-    const station = syntheticStationId(world.scenario.seed, 'grind', model, round, j)
-    let kept = false
-    for (const t of selector.pickIndices(station, k)) {
-      if ((items[t] as Item).provider !== target) continue
-      if (!kept) {
-        stations.push(station)
-        kept = true
-      }
-      let list = covering.get(t)
-      if (!list) {
-        list = []
-        covering.set(t, list)
-      }
-      list.push(stations.length - 1)
-    }
-  }
-  const owner = new Int32Array(stations.length).fill(-1)
-  const budget = new Int32Array(slots.length).fill(k)
-  let slotsWithBudget = slots.length
-  const next = new Map<number, number>()
-  const order = [...covering.keys()].sort((a, b) => (honestTotal[a] as number) - (honestTotal[b] as number) || a - b)
-  for (const t of order) {
-    const need = (honestTotal[t] as number) + 1
-    const candidates = covering.get(t) as number[]
-    if (slotsWithBudget < need || candidates.length < need) continue
-    let placed = 0
-    let cursor = next.get(t) ?? 0
-    for (let i = 0; i < slots.length && placed < need; i++) {
-      if ((budget[i] as number) === 0) continue
-      // an identity this machine already owns that covers t, else the next unowned one
-      let pick = -1
-      for (const c of candidates) {
-        if (owner[c] === i) {
-          pick = c
-          break
-        }
-      }
-      while (pick < 0 && cursor < candidates.length) {
-        const c = candidates[cursor++] as number
-        if (owner[c] === -1) {
-          owner[c] = i
-          pick = c
-        }
-      }
-      if (pick < 0) break
-      report(stations[pick] as string, world.slotGroup[slots[i] as number] as string, t)
-      placed++
-      budget[i] = (budget[i] as number) - 1
-      if (budget[i] === 0) slotsWithBudget--
-    }
-    next.set(t, cursor)
-  }
 }
 
 function reduceEvaluation(
