@@ -109,8 +109,12 @@ describe('validateMeasurementMessage', () => {
     expect(validateM(signed(CURRENT_ROUND + 1, key, task), topicOf(CURRENT_ROUND, task))).toBe('ROUND_NOT_STARTED:ignore')
   })
 
-  it('ROUND_CLOSED: ignores rounds before the previous one, and the previous one after its grace period', () => {
-    expect(validateM(signed(CURRENT_ROUND - 2, key, task), topicOf(CURRENT_ROUND, task))).toBe('ROUND_CLOSED:ignore')
+  it('ROUND_TOO_OLD: rejects a measurement of a round before the previous one as a replay', () => {
+    expect(validateM(signed(CURRENT_ROUND - 2, key, task), topicOf(CURRENT_ROUND, task))).toBe('ROUND_TOO_OLD:reject')
+    expect(validateM(signed(0, key, task), topicOf(CURRENT_ROUND, task))).toBe('ROUND_TOO_OLD:reject')
+  })
+
+  it('ROUND_CLOSED: ignores the previous round after its grace period', () => {
     const prev = assigned(CURRENT_ROUND - 1, key)[0]!
     const late = validationContext({ msIntoRound: params.gracePeriodMs + 1 })
     expect(validateM(signed(CURRENT_ROUND - 1, key, prev), undefined, late)).toBe('ROUND_CLOSED:ignore')
@@ -214,6 +218,10 @@ describe('validateAttestationMessage', () => {
   it('ROUND_NOT_ENDED, ROUND_CLOSED and ROUND_UNKNOWN are ignored', () => {
     expect(validateA({ round: CURRENT_ROUND })).toBe('ROUND_NOT_ENDED:ignore')
     expect(validateA({ round: CURRENT_ROUND - 2 })).toBe('ROUND_CLOSED:ignore')
+  })
+
+  it('ROUND_TOO_OLD: an attestation three or more rounds old is rejected as a replay', () => {
+    expect(validateA({ round: CURRENT_ROUND - 3 })).toBe('ROUND_TOO_OLD:reject')
     expect(validateA({}, topic, validationContext({ known: [CURRENT_ROUND] }))).toBe('ROUND_UNKNOWN:ignore')
   })
 

@@ -13,6 +13,7 @@ export type GossipErrorCode =
   | 'WRONG_PROTOCOL_VERSION'
   | 'WRONG_TOPIC'
   | 'ROUND_CLOSED'
+  | 'ROUND_TOO_OLD'
   | 'ROUND_NOT_STARTED'
   | 'ROUND_NOT_ENDED'
   | 'ROUND_UNKNOWN'

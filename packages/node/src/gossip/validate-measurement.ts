@@ -63,14 +63,17 @@ export function validateMeasurementMessage(bytes: Uint8Array, topic: string, ctx
 
 /**
  * Measurements are taken during their round and accepted until the end of the grace period
- * after it. Earlier or later ones are Ignored: the sender may have another clock or a late
- * view, which is no proof of malice.
+ * after it. Slightly early or late ones are Ignored: the sender may have another clock or a late
+ * view, which is no proof of malice. One from two or more rounds ago is Rejected: its window
+ * closed at least a round minus the grace period ago, longer than any message lives in gossip
+ * (mcache: seconds), so whoever sends it now is replaying it.
  */
 function roundWindow(ctx: GossipValidationContext, round: number): RoundInfo {
   const current = ctx.currentRound
   if (round > current) ignore('ROUND_NOT_STARTED', 'the round has not started here yet', { round, current })
+  if (round < current - 1) reject('ROUND_TOO_OLD', 'a measurement of a round that ended long ago is a replay', { round, current })
   const closesAt = roundStartTime(ctx.params, round + 1) + ctx.params.gracePeriodMs
-  if (round < current - 1 || ctx.now() > closesAt) ignore('ROUND_CLOSED', 'the round and its grace period are over', { round, current })
+  if (ctx.now() > closesAt) ignore('ROUND_CLOSED', 'the round and its grace period are over', { round, current })
   const info = ctx.roundInfo(round)
   if (!info) ignore('ROUND_UNKNOWN', 'the round is not known here', { round })
   return info

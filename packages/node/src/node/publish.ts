@@ -1,3 +1,4 @@
+import { roundAt, roundStartTime } from '@spark-swarm/protocol'
 import { measurementTopic } from '../gossip/index.js'
 import type { NodeContext } from './context.js'
 
@@ -9,8 +10,16 @@ import type { NodeContext } from './context.js'
 export async function publishPending(ctx: NodeContext): Promise<number> {
   let published = 0
   const pubsub = ctx.host.libp2p.services.pubsub
+  const now = ctx.clock.now()
+  const current = roundAt(ctx.params, now)
   for (const m of ctx.store.unpublishedMeasurements(256)) {
     if (ctx.signal.aborted) break
+    // Past its gossip window peers would drop it, or (two rounds on) punish it as a replay (spec
+    // §12.5). It stays in the store and reaches them in this node's committee blocks (§12.7).
+    if (m.round < current - 1 || now > roundStartTime(ctx.params, m.round + 1) + ctx.params.gracePeriodMs) {
+      ctx.store.markPublished(m.cid)
+      continue
+    }
     const topic = measurementTopic(ctx.params, m.shard)
     // Only into a formed mesh: right after connecting, gossipsub may count a peer as a recipient
     // before its stream is open and drop the message (STACK.md). Until then it stays pending.
