@@ -21,6 +21,7 @@ export {
   generateUnsupportedHashBlock,
   rawBlock,
 } from './content.js'
+export { type Delivery, type DeliveryTracker, quantile, trackDelivery } from './delivery.js'
 export type { ProviderRequests } from './gateway.js'
 export { CAR_CONTENT_TYPE, RAW_CONTENT_TYPE } from './gateway-request.js'
 export { type AnnounceProtocols, announceProvider, type FakeIpni, type IpniMode, startFakeIpni } from './ipni.js'
