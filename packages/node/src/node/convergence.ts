@@ -10,6 +10,7 @@ import {
   verifyMeasurementSignature,
 } from '@spark-swarm/protocol'
 import { CID } from 'multiformats/cid'
+import { scopedSignal } from '../retrieval/scoped-signal.js'
 import type { RoundOutcome } from './anchor.js'
 import type { NodeContext } from './context.js'
 
@@ -31,8 +32,13 @@ export function createConvergence(ctx: NodeContext, reanchor: (round: number) =>
 
   const fetchBlock = async (cid: CID): Promise<Uint8Array> => {
     const chunks: Uint8Array[] = []
-    const signal = AbortSignal.any([ctx.signal, AbortSignal.timeout(FETCH_TIMEOUT_MS)])
-    for await (const chunk of ctx.host.helia.blockstore.get(cid, { signal })) chunks.push(chunk)
+    // peers decide how many of these run (each foreign committee CID): nothing may stay on ctx.signal
+    const scope = scopedSignal([ctx.signal], FETCH_TIMEOUT_MS)
+    try {
+      for await (const chunk of ctx.host.helia.blockstore.get(cid, { signal: scope.signal })) chunks.push(chunk)
+    } finally {
+      scope.clear()
+    }
     return Buffer.concat(chunks)
   }
 

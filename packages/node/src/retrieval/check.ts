@@ -5,6 +5,7 @@ import { fetchFromGateway } from './gateway.js'
 import { type IndexProvider, type QueryIndexOptions, queryIndex } from './ipni.js'
 import { Semaphore, TokenBucket } from './limits.js'
 import { isPeerIdText, type MinerResolver } from './miner-info.js'
+import { scopedSignal } from './scoped-signal.js'
 import type { AbortOptions, BitswapFetch, BitswapSource, FetchLike, MeasurementFields, RetrievalFields, StepLog } from './types.js'
 
 export interface RetrievalCheckerComponents {
@@ -211,11 +212,18 @@ export function createRetrievalChecker(init: RetrievalCheckerInit, components: R
   return {
     counts,
     async check(task, options = {}) {
-      const release = await semaphore.acquire(options)
+      // one signal per check: what the steps and libraries hang on it goes away with the check,
+      // not onto the caller's long-lived signal (see scopedSignal)
+      const scope = scopedSignal([options.signal])
       try {
-        return await run(task, options.signal)
+        const release = await semaphore.acquire({ signal: scope.signal })
+        try {
+          return await run(task, scope.signal)
+        } finally {
+          release()
+        }
       } finally {
-        release()
+        scope.clear()
       }
     },
   }

@@ -24,6 +24,7 @@ export {
   type RpcMinerResolverInit,
 } from './miner-info.js'
 export { multiaddrToHttpUrl } from './multiaddr.js'
+export { type ScopedSignal, scopedSignal } from './scoped-signal.js'
 export type {
   AbortOptions,
   BitswapFetch,
