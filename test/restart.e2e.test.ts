@@ -7,10 +7,12 @@ import { fileURLToPath } from 'node:url'
 import { type Swarm, startSwarm } from '@spark-swarm/devnet'
 import type { RoundEvaluatedDetail } from '@spark-swarm/node'
 import { roundAt } from '@spark-swarm/protocol'
+import Database from 'better-sqlite3'
 import { afterAll, describe, expect, it } from 'vitest'
 
 // A node killed with SIGKILL in the middle of a round, then started again on the same data dir:
-// what it measured before the kill reaches the swarm, and it does not check a task twice.
+// its store is intact, what it measured before the kill reaches the swarm, and it does not check a
+// task twice. (A kill inside a store write transaction: packages/node/test/store-crash.test.ts.)
 const SCRIPT = fileURLToPath(new URL('./fixtures/run-node.mjs', import.meta.url))
 const ROUND_MS = 8_000
 
@@ -51,7 +53,7 @@ afterAll(async () => {
 }, 30_000)
 
 describe('kill -9 mid-round and restart', () => {
-  it('loses no measurement and redoes no task', async () => {
+  it('store intact, no measurement lost, no task redone', async () => {
     swarm = await startSwarm({
       nodes: 3,
       seed: 'restart e2e',
@@ -98,6 +100,16 @@ describe('kill -9 mid-round and restart', () => {
     const afterRestart = second.lines.filter((l) => l.event === 'measured' && l.round === round)
     second.child.kill('SIGTERM')
     await second.exited
+
+    // the store after a kill -9 and a restart: intact, every measurement of the first life with its done task
+    const db = new Database(join(base.dataDir, 'node.sqlite'), { readonly: true })
+    try {
+      expect(db.pragma('integrity_check', { simple: true })).toBe('ok')
+      const task = db.prepare<[string], string>("SELECT status FROM tasks WHERE measurement_cid = ? AND status = 'done'").pluck()
+      for (const cid of beforeKill) expect(task.get(cid), cid).toBe('done')
+    } finally {
+      db.close()
+    }
 
     // the swarm's evaluation of that round holds every measurement the victim made
     for (let i = 0; i < 100 && !evaluations.some((e) => e.round === round); i++) await new Promise((r) => setTimeout(r, 100))

@@ -114,7 +114,10 @@ Exit codes: 0 retrieved and verified; 4 the check failed (the result code says w
     .option('--config <file>', 'JSON config file (any of the settings below, camelCase)')
     .option('--data-dir <dir>', 'identity key, store and blocks (env SPARK_SWARM_DATA_DIR; default ~/.spark-swarm)')
     .option('--network <name>', 'preset: mainnet, devnet, spark-compat (env SPARK_SWARM_NETWORK)')
-    .option('--tracker <url>', "the network's tracker: params, bootstrap list, version gate (env SPARK_SWARM_TRACKER)")
+    .option(
+      '--tracker <url>',
+      "the network's tracker: params, bootstrap list, version gate; its params are cached in the data dir and used while it is down (env SPARK_SWARM_TRACKER)",
+    )
     .option('--catalogue <file>', 'the task catalogue, JSON {"entries": […]} (env SPARK_SWARM_CATALOGUE)')
     .option('--indexer <url>', 'IPNI indexer (env SPARK_SWARM_INDEXER_URL)')
     .option('--rpc <url>', 'Filecoin Lotus JSON-RPC (env SPARK_SWARM_RPC_URL)')

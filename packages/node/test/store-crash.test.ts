@@ -11,7 +11,9 @@ import { openNodeStore } from '../src/store/index.js'
 /*
  * Crash safety: a child process writes to the store in a loop, printing each CID after its
  * transaction committed, and is SIGKILLed mid-way. The reopened database must pass
- * integrity_check and hold every row the child reported. The child runs the BUILT store
+ * integrity_check and hold every row the child reported. A second child is killed while it is
+ * provably inside a write transaction whose pages are already in the WAL: none of that
+ * transaction may survive, everything before it must. The children run the BUILT store
  * (`npx tsc -b packages/node` first): a plain `node` cannot load the TypeScript sources.
  */
 
@@ -57,6 +59,33 @@ for (let i = 0; ; i++) {
     say('published ' + prefix + '-own' + (i - 1))
   }
 }
+`
+
+// Commits 30 own measurements, then opens a 20 MB batch transaction (more than the 16 MB page
+// cache better-sqlite3 sets, so uncommitted pages spill into the WAL), says so, and blocks inside
+// it until killed.
+const STALLING_CHILD = `
+import { randomBytes } from 'node:crypto'
+import { statSync, writeSync } from 'node:fs'
+const { openNodeStore } = await import(process.argv[2])
+const path = process.argv[3]
+const store = openNodeStore({ path })
+const say = (line) => writeSync(1, line + '\\n')
+store.planTasks(500, Array.from({ length: 30 }, (_, i) => 'stall-task' + i + '::f0' + i))
+for (let i = 0; i < 30; i++) {
+  store.recordOwnMeasurement({ round: 500, taskId: 'stall-task' + i + '::f0' + i, cid: 'stall-own' + i, stationId: 'me', shard: 0, bytes: randomBytes(300) })
+  say('own stall-own' + i)
+}
+say('wal ' + statSync(path + '-wal').size)
+function* batch() {
+  for (let k = 0; k < 10000; k++) {
+    yield { cid: 'stall-peer' + k, round: 500, taskId: 't::f01', stationId: 'p' + k, shard: 0, bytes: randomBytes(2000), origin: 'peer' }
+  }
+  say('inside ' + statSync(path + '-wal').size)
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0) // in the transaction, forever
+}
+store.putMeasurements(batch())
+say('committed')
 `
 
 interface Report {
@@ -108,7 +137,7 @@ describe('store crash safety', () => {
     if (dir) await rm(dir, { recursive: true, force: true })
   })
 
-  it('loses no committed row and corrupts nothing when the writer is SIGKILLed', async () => {
+  it('kill -9 during store writes, four times over: no committed row lost, no own measurement without its done task, integrity ok', async () => {
     const dbPath = join(dir, 'node.sqlite')
     const all: Report = { own: [], peer: [], published: [] }
     for (const [cycle, commits] of [150, 400, 90, 250].entries()) {
@@ -155,6 +184,51 @@ describe('store crash safety', () => {
       } finally {
         store.close()
       }
+    }
+  })
+
+  it('kill -9 inside a write transaction whose pages are already in the WAL: none of it survives, all before it does', async () => {
+    const dbPath = join(dir, 'stall.sqlite')
+    const stalling = join(dir, 'stalling.mjs')
+    await writeFile(stalling, STALLING_CHILD)
+    const child = spawn(process.execPath, [stalling, pathToFileURL(distEntry).href, dbPath], { stdio: ['ignore', 'pipe', 'pipe'] })
+    let out = ''
+    let err = ''
+    child.stderr.on('data', (d: Buffer) => {
+      err += d.toString()
+    })
+    const exited = new Promise<NodeJS.Signals | number | null>((resolve) => child.on('exit', (code, signal) => resolve(signal ?? code)))
+    await new Promise<void>((resolve, reject) => {
+      child.stdout.on('data', (d: Buffer) => {
+        out += d.toString()
+        if (/^inside \d+$/m.test(out)) resolve()
+      })
+      child.on('exit', () => reject(new Error(`the writer exited before it was killed: ${out} ${err}`)))
+    })
+    child.kill('SIGKILL')
+    expect(await exited).toBe('SIGKILL')
+    expect(out).not.toContain('committed')
+    const walBefore = Number(out.match(/^wal (\d+)$/m)?.[1])
+    const walInside = Number(out.match(/^inside (\d+)$/m)?.[1])
+    // the kill landed inside the transaction, with megabytes of its uncommitted pages on disk
+    expect(walInside - walBefore).toBeGreaterThan(1024 * 1024)
+
+    const raw = new Database(dbPath)
+    try {
+      expect(raw.pragma('integrity_check', { simple: true })).toBe('ok')
+      expect(raw.prepare("SELECT count(*) FROM measurements WHERE cid LIKE 'stall-peer%'").pluck().get()).toBe(0)
+    } finally {
+      raw.close()
+    }
+    const store = openNodeStore({ path: dbPath })
+    try {
+      for (let i = 0; i < 30; i++) {
+        expect(store.hasMeasurement(`stall-own${i}`)).toBe(true)
+        expect(store.taskStatus(500).get(`stall-task${i}::f0${i}`)).toEqual({ status: 'done', measurementCid: `stall-own${i}` })
+      }
+      expect(store.countMeasurements()).toBe(30)
+    } finally {
+      store.close()
     }
   })
 })

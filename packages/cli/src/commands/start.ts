@@ -1,14 +1,16 @@
-import { mkdir, readFile, writeFile } from 'node:fs/promises'
-import { join } from 'node:path'
 import {
   CHECKER_VERSION,
   createCheckerNode,
   createTrackerClient,
   instrumentNode,
+  joinNetwork,
+  prepareDataDir,
+  StoreError,
   startStatusServer,
+  TrackerError,
   type VersionGate,
 } from '@spark-swarm/node'
-import { type Catalogue, type ProtocolParams, validateCatalogue, validateParams } from '@spark-swarm/protocol'
+import { type Catalogue, type ProtocolParams, validateCatalogue } from '@spark-swarm/protocol'
 import { CliError, EXIT } from '../cli-error.js'
 import { type NodeConfig, networkParams, resolveNodeConfig } from '../config/node-config.js'
 import { createLogger } from '../logger.js'
@@ -22,29 +24,32 @@ interface NetworkSetup {
 
 /**
  * The network to join: from the tracker when one is configured (cached in the data dir, so a node
- * keeps working on the params it had when the tracker is down), else from the preset and overrides.
+ * starts and keeps working on the params it had when the tracker is down), else from the preset
+ * and overrides.
  */
 async function networkSetup(config: NodeConfig, warn: (message: string) => void): Promise<NetworkSetup> {
   if (!config.tracker) return { params: networkParams(config), bootstrap: config.bootstrap }
   const tracker = createTrackerClient({ url: config.tracker, checkerVersion: CHECKER_VERSION })
-  const cache = join(config.dataDir, 'network.json')
+  let network: Awaited<ReturnType<typeof joinNetwork>>
   try {
-    const info = await tracker.network()
-    await writeFile(cache, JSON.stringify(info, null, 2), { mode: 0o600 })
-    return { params: info.params, bootstrap: [...config.bootstrap, ...info.bootstrap], gate: tracker }
+    network = await joinNetwork({ tracker, trackerUrl: config.tracker, dataDir: config.dataDir })
   } catch (err) {
-    let cached: { params: ProtocolParams; bootstrap: string[] }
-    try {
-      cached = JSON.parse(await readFile(cache, 'utf8'))
-    } catch {
-      throw new CliError(
-        `the tracker ${config.tracker} cannot be reached (${(err as Error).message}) and no network params are cached in ${cache}`,
-        EXIT.failure,
-      )
+    if (err instanceof TrackerError && err.code === 'NETWORK_PARAMS_UNAVAILABLE') {
+      throw new CliError(`${err.message} (here: leave out --tracker and pick --network) [${err.code}]`, EXIT.failure)
     }
-    warn(`the tracker ${config.tracker} cannot be reached (${(err as Error).message}): working on the params cached in ${cache}`)
-    return { params: validateParams(cached.params), bootstrap: [...config.bootstrap, ...cached.bootstrap], gate: tracker }
+    throw operatorError(err)
   }
+  if (network.trackerError) {
+    const since = new Date(network.savedAt).toISOString()
+    warn(`${network.trackerError.message}: starting on the network params it gave at ${since}, cached in ${network.cachePath}`)
+  }
+  return { params: network.params, bootstrap: [...config.bootstrap, ...network.bootstrap], gate: tracker }
+}
+
+/** The node's coded errors (a read-only data dir, a full disk, a broken cache) as a message and exit code 1. */
+function operatorError(err: unknown): unknown {
+  if (err instanceof StoreError || err instanceof TrackerError) return new CliError(`${err.message} [${err.code}]`, EXIT.failure)
+  return err
 }
 
 /**
@@ -59,7 +64,9 @@ export async function runStart(
 ) {
   const config = await resolveNodeConfig(flags, process.env, configPath)
   const log = createLogger(config.logLevel)
-  await mkdir(config.dataDir, { recursive: true, mode: 0o700 })
+  await prepareDataDir(config.dataDir).catch((err) => {
+    throw operatorError(err)
+  })
   const network = await networkSetup(config, (message) => log.warn(message))
   if (!config.catalogue)
     throw new CliError('no task catalogue: pass --catalogue <file> (JSON {"entries": [{"cid", "minerId", "providerId"?}]})')
@@ -84,9 +91,11 @@ export async function runStart(
     ...(network.gate ? { versionGate: network.gate } : {}),
     logger: log,
   })
-  node.addEventListener('activity', (e) => log[e.detail.level](e.detail.message))
+  node.addEventListener('activity', (e) => log[e.detail.level](e.detail.message, e.detail.code ? { code: e.detail.code } : undefined))
   node.addEventListener('outdated', (e) => log.error(e.detail.message, { minCheckerVersion: e.detail.minCheckerVersion }))
-  await node.start()
+  await node.start().catch((err) => {
+    throw operatorError(err)
+  })
   const metrics = instrumentNode(node)
   const server = await startStatusServer({ node, registry: metrics.registry, host: config.apiHost, port: config.apiPort })
   write(`spark-swarm ${CHECKER_VERSION} node ${node.peerId} on ${network.params.network}`)

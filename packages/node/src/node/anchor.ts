@@ -1,3 +1,4 @@
+import { dirname, join } from 'node:path'
 import * as dagCbor from '@ipld/dag-cbor'
 import {
   buildRoundSummary,
@@ -15,6 +16,7 @@ import {
 } from '@spark-swarm/protocol'
 import { CID } from 'multiformats/cid'
 import { summariesTopic } from '../gossip/index.js'
+import { writeError } from '../store/index.js'
 import type { NodeContext } from './context.js'
 
 /** What the node concluded about a round, kept for status and for counting attestations. */
@@ -57,12 +59,18 @@ export async function anchorRound(ctx: NodeContext, round: number): Promise<Roun
   })
 
   const blockstore = ctx.host.helia.blockstore
-  // the rules and the catalogue travel with the summary: an export of it verifies offline
-  const paramsBytes = dagCbor.encode(ctx.params)
-  await blockstore.put(cidOfDagCbor(paramsBytes), paramsBytes, { signal: ctx.signal })
-  await blockstore.put(ctx.catalogueCid, encodeCatalogue(ctx.catalogue), { signal: ctx.signal })
-  for (const block of built.blocks) await blockstore.put(block.cid, block.bytes, { signal: ctx.signal })
-  for (const row of rows) await blockstore.put(CID.parse(row.cid), row.bytes, { signal: ctx.signal })
+  try {
+    // the rules and the catalogue travel with the summary: an export of it verifies offline
+    const paramsBytes = dagCbor.encode(ctx.params)
+    await blockstore.put(cidOfDagCbor(paramsBytes), paramsBytes, { signal: ctx.signal })
+    await blockstore.put(ctx.catalogueCid, encodeCatalogue(ctx.catalogue), { signal: ctx.signal })
+    for (const block of built.blocks) await blockstore.put(block.cid, block.bytes, { signal: ctx.signal })
+    for (const row of rows) await blockstore.put(CID.parse(row.cid), row.bytes, { signal: ctx.signal })
+  } catch (err) {
+    // a full or read-only disk: nothing was attested and the round stays `checking` in the store
+    if (ctx.signal.aborted) throw err
+    throw writeError(err, join(dirname(ctx.store.path), 'blocks'), `the summary of round ${round}`)
+  }
   const provided = [built.root.cid, ...[...built.committees.values()].map((b) => b.cid)]
   // providing waits on DHT queries; never let it hold up the round
   void Promise.all(

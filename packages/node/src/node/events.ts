@@ -4,6 +4,8 @@ import { TypedEventEmitter } from 'main-event'
 export interface ActivityDetail {
   level: 'info' | 'warn' | 'error'
   message: string
+  /** The error's stable code when one caused it (`STORE_DISK_FULL`, `DATA_DIR_NOT_WRITABLE`, …), for apps to branch on. */
+  code?: string
 }
 
 export interface MeasurementPublishedDetail {

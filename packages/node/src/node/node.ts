@@ -13,7 +13,7 @@ import {
 import { createBitswapFetcher } from '../bitswap/fetcher.js'
 import type { GossipMetrics } from '../gossip/index.js'
 import { createRetrievalChecker, createRpcMinerResolver, createStaticMinerResolver, type RetrievalCheckerInit } from '../retrieval/index.js'
-import { loadOrCreateIdentity, openNodeStore } from '../store/index.js'
+import { loadOrCreateIdentity, openNodeStore, prepareDataDir } from '../store/index.js'
 import { anchorRound } from './anchor.js'
 import { type Clock, systemClock } from './clock.js'
 import type { NodeContext } from './context.js'
@@ -56,6 +56,8 @@ export interface CheckerNodeInit {
   checkWindow?: number
   /** Rounds of measurements, tasks and attestations kept in the store; default 72 (a day of 20-minute rounds). */
   retainRounds?: number
+  /** Most bytes `node.sqlite` may grow to; past it writes fail as on a full disk (STORE_DISK_FULL). Default: no limit. */
+  storeMaxBytes?: number
   /** Retrieve over bitswap when a provider advertises no HTTP; default true (every node of a network must agree). */
   bitswap?: boolean
   /**
@@ -124,8 +126,14 @@ export function createCheckerNode(init: CheckerNodeInit): CheckerNode {
           `the catalogue given has CID ${ownCatalogueCid}, but the network's params name ${params.catalogueCid}: use the network's catalogue`,
         )
       }
+      // a read-only or misplaced data dir fails here, naming it, before anything is opened
+      await prepareDataDir(init.dataDir)
       identity = await loadOrCreateIdentity(init.dataDir)
-      const store = openNodeStore({ path: join(init.dataDir, 'node.sqlite'), now: () => clock.now() })
+      const store = openNodeStore({
+        path: join(init.dataDir, 'node.sqlite'),
+        now: () => clock.now(),
+        ...(init.storeMaxBytes !== undefined ? { maxBytes: init.storeMaxBytes } : {}),
+      })
       const host = await createHost({
         dataDir: init.dataDir,
         privateKey: identity.privateKey,

@@ -34,11 +34,19 @@ export function startRoundLoop(
 ) {
   const state: RoundLoopState = { currentRound: -1, jobsCompleted: 0, results: new Map() }
   const inFlight = new Set<Promise<void>>()
-  const track = (p: Promise<void>) => {
+  /** A failure the operator must see (a full disk, an unwritable blockstore): an `activity` error with the error's code. */
+  const report = (what: string, err: unknown) => {
+    if (ctx.signal.aborted) return
+    const code = (err as { code?: unknown } | undefined)?.code
+    ctx.events.emit('activity', {
+      level: 'error',
+      message: `${what}: ${err instanceof Error ? err.message : String(err)}`,
+      ...(typeof code === 'string' ? { code } : {}),
+    })
+  }
+  const track = (p: Promise<void>, what: string) => {
     inFlight.add(p)
-    p.catch((err) => {
-      if (!ctx.signal.aborted) ctx.log.error('round work failed', { error: String(err) })
-    }).finally(() => inFlight.delete(p))
+    p.catch((err) => report(what, err)).finally(() => inFlight.delete(p))
   }
   const pubsub = ctx.host.libp2p.services.pubsub
 
@@ -54,7 +62,12 @@ export function startRoundLoop(
     const entry = ctx.entries.get(id) ?? task
     const outcome = await ctx.checker.check(entry, { signal: ctx.signal })
     if (outcome.kind === 'no-measurement') {
-      ctx.store.completeTask(info.round, id, { status: 'no-measurement' })
+      try {
+        ctx.store.completeTask(info.round, id, { status: 'no-measurement' })
+      } catch (err) {
+        report(`round ${info.round}: the task of ${task.minerId} stays pending`, err)
+        return
+      }
       ctx.events.emit('activity', { level: 'warn', message: `round ${info.round}: no measurement for ${task.minerId} (${outcome.reason})` })
       return
     }
@@ -66,14 +79,21 @@ export function startRoundLoop(
       inetGroup: ctx.inetGroup,
       checkerVersion: ctx.checkerVersion,
     })
-    ctx.store.recordOwnMeasurement({
-      round: info.round,
-      taskId: id,
-      cid: own.cid,
-      stationId: ctx.identity.stationKey.stationId,
-      shard: info.shards.get(id) as number,
-      bytes: own.bytes,
-    })
+    try {
+      ctx.store.recordOwnMeasurement({
+        round: info.round,
+        taskId: id,
+        cid: own.cid,
+        stationId: ctx.identity.stationKey.stationId,
+        shard: info.shards.get(id) as number,
+        bytes: own.bytes,
+      })
+    } catch (err) {
+      // Dropped whole: a measurement is published only once stored, so it never left this process,
+      // and its task is still pending (checked again if the node restarts within the round).
+      report(`round ${info.round}, ${task.minerId}: not published`, err)
+      return
+    }
     state.jobsCompleted++
     const results = state.results.get(info.round) ?? new Map<string, string>()
     results.set(id, own.measurement.retrievalResult)
@@ -110,13 +130,14 @@ export function startRoundLoop(
   }
 
   const anchored = new Set<number>()
+  let publishFailure: string | undefined
   const loop = async () => {
     while (!ctx.signal.aborted) {
       const now = ctx.clock.now()
       const round = roundAt(ctx.params, now)
       if (round > state.currentRound && round >= 0) {
         state.currentRound = round
-        track(startRound(round))
+        track(startRound(round), `round ${round}: checking failed`)
       }
       // rounds whose grace period is over are evaluated once, oldest first
       for (let r = Math.max(0, round - 2); r < round; r++) {
@@ -134,10 +155,20 @@ export function startRoundLoop(
           // months of rounds must not fill the disk: old rounds' rows go (summaries stay in helia)
           if (r >= options.retainRounds) ctx.store.pruneRoundsBefore(r - options.retainRounds)
         } catch (err) {
-          if (!ctx.signal.aborted) ctx.events.emit('activity', { level: 'error', message: `round ${r}: evaluation failed: ${String(err)}` })
+          report(`round ${r}: not anchored`, err)
         }
       }
-      if (hooks.mayWork()) await publishPending(ctx)
+      if (hooks.mayWork()) {
+        try {
+          await publishPending(ctx)
+          publishFailure = undefined
+        } catch (err) {
+          // every tick retries; say so once, not once a second
+          const message = err instanceof Error ? err.message : String(err)
+          if (message !== publishFailure) report('publishing pending measurements failed, retrying every tick', err)
+          publishFailure = message
+        }
+      }
       try {
         await ctx.clock.sleep(options.tickMs, ctx.signal)
       } catch {

@@ -1,4 +1,5 @@
 /** The checker node's persistent state: its identity key and its store (DESIGN §5). */
+export * from './data-dir.js'
 export * from './errors.js'
 export * from './identity.js'
 export { SCHEMA_VERSION } from './schema.js'

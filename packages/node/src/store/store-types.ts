@@ -1,6 +1,8 @@
 /*
  * The node store's contract: what it keeps (measurements, round tasks, round states,
  * attestations) and the operations the node uses. `store.ts` implements it on SQLite.
+ * Every write is one transaction; when it fails it throws StoreError (STORE_DISK_FULL,
+ * DATA_DIR_NOT_WRITABLE, STORE_WRITE_FAILED) and changes nothing.
  */
 
 export type MeasurementOrigin = 'self' | 'peer'
@@ -141,4 +143,9 @@ export interface OpenNodeStoreOptions {
   path: string
   /** Clock for `received_at` and `evaluated_at`, unix ms; `Date.now` by default. */
   now?: () => number
+  /**
+   * The most the database file may grow to, in bytes (whole pages; never below its current size).
+   * Past it a write fails with STORE_DISK_FULL, exactly as on a full disk. Default: no limit.
+   */
+  maxBytes?: number
 }

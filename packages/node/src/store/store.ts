@@ -1,5 +1,5 @@
 import Database from 'better-sqlite3'
-import { StoreError } from './errors.js'
+import { StoreError, writeError } from './errors.js'
 import { migrate } from './schema.js'
 import type {
   Attestation,
@@ -22,12 +22,15 @@ import type {
  * The checker node's persistent state: measurements (its own and its peers'), its round tasks,
  * round states and committee attestations. One SQLite file in WAL mode with synchronous=FULL:
  * a committed transaction survives a killed process (and a power loss); a half-done one vanishes
- * whole. Methods are synchronous (better-sqlite3); each is one transaction.
+ * whole. Methods are synchronous (better-sqlite3); each is one transaction. A write that fails
+ * (a full disk, an I/O error) throws StoreError STORE_DISK_FULL / STORE_WRITE_FAILED and leaves
+ * the database as it was before that transaction.
  */
 
 /**
  * Opens (creating if needed) and migrates the store. Throws StoreError STORE_OPEN_FAILED naming
  * the path when the file cannot be opened or written, STORE_SCHEMA_TOO_NEW for a newer schema.
+ * With `maxBytes`, SQLite itself refuses to grow the file past it (`PRAGMA max_page_count`).
  */
 export function openNodeStore(options: OpenNodeStoreOptions): NodeStore {
   const { path } = options
@@ -41,6 +44,7 @@ export function openNodeStore(options: OpenNodeStoreOptions): NodeStore {
     if (mode !== 'wal' && !db.memory) throw new Error(`journal_mode is ${String(mode)}, expected wal`)
     db.pragma('synchronous = FULL')
     migrate(db, path, now)
+    if (options.maxBytes !== undefined) limitSize(db, options.maxBytes)
     return new SqliteNodeStore(db, path, now)
   } catch (err) {
     db?.close()
@@ -53,6 +57,14 @@ export function openNodeStore(options: OpenNodeStoreOptions): NodeStore {
       { cause: err },
     )
   }
+}
+
+/** Caps the file at `maxBytes` (whole pages; never below its current size): beyond it writes fail with SQLITE_FULL. */
+function limitSize(db: Database.Database, maxBytes: number): void {
+  if (!Number.isSafeInteger(maxBytes) || maxBytes <= 0)
+    throw new Error(`maxBytes must be a positive whole number of bytes, got ${maxBytes}`)
+  const pageSize = db.pragma('page_size', { simple: true }) as number
+  db.pragma(`max_page_count = ${Math.max(1, Math.floor(maxBytes / pageSize))}`)
 }
 
 const ROUND_STATE_RANK = `CASE %s WHEN 'checking' THEN 0 WHEN 'evaluated' THEN 1 WHEN 'anchored' THEN 2 END`
@@ -212,20 +224,41 @@ class SqliteNodeStore implements NodeStore {
     return this.#insertMeasurement.run(row).changes === 1
   }
 
+  /** Runs one write transaction; a failure becomes a StoreError saying what was not written and why. */
+  #write<T>(what: () => string, run: () => T): T {
+    try {
+      return run()
+    } catch (err) {
+      throw writeError(err, this.path, what())
+    }
+  }
+
   putMeasurement(rec: MeasurementRecord): boolean {
-    return this.#insert(rec)
+    return this.#write(
+      () => `the measurement ${rec.cid}`,
+      () => this.#insert(rec),
+    )
   }
 
   putMeasurements(recs: Iterable<MeasurementRecord>): number {
-    return this.#putMeasurements(recs)
+    return this.#write(
+      () => 'a batch of measurements',
+      () => this.#putMeasurements(recs),
+    )
   }
 
   recordOwnMeasurement(rec: OwnMeasurementRecord): boolean {
-    return this.#recordOwn(rec)
+    return this.#write(
+      () => `the measurement ${rec.cid} of round ${rec.round}`,
+      () => this.#recordOwn(rec),
+    )
   }
 
   markPublished(cid: string): boolean {
-    return this.#markPublished.run(cid).changes === 1
+    return this.#write(
+      () => `the publication of ${cid}`,
+      () => this.#markPublished.run(cid).changes === 1,
+    )
   }
 
   unpublishedMeasurements(limit = -1): UnpublishedMeasurement[] {
@@ -245,7 +278,10 @@ class SqliteNodeStore implements NodeStore {
   }
 
   planTasks(round: number, taskIds: Iterable<string>): number {
-    return this.#planTasks(round, taskIds)
+    return this.#write(
+      () => `the tasks of round ${round}`,
+      () => this.#planTasks(round, taskIds),
+    )
   }
 
   taskStatus(round: number): Map<string, TaskState> {
@@ -255,11 +291,17 @@ class SqliteNodeStore implements NodeStore {
   }
 
   completeTask(round: number, taskId: string, outcome: { status: Exclude<TaskStatus, 'pending'>; measurementCid?: string | null }): void {
-    this.#completeTask.run(round, taskId, outcome.status, outcome.measurementCid ?? null)
+    this.#write(
+      () => `the status of task ${taskId} of round ${round}`,
+      () => this.#completeTask.run(round, taskId, outcome.status, outcome.measurementCid ?? null),
+    )
   }
 
   setRoundState(round: number, state: RoundState, summaryCid?: string | null): RoundRecord {
-    return this.#setRoundState({ round, state, summaryCid: summaryCid ?? null, evaluatedAt: state === 'checking' ? null : this.#now() })
+    return this.#write(
+      () => `the state of round ${round}`,
+      () => this.#setRoundState({ round, state, summaryCid: summaryCid ?? null, evaluatedAt: state === 'checking' ? null : this.#now() }),
+    )
   }
 
   roundState(round: number): RoundRecord | undefined {
@@ -271,7 +313,10 @@ class SqliteNodeStore implements NodeStore {
   }
 
   putAttestation(rec: AttestationRecord): boolean {
-    return this.#insertAttestation.run(rec.round, rec.taskId, rec.stationId, rec.committeeCid, rec.bytes).changes === 1
+    return this.#write(
+      () => `the attestation of round ${rec.round} by ${rec.stationId}`,
+      () => this.#insertAttestation.run(rec.round, rec.taskId, rec.stationId, rec.committeeCid, rec.bytes).changes === 1,
+    )
   }
 
   attestationsOf(round: number, taskId: string): Attestation[] {
@@ -279,9 +324,14 @@ class SqliteNodeStore implements NodeStore {
   }
 
   pruneRoundsBefore(round: number): PruneResult {
-    const result = this.#prune(round)
-    if (result.measurements + result.tasks + result.attestations + result.rounds > 0) this.#incrementalVacuum.run()
-    return result
+    return this.#write(
+      () => `the pruning of rounds before ${round}`,
+      () => {
+        const result = this.#prune(round)
+        if (result.measurements + result.tasks + result.attestations + result.rounds > 0) this.#incrementalVacuum.run()
+        return result
+      },
+    )
   }
 
   sizeBytes(): number {

@@ -14,6 +14,8 @@ export type TrackerErrorCode =
   | 'TRACKER_BAD_RESPONSE'
   /** `createTrackerClient` was given a bad URL or version. */
   | 'TRACKER_OPTIONS_INVALID'
+  /** `joinNetwork`: the tracker cannot answer and the data dir holds no params it gave before. */
+  | 'NETWORK_PARAMS_UNAVAILABLE'
 
 /**
  * The tracker could not be asked, or answered nonsense. Either way the node keeps working on the
