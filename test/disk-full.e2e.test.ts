@@ -133,7 +133,7 @@ describe('disk full while a node runs', () => {
     // The first block every anchoring writes is the params block, through a temp file next to it
     // (blockstore-fs, steno): make that temp file /dev/full, where every write fails with ENOSPC.
     const { dir: shard, file } = blockPath(cidOfDagCbor(dagCbor.encode(p)).multihash.bytes)
-    await mkdir(join(dataDir, 'blocks', shard), { recursive: true })
+    await mkdir(join(dataDir, 'blocks', shard), { recursive: true, mode: 0o700 }) // a data dir only its owner may use
     const trap = join(dataDir, 'blocks', shard, `.${file}.tmp`)
     await symlink('/dev/full', trap)
     const { node, seen, started } = startNode(dataDir, p)
