@@ -122,7 +122,12 @@ Exit codes: 0 retrieved and verified; 4 the check failed (the result code says w
     .option('--indexer <url>', 'IPNI indexer (env SPARK_SWARM_INDEXER_URL)')
     .option('--rpc <url>', 'Filecoin Lotus JSON-RPC (env SPARK_SWARM_RPC_URL)')
     .option('--drand <url>', 'drand HTTP API (env SPARK_SWARM_DRAND_URL)')
-    .option('--listen <multiaddr>', 'libp2p listen address (repeatable; env SPARK_SWARM_LISTEN, comma-separated)', collect)
+    .option(
+      '--listen <multiaddr>',
+      'libp2p listen address (repeatable; env SPARK_SWARM_LISTEN, comma-separated; default /ip4/127.0.0.1/tcp/7331: ' +
+        'pass /ip4/0.0.0.0/tcp/7331 to accept peers from other hosts)',
+      collect,
+    )
     .option('--bootstrap <multiaddr>', 'peer to join through (repeatable; env SPARK_SWARM_BOOTSTRAP)', collect)
     .option('--inet-group <group>', "this node's network, e.g. 203.0.113.0/24 (env SPARK_SWARM_INET_GROUP)")
     .option('--api-host <host>', 'status API address (default 127.0.0.1)')
@@ -137,7 +142,8 @@ Examples:
   $ spark-swarm start --tracker https://tracker.example --catalogue catalogue.json --inet-group 203.0.113.0/24
   $ SPARK_SWARM_DATA_DIR=/var/lib/spark-swarm spark-swarm start --config /etc/spark-swarm.json
 
-Logs are JSON lines on stderr. Status page, /metrics, /healthz and /api/status on http://127.0.0.1:9090.`,
+Logs are JSON lines on stderr. Status page, /metrics, /healthz and /api/status on http://127.0.0.1:9090.
+Everything binds to 127.0.0.1 unless --listen or --api-host say otherwise.`,
     )
     .action(async (opts) => {
       const { config, ...flags } = opts

@@ -95,6 +95,29 @@ describe('loadOrCreateIdentity', () => {
     await expect(loadOrCreateIdentity(dir)).resolves.toBeDefined()
   })
 
+  it.runIf(isPosix)('refuses a data dir that group or others can write, and warns about one they can read', async () => {
+    const dataDir = join(dir, 'shared')
+    const created = await loadOrCreateIdentity(dataDir)
+    for (const mode of [0o777, 0o770, 0o1777, 0o702]) {
+      await chmod(dataDir, mode)
+      const err = await rejection(loadOrCreateIdentity(dataDir))
+      expect(err.code).toBe('IDENTITY_KEY_PERMISSIONS')
+      expect(err.path).toBe(dataDir)
+      expect(err.message).toContain(`chmod 700 ${dataDir}`)
+      expect((await stat(dataDir)).mode & 0o7777).toBe(mode) // never chmod-ed behind the operator's back
+    }
+    await chmod(dataDir, 0o755)
+    const warnings: string[] = []
+    const loaded = await loadOrCreateIdentity(dataDir, { warn: (m) => warnings.push(m) })
+    expect(loaded.peerId).toBe(created.peerId)
+    expect(warnings).toHaveLength(1)
+    expect(warnings[0]).toContain(`chmod 700 ${dataDir}`)
+    await chmod(dataDir, 0o700)
+    warnings.length = 0
+    await loadOrCreateIdentity(dataDir, { warn: (m) => warnings.push(m) })
+    expect(warnings).toEqual([])
+  })
+
   it('refuses a corrupt key file without replacing it or quoting it', async () => {
     const keyPath = join(dir, 'identity.key')
     const seedHex = 'cd'.repeat(32)
@@ -107,6 +130,10 @@ describe('loadOrCreateIdentity', () => {
       `{"version":1,"type":"ed25519","seed":"${seedHex.slice(2)}"}`,
       `{"version":1,"type":"ed25519","seed":"${seedHex.slice(2)}zz"}`,
       `{"version":1,"type":"ed25519"}`,
+      // the key in the wrong field: the message must not quote it back
+      `{"version":"${seedHex}","type":"ed25519","seed":"${seedHex}"}`,
+      `{"version":1,"type":"${seedHex}","seed":"${seedHex}"}`,
+      `{"version":1,"type":"${Buffer.from(seedHex, 'hex').toString('base64')}"}`,
     ]
     for (const text of cases) {
       await writeFile(keyPath, text, { mode: 0o600 })
@@ -114,6 +141,7 @@ describe('loadOrCreateIdentity', () => {
       expect(err.code, text).toBe('IDENTITY_KEY_INVALID')
       expect(err.message).toContain(keyPath)
       expect(err.message).not.toContain(seedHex.slice(0, 16))
+      expect(err.message).not.toContain(Buffer.from(seedHex, 'hex').toString('base64').slice(0, 16))
       expect(await readFile(keyPath, 'utf8')).toBe(text)
     }
   })

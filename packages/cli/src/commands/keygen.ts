@@ -15,7 +15,7 @@ export async function runKeygen(opts: { dataDir: string; json?: boolean }, write
   )
   let identity: Awaited<ReturnType<typeof loadOrCreateIdentity>>
   try {
-    identity = await loadOrCreateIdentity(opts.dataDir)
+    identity = await loadOrCreateIdentity(opts.dataDir, { warn: (message) => process.stderr.write(`spark-swarm: warning: ${message}\n`) })
   } catch (err) {
     if (err instanceof StoreError) throw new CliError(err.message, EXIT.failure)
     throw err

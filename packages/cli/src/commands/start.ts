@@ -12,7 +12,7 @@ import {
 } from '@spark-swarm/node'
 import { type Catalogue, type ProtocolParams, validateCatalogue } from '@spark-swarm/protocol'
 import { CliError, EXIT } from '../cli-error.js'
-import { type NodeConfig, networkParams, resolveNodeConfig } from '../config/node-config.js'
+import { isLoopbackOnly, type NodeConfig, networkParams, resolveNodeConfig } from '../config/node-config.js'
 import { createLogger } from '../logger.js'
 import { readJsonFile } from '../read-json.js'
 
@@ -87,7 +87,9 @@ export async function runStart(
     listen: config.listen,
     bootstrap: network.bootstrap,
     inetGroup: config.inetGroup,
-    loopback: config.listen.every((a) => a.startsWith('/ip4/127.') || a.startsWith('/ip6/::1/')),
+    // devnet gossip settings only for a swarm that is all on this host, not for a node that listens
+    // on loopback (the default) and dials out to a real network's bootstrap peers
+    loopback: isLoopbackOnly(config.listen) && isLoopbackOnly(network.bootstrap),
     ...(network.gate ? { versionGate: network.gate } : {}),
     logger: log,
   })

@@ -30,7 +30,8 @@ const DEFAULTS: NodeConfig = {
   indexer: 'https://cid.contact',
   rpc: 'https://api.node.glif.io/rpc/v1',
   drand: 'https://api.drand.sh',
-  listen: ['/ip4/0.0.0.0/tcp/7331'],
+  // loopback unless the operator opens it (`--listen /ip4/0.0.0.0/tcp/7331`): nothing is exposed by default
+  listen: ['/ip4/127.0.0.1/tcp/7331'],
   bootstrap: [],
   inetGroup: 'unknown',
   apiHost: '127.0.0.1',
@@ -121,6 +122,11 @@ export async function resolveNodeConfig(
       config[key] = coerce(`--${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`, key as keyof NodeConfig, value)
   }
   return config as unknown as NodeConfig
+}
+
+/** True when every multiaddr is on loopback (127.0.0.0/8 or ::1): none, or all of them. */
+export function isLoopbackOnly(multiaddrs: readonly string[]): boolean {
+  return multiaddrs.every((a) => /^\/ip4\/127\./.test(a) || /^\/ip6\/::1\//.test(a))
 }
 
 /** The protocol params of the configured network: its preset with the configured overrides, validated. */

@@ -128,7 +128,7 @@ export function createCheckerNode(init: CheckerNodeInit): CheckerNode {
       }
       // a read-only or misplaced data dir fails here, naming it, before anything is opened
       await prepareDataDir(init.dataDir)
-      identity = await loadOrCreateIdentity(init.dataDir)
+      identity = await loadOrCreateIdentity(init.dataDir, { warn: (message) => log.warn(message) })
       const store = openNodeStore({
         path: join(init.dataDir, 'node.sqlite'),
         now: () => clock.now(),

@@ -1,6 +1,6 @@
 import { randomBytes as cryptoRandomBytes } from 'node:crypto'
 import type { FileHandle } from 'node:fs/promises'
-import { link, mkdir, open, rename, unlink } from 'node:fs/promises'
+import { link, mkdir, open, rename, stat, unlink } from 'node:fs/promises'
 import { join } from 'node:path'
 import { generateKeyPairFromSeed } from '@libp2p/crypto/keys'
 import type { Ed25519PrivateKey } from '@libp2p/interface'
@@ -37,12 +37,15 @@ export interface NodeIdentity {
 export interface LoadIdentityOptions {
   /** Source of the seed of a new key; the OS RNG by default. Tests inject a deterministic one. */
   randomBytes?: (length: number) => Uint8Array
+  /** Told about a data dir that group or others can read (the key file itself stays 0600). */
+  warn?: (message: string) => void
 }
 
 /**
  * Reads `<dataDir>/identity.key`, or creates it (and `dataDir`, mode 0700) with a fresh seed.
  * Never replaces an existing file: a key file readable by group or others is refused
- * (IDENTITY_KEY_PERMISSIONS), a malformed one too (IDENTITY_KEY_INVALID).
+ * (IDENTITY_KEY_PERMISSIONS), a malformed one too (IDENTITY_KEY_INVALID). So is a data dir that
+ * group or others can write (they could swap the key); one they can only read gets a warning.
  */
 export async function loadOrCreateIdentity(dataDir: string, options: LoadIdentityOptions = {}): Promise<NodeIdentity> {
   const path = join(dataDir, IDENTITY_KEY_FILE)
@@ -51,6 +54,7 @@ export async function loadOrCreateIdentity(dataDir: string, options: LoadIdentit
   } catch (err) {
     throw new StoreError('IDENTITY_KEY_IO', dataDir, `cannot create the data dir ${dataDir}: ${errorText(err)}`, { cause: err })
   }
+  await checkDataDirMode(dataDir, options.warn)
   const seed = (await readKeyFile(path)) ?? (await createKeyFile(dataDir, path, options.randomBytes ?? defaultRandomBytes))
   return identityFromSeed(seed)
 }
@@ -69,6 +73,36 @@ export async function identityFromSeed(seed: Uint8Array): Promise<NodeIdentity> 
     privateKey: { value: privateKey, enumerable: false },
   })
   return Object.freeze(identity)
+}
+
+/**
+ * A data dir made by the node is 0700. One the operator made is never chmod-ed behind their back
+ * (a mistyped `--data-dir /var/lib` must not lock other services out): writable by group or
+ * others is refused, readable by them is a warning.
+ */
+async function checkDataDirMode(dataDir: string, warn: ((message: string) => void) | undefined): Promise<void> {
+  if (process.platform === 'win32') return
+  let mode: number
+  try {
+    mode = (await stat(dataDir)).mode & 0o7777
+  } catch (err) {
+    throw new StoreError('IDENTITY_KEY_IO', dataDir, `cannot read the data dir ${dataDir}: ${errorText(err)}`, { cause: err })
+  }
+  const shown = mode.toString(8).padStart(4, '0')
+  if ((mode & 0o022) !== 0) {
+    throw new StoreError(
+      'IDENTITY_KEY_PERMISSIONS',
+      dataDir,
+      `the data dir ${dataDir} can be written by group or others (mode ${shown}), who could replace the node's identity key: ` +
+        `run \`chmod 700 ${dataDir}\`, or use a directory of its own, and start again`,
+    )
+  }
+  if ((mode & 0o055) !== 0) {
+    warn?.(
+      `the data dir ${dataDir} can be read by group or others (mode ${shown}); the key file is 0600, ` +
+        `but the node's state is readable: run \`chmod 700 ${dataDir}\``,
+    )
+  }
 }
 
 function defaultRandomBytes(length: number): Uint8Array {
@@ -120,9 +154,9 @@ function parseKeyFile(path: string, text: string): Uint8Array {
   if (typeof json !== 'object' || json === null || Array.isArray(json)) throw invalid(path, 'it is not a JSON object')
   const file = json as Record<string, unknown>
   if (file.version !== KEY_FILE_VERSION) {
-    throw invalid(path, `its "version" is ${JSON.stringify(file.version) ?? 'missing'}, this node reads version ${KEY_FILE_VERSION}`)
+    throw invalid(path, `its "version" is ${shown(file.version)}, this node reads version ${KEY_FILE_VERSION}`)
   }
-  if (file.type !== 'ed25519') throw invalid(path, `its "type" is ${JSON.stringify(file.type) ?? 'missing'}, expected "ed25519"`)
+  if (file.type !== 'ed25519') throw invalid(path, `its "type" is ${shown(file.type)}, expected "ed25519"`)
   if (typeof file.seed !== 'string' || !SEED_HEX.test(file.seed)) throw invalid(path, 'its "seed" is not 64 hex digits')
   return new Uint8Array(Buffer.from(file.seed, 'hex'))
 }
@@ -183,6 +217,17 @@ async function syncDir(dir: string): Promise<void> {
   } finally {
     await handle?.close()
   }
+}
+
+/**
+ * A field of a broken key file, for an error message: short values as they are, anything longer
+ * only by its kind and length, since a misplaced field may well hold the key.
+ */
+function shown(value: unknown): string {
+  if (value === undefined) return 'missing'
+  if (typeof value === 'number' || typeof value === 'boolean' || value === null) return String(value)
+  if (typeof value === 'string') return value.length <= 12 ? JSON.stringify(value) : `a string of ${value.length} characters`
+  return Array.isArray(value) ? 'an array' : 'an object'
 }
 
 function invalid(path: string, why: string): StoreError {

@@ -1,0 +1,153 @@
+#!/usr/bin/env node
+// Two attacks the simulator has no adversary kind for, measured on the protocol's own functions
+// (real Ed25519 keys, signed measurements, `evaluateRound` in verify mode). Build first: `npx tsc -b`.
+//
+//   node docs/security/inet-group.mjs squat    one identity claims a victim's (self-reported) inet group
+//                                              and grinds its measurements' CIDs to sort first
+//   node docs/security/inet-group.mjs attest   identities minted until enough are assigned one task
+//                                              to out-attest its committee (spec §12.6)
+import {
+  deriveRoundSeeds,
+  devnet,
+  evaluateRound,
+  fromHex,
+  localBeaconRandomness,
+  measurementRecord,
+  retrievalResultOf,
+  sha256,
+  signMeasurement,
+  stationKeyFromSeed,
+  TaskSelector,
+} from '@spark-swarm/protocol'
+
+const TASKS = 100
+const K = 5
+const params = { ...devnet, tasksPerRound: TASKS, maxTasksPerNode: K, minCommitteeSize: 1 }
+const round = 1
+const seeds = deriveRoundSeeds(round, localBeaconRandomness(devnet.randomness.genesisSeed, round))
+const tasks = Array.from({ length: TASKS }, (_, i) => ({ cid: `bafysecuritytask${i}`, minerId: 'f01000' }))
+const ctx = { params, round, seeds, tasks }
+const selector = new TaskSelector(tasks, seeds.nodeSelection)
+const key = (label) => stationKeyFromSeed(sha256(label))
+
+function measurement(station, task, inetGroup, fields = {}) {
+  const m = {
+    protocolVersion: params.protocolVersion,
+    network: params.network,
+    round,
+    task,
+    stationId: station.stationId,
+    inetGroup,
+    checkerVersion: '0.1.0',
+    indexerResult: 'OK',
+    protocol: 'http',
+    providerId: '12D3KooWSecurityProvider',
+    providerAddress: '/dns/sp.example/tcp/443/https',
+    statusCode: 200,
+    headStatusCode: 200,
+    timeout: false,
+    carTooLarge: false,
+    byteLength: 1024,
+    carChecksum: `1220${'ab'.repeat(32)}`,
+    startAt: 1_000,
+    firstByteAt: 1_050,
+    endAt: 1_100,
+    retrievalResult: '',
+    ...fields,
+  }
+  m.retrievalResult = retrievalResultOf(m)
+  return signMeasurement(m, station)
+}
+
+// The conflict order of spec §7 step 2: 50 digest bits of the CID text XOR 50 bits of the seed.
+const BASE32 = 'abcdefghijklmnopqrstuvwxyz234567'
+const seedBits = (() => {
+  const s = fromHex(seeds.inetGroupOrder)
+  let v = 0n
+  for (let i = 0; i < 7; i++) v = (v << 8n) | BigInt(s[i])
+  return v >> 6n
+})()
+function order(record) {
+  let v = 0n
+  for (let i = 8; i < 18; i++) v = (v << 5n) | BigInt(BASE32.indexOf(record.cid[i]))
+  return v ^ seedBits
+}
+
+/** The record, among `tries` variants of one measurement (different end times), that sorts first. */
+function ground(make, tries) {
+  let best
+  for (let j = 0; j < tries; j++) {
+    const r = measurementRecord(make(j))
+    if (best === undefined || order(r) < order(best)) best = r
+  }
+  return best
+}
+
+function squat() {
+  const HONEST = 200
+  const VICTIMS = 40
+  const honest = Array.from({ length: HONEST }, (_, i) => ({ key: key(`honest ${i}`), group: `10.${i >> 8}.${i & 255}.0/24` }))
+  const honestRecords = honest.flatMap(({ key, group }) =>
+    selector.pick(key.stationId, K).map((task) => measurementRecord(measurement(key, task, group))),
+  )
+  const victimCids = new Set(
+    honestRecords.filter((r) => honest.slice(0, VICTIMS).some((h) => h.key.stationId === r.measurement.stationId)).map((r) => r.cid),
+  )
+  console.log(`${HONEST} honest checkers, each in its own /24, K = ${K}, ${TASKS} tasks; one squatter per victim for ${VICTIMS} victims`)
+  console.log(
+    "| CID variants tried per measurement | victims' measurements labelled OK | victims left with none | squatters' measurements labelled OK | signatures per squatter |",
+  )
+  console.log('| ---: | ---: | ---: | ---: | ---: |')
+  for (const tries of [0, 1, 4, 16, 64, 256]) {
+    const attack = []
+    if (tries > 0) {
+      for (let v = 0; v < VICTIMS; v++) {
+        const squatter = key(`squatter ${v}`)
+        const group = honest[v].group // read from the victim's own gossiped measurements
+        for (const task of selector.pick(squatter.stationId, K)) {
+          // it need not retrieve anything: a failure carries no checksum to get right
+          attack.push(ground((j) => measurement(squatter, task, group, { statusCode: 502, endAt: 1_100 + j }), tries))
+        }
+      }
+    }
+    const evaluation = evaluateRound(ctx, [...honestRecords, ...attack])
+    const label = new Map(evaluation.measurements.map((m) => [m.cid, m.taskingEvaluation]))
+    const victimOk = [...victimCids].filter((cid) => label.get(cid) === 'OK').length
+    const silenced = honest
+      .slice(0, VICTIMS)
+      .filter(({ key }) => !evaluation.measurements.some((m) => m.stationId === key.stationId && m.taskingEvaluation === 'OK')).length
+    const attackOk = attack.filter((r) => label.get(r.cid) === 'OK').length
+    console.log(
+      `| ${tries === 0 ? 'no attack' : tries} | ${victimOk} of ${victimCids.size} | ${silenced} of ${VICTIMS} | ${tries === 0 ? '–' : `${attackOk} of ${attack.length}`} | ${tries * K} |`,
+    )
+  }
+}
+
+function attest() {
+  const TRIALS = 20
+  console.log(`${TASKS} tasks, K = ${K}: identities minted until ⌊n/2⌋ + 1 of them are assigned one given task (mean of ${TRIALS} tasks)`)
+  console.log("| committee size n (this node's view) | attesters needed | identities minted | time |")
+  console.log('| ---: | ---: | ---: | ---: |')
+  for (const n of [5, 10, 15, 30]) {
+    const need = Math.floor(n / 2) + 1
+    let minted = 0
+    const started = performance.now()
+    for (let t = 0; t < TRIALS; t++) {
+      let found = 0
+      while (found < need) {
+        const station = key(`attester ${n} ${t} ${minted++}`)
+        if (selector.pickIndices(station.stationId, K).includes(t)) found++
+      }
+    }
+    const ms = (performance.now() - started) / TRIALS
+    console.log(`| ${n} | ${need} | ${Math.round(minted / TRIALS)} | ${ms.toFixed(0)} ms |`)
+  }
+}
+
+const command = process.argv[2]
+if (command === 'squat') squat()
+else if (command === 'attest') attest()
+else {
+  console.error('usage: inet-group.mjs squat | attest')
+  process.exitCode = 2
+}
