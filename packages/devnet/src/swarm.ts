@@ -15,8 +15,8 @@ export interface SwarmOptions {
   seed?: string
   /** Where the nodes keep their data; a fresh temp dir (deleted on stop) by default. */
   dataDir?: string
-  /** Passed to every node (retrieval limits, clock, logger …). */
-  node?: Partial<CheckerNodeInit>
+  /** Passed to every node (retrieval limits, clock, logger …), or per node by its index. */
+  node?: Partial<CheckerNodeInit> | ((index: number) => Partial<CheckerNodeInit>)
 }
 
 export interface Swarm {
@@ -68,7 +68,7 @@ export async function startSwarm(options: SwarmOptions = {}): Promise<Swarm> {
       inetGroup: `10.0.${index}.0/24`,
       loopback: true,
       bootstrap,
-      ...options.node,
+      ...(typeof options.node === 'function' ? options.node(index) : options.node),
     })
     await node.start()
     nodes[index] = node

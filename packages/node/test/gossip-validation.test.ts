@@ -217,11 +217,11 @@ describe('validateAttestationMessage', () => {
 
   it('ROUND_NOT_ENDED, ROUND_CLOSED and ROUND_UNKNOWN are ignored', () => {
     expect(validateA({ round: CURRENT_ROUND })).toBe('ROUND_NOT_ENDED:ignore')
-    expect(validateA({ round: CURRENT_ROUND - 2 })).toBe('ROUND_CLOSED:ignore')
+    expect(validateA({ round: CURRENT_ROUND - 3 })).toBe('ROUND_CLOSED:ignore')
   })
 
-  it('ROUND_TOO_OLD: an attestation three or more rounds old is rejected as a replay', () => {
-    expect(validateA({ round: CURRENT_ROUND - 3 })).toBe('ROUND_TOO_OLD:reject')
+  it('ROUND_TOO_OLD: an attestation four or more rounds old is rejected as a replay', () => {
+    expect(validateA({ round: CURRENT_ROUND - 4 })).toBe('ROUND_TOO_OLD:reject')
     expect(validateA({}, topic, validationContext({ known: [CURRENT_ROUND] }))).toBe('ROUND_UNKNOWN:ignore')
   })
 

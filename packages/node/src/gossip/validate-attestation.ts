@@ -45,10 +45,12 @@ export function validateAttestationMessage(bytes: Uint8Array, topic: string, ctx
 function roundWindow(ctx: GossipValidationContext, round: number): RoundInfo {
   const current = ctx.currentRound
   if (round >= current) ignore('ROUND_NOT_ENDED', 'results of a round are attested after it ends', { round, current })
-  // an attestation follows its round's evaluation; two rounds late may still be a slow evaluator,
-  // three or more is a replay (see validate-measurement.ts)
-  if (round < current - 2) reject('ROUND_TOO_OLD', 'an attestation of a round that ended long ago is a replay', { round, current })
-  if (round < current - 1) ignore('ROUND_CLOSED', 'attestations of this round are no longer collected', { round, current })
+  // Collected for two rounds after the round: members that missed each other's measurements
+  // (a partition, a late start) converge by exchanging attestations, then re-attesting after a
+  // catch-up (spec §12.7), which can take longer than the next round. Three rounds late may
+  // still be a slow evaluator; later is a replay (see validate-measurement.ts).
+  if (round < current - 3) reject('ROUND_TOO_OLD', 'an attestation of a round that ended long ago is a replay', { round, current })
+  if (round < current - 2) ignore('ROUND_CLOSED', 'attestations of this round are no longer collected', { round, current })
   const info = ctx.roundInfo(round)
   if (!info) ignore('ROUND_UNKNOWN', 'the round is not known here', { round })
   return info

@@ -17,6 +17,8 @@ import type { NodeContext } from './context.js'
 const FETCH_TIMEOUT_MS = 10_000
 /** A round is re-evaluated at most this often from other members' attestations. */
 const MAX_CATCH_UPS_PER_ROUND = 3
+/** A committee block that cannot be fetched is tried this often (once per attestation naming it). */
+const MAX_FETCH_ATTEMPTS = 3
 
 /**
  * Convergence (DESIGN §3): counts attestations per committee and reports a committee result as
@@ -29,6 +31,8 @@ export function createConvergence(ctx: NodeContext, reanchor: (round: number) =>
   const confirmed = new Set<string>()
   const seenCids = new Set<string>()
   const catchUps = new Map<number, number>()
+  const queues = new Map<number, Promise<void>>()
+  const fetchFailures = new Map<string, number>()
 
   const fetchBlock = async (cid: CID): Promise<Uint8Array> => {
     const chunks: Uint8Array[] = []
@@ -101,7 +105,22 @@ export function createConvergence(ctx: NodeContext, reanchor: (round: number) =>
   const differs = (round: number, ours: string, theirs: string) => {
     if (ours === theirs || seenCids.has(theirs)) return
     seenCids.add(theirs)
-    void catchUp(round, theirs).catch((err) => ctx.log.debug('catch-up failed', { round, cid: theirs, error: String(err) }))
+    // one catch-up at a time per round, so that re-evaluations do not race each other
+    const previous = queues.get(round) ?? Promise.resolve()
+    const next = previous
+      .then(() => catchUp(round, theirs))
+      .catch((err) => {
+        ctx.log.debug('catch-up failed', { round, cid: theirs, error: String(err) })
+        // a block that could not be fetched (the peer just reconnected, a timeout) is tried again
+        // when it is attested next, a few times at most
+        const failures = (fetchFailures.get(theirs) ?? 0) + 1
+        fetchFailures.set(theirs, failures)
+        if (failures < MAX_FETCH_ATTEMPTS) seenCids.delete(theirs)
+      })
+    queues.set(round, next)
+    void next.finally(() => {
+      if (queues.get(round) === next) queues.delete(round)
+    })
   }
 
   return {
@@ -110,6 +129,8 @@ export function createConvergence(ctx: NodeContext, reanchor: (round: number) =>
       outcomes.set(outcome.round, outcome)
       // keep what status shows, not every round since start
       for (const r of outcomes.keys()) if (r < outcome.round - 32) outcomes.delete(r)
+      if (seenCids.size > 100_000) seenCids.clear()
+      if (fetchFailures.size > 10_000) fetchFailures.clear()
       for (const [id, ours] of outcome.attested) {
         // attestations that came before we anchored: a different CID means we may lack something
         for (const a of ctx.store.attestationsOf(outcome.round, id)) differs(outcome.round, ours, a.committeeCid)

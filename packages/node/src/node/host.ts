@@ -6,7 +6,7 @@ import { withBitswap } from '@helia/bitswap'
 import { withLibp2pLight } from '@helia/libp2p'
 import { bootstrap } from '@libp2p/bootstrap'
 import { identify } from '@libp2p/identify'
-import type { PrivateKey } from '@libp2p/interface'
+import type { ConnectionGater, PrivateKey } from '@libp2p/interface'
 import { kadDHT, passthroughMapper, removePublicAddressesMapper } from '@libp2p/kad-dht'
 import { ping } from '@libp2p/ping'
 import { tcp } from '@libp2p/tcp'
@@ -24,6 +24,8 @@ export interface HostInit {
   bootstrap: string[]
   /** Loopback devnet: gossip and DHT settings that work among peers on 127.0.0.1 only. */
   loopback: boolean
+  /** Which peers and addresses may connect (allow/deny lists; tests partition a swarm with it). */
+  connectionGater?: ConnectionGater
 }
 
 /**
@@ -47,6 +49,7 @@ export async function createHost(init: HostInit) {
       streamMuxers: [yamux()],
       // many peers dial at once in a devnet; the default threshold resets them (STACK.md)
       connectionManager: { inboundConnectionThreshold: 100, maxConnections: 300 },
+      ...(init.connectionGater ? { connectionGater: init.connectionGater } : {}),
       peerDiscovery: init.bootstrap.length > 0 ? [bootstrap({ list: init.bootstrap, timeout: 100 })] : [],
       services: {
         identify: identify(),

@@ -1,5 +1,6 @@
 import { setMaxListeners } from 'node:events'
 import { join } from 'node:path'
+import type { ConnectionGater } from '@libp2p/interface'
 import {
   type Catalogue,
   type CatalogueEntry,
@@ -22,6 +23,7 @@ import { type CheckerNodeEvents, TypedEventTarget } from './events.js'
 import { installGossip } from './gossip-wiring.js'
 import { createHost } from './host.js'
 import { type Logger, silentLogger } from './logger.js'
+import { startPeerKeeper } from './peer-keeper.js'
 import { createRandomnessSource } from './randomness.js'
 import { startRoundLoop } from './round-loop.js'
 import { Rounds } from './rounds.js'
@@ -65,6 +67,10 @@ export interface CheckerNodeInit {
    * all work for good (the node stays up so an app can show it); an unreachable tracker only warns.
    */
   versionGate?: VersionGate
+  /** libp2p's connection gater: which peers and addresses may connect (e.g. an allow-list). */
+  connectionGater?: ConnectionGater
+  /** Below this many connected peers the node redials peers it knows; default 8. */
+  minPeers?: number
   clock?: Clock
   logger?: Logger
 }
@@ -141,6 +147,7 @@ export function createCheckerNode(init: CheckerNodeInit): CheckerNode {
         listen: init.listen ?? ['/ip4/127.0.0.1/tcp/0'],
         bootstrap: init.bootstrap ?? [],
         loopback: init.loopback ?? false,
+        ...(init.connectionGater ? { connectionGater: init.connectionGater } : {}),
       })
       const named = catalogue.entries.filter((e): e is CatalogueEntry & { providerId: string } => typeof e.providerId === 'string')
       const minerResolver =
@@ -230,6 +237,12 @@ export function createCheckerNode(init: CheckerNodeInit): CheckerNode {
           retainRounds: init.retainRounds ?? 72,
         },
       )
+      startPeerKeeper(host.libp2p, {
+        signal: controller.signal,
+        minPeers: init.minPeers ?? 8,
+        intervalMs: Math.min(5_000, Math.max(500, params.roundDurationMs / 4)),
+        onError: (err) => log.debug('redial failed', { error: String(err) }),
+      })
       events.emit('activity', { level: 'info', message: `checker node ${identity.peerId} started` })
     },
     async stop() {
