@@ -1,46 +1,18 @@
-import { type ChildProcess, spawn } from 'node:child_process'
+import type { ChildProcess } from 'node:child_process'
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { createInterface } from 'node:readline'
-import { fileURLToPath } from 'node:url'
 import { type Swarm, startSwarm } from '@spark-swarm/devnet'
 import type { RoundEvaluatedDetail } from '@spark-swarm/node'
 import { roundAt } from '@spark-swarm/protocol'
 import Database from 'better-sqlite3'
 import { afterAll, describe, expect, it } from 'vitest'
+import { startChild } from './child-node.js'
 
 // A node killed with SIGKILL in the middle of a round, then started again on the same data dir:
 // its store is intact, what it measured before the kill reaches the swarm, and it does not check a
 // task twice. (A kill inside a store write transaction: packages/node/test/store-crash.test.ts.)
-const SCRIPT = fileURLToPath(new URL('./fixtures/run-node.mjs', import.meta.url))
 const ROUND_MS = 8_000
-
-type Line = { event: string; [key: string]: unknown }
-
-function startChild(config: unknown) {
-  const child = spawn(process.execPath, [SCRIPT, JSON.stringify(config)], { stdio: ['ignore', 'pipe', 'inherit'] })
-  const lines: Line[] = []
-  const waiters: Array<() => void> = []
-  createInterface({ input: child.stdout as NonNullable<ChildProcess['stdout']> }).on('line', (text) => {
-    lines.push(JSON.parse(text))
-    for (const w of waiters.splice(0)) w()
-  })
-  const waitFor = (pred: (l: Line) => boolean, timeoutMs: number) =>
-    new Promise<Line>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error('child did not report in time')), timeoutMs)
-      const check = () => {
-        const hit = lines.find(pred)
-        if (hit) {
-          clearTimeout(timer)
-          resolve(hit)
-        } else waiters.push(check)
-      }
-      check()
-    })
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()))
-  return { child, lines, waitFor, exited }
-}
 
 let swarm: Swarm | undefined
 let dataDir: string | undefined

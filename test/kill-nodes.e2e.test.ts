@@ -1,0 +1,123 @@
+import type { ChildProcess } from 'node:child_process'
+import { mkdtemp, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { type Swarm, startSwarm } from '@spark-swarm/devnet'
+import type { RoundEvaluatedDetail, SummaryAnchoredDetail } from '@spark-swarm/node'
+import { roundAt } from '@spark-swarm/protocol'
+import { afterAll, describe, expect, it } from 'vitest'
+import { startChild } from './child-node.js'
+
+// 10 nodes, 3 of them (30 %) in their own processes, SIGKILLed in the middle of a round while
+// they are still checking: the 7 left complete the round, agree on it, and go on.
+const SURVIVORS = 7
+const KILLED = 3
+const ROUND_MS = 4_000
+const EXPECTED: Record<string, string> = { f01000: 'OK', f03000: 'HTTP_503' }
+
+let swarm: Swarm | undefined
+let dataDir: string | undefined
+const children: ChildProcess[] = []
+
+afterAll(async () => {
+  for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL')
+  await swarm?.stop()
+  if (dataDir) await rm(dataDir, { recursive: true, force: true })
+}, 30_000)
+
+function waitFor(what: string, ok: () => boolean, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs
+  return new Promise((resolve, reject) => {
+    const check = () => {
+      if (ok()) resolve()
+      else if (Date.now() > deadline) reject(new Error(`${what}: not within ${timeoutMs} ms`))
+      else setTimeout(check, 50)
+    }
+    check()
+  })
+}
+
+describe('kill -9 of 30 % of the nodes mid-round', () => {
+  it('the others complete the round, agree on it and go on', async () => {
+    swarm = await startSwarm({
+      nodes: SURVIVORS,
+      seed: 'kill 30 percent',
+      blocksPerProvider: 1,
+      providers: [
+        { minerId: 'f01000', profile: { kind: 'healthy' } },
+        { minerId: 'f03000', profile: { kind: 'http-5xx', status: 503 } },
+      ],
+      // every node checks both tasks: all 10 are members of both committees
+      params: { roundDurationMs: ROUND_MS, gracePeriodMs: 1_000, maxTasksPerNode: 2, minCommitteeSize: 3, committeeShards: 1 },
+    })
+    const evaluated = new Map<number, Map<number, RoundEvaluatedDetail>>()
+    const anchored = new Map<number, Map<number, SummaryAnchoredDetail>>()
+    swarm.nodes.forEach((node, i) => {
+      node.addEventListener('round:evaluated', (e) => {
+        evaluated.set(e.detail.round, (evaluated.get(e.detail.round) ?? new Map()).set(i, e.detail))
+      })
+      node.addEventListener('summary:anchored', (e) => {
+        anchored.set(e.detail.round, (anchored.get(e.detail.round) ?? new Map()).set(i, e.detail))
+      })
+    })
+    dataDir = await mkdtemp(join(tmpdir(), 'spark-swarm-kill-'))
+    const bootstrap = swarm.nodes[0]?.multiaddrs().filter((a) => a.includes('/p2p/')) ?? []
+    const victims = Array.from({ length: KILLED }, (_, i) =>
+      startChild({
+        dataDir: join(dataDir as string, `victim-${i}`),
+        params: swarm?.params,
+        catalogue: swarm?.world.catalogue,
+        indexerUrl: swarm?.world.ipniUrl,
+        rpcUrl: swarm?.world.rpcUrl,
+        inetGroup: `10.66.${i}.0/24`,
+        loopback: true,
+        bootstrap,
+      }),
+    )
+    children.push(...victims.map((v) => v.child))
+    const stationIds = await Promise.all(
+      victims.map(async (v) => (await v.waitFor((l) => l.event === 'started', 20_000)).stationId as string),
+    )
+
+    // a round in which the victims take part: their measurements are in the survivors' committees
+    const joined = roundAt(swarm.params, Date.now()) + 2
+    await waitFor(`round ${joined} evaluated by all survivors`, () => evaluated.get(joined)?.size === SURVIVORS, 5 * ROUND_MS)
+    const victimIds = new Set(stationIds)
+    const counted = (round: number) =>
+      evaluated
+        .get(round)
+        ?.get(0)
+        ?.evaluation.measurements.filter((m) => victimIds.has(m.stationId)).length ?? 0
+    expect(counted(joined)).toBeGreaterThan(0)
+
+    // the next round: kill all three once the first of them has measured in it
+    const round = joined + 2
+    await waitFor(
+      `a victim measured in round ${round}`,
+      () => victims.some((v) => v.lines.some((l) => l.event === 'measured' && l.round === round)),
+      4 * ROUND_MS,
+    )
+    for (const v of victims) v.child.kill('SIGKILL')
+    await Promise.all(victims.map((v) => v.exited))
+    expect(roundAt(swarm.params, Date.now()), 'killed mid-round').toBe(round)
+    const killedAt = Date.now()
+
+    // the survivors complete the round: every one anchors it, and they end up attesting the same blocks
+    const latestAgree = (r: number) => {
+      const details = [...(anchored.get(r)?.values() ?? [])]
+      return details.length === SURVIVORS && new Set(details.map((d) => JSON.stringify(Object.entries(d.attested).sort()))).size === 1
+    }
+    await waitFor(`round ${round} anchored alike by all survivors`, () => latestAgree(round), 5 * ROUND_MS)
+    const agreedMs = Date.now() - killedAt
+    for (const detail of evaluated.get(round)?.values() ?? []) {
+      for (const c of detail.evaluation.committees)
+        expect([c.task.minerId, c.retrievalResult]).toEqual([c.task.minerId, EXPECTED[c.task.minerId]])
+    }
+    // and carry on without them
+    await waitFor(`round ${round + 1} anchored alike by all survivors`, () => latestAgree(round + 1), 5 * ROUND_MS)
+    expect(counted(round + 1)).toBe(0)
+    console.info(
+      `killed ${KILLED} of ${SURVIVORS + KILLED} nodes mid-round ${round}: ${counted(round)} of their measurements counted, the survivors agreed on the round ${agreedMs} ms after the kill`,
+    )
+  }, 120_000)
+})
