@@ -124,6 +124,12 @@ export function gossipsubOptions(params: ProtocolParams, init: GossipsubServiceI
     // every devnet peer is 127.0.0.1: with the penalty on, delivery drops to 0 past 10 peers (STACK.md)
     IPColocationFactorWeight: init.loopback ? 0 : -5,
     IPColocationFactorThreshold: 10,
+    // P7 behaviour penalty: −10 × p², p falling to a fifth every second. gossipsub charges it for
+    // broken IWANT promises and GRAFT floods; registerValidators for Ignored messages past a
+    // peer's IgnoreBudget. Four at once graylist a peer with full positive credit.
+    behaviourPenaltyWeight: -10,
+    behaviourPenaltyThreshold: 0,
+    behaviourPenaltyDecay: 0.2,
     decayInterval: DECAY_INTERVAL_MS,
     decayToZero: DECAY_TO_ZERO,
   }
@@ -138,6 +144,10 @@ export function gossipsubOptions(params: ProtocolParams, init: GossipsubServiceI
     allowPublishToZeroTopicPeers: true,
     scoreParams,
     scoreThresholds: { ...SCORE_THRESHOLDS, ...init.scoreThresholds },
+    // Messages and subscriptions on any other topic are dropped on arrival. Without this, a
+    // message on a topic no validator watches is accepted unchecked into the seen caches and
+    // the message cache: a peer could fill memory at wire speed, never scored down.
+    allowedTopics: defaults,
     ...(init.loopback ? { D: 4, Dlo: 2, Dhi: 8, Dout: 1, Dlazy: 4, heartbeatInterval: 200 } : {}),
   }
 }

@@ -2,6 +2,7 @@ import { type GossipSub, TopicValidatorResult } from '@libp2p/gossipsub'
 import type { PeerId } from '@libp2p/interface'
 import type { GossipValidationContext } from './context.js'
 import { INTERNAL_ERROR, toValidatorResult } from './errors.js'
+import { IgnoreBudget } from './ignore-budget.js'
 import { GossipKind, parseTopic } from './topics.js'
 import { type ValidatedAttestation, validateAttestationMessage } from './validate-attestation.js'
 import { type ValidatedMeasurement, validateMeasurementMessage } from './validate-measurement.js'
@@ -44,6 +45,18 @@ export interface RegisterValidatorsInit {
   onAccept?(accepted: AcceptedMessage): void
   /** A validator or onAccept failed with something else than a GossipValidationError: our bug. */
   onInternalError?(err: unknown, topic: string): void
+  /** Ignored messages a peer may send before each further one costs it a behaviour penalty. Default: a new IgnoreBudget(). */
+  ignoreBudget?: IgnoreBudget
+}
+
+/** Ignore codes that say something about us, not the sender: they never use up its budget. */
+const OUR_FAULT = new Set(['ROUND_UNKNOWN', INTERNAL_ERROR])
+/** The metric label (and penalty label) of an Ignored message past its sender's budget. */
+export const IGNORE_BUDGET_EXCEEDED = 'IGNORE_BUDGET_EXCEEDED'
+
+/** gossipsub's behaviour penalty (P7): on the GossipSub class, though not in its exported interface. */
+interface BehaviourPenalties {
+  score?: { addPenalty(peer: string, penalty: number, label: never): void }
 }
 
 function increment<K>(map: Map<K, number>, key: K): void {
@@ -59,11 +72,12 @@ function increment<K>(map: Map<K, number>, key: K): void {
  * const metrics = registerValidators(node.services.pubsub, gossipValidators(ctx), { topics: measurementTopics(params) })
  */
 export function registerValidators(
-  pubsub: Pick<GossipSub, 'topicValidators'>,
+  pubsub: Pick<GossipSub, 'topicValidators'> & BehaviourPenalties,
   validators: GossipValidators,
   init: RegisterValidatorsInit,
 ): GossipMetrics {
   const metrics = init.metrics ?? createGossipMetrics()
+  const budget = init.ignoreBudget ?? new IgnoreBudget()
   for (const topic of init.topics) {
     const kind = parseTopic(topic)?.kind
     if (kind === undefined) throw new RangeError(`not a Spark Swarm topic: ${topic}`)
@@ -76,8 +90,16 @@ export function registerValidators(
             : { kind, topic, from, value: await validators.attestation(msg.data, topic) }
       } catch (err) {
         const { result, label } = toValidatorResult(err)
-        increment(result === TopicValidatorResult.Reject ? metrics.rejected : metrics.ignored, label)
         if (label === INTERNAL_ERROR) init.onInternalError?.(err, topic)
+        // An endless stream of Ignored messages is a flood: past its budget the sender gets a
+        // behaviour penalty (P7). The message itself stays Ignored: it may be an honest one that
+        // we alone cannot judge, and a Reject would also penalise honest peers relaying it.
+        if (result === TopicValidatorResult.Ignore && !OUR_FAULT.has(label) && !budget.spend(from.toString())) {
+          ;(pubsub as BehaviourPenalties).score?.addPenalty(from.toString(), 1, IGNORE_BUDGET_EXCEEDED as never)
+          increment(metrics.ignored, IGNORE_BUDGET_EXCEEDED)
+          return result
+        }
+        increment(result === TopicValidatorResult.Reject ? metrics.rejected : metrics.ignored, label)
         return result
       }
       increment(metrics.accepted, kind)

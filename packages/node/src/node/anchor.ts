@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events'
 import { dirname, join } from 'node:path'
 import * as dagCbor from '@ipld/dag-cbor'
 import {
@@ -16,6 +17,7 @@ import {
 } from '@spark-swarm/protocol'
 import { CID } from 'multiformats/cid'
 import { summariesTopic } from '../gossip/index.js'
+import { scopedSignal } from '../retrieval/scoped-signal.js'
 import { writeError } from '../store/index.js'
 import type { NodeContext } from './context.js'
 
@@ -72,12 +74,17 @@ export async function anchorRound(ctx: NodeContext, round: number): Promise<Roun
     throw writeError(err, join(dirname(ctx.store.path), 'blocks'), `the summary of round ${round}`)
   }
   const provided = [built.root.cid, ...[...built.committees.values()].map((b) => b.cid)]
-  // providing waits on DHT queries; never let it hold up the round
-  void Promise.all(
-    provided.map((cid) =>
-      ctx.host.helia.routing.provide(cid, { signal: AbortSignal.any([ctx.signal, AbortSignal.timeout(PROVIDE_TIMEOUT_MS)]) }),
-    ),
-  ).catch((err) => ctx.log.debug('provide failed', { round, error: String(err) }))
+  // providing waits on DHT queries; never let it hold up the round. One scoped signal for all of
+  // them, so nothing stays attached to ctx.signal afterwards (see scopedSignal)
+  const provideScope = scopedSignal([ctx.signal], PROVIDE_TIMEOUT_MS)
+  // every DHT query of every provide listens on it: many listeners are expected, not a leak
+  setMaxListeners(Number.POSITIVE_INFINITY, provideScope.signal)
+  void Promise.allSettled(provided.map((cid) => ctx.host.helia.routing.provide(cid, { signal: provideScope.signal }))).then((results) => {
+    // only once every provide is over: one failing early must not cut the others off ctx.signal
+    provideScope.clear()
+    const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected')
+    if (failed) ctx.log.debug('provide failed', { round, error: String(failed.reason) })
+  })
 
   const attested = new Map<string, string>()
   const topic = summariesTopic(ctx.params)

@@ -28,7 +28,8 @@ const MAX_FETCH_ATTEMPTS = 3
  */
 export function createConvergence(ctx: NodeContext, reanchor: (round: number) => Promise<RoundOutcome>) {
   const outcomes = new Map<number, RoundOutcome>()
-  const confirmed = new Set<string>()
+  /** Confirmed `${task id}/${committee CID}` by round, dropped with the round's outcome (a Set of every round since start grew for good). */
+  const confirmed = new Map<number, Set<string>>()
   const seenCids = new Set<string>()
   const catchUps = new Map<number, number>()
   const queues = new Map<number, Promise<void>>()
@@ -53,9 +54,11 @@ export function createConvergence(ctx: NodeContext, reanchor: (round: number) =>
     const counts = new Map<string, number>()
     for (const a of ctx.store.attestationsOf(round, id)) counts.set(a.committeeCid, (counts.get(a.committeeCid) ?? 0) + 1)
     for (const [cid, n] of counts) {
-      const key = `${round}/${id}/${cid}`
-      if (n * 2 > members && !confirmed.has(key)) {
-        confirmed.add(key)
+      const key = `${id}/${cid}`
+      const ofRound = confirmed.get(round) ?? new Set<string>()
+      if (n * 2 > members && !ofRound.has(key)) {
+        ofRound.add(key)
+        confirmed.set(round, ofRound)
         const [taskCid, minerId] = id.split('::') as [string, string]
         ctx.events.emit('committee:confirmed', { round, task: { cid: taskCid, minerId }, committeeCid: cid, attesters: n, members })
       }
@@ -129,6 +132,8 @@ export function createConvergence(ctx: NodeContext, reanchor: (round: number) =>
       outcomes.set(outcome.round, outcome)
       // keep what status shows, not every round since start
       for (const r of outcomes.keys()) if (r < outcome.round - 32) outcomes.delete(r)
+      for (const r of confirmed.keys()) if (!outcomes.has(r)) confirmed.delete(r)
+      for (const r of catchUps.keys()) if (r < outcome.round - 32) catchUps.delete(r)
       if (seenCids.size > 100_000) seenCids.clear()
       if (fetchFailures.size > 10_000) fetchFailures.clear()
       for (const [id, ours] of outcome.attested) {
@@ -156,7 +161,7 @@ export function createConvergence(ctx: NodeContext, reanchor: (round: number) =>
       checkConfirmed(attestation.round, id)
     },
     isConfirmed(round: number, id: string, cid: string) {
-      return confirmed.has(`${round}/${id}/${cid}`)
+      return confirmed.get(round)?.has(`${id}/${cid}`) ?? false
     },
   }
 }
