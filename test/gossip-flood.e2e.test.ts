@@ -117,18 +117,23 @@ describe('a gossip flood', () => {
         `heap +${(growth / 2 ** 20).toFixed(1)} MB after GC; lowest score of the flooder ${lowestScore.toFixed(0)}`,
     )
 
-    expect(sentFuture).toBe(FLOOD)
+    // the flood ran well past the budget, unless the node cut the flooder off first (a node may
+    // drop the connection of a graylisted peer)
+    const cutOff = !node.host?.libp2p.getPeers().some((p) => p.toString() === ignoring.peerId)
+    expect(sentFuture === FLOOD || cutOff).toBe(true)
+    expect(sentFuture).toBeGreaterThan(IGNORE_BUDGET_DEFAULTS.burst)
     expect(sentOff).toBe(FLOOD)
     expect(growth).toBeLessThan(HEAP_GROWTH_BOUND)
     // Ignored messages past the budget cost their sender: it was graylisted long before the end
     expect(after.ignored.IGNORE_BUDGET_EXCEEDED ?? 0).toBeGreaterThan(0)
     expect(lowestScore).toBeLessThan(SCORE_THRESHOLDS.graylistThreshold)
     expect(after.validated - before.validated).toBeLessThan(IGNORE_BUDGET_DEFAULTS.burst + 0.5 * FLOOD)
+    expect(after.validated - before.validated).toBeLessThanOrEqual(sentFuture + 1_000)
     // off-network messages never reach a validator, and the node does not judge them either
     expect(pubsub.getScore(offNetwork.peerId)).toBeGreaterThanOrEqual(0)
 
     // the node still answers and still evaluates rounds
-    expect(node.status().peers).toBeGreaterThanOrEqual(2)
+    expect(node.status().peers).toBeGreaterThanOrEqual(1)
     const evaluated = await new Promise<number>((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error('no round evaluated within 3 rounds after the flood')), 3 * ROUND_MS)
       node.addEventListener(
