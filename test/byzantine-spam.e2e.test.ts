@@ -141,6 +141,11 @@ describe('a swarm under gossip spam', () => {
         const scores = swarm.nodes.map((n) => (n.host?.libp2p.services.pubsub as unknown as ScoredGossipSub).getScore(s.peer.peerId))
         expect([s.kind, Math.min(...scores) < SCORE_THRESHOLDS.graylistThreshold]).toEqual([s.kind, true])
         expect([s.kind, Math.max(...scores) <= 0]).toEqual([s.kind, true])
+        // and the nodes that graylisted it hung up on it and refuse it for now
+        swarm.nodes.forEach((n, i) => {
+          if ((scores[i] as number) >= SCORE_THRESHOLDS.graylistThreshold) return
+          expect([s.kind, i, n.host?.libp2p.getPeers().some((p) => p.toString() === s.peer.peerId)]).toEqual([s.kind, i, false])
+        })
         for (const n of swarm.nodes) {
           const pubsub = n.host?.libp2p.services.pubsub as unknown as ScoredGossipSub
           for (const topic of pubsub.getTopics()) {

@@ -49,11 +49,17 @@ export async function createHost(init: HostInit) {
       streamMuxers: [yamux()],
       // many peers dial at once in a devnet; the default threshold resets them (STACK.md)
       connectionManager: { inboundConnectionThreshold: 100, maxConnections: 300 },
+      // the monitor aborts a connection whose ping times out (adaptive, 5 s at least); on a busy
+      // machine (a Station laptop, a CI runner) that kills healthy connections, so give it 20 s
+      connectionMonitor: { pingTimeout: { minTimeout: 20_000 } },
       ...(init.connectionGater ? { connectionGater: init.connectionGater } : {}),
       peerDiscovery: init.bootstrap.length > 0 ? [bootstrap({ list: init.bootstrap, timeout: 100 })] : [],
       services: {
         identify: identify(),
-        ping: ping(),
+        // kad-dht checks contacts with ping while libp2p's connection monitor pings every
+        // connection every 10 s; with ping's default of one outbound stream the two collide, and
+        // the monitor takes the refused stream for a dead peer and aborts a healthy connection
+        ping: ping({ maxOutboundStreams: 4, maxInboundStreams: 4 }),
         pubsub: createGossipsubService(init.params, { loopback: init.loopback }),
         dht: kadDHT({
           protocol: `/spark-swarm/${init.params.network}/kad/1.0.0`,

@@ -12,7 +12,7 @@ import {
   validateParams,
 } from '@spark-swarm/protocol'
 import { createBitswapFetcher } from '../bitswap/fetcher.js'
-import type { GossipMetrics } from '../gossip/index.js'
+import { type GossipMetrics, SCORE_THRESHOLDS, type ScoredGossipSub } from '../gossip/index.js'
 import { createRetrievalChecker, createRpcMinerResolver, createStaticMinerResolver, type RetrievalCheckerInit } from '../retrieval/index.js'
 import { loadOrCreateIdentity, openNodeStore, prepareDataDir } from '../store/index.js'
 import { anchorRound } from './anchor.js'
@@ -23,6 +23,7 @@ import { type CheckerNodeEvents, TypedEventTarget } from './events.js'
 import { installGossip } from './gossip-wiring.js'
 import { createHost } from './host.js'
 import { type Logger, silentLogger } from './logger.js'
+import { PeerBans } from './peer-bans.js'
 import { startPeerKeeper } from './peer-keeper.js'
 import { createRandomnessSource } from './randomness.js'
 import { startRoundLoop } from './round-loop.js'
@@ -71,6 +72,8 @@ export interface CheckerNodeInit {
   connectionGater?: ConnectionGater
   /** Below this many connected peers the node redials peers it knows; default 8. */
   minPeers?: number
+  /** How long a peer scored below the graylist threshold is disconnected and refused; default 10 minutes. */
+  banMs?: number
   clock?: Clock
   logger?: Logger
 }
@@ -109,6 +112,7 @@ export function createCheckerNode(init: CheckerNodeInit): CheckerNode {
   let stopBitswap: (() => Promise<void>) | undefined
   let identity: Awaited<ReturnType<typeof loadOrCreateIdentity>> | undefined
   let gossipMetrics: GossipMetrics | undefined
+  const bans = new PeerBans(init.banMs !== undefined ? { banMs: init.banMs } : {})
   let convergence: Convergence | undefined
   let outdated = false
 
@@ -147,7 +151,7 @@ export function createCheckerNode(init: CheckerNodeInit): CheckerNode {
         listen: init.listen ?? ['/ip4/127.0.0.1/tcp/0'],
         bootstrap: init.bootstrap ?? [],
         loopback: init.loopback ?? false,
-        ...(init.connectionGater ? { connectionGater: init.connectionGater } : {}),
+        connectionGater: bans.gater(init.connectionGater),
       })
       const named = catalogue.entries.filter((e): e is CatalogueEntry & { providerId: string } => typeof e.providerId === 'string')
       const minerResolver =
@@ -237,6 +241,15 @@ export function createCheckerNode(init: CheckerNodeInit): CheckerNode {
           retainRounds: init.retainRounds ?? 72,
         },
       )
+      const unwatch = bans.watch(
+        host.libp2p,
+        host.libp2p.services.pubsub as unknown as ScoredGossipSub,
+        SCORE_THRESHOLDS.graylistThreshold,
+        (peer, score) => {
+          log.warn('banned a peer scored below the graylist threshold', { peer, score: Math.round(score), banMinutes: bans.banMs / 60_000 })
+        },
+      )
+      controller.signal.addEventListener('abort', unwatch, { once: true })
       startPeerKeeper(host.libp2p, {
         signal: controller.signal,
         minPeers: init.minPeers ?? 8,
@@ -281,6 +294,7 @@ export function createCheckerNode(init: CheckerNodeInit): CheckerNode {
           accepted: Object.fromEntries(gossipMetrics?.accepted ?? []),
           rejected: Object.fromEntries(gossipMetrics?.rejected ?? []),
           ignored: Object.fromEntries(gossipMetrics?.ignored ?? []),
+          banned: bans.size,
         },
       }
     },

@@ -40,7 +40,13 @@ export interface CheckerNodeStatus {
   rounds: RoundStatus[]
   lastAnchored: { round: number; summaryCid: string } | undefined
   /** Gossip validation since start: accepted per kind, rejected and ignored per code. */
-  gossip: { accepted: Record<string, number>; rejected: Record<string, number>; ignored: Record<string, number> }
+  gossip: {
+    accepted: Record<string, number>
+    rejected: Record<string, number>
+    ignored: Record<string, number>
+    /** Peers disconnected and refused for now: scored below the graylist threshold. */
+    banned: number
+  }
   store: { bytes: number; measurements: number }
 }
 
