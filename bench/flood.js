@@ -209,6 +209,8 @@ async function phase(kind, index) {
   return {
     kind,
     sent: done?.sent ?? 0,
+    // the node hung up on the flooder before it could send everything
+    cutOff: (done?.failed ?? 0) > 0,
     arrived: arrived - arrivedBefore,
     rate: Math.round(((arrived - arrivedBefore) * 1000) / Math.max(1, lastArrivalAt - startedAt)),
     judged,
@@ -252,6 +254,7 @@ printTable(
     'Rejected',
     'Ignored',
     'Graylisted',
+    'Cut off',
     'Heap before',
     'Heap peak',
     'Heap after GC',
@@ -270,6 +273,7 @@ printTable(
     r.judged.rejected,
     r.judged.ignored,
     r.graylistedAfterMs === null ? `no (min score ${r.minScore.toFixed(0)})` : `after ${(r.graylistedAfterMs / 1000).toFixed(2)} s`,
+    r.cutOff ? 'yes' : 'no',
     MB(r.before.heapUsed),
     MB(r.peak.heapUsed),
     MB(r.after.heapUsed),
@@ -279,11 +283,11 @@ printTable(
     r.honest.expected === 0 ? '— (none published)' : `${r.honest.got}/${r.honest.expected}`,
     r.evaluated,
   ]),
-  'lrrrrrrlrrrrrrlr',
+  'lrrrrrrllrrrrrrlr',
 )
 for (const r of rows) console.log(`   ${r.kind}: ${r.codes || 'no verdicts (all dropped before validation)'}`)
 console.log(
-  '   Arrived = messages that reached node 0 (some are still in flight when a graylisted flooder is cut off); Validated = those its',
+  '   Sent < FLOOD_MESSAGES: node 0 hung up on the flooder (Cut off) before it was done. Arrived = messages that reached node 0; Validated = those its',
   'validators judged (accepted counts the honest ones of the same time); the rest gossipsub dropped first (graylisted sender, topic',
   "outside the network). Memory is this whole process (the honest nodes and the fake providers), not the flooder's; heap after",
   "GC still holds gossipsub's seen caches of the phase (2 min TTL).",
