@@ -113,11 +113,28 @@ function invalid(key: string, rule: string): never {
   throw new ProtocolError('PARAMS_INVALID', `params.${key} ${rule}`, { key })
 }
 
+/** A value for an error message: its JSON, cut short; never throws (deep, cyclic or BigInt values). */
+function shown(value: unknown): string {
+  try {
+    return String(JSON.stringify(value)).slice(0, 40)
+  } catch {
+    return `a ${typeof value}`
+  }
+}
+
 function positiveInteger(params: ProtocolParams, key: keyof ProtocolParams, allowZero = false): void {
   const value = params[key]
   if (!Number.isSafeInteger(value) || (value as number) < (allowZero ? 0 : 1)) {
-    invalid(key, `must be a ${allowZero ? 'non-negative' : 'positive'} integer, got ${JSON.stringify(value)}`)
+    invalid(key, `must be a ${allowZero ? 'non-negative' : 'positive'} integer, got ${shown(value)}`)
   }
+}
+
+const isHex = (value: unknown, pattern: RegExp): boolean => typeof value === 'string' && pattern.test(value)
+
+/** The fields of each randomness source: like a top-level key, an unknown one would change the digest. */
+const RANDOMNESS_KEYS: Record<string, readonly string[]> = {
+  local: ['type', 'genesisSeed'],
+  drand: ['type', 'chainHash', 'publicKey', 'genesisTime', 'period'],
 }
 
 /**
@@ -167,15 +184,20 @@ export function validateParams(params: ProtocolParams): ProtocolParams {
     invalid('minCheckerVersion', 'must be a version like 1.2.3')
   }
   const r = params.randomness
+  // typeof first: a regular expression would test any object's string form
   if (r?.type === 'local') {
-    if (!/^[0-9a-f]{64}$/.test(r.genesisSeed)) invalid('randomness.genesisSeed', 'must be 64 lowercase hex digits')
+    if (!isHex(r.genesisSeed, /^[0-9a-f]{64}$/)) invalid('randomness.genesisSeed', 'must be 64 lowercase hex digits')
   } else if (r?.type === 'drand') {
-    if (!/^[0-9a-f]{64}$/.test(r.chainHash)) invalid('randomness.chainHash', 'must be 64 lowercase hex digits')
-    if (!/^(?:[0-9a-f]{2})+$/.test(r.publicKey)) invalid('randomness.publicKey', 'must be lowercase hex bytes')
+    if (!isHex(r.chainHash, /^[0-9a-f]{64}$/)) invalid('randomness.chainHash', 'must be 64 lowercase hex digits')
+    if (!isHex(r.publicKey, /^(?:[0-9a-f]{2})+$/)) invalid('randomness.publicKey', 'must be lowercase hex bytes')
     if (!Number.isSafeInteger(r.genesisTime) || r.genesisTime <= 0) invalid('randomness.genesisTime', 'must be unix seconds')
     if (!Number.isSafeInteger(r.period) || r.period <= 0) invalid('randomness.period', 'must be a positive number of seconds')
   } else {
     invalid('randomness.type', 'must be "local" or "drand"')
+  }
+  const known = RANDOMNESS_KEYS[r.type] as readonly string[]
+  for (const key of Object.keys(r)) {
+    if (!known.includes(key)) invalid(`randomness.${key}`, `is not a field of ${r.type} randomness (known: ${known.join(', ')})`)
   }
   if (params.catalogueCid !== null && typeof params.catalogueCid !== 'string') {
     invalid('catalogueCid', 'must be a CID string or null')

@@ -7,6 +7,8 @@ import { cidOfDagCbor } from './measurement.js'
 import { type ProtocolParams, paramsDigest } from './params.js'
 import type { RoundSeeds } from './randomness/seeds.js'
 
+export { decodeCommitteeBlock, decodeMeasurementList, decodeRoundSummary } from './summary-decode.js'
+
 export const SUMMARY_VERSION = 1
 
 /** A block to store: its CID and bytes. */
@@ -156,22 +158,4 @@ export function buildRoundSummary(
   const bytes = dagCbor.encode(summary)
   const root = { cid: cidOfDagCbor(bytes), bytes }
   return { summary, root, committees, blocks: [root, ...blocks] }
-}
-
-/** Decodes a committee block (shape-checked lightly; `verify` re-derives it from measurements). */
-export function decodeCommitteeBlock(bytes: Uint8Array): CommitteeBlock {
-  const value = dagCbor.decode(bytes) as CommitteeBlock
-  if (typeof value !== 'object' || value === null || value.version !== SUMMARY_VERSION || typeof value.task?.cid !== 'string') {
-    throw new Error(`not a committee block of version ${SUMMARY_VERSION}`)
-  }
-  return value
-}
-
-/** Decodes a summary block (shape-checked lightly; `verify` re-derives it from measurements). */
-export function decodeRoundSummary(bytes: Uint8Array): RoundSummary {
-  const value = dagCbor.decode(bytes) as RoundSummary
-  if (typeof value !== 'object' || value === null || value.version !== SUMMARY_VERSION || !Array.isArray(value.committees)) {
-    throw new Error(`not a round summary of version ${SUMMARY_VERSION}`)
-  }
-  return value
 }

@@ -4,15 +4,32 @@ import * as Digest from 'multiformats/hashes/digest'
 import { sha256 as sha256Hasher } from 'multiformats/hashes/sha2'
 import { bytesEqual, fromHex } from './bytes.js'
 import { type Catalogue, sampleRoundTasks, validateCatalogue } from './catalogue.js'
+import { ProtocolError } from './errors.js'
 import { evaluateRound } from './evaluation/evaluate.js'
 import type { RoundEvaluation } from './evaluation/round-types.js'
 import { cidOfDagCbor, cidText, decodeSignedMeasurement, measurementCid } from './measurement.js'
 import { type ProtocolParams, paramsDigest, validateParams } from './params.js'
 import { localBeaconRandomness } from './randomness/local.js'
 import { deriveRoundSeeds } from './randomness/seeds.js'
-import { buildRoundSummary, decodeCommitteeBlock, decodeRoundSummary } from './summary.js'
+import { buildRoundSummary, decodeCommitteeBlock, decodeMeasurementList, decodeRoundSummary } from './summary.js'
 
 const sha256Code = sha256Hasher.code
+
+/**
+ * The local beacon chain is recomputed link by link from genesis (≈ 2.5 µs a link): a round
+ * number an export names is capped so that a forged one cannot keep the verifier busy for hours.
+ * 200,000 rounds are 23 days of the devnet preset's 10 s rounds.
+ */
+export const MAX_LOCAL_BEACON_ROUND = 200_000
+
+/** Decodes a params or catalogue block; its bytes hash to the link, but may still be anything. */
+function decodeBlock(bytes: Uint8Array, code: string, what: string): unknown {
+  try {
+    return dagCbor.decode(bytes)
+  } catch (err) {
+    throw new ProtocolError(code, `the ${what} block is not DAG-CBOR: ${(err as Error).message}`)
+  }
+}
 
 export interface RoundVerification {
   ok: boolean
@@ -65,7 +82,7 @@ export function verifyRoundBlocks(root: CID, blocks: ReadonlyMap<string, Uint8Ar
   const paramsCid = CID.createV1(dagCbor.code, Digest.create(sha256Code, fromHex(summary.paramsDigest)))
   const paramsBytes = get(paramsCid, 'params')
   if (!paramsBytes) return result(base)
-  const params = validateParams(dagCbor.decode(paramsBytes) as ProtocolParams)
+  const params = validateParams(decodeBlock(paramsBytes, 'PARAMS_INVALID', 'params') as ProtocolParams)
   if (paramsDigest(params) !== summary.paramsDigest) problems.push('the params do not hash to the summary digest')
   if (!summary.catalogue) {
     problems.push('the summary names no catalogue: its tasks cannot be derived offline')
@@ -73,8 +90,12 @@ export function verifyRoundBlocks(root: CID, blocks: ReadonlyMap<string, Uint8Ar
   }
   const catalogueBytes = get(summary.catalogue, 'catalogue')
   if (!catalogueBytes) return result(base)
-  const catalogue = validateCatalogue(dagCbor.decode(catalogueBytes) as Catalogue)
+  const catalogue = validateCatalogue(decodeBlock(catalogueBytes, 'CATALOGUE_INVALID', 'catalogue') as Catalogue)
   if (params.randomness.type === 'local') {
+    if (summary.round > MAX_LOCAL_BEACON_ROUND) {
+      problems.push(`round ${summary.round} is beyond the ${MAX_LOCAL_BEACON_ROUND} rounds of local beacon chain this verifier recomputes`)
+      return result(base)
+    }
     if (localBeaconRandomness(params.randomness.genesisSeed, summary.round) !== summary.randomness) {
       problems.push('the randomness is not the local beacon of this round')
     }
@@ -89,7 +110,7 @@ export function verifyRoundBlocks(root: CID, blocks: ReadonlyMap<string, Uint8Ar
     const committee = decodeCommitteeBlock(committeeBytes)
     const listBytes = get(committee.measurements, 'measurement list')
     if (!listBytes) continue
-    for (const cid of dagCbor.decode(listBytes) as CID[]) {
+    for (const cid of decodeMeasurementList(listBytes)) {
       const bytes = get(cid, 'measurement')
       if (!bytes) continue
       const measurement = decodeSignedMeasurement(bytes)

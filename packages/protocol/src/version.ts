@@ -16,7 +16,9 @@ export interface Version {
 export function parseVersion(text: string): Version {
   const m = typeof text === 'string' ? SEMVER.exec(text) : null
   if (!m) {
-    throw new ProtocolError('VERSION_INVALID', `"${String(text).slice(0, 40)}" is not a version: use MAJOR.MINOR.PATCH, e.g. 1.4.0`)
+    // String() of an arbitrary value can throw (a deep array, an object without toString): name the type instead
+    const shown = typeof text === 'string' ? `"${text.slice(0, 40)}"` : `a ${typeof text}`
+    throw new ProtocolError('VERSION_INVALID', `${shown} is not a version: use MAJOR.MINOR.PATCH, e.g. 1.4.0`)
   }
   return { major: Number(m[1]), minor: Number(m[2]), patch: Number(m[3]), prerelease: m[4] ?? null }
 }

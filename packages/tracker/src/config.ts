@@ -64,6 +64,15 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value)
 }
 
+/** A value for an error message: its JSON, cut short; never throws, even for a value nested too deep to stringify. */
+function shown(value: unknown, max = 80): string {
+  try {
+    return String(JSON.stringify(value)).slice(0, max)
+  } catch {
+    return `a ${Array.isArray(value) ? 'list' : typeof value} too deep to show`
+  }
+}
+
 function deepFreeze<T>(value: T): T {
   if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
     Object.freeze(value)
@@ -93,7 +102,7 @@ export function parseTrackerConfig(text: string, path: string): TrackerConfig {
 
   const preset = raw.preset
   if (typeof preset !== 'string' || !Object.hasOwn(presets, preset)) {
-    fail('preset', `must be one of ${Object.keys(presets).join(', ')}, got ${JSON.stringify(preset) ?? 'nothing'}`)
+    fail('preset', `must be one of ${Object.keys(presets).join(', ')}, got ${preset === undefined ? 'nothing' : shown(preset)}`)
   }
   const overrides = raw.params ?? {}
   if (!isPlainObject(overrides)) fail('params', 'must be an object of ProtocolParams overrides')
@@ -103,7 +112,7 @@ export function parseTrackerConfig(text: string, path: string): TrackerConfig {
   if (bootstrap.length > MAX_BOOTSTRAP) fail('bootstrap', `must list at most ${MAX_BOOTSTRAP} multiaddrs`)
   bootstrap.forEach((addr, i) => {
     if (typeof addr !== 'string' || addr.length > MAX_MULTIADDR_LENGTH || !MULTIADDR.test(addr)) {
-      fail(`bootstrap[${i}]`, `must be a multiaddr ending in /p2p/<peer id>, got ${JSON.stringify(addr)?.slice(0, 80)}`)
+      fail(`bootstrap[${i}]`, `must be a multiaddr ending in /p2p/<peer id>, got ${shown(addr)}`)
     }
   })
   if (new Set(bootstrap).size !== bootstrap.length) fail('bootstrap', 'lists a multiaddr twice')
@@ -113,7 +122,7 @@ export function parseTrackerConfig(text: string, path: string): TrackerConfig {
     try {
       parseVersion(minCheckerVersion as string)
     } catch (err) {
-      fail('minCheckerVersion', `must be a version like 1.2.3, got ${JSON.stringify(minCheckerVersion)?.slice(0, 80)}`, err)
+      fail('minCheckerVersion', `must be a version like 1.2.3, got ${shown(minCheckerVersion)}`, err)
     }
   }
 

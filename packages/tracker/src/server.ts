@@ -280,6 +280,23 @@ export async function startTracker(options: StartTrackerOptions): Promise<Tracke
     socket.setTimeout(5_000, () => socket.destroy())
   })
 
+  // an Expect header other than 100-continue: Node would answer 417 with an empty body itself
+  server.on('checkExpectation', (_req: IncomingMessage, res: ServerResponse) => {
+    res.on('error', () => {})
+    res.on('finish', () => metrics.request('unmatched', res.statusCode))
+    res.setHeader('connection', 'close')
+    sendError(res, 417, 'EXPECTATION_FAILED', 'the tracker meets no Expect header but "100-continue": leave it out')
+  })
+
+  // Node hands a CONNECT request to 'connect' listeners and, when there are none, drops the
+  // socket without a word: answer it like any other method the tracker does not serve
+  server.on('connect', (_req: IncomingMessage, socket: Socket) => {
+    metrics.request('unmatched', 405)
+    socket.on('error', () => {})
+    socket.end(rawError(405, 'Method Not Allowed', 'METHOD_NOT_ALLOWED', `the tracker answers ${ALLOW} only`))
+    socket.setTimeout(5_000, () => socket.destroy())
+  })
+
   await new Promise<void>((resolve, reject) => {
     const onError = (err: Error) => {
       watcher.close()

@@ -74,8 +74,16 @@ function coerce(source: string, key: keyof NodeConfig, value: unknown): unknown 
     return value
   }
   if (key === 'apiPort') {
-    const n = Number(value)
-    if (!Number.isInteger(n) || n < 0 || n > 65535) fail(source, key, `must be a port number, got ${JSON.stringify(value)}`)
+    // numbers and strings only: Number() of a deeply nested list recurses until the stack overflows
+    const scalar = typeof value === 'number' || typeof value === 'string'
+    const n = scalar ? Number(value) : Number.NaN
+    if (!Number.isInteger(n) || n < 0 || n > 65535) {
+      fail(
+        source,
+        key,
+        `must be a port number, got ${scalar ? JSON.stringify(value).slice(0, 40) : `a ${Array.isArray(value) ? 'list' : typeof value}`}`,
+      )
+    }
     return n
   }
   if (key === 'logLevel') {
@@ -104,7 +112,8 @@ export async function resolveNodeConfig(
     const file = (await readJsonFile(configPath, 'config file')) as Record<string, unknown>
     if (typeof file !== 'object' || file === null || Array.isArray(file)) fail(configPath, 'the file', 'must hold a JSON object')
     for (const [key, value] of Object.entries(file)) {
-      if (!(key in DEFAULTS) && !['tracker', 'catalogue'].includes(key)) {
+      // own keys only: `in` would take "toString" or "constructor" for settings
+      if (!Object.hasOwn(DEFAULTS, key) && !['tracker', 'catalogue'].includes(key)) {
         fail(
           configPath,
           JSON.stringify(key),

@@ -1,7 +1,7 @@
 import { join } from 'node:path'
 import { CarWriter } from '@ipld/car/writer'
 import * as dagCbor from '@ipld/dag-cbor'
-import { decodeCommitteeBlock, decodeRoundSummary, fromHex } from '@spark-swarm/protocol'
+import { decodeCommitteeBlock, decodeMeasurementList, decodeRoundSummary, fromHex } from '@spark-swarm/protocol'
 import { FsBlockstore } from 'blockstore-fs'
 import { CID } from 'multiformats/cid'
 import * as Digest from 'multiformats/hashes/digest'
@@ -57,7 +57,7 @@ export async function exportRoundCar(
     if (summary.catalogue) await add(summary.catalogue)
     for (const link of summary.committees) {
       const committee = decodeCommitteeBlock(await add(link))
-      const members = dagCbor.decode(await add(committee.measurements)) as CID[]
+      const members = decodeMeasurementList(await add(committee.measurements))
       for (const cid of members) await add(cid)
     }
   } finally {

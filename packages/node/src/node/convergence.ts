@@ -1,9 +1,9 @@
-import * as dagCbor from '@ipld/dag-cbor'
 import {
   type Attestation,
   cidOfDagCbor,
   cidText,
   decodeCommitteeBlock,
+  decodeMeasurementList,
   decodeSignedMeasurement,
   encodeAttestation,
   taskId,
@@ -69,7 +69,7 @@ export function createConvergence(ctx: NodeContext, reanchor: (round: number) =>
   const pullMembers = async (round: number, committeeCid: string): Promise<boolean> => {
     const committee = decodeCommitteeBlock(await fetchBlock(CID.parse(committeeCid)))
     if (committee.round !== round || committee.network !== ctx.params.network) return false
-    const members = dagCbor.decode(await fetchBlock(committee.measurements)) as CID[]
+    const members = decodeMeasurementList(await fetchBlock(committee.measurements))
     let added = 0
     for (const cid of members) {
       const text = cidText(cid)

@@ -55,9 +55,12 @@ export function drandMessage(round: number): Uint8Array {
  * beacon that passes is safe to use as a round seed.
  */
 export function verifyDrandBeacon(chain: DrandChainInfo, beacon: DrandBeacon): void {
+  // the beacon is whatever an HTTP server answered: name its round only when it is a number
+  // (a template string of an odd value can throw: a deep array, an object without toString)
+  const round: unknown = beacon?.round
   const fail: (why: string) => never = (why) => {
-    throw new ProtocolError('DRAND_BEACON_INVALID', `drand beacon ${beacon?.round}: ${why}`, {
-      round: beacon?.round,
+    throw new ProtocolError('DRAND_BEACON_INVALID', `drand beacon ${typeof round === 'number' ? round : `(round not a number)`}: ${why}`, {
+      round: typeof round === 'number' ? round : undefined,
     })
   }
   if (!Number.isSafeInteger(beacon?.round) || beacon.round < 1) fail('round must be a positive integer')

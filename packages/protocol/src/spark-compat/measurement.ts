@@ -79,9 +79,11 @@ function parseDateTime(value: RawSparkMeasurement): number | undefined {
   return Number.isNaN(time) ? undefined : time
 }
 
-/** Why a line was dropped before evaluation. */
+/** Why a line was dropped before evaluation; `message` is Spark's reason, word for word. */
 export class SparkMeasurementError extends Error {
   override readonly name = 'SparkMeasurementError'
+  /** One code for every drop: Spark told the reasons apart by message only. */
+  readonly code = 'SPARK_MEASUREMENT_INVALID'
 }
 
 function check(condition: unknown, message: string): asserts condition {
@@ -102,37 +104,39 @@ export function preprocessSparkMeasurement(raw: RawSparkMeasurement, id: unknown
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
     throw new SparkMeasurementError('object required')
   }
-  let participantAddress: string
-  let protocol: string | undefined
+  // Spark's Measurement constructor reads every field, and whatever it throws on drops the line:
+  // not only a bad address or protocol, also `new Date()` or `>=` on a value with no primitive form
+  // (an object whose toString is not a function, a deep array)
+  let m: SparkMeasurement
   try {
-    participantAddress = parseParticipantAddress(raw.participant_address)
-    protocol = raw.protocol?.toLowerCase()
+    const participantAddress = parseParticipantAddress(raw.participant_address)
+    const protocol: string | undefined = raw.protocol?.toLowerCase()
+    m = {
+      id,
+      participantAddress: pointerize(participantAddress),
+      retrievalResult: pointerize(getSparkRetrievalResult(raw)),
+      cid: pointerize(raw.cid),
+      minerId: pointerize(raw.miner_id),
+      providerId: pointerize(raw.provider_id),
+      spark_version: pointerize(raw.spark_version),
+      inet_group: pointerize(raw.inet_group),
+      finished_at: parseDateTime(raw.finished_at) as number,
+      provider_address: pointerize(raw.provider_address),
+      protocol: pointerize(protocol),
+      byte_length: raw.byte_length,
+      start_at: parseDateTime(raw.start_at),
+      first_byte_at: parseDateTime(raw.first_byte_at),
+      end_at: parseDateTime(raw.end_at),
+      status_code: raw.status_code,
+      head_status_code: raw.head_status_code,
+      timeout: raw.timeout,
+      indexerResult: pointerize(raw.indexer_result),
+      stationId: pointerize(raw.station_id),
+      carChecksum: pointerize(raw.car_checksum),
+      carTooLarge: raw.car_too_large,
+    }
   } catch (err) {
     throw new SparkMeasurementError((err as Error).message)
-  }
-  const m: SparkMeasurement = {
-    id,
-    participantAddress: pointerize(participantAddress),
-    retrievalResult: pointerize(getSparkRetrievalResult(raw)),
-    cid: pointerize(raw.cid),
-    minerId: pointerize(raw.miner_id),
-    providerId: pointerize(raw.provider_id),
-    spark_version: pointerize(raw.spark_version),
-    inet_group: pointerize(raw.inet_group),
-    finished_at: parseDateTime(raw.finished_at) as number,
-    provider_address: pointerize(raw.provider_address),
-    protocol: pointerize(protocol),
-    byte_length: raw.byte_length,
-    start_at: parseDateTime(raw.start_at),
-    first_byte_at: parseDateTime(raw.first_byte_at),
-    end_at: parseDateTime(raw.end_at),
-    status_code: raw.status_code,
-    head_status_code: raw.head_status_code,
-    timeout: raw.timeout,
-    indexerResult: pointerize(raw.indexer_result),
-    stationId: pointerize(raw.station_id),
-    carChecksum: pointerize(raw.car_checksum),
-    carTooLarge: raw.car_too_large,
   }
   assertValidSparkMeasurement(m)
   return m

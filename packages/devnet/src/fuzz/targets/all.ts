@@ -1,0 +1,49 @@
+import type { FuzzTarget } from '../target.js'
+import { catalogueTarget, paramsTarget, trackerConfigTarget } from './config.js'
+import { drandBeaconTarget } from './drand.js'
+import { gossipAttestationTarget, gossipMeasurementTarget } from './gossip.js'
+import { type CliParts, cliConfigTarget, cliVerifyTarget, type SimParts, scenarioTarget } from './injected.js'
+import { attestationCborTarget, measurementCborTarget, measurementJsonTarget } from './messages.js'
+import { ipniTarget, minerInfoTarget, multiaddrTarget } from './provider-lookup.js'
+import { retrievalCarTarget } from './retrieval-car.js'
+import { sparkLineTarget, sparkRoundTarget } from './spark.js'
+import { summaryBlocksTarget, verifyRoundTarget } from './summary.js'
+import { trackerClientTarget, trackerHttpTarget } from './tracker.js'
+
+export interface FuzzPlanEntry {
+  // biome-ignore lint/suspicious/noExplicitAny: a list of targets of different input types
+  target: FuzzTarget<any>
+  /** Inputs the bench feeds it: pure decoders get the most, network round trips fewer. */
+  benchRuns: number
+}
+
+/**
+ * Every decoder and validator a peer or a file can reach, with the bench's share of inputs
+ * (≈ 175,000 in all). `sim` and `cli` come from the caller: those packages depend on this one.
+ */
+export async function createFuzzPlan(parts: { sim: SimParts; cli: CliParts }): Promise<FuzzPlanEntry[]> {
+  return [
+    { target: measurementCborTarget(), benchRuns: 12_000 },
+    { target: measurementJsonTarget(), benchRuns: 10_000 },
+    { target: attestationCborTarget(), benchRuns: 10_000 },
+    { target: gossipMeasurementTarget(), benchRuns: 8_000 },
+    { target: gossipAttestationTarget(), benchRuns: 6_000 },
+    { target: summaryBlocksTarget(), benchRuns: 10_000 },
+    { target: verifyRoundTarget(), benchRuns: 4_000 },
+    { target: retrievalCarTarget(), benchRuns: 10_000 },
+    { target: ipniTarget(), benchRuns: 10_000 },
+    { target: await minerInfoTarget(), benchRuns: 6_000 },
+    { target: multiaddrTarget(), benchRuns: 10_000 },
+    { target: drandBeaconTarget(), benchRuns: 5_000 },
+    { target: sparkLineTarget(), benchRuns: 10_000 },
+    { target: sparkRoundTarget(), benchRuns: 6_000 },
+    { target: paramsTarget(), benchRuns: 10_000 },
+    { target: catalogueTarget(), benchRuns: 8_000 },
+    { target: trackerConfigTarget(), benchRuns: 10_000 },
+    { target: scenarioTarget(parts.sim), benchRuns: 8_000 },
+    { target: await cliConfigTarget(parts.cli), benchRuns: 5_000 },
+    { target: await cliVerifyTarget(parts.cli), benchRuns: 2_000 },
+    { target: await trackerHttpTarget(), benchRuns: 5_000 },
+    { target: trackerClientTarget(), benchRuns: 6_000 },
+  ]
+}

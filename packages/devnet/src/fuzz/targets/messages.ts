@@ -1,0 +1,64 @@
+import {
+  bytesEqual,
+  decodeAttestation,
+  decodeSignedMeasurement,
+  encodeAttestation,
+  encodeSignedMeasurement,
+  measurementFromJson,
+  measurementRecord,
+  measurementToJson,
+  ProtocolError,
+} from '@spark-swarm/protocol'
+import { cborInputs, jsonValueInputs } from '../inputs.js'
+import { roundFixture } from '../round-fixture.js'
+import { codeWhenInstance, type FuzzTarget, invariant } from '../target.js'
+
+const protocolCode = (err: unknown) => codeWhenInstance(err, ProtocolError)
+
+/** `decodeSignedMeasurement`: gossip and file bytes of a signed measurement (spec §5.2). */
+export function measurementCborTarget(): FuzzTarget<Uint8Array> {
+  const { measurementBytes } = roundFixture()
+  return {
+    name: 'measurement (DAG-CBOR)',
+    arbitrary: cborInputs(measurementBytes),
+    run(bytes) {
+      const m = decodeSignedMeasurement(bytes)
+      // one measurement, one byte string: what decodes must encode back to the same bytes
+      invariant(bytesEqual(encodeSignedMeasurement(m), bytes), 'a decoded measurement does not encode back to its bytes')
+      return undefined
+    },
+    codeOf: protocolCode,
+    codes: ['MEASUREMENT_MALFORMED'],
+  }
+}
+
+/** `measurementFromJson` then `measurementRecord`: one line of a measurements NDJSON file, as `evaluate` reads it. */
+export function measurementJsonTarget(): FuzzTarget<unknown> {
+  const { measurements } = roundFixture()
+  return {
+    name: 'measurement (JSON line)',
+    arbitrary: jsonValueInputs(measurements.map(measurementToJson)),
+    run(value) {
+      measurementRecord(measurementFromJson(value))
+      return undefined
+    },
+    codeOf: protocolCode,
+    codes: ['MEASUREMENT_MALFORMED'],
+  }
+}
+
+/** `decodeAttestation`: gossip bytes of an attestation (spec §12.4). */
+export function attestationCborTarget(): FuzzTarget<Uint8Array> {
+  const { attestation } = roundFixture()
+  return {
+    name: 'attestation (DAG-CBOR)',
+    arbitrary: cborInputs([encodeAttestation(attestation)]),
+    run(bytes) {
+      const a = decodeAttestation(bytes)
+      invariant(bytesEqual(encodeAttestation(a), bytes), 'a decoded attestation does not encode back to its bytes')
+      return undefined
+    },
+    codeOf: protocolCode,
+    codes: ['ATTESTATION_MALFORMED'],
+  }
+}
