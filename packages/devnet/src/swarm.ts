@@ -38,8 +38,8 @@ export const DEMO_PROVIDERS: OutsideWorldProvider[] = [
 
 /**
  * A whole Spark Swarm on loopback: the outside world (providers, IPNI, chain RPC) and N checker
- * nodes with their own data dirs and inet groups, joined through the first node. Rounds start at
- * the next whole second, so round numbers (and the local beacon chain) stay small.
+ * nodes with their own data dirs and inet groups, joined through the first node. Round 0 starts
+ * on a whole second once the nodes are up, so round numbers (and the local beacon chain) stay small.
  */
 export async function startSwarm(options: SwarmOptions = {}): Promise<Swarm> {
   const count = options.nodes ?? 6
@@ -52,7 +52,9 @@ export async function startSwarm(options: SwarmOptions = {}): Promise<Swarm> {
   })
   const params: ProtocolParams = {
     ...devnet,
-    genesisTime: Math.ceil(Date.now() / 1000) * 1000 + 1000,
+    // round 0 starts once every node is likely up (≈ 0.5 s each): a round that starts before a
+    // node has joined the mesh misses its measurements, and the summaries' chain carries the split on
+    genesisTime: Math.ceil(Date.now() / 1000) * 1000 + 1000 + 500 * count,
     tasksPerRound: world.catalogue.entries.length,
     ...options.params,
   }
