@@ -28,12 +28,12 @@ const swarm = await startSwarm({
 })
 const delivery = trackDelivery(swarm.nodes)
 const evaluated = new Map()
-swarm.nodes.forEach((node, i) =>
+swarm.nodes.forEach((node, i) => {
   node.addEventListener('round:evaluated', (e) => {
     const byNode = evaluated.get(e.detail.round) ?? new Map()
     evaluated.set(e.detail.round, byNode.set(i, e.detail))
-  }),
-)
+  })
+})
 const sleep = (ms) => new Promise((r) => setTimeout(r, Math.max(0, ms)))
 const untilEvaluated = async (round) => {
   while ((evaluated.get(round)?.size ?? 0) < NODES) await sleep(100)

@@ -103,7 +103,9 @@ describe('a partition healed', () => {
     for (const r of [round + 1, round + 2]) {
       await waitFor(
         `round ${r} attested alike by all`,
-        () => latest(r).size === NODES && new Set([...latest(r).values()].map((a) => JSON.stringify(Object.entries(a.attested).sort()))).size === 1,
+        () =>
+          latest(r).size === NODES &&
+          new Set([...latest(r).values()].map((a) => JSON.stringify(Object.entries(a.attested).sort()))).size === 1,
         6 * ROUND_MS,
       )
     }
