@@ -19,6 +19,11 @@ const FETCH_TIMEOUT_MS = 10_000
 const MAX_CATCH_UPS_PER_ROUND = 3
 /** A committee block that cannot be fetched is tried this often (once per attestation naming it). */
 const MAX_FETCH_ATTEMPTS = 3
+/**
+ * Failed catch-ups of one round before the node gives up on the round: members may attest CIDs
+ * nobody serves, and each costs a fetch timeout in the round's queue (docs/security.md, open).
+ */
+const MAX_FAILED_CATCH_UPS_PER_ROUND = 8
 
 /**
  * Convergence (DESIGN §3): counts attestations per committee and reports a committee result as
@@ -34,6 +39,7 @@ export function createConvergence(ctx: NodeContext, reanchor: (round: number) =>
   const catchUps = new Map<number, number>()
   const queues = new Map<number, Promise<void>>()
   const fetchFailures = new Map<string, number>()
+  const failedCatchUps = new Map<number, number>()
 
   const fetchBlock = async (cid: CID): Promise<Uint8Array> => {
     const chunks: Uint8Array[] = []
@@ -98,7 +104,7 @@ export function createConvergence(ctx: NodeContext, reanchor: (round: number) =>
 
   const catchUp = async (round: number, committeeCid: string) => {
     const done = catchUps.get(round) ?? 0
-    if (done >= MAX_CATCH_UPS_PER_ROUND) return
+    if (done >= MAX_CATCH_UPS_PER_ROUND || (failedCatchUps.get(round) ?? 0) >= MAX_FAILED_CATCH_UPS_PER_ROUND) return
     if (!(await pullMembers(round, committeeCid))) return
     catchUps.set(round, done + 1)
     ctx.events.emit('activity', { level: 'info', message: `round ${round}: pulled missing measurements, evaluating again` })
@@ -116,6 +122,7 @@ export function createConvergence(ctx: NodeContext, reanchor: (round: number) =>
         ctx.log.debug('catch-up failed', { round, cid: theirs, error: String(err) })
         // a block that could not be fetched (the peer just reconnected, a timeout) is tried again
         // when it is attested next, a few times at most
+        failedCatchUps.set(round, (failedCatchUps.get(round) ?? 0) + 1)
         const failures = (fetchFailures.get(theirs) ?? 0) + 1
         fetchFailures.set(theirs, failures)
         if (failures < MAX_FETCH_ATTEMPTS) seenCids.delete(theirs)
@@ -133,6 +140,7 @@ export function createConvergence(ctx: NodeContext, reanchor: (round: number) =>
       // keep what status shows, not every round since start
       for (const r of outcomes.keys()) if (r < outcome.round - 32) outcomes.delete(r)
       for (const r of confirmed.keys()) if (!outcomes.has(r)) confirmed.delete(r)
+      for (const r of failedCatchUps.keys()) if (!outcomes.has(r)) failedCatchUps.delete(r)
       for (const r of catchUps.keys()) if (r < outcome.round - 32) catchUps.delete(r)
       if (seenCids.size > 100_000) seenCids.clear()
       if (fetchFailures.size > 10_000) fetchFailures.clear()
