@@ -144,6 +144,6 @@ describe('carChecksum', () => {
     expect(carChecksum(new Uint8Array(0))).toBe('1220e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855')
     const block = await rawBlock('abc')
     const car = await makeCar([block.cid], [block])
-    expect(carChecksum(car)).toBe(`1220${hex(new Uint8Array(await crypto.subtle.digest('SHA-256', car)))}`)
+    expect(carChecksum(car)).toBe(`1220${hex(new Uint8Array(await crypto.subtle.digest('SHA-256', new Uint8Array(car))))}`)
   })
 })

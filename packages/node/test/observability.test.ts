@@ -39,7 +39,7 @@ function fakeStatus(): CheckerNodeStatus {
       },
     ],
     lastAnchored: { round: 41, summaryCid: 'bafysummary41' },
-    gossip: { accepted: { measurement: 12, attestation: 3 }, rejected: { INVALID_SIGNATURE: 2 }, ignored: { DUPLICATE: 7 } },
+    gossip: { accepted: { measurement: 12, attestation: 3 }, rejected: { INVALID_SIGNATURE: 2 }, ignored: { DUPLICATE: 7 }, banned: 1 },
     store: { bytes: 65536, measurements: 99 },
   }
 }
@@ -114,6 +114,7 @@ describe('observability', () => {
     expect(res.headers['content-type']).toMatch(/^text\/plain/)
     const text = res.body
     expect(sample(text, 'spark_swarm_peers')).toBe(5)
+    expect(sample(text, 'spark_swarm_banned_peers')).toBe(1)
     expect(sample(text, 'spark_swarm_jobs_completed')).toBe(17)
     expect(sample(text, 'spark_swarm_store_bytes')).toBe(65536)
     expect(sample(text, 'spark_swarm_store_measurements')).toBe(99)
@@ -132,7 +133,7 @@ describe('observability', () => {
     expect(text).toContain('nodejs_eventloop_lag_seconds')
 
     // the next scrape sees the status of then
-    fake.set({ peers: 2, outdated: true, round: 43, gossip: { accepted: { measurement: 20 }, rejected: {}, ignored: {} } })
+    fake.set({ peers: 2, outdated: true, round: 43, gossip: { accepted: { measurement: 20 }, rejected: {}, ignored: {}, banned: 0 } })
     const again = (await call(server.url, '/metrics')).body
     expect(sample(again, 'spark_swarm_peers')).toBe(2)
     expect(sample(again, 'spark_swarm_outdated')).toBe(1)

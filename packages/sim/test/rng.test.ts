@@ -24,7 +24,10 @@ describe('Rng', () => {
   it('int, chance, pick, shuffle and weighted behave', () => {
     const rng = Rng.for('dist')
     const counts = [0, 0, 0, 0]
-    for (let i = 0; i < 40_000; i++) counts[rng.int(4)]++
+    for (let i = 0; i < 40_000; i++) {
+      const k = rng.int(4)
+      counts[k] = (counts[k] ?? 0) + 1
+    }
     for (const c of counts) expect(Math.abs(c - 10_000)).toBeLessThan(400)
     let hits = 0
     for (let i = 0; i < 20_000; i++) if (rng.chance(0.3)) hits++
@@ -37,7 +40,10 @@ describe('Rng', () => {
     expect(shuffled).not.toEqual(list)
     expect([...shuffled].sort((x, y) => x - y)).toEqual(list)
     const w = [0, 0]
-    for (let i = 0; i < 10_000; i++) w[rng.weighted([1, 4])]++
+    for (let i = 0; i < 10_000; i++) {
+      const k = rng.weighted([1, 4])
+      w[k] = (w[k] ?? 0) + 1
+    }
     expect(Math.abs((w[0] as number) / 10_000 - 0.25)).toBeLessThan(0.02)
     expect(() => rng.int(0)).toThrow(RangeError)
     expect(() => new Rng('xyz')).toThrow(RangeError)

@@ -1,4 +1,5 @@
 import type { Libp2p } from '@libp2p/interface'
+import { scopedSignal } from '../retrieval/scoped-signal.js'
 
 export interface PeerKeeperInit {
   /** Below this many connected peers, known peers are redialled; default 8. */
@@ -35,9 +36,14 @@ export function startPeerKeeper(libp2p: Libp2p, init: PeerKeeperInit): { stop():
       // a random few, so that two halves of a partition do not all dial the same peer
       for (const peer of shuffle(known).slice(0, Math.min(missing, 3))) {
         if (init.signal.aborted) return
-        await libp2p.dial(peer.id, { signal: AbortSignal.any([init.signal, AbortSignal.timeout(dialTimeoutMs)]) }).catch((err: unknown) => {
-          if (!init.signal.aborted) init.onError?.(err)
-        })
+        // a scoped signal, not AbortSignal.any: that leaves a listener on the node's lifetime signal (scoped-signal.ts)
+        const scope = scopedSignal([init.signal], dialTimeoutMs)
+        await libp2p
+          .dial(peer.id, { signal: scope.signal })
+          .catch((err: unknown) => {
+            if (!init.signal.aborted) init.onError?.(err)
+          })
+          .finally(() => scope.clear())
       }
     } catch (err) {
       if (!init.signal.aborted) init.onError?.(err)

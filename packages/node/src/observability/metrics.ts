@@ -90,6 +90,7 @@ export function instrumentNode(node: ObservedNode, registry: Registry = new Regi
       },
     })
   gauge('spark_swarm_peers', 'Connected libp2p peers', (s) => s.peers)
+  gauge('spark_swarm_banned_peers', 'Peers disconnected and refused for scoring below the graylist threshold', (s) => s.gossip.banned)
   gauge('spark_swarm_store_bytes', 'Size of the node store on disk, in bytes', (s) => s.store.bytes)
   gauge('spark_swarm_store_measurements', 'Measurements held in the node store', (s) => s.store.measurements)
   gauge('spark_swarm_current_round', 'The current round number', (s) => s.round)
