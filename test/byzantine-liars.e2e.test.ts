@@ -1,7 +1,7 @@
 import { type Liar, type LiarKind, type Swarm, startLiar, startSwarm } from '@spark-swarm/devnet'
-import type { RoundEvaluatedDetail } from '@spark-swarm/node'
 import { roundAt } from '@spark-swarm/protocol'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { type SwarmWatch, watchSwarm } from './swarm-watch.js'
 
 // 6 honest nodes and 4 lying checkers: every committee has all 10 as members (K ≥ tasks), so
 // exactly 40 % of each committee lies, and all liars of a phase tell the same story.
@@ -11,7 +11,7 @@ const ROUND_MS = 4_000
 const EXPECTED: Record<string, string> = { f01000: 'OK', f03000: 'HTTP_503', f04000: 'CONTENT_VERIFICATION_FAILED' }
 
 let swarm: Swarm
-const evaluated = new Map<number, Map<number, RoundEvaluatedDetail>>()
+let watch: SwarmWatch
 
 beforeAll(async () => {
   swarm = await startSwarm({
@@ -25,30 +25,12 @@ beforeAll(async () => {
     ],
     params: { roundDurationMs: ROUND_MS, gracePeriodMs: 1_000, maxTasksPerNode: 3, minCommitteeSize: 5, committeeShards: 1 },
   })
-  swarm.nodes.forEach((node, i) => {
-    node.addEventListener('round:evaluated', (e) => {
-      const byNode = evaluated.get(e.detail.round) ?? new Map()
-      byNode.set(i, e.detail)
-      evaluated.set(e.detail.round, byNode)
-    })
-  })
+  watch = watchSwarm(swarm.nodes)
 }, 60_000)
 
 afterAll(async () => {
   await swarm?.stop()
 }, 30_000)
-
-function waitFor(what: string, ok: () => boolean, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs
-  return new Promise((resolve, reject) => {
-    const check = () => {
-      if (ok()) resolve()
-      else if (Date.now() > deadline) reject(new Error(`${what}: not within ${timeoutMs} ms`))
-      else setTimeout(check, 100)
-    }
-    check()
-  })
-}
 
 describe('40 % of every committee lying', () => {
   for (const kind of ['always-fail', 'always-ok', 'random'] as LiarKind[]) {
@@ -71,7 +53,7 @@ describe('40 % of every committee lying', () => {
         }
         // the first round all liars lie in from its start, evaluated by every honest node
         const round = roundAt(swarm.params, Date.now()) + 1
-        await waitFor(`round ${round} evaluated by all`, () => (evaluated.get(round)?.size ?? 0) === HONEST, 4 * ROUND_MS + 10_000)
+        await watch.evaluatedBy(round, HONEST, 4 * ROUND_MS + 10_000)
         const liarIds = new Set(liars.map((l) => l.stationId))
         for (const liar of liars) {
           const lies = liar.published.filter((p) => p.round === round)
@@ -80,7 +62,7 @@ describe('40 % of every committee lying', () => {
           if (kind === 'always-fail') expect(lies.every((p) => p.claimed === 'HTTP_502')).toBe(true)
           if (kind === 'always-ok') expect(lies.every((p) => p.claimed === 'OK')).toBe(true)
         }
-        for (const [node, detail] of evaluated.get(round) ?? []) {
+        for (const [node, detail] of watch.evaluated.get(round) ?? []) {
           const { evaluation } = detail
           expect(evaluation.committees).toHaveLength(swarm.params.tasksPerRound)
           for (const c of evaluation.committees) {

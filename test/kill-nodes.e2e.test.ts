@@ -3,10 +3,10 @@ import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { type Swarm, startSwarm } from '@spark-swarm/devnet'
-import type { RoundEvaluatedDetail, SummaryAnchoredDetail } from '@spark-swarm/node'
 import { roundAt } from '@spark-swarm/protocol'
 import { afterAll, describe, expect, it } from 'vitest'
 import { startChild } from './child-node.js'
+import { waitFor, watchSwarm } from './swarm-watch.js'
 
 // 10 nodes, 3 of them (30 %) in their own processes, SIGKILLed in the middle of a round while
 // they are still checking: the 7 left complete the round, agree on it, and go on.
@@ -25,18 +25,6 @@ afterAll(async () => {
   if (dataDir) await rm(dataDir, { recursive: true, force: true })
 }, 30_000)
 
-function waitFor(what: string, ok: () => boolean, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs
-  return new Promise((resolve, reject) => {
-    const check = () => {
-      if (ok()) resolve()
-      else if (Date.now() > deadline) reject(new Error(`${what}: not within ${timeoutMs} ms`))
-      else setTimeout(check, 50)
-    }
-    check()
-  })
-}
-
 describe('kill -9 of 30 % of the nodes mid-round', () => {
   it('the others complete the round, agree on it and go on', async () => {
     swarm = await startSwarm({
@@ -50,16 +38,8 @@ describe('kill -9 of 30 % of the nodes mid-round', () => {
       // every node checks both tasks: all 10 are members of both committees
       params: { roundDurationMs: ROUND_MS, gracePeriodMs: 1_000, maxTasksPerNode: 2, minCommitteeSize: 3, committeeShards: 1 },
     })
-    const evaluated = new Map<number, Map<number, RoundEvaluatedDetail>>()
-    const anchored = new Map<number, Map<number, SummaryAnchoredDetail>>()
-    swarm.nodes.forEach((node, i) => {
-      node.addEventListener('round:evaluated', (e) => {
-        evaluated.set(e.detail.round, (evaluated.get(e.detail.round) ?? new Map()).set(i, e.detail))
-      })
-      node.addEventListener('summary:anchored', (e) => {
-        anchored.set(e.detail.round, (anchored.get(e.detail.round) ?? new Map()).set(i, e.detail))
-      })
-    })
+    const watch = watchSwarm(swarm.nodes)
+    const { evaluated } = watch
     dataDir = await mkdtemp(join(tmpdir(), 'spark-swarm-kill-'))
     const bootstrap = swarm.nodes[0]?.multiaddrs().filter((a) => a.includes('/p2p/')) ?? []
     const victims = Array.from({ length: KILLED }, (_, i) =>
@@ -103,10 +83,7 @@ describe('kill -9 of 30 % of the nodes mid-round', () => {
     const killedAt = Date.now()
 
     // the survivors complete the round: every one anchors it, and they end up attesting the same blocks
-    const latestAgree = (r: number) => {
-      const details = [...(anchored.get(r)?.values() ?? [])]
-      return details.length === SURVIVORS && new Set(details.map((d) => JSON.stringify(Object.entries(d.attested).sort()))).size === 1
-    }
+    const latestAgree = (r: number) => watch.attestedAlike(r, SURVIVORS)
     await waitFor(`round ${round} anchored alike by all survivors`, () => latestAgree(round), 5 * ROUND_MS)
     const agreedMs = Date.now() - killedAt
     for (const detail of evaluated.get(round)?.values() ?? []) {

@@ -1,7 +1,7 @@
 import { createPartition, type Swarm, startSwarm } from '@spark-swarm/devnet'
-import type { SummaryAnchoredDetail } from '@spark-swarm/node'
 import { roundAt, roundStartTime } from '@spark-swarm/protocol'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { type SwarmWatch, waitFor, watchSwarm } from './swarm-watch.js'
 
 // 6 nodes cut into two halves by their connection gaters for a whole round, then healed before
 // the round is evaluated: each half evaluates only its own measurements, so the halves attest
@@ -12,8 +12,7 @@ const ROUND_MS = 4_000
 const partition = createPartition()
 
 let swarm: Swarm
-/** Every anchoring, in order: a node anchors a round again after a catch-up. */
-const anchorings: Array<SummaryAnchoredDetail & { node: number; at: number }> = []
+let watch: SwarmWatch
 
 beforeAll(async () => {
   swarm = await startSwarm({
@@ -28,9 +27,7 @@ beforeAll(async () => {
     params: { roundDurationMs: ROUND_MS, gracePeriodMs: 1_000, maxTasksPerNode: 2, minCommitteeSize: 3, committeeShards: 1 },
     node: (i) => ({ connectionGater: partition.gaterFor(i), minPeers: NODES }),
   })
-  swarm.nodes.forEach((node, i) => {
-    node.addEventListener('summary:anchored', (e) => anchorings.push({ ...e.detail, node: i, at: Date.now() }))
-  })
+  watch = watchSwarm(swarm.nodes)
 }, 60_000)
 
 afterAll(async () => {
@@ -38,32 +35,13 @@ afterAll(async () => {
   await swarm?.stop()
 }, 30_000)
 
-/** The latest summary each node anchored for the round. */
-function latest(round: number): Map<number, SummaryAnchoredDetail & { at: number }> {
-  const out = new Map<number, SummaryAnchoredDetail & { at: number }>()
-  for (const a of anchorings) if (a.round === round) out.set(a.node, a)
-  return out
-}
-
-function waitFor(what: string, ok: () => boolean, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs
-  return new Promise((resolve, reject) => {
-    const check = () => {
-      if (ok()) resolve()
-      else if (Date.now() > deadline) reject(new Error(`${what}: not within ${timeoutMs} ms`))
-      else setTimeout(check, 50)
-    }
-    check()
-  })
-}
-
 describe('a partition healed', () => {
   it('the halves attest different blocks while cut off, and the same once healed', async () => {
     const params = swarm.params
     // wait for the swarm to work as one: some round anchored identically by all
     await waitFor(
       'a round anchored by all',
-      () => [...new Set(anchorings.map((a) => a.round))].some((r) => latest(r).size === NODES),
+      () => [...new Set(watch.anchorings.map((a) => a.round))].some((r) => watch.latest(r).size === NODES),
       6 * ROUND_MS,
     )
 
@@ -87,27 +65,21 @@ describe('a partition healed', () => {
     // every node anchors the round, and in the end all anchor the same summary and committee CIDs
     await waitFor(
       `round ${round} anchored with one summary by all`,
-      () => latest(round).size === NODES && new Set([...latest(round).values()].map((a) => a.summaryCid)).size === 1,
+      () => watch.latest(round).size === NODES && new Set([...watch.latest(round).values()].map((a) => a.summaryCid)).size === 1,
       6 * ROUND_MS,
     )
     const first = new Map<number, string>()
-    for (const a of anchorings) if (a.round === round && !first.has(a.node)) first.set(a.node, a.summaryCid)
+    for (const a of watch.anchorings) if (a.round === round && !first.has(a.node)) first.set(a.node, a.summaryCid)
     // the halves did disagree at first: the partition was real
     expect(first.get(0)).not.toBe(first.get(3))
-    const final = [...latest(round).values()]
+    const final = [...watch.latest(round).values()]
     for (const a of final) expect(a.attested).toEqual(final[0]?.attested)
     const convergedMs = Math.max(...final.map((a) => a.at)) - healedAt
     console.info(`partition healed: all ${NODES} nodes attest the same CIDs for round ${round} ${convergedMs} ms after the heal`)
     // and the swarm is one again: the next rounds' committees are attested alike by all (their
     // summaries may still differ: each links the summary its node had for the round before)
     for (const r of [round + 1, round + 2]) {
-      await waitFor(
-        `round ${r} attested alike by all`,
-        () =>
-          latest(r).size === NODES &&
-          new Set([...latest(r).values()].map((a) => JSON.stringify(Object.entries(a.attested).sort()))).size === 1,
-        6 * ROUND_MS,
-      )
+      await waitFor(`round ${r} attested alike by all`, () => watch.attestedAlike(r, NODES), 6 * ROUND_MS)
     }
   }, 90_000)
 })

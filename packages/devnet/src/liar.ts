@@ -100,13 +100,18 @@ export async function startLiar(options: LiarOptions): Promise<Liar> {
     const next = roundAt(params, Date.now()) + 1
     const at = roundStartTime(params, next) + (options.delayMs ?? 300)
     timer = setTimeout(() => {
-      runRound(next).finally(schedule)
+      runRound(next)
+        .catch(() => {})
+        .finally(schedule)
     }, at - Date.now())
   }
   // the current round too, if enough of it is left for the lie to arrive before it closes
   const current = roundAt(params, Date.now())
-  if (roundStartTime(params, current + 1) - Date.now() > params.roundDurationMs / 2) runRound(current).finally(schedule)
-  else schedule()
+  if (current >= 0 && roundStartTime(params, current + 1) - Date.now() > params.roundDurationMs / 2) {
+    runRound(current)
+      .catch(() => {})
+      .finally(schedule)
+  } else schedule()
   return {
     stationId: peer.key.stationId,
     peer,

@@ -39,6 +39,7 @@ export function attackMessage(peer: RoguePeer, kind: AttackKind, round: number, 
     }
     case 'old-round-replay': {
       // a genuinely signed measurement of a round two before: what a replaying relay sends
+      if (round < 2) throw new Error('a replay of a round two back needs round 2 or later')
       const old = peer.roundView(round - 2)
       const task = old.mine[i % old.mine.length] as RetrievalTask
       return { topic: peer.topicOf(view, task), bytes: encodeSignedMeasurement(sign(peer.measurement(round - 2, task, unique))) }
@@ -75,15 +76,15 @@ export interface SpammerOptions extends RoguePeerOptions {
 export interface Spammer {
   readonly peer: RoguePeer
   readonly kind: AttackKind
-  /** Messages handed to gossipsub, and how many of them went to at least one peer. */
-  readonly sent: { total: number; delivered: number }
+  /** Messages handed to gossipsub, how many of them went to at least one peer, and how many could not be made. */
+  readonly sent: { total: number; delivered: number; failed: number }
   stop(): Promise<void>
 }
 
 /** A peer that joins the nodes and sends one kind of invalid message until stopped. */
 export async function startSpammer(options: SpammerOptions): Promise<Spammer> {
   const peer = await startRoguePeer(options)
-  const sent = { total: 0, delivered: 0 }
+  const sent = { total: 0, delivered: 0, failed: 0 }
   let stopped = false
   try {
     await peer.join(options.bootstrap)
@@ -93,9 +94,17 @@ export async function startSpammer(options: SpammerOptions): Promise<Spammer> {
   }
   const loop = (async () => {
     for (let i = 0; !stopped; i++) {
-      const { topic, bytes } = attackMessage(peer, options.kind, roundAt(options.params, Date.now()), i)
+      let message: { topic: string; bytes: Uint8Array }
+      try {
+        message = attackMessage(peer, options.kind, roundAt(options.params, Date.now()), i)
+      } catch {
+        // e.g. a replay before there are rounds to replay: try again next time
+        sent.failed++
+        await new Promise((r) => setTimeout(r, options.intervalMs ?? 20))
+        continue
+      }
       sent.total++
-      if ((await peer.publish(topic, bytes)) > 0) sent.delivered++
+      if ((await peer.publish(message.topic, message.bytes)) > 0) sent.delivered++
       await new Promise((r) => setTimeout(r, options.intervalMs ?? 20))
     }
   })()
