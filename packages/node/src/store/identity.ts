@@ -7,6 +7,7 @@ import type { Ed25519PrivateKey } from '@libp2p/interface'
 import { peerIdFromPrivateKey } from '@libp2p/peer-id'
 import { type StationKey, stationKeyFromSeed, toHex } from '@spark-swarm/protocol'
 import { StoreError } from './errors.js'
+import { syncDir } from './sync-dir.js'
 
 /*
  * The node's one key: an Ed25519 seed that is both its libp2p identity (peer id) and its station
@@ -202,20 +203,6 @@ async function createKeyFile(dataDir: string, path: string, randomBytes: (length
   } finally {
     // After link (or on failure) the temp name is no longer needed; after rename it is gone.
     await unlink(tmp).catch(() => {})
-  }
-}
-
-/** fsync a directory so that a new entry in it survives a power loss; a no-op where unsupported. */
-async function syncDir(dir: string): Promise<void> {
-  let handle: FileHandle | undefined
-  try {
-    handle = await open(dir, 'r')
-    await handle.sync()
-  } catch (err) {
-    const code = errCode(err)
-    if (code !== 'EISDIR' && code !== 'EPERM' && code !== 'EINVAL' && code !== 'EBADF') throw err
-  } finally {
-    await handle?.close()
   }
 }
 

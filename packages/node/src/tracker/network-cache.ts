@@ -1,8 +1,9 @@
 import { randomBytes } from 'node:crypto'
-import { type FileHandle, open, readFile, rename, unlink } from 'node:fs/promises'
+import { open, readFile, rename, unlink } from 'node:fs/promises'
 import { join } from 'node:path'
 import { type ProtocolParams, paramsDigest, validateParams } from '@spark-swarm/protocol'
 import { StoreError, writeError } from '../store/errors.js'
+import { syncDir } from '../store/sync-dir.js'
 import { type TrackerClient, TrackerError } from './client.js'
 
 /*
@@ -147,18 +148,4 @@ function invalid(path: string, why: string, cause?: unknown): StoreError {
     `the cached network params ${path} are unusable: ${why}. Delete the file and start the node while its tracker is reachable`,
     cause === undefined ? {} : { cause },
   )
-}
-
-/** fsync a directory so that the rename survives a power loss; a no-op where unsupported. */
-async function syncDir(dir: string): Promise<void> {
-  let handle: FileHandle | undefined
-  try {
-    handle = await open(dir, 'r')
-    await handle.sync()
-  } catch (err) {
-    const code = (err as { code?: unknown }).code
-    if (code !== 'EISDIR' && code !== 'EPERM' && code !== 'EINVAL' && code !== 'EBADF') throw err
-  } finally {
-    await handle?.close()
-  }
 }
