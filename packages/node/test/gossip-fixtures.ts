@@ -6,7 +6,6 @@ import {
   type Measurement,
   type ProtocolParams,
   type RetrievalTask,
-  retrievalResultOf,
   roundStartTime,
   type StationKey,
   sampleRoundTasks,
@@ -14,6 +13,8 @@ import {
   stationKeyFromSeed,
   TaskSelector,
 } from '@spark-swarm/protocol'
+// a test fixture of the devnet's fuzz harness, from source: the devnet package depends on this one
+import { okMeasurement } from '../../devnet/src/fuzz/round-fixture.js'
 import type { GossipValidationContext, RoundInfo } from '../src/gossip/index.js'
 
 /*
@@ -79,35 +80,9 @@ export function validationContext(
   }
 }
 
-/** An OK http measurement, retrievalResult derived unless overridden. */
+/** An OK http measurement, retrievalResult derived unless overridden (the fuzz harness's fixture). */
 export function measurement(round: number, key: StationKey, task: RetrievalTask, overrides: Partial<Measurement> = {}): Measurement {
-  const start = roundStartTime(params, round) + 100
-  const m: Measurement = {
-    protocolVersion: params.protocolVersion,
-    network: params.network,
-    round,
-    task,
-    stationId: key.stationId,
-    inetGroup: `inet-${key.stationId.slice(-6)}`,
-    checkerVersion: '0.1.0',
-    indexerResult: 'OK',
-    protocol: 'http',
-    providerId: '12D3KooWC8gXxg9LoJ9h3hy3jzBkEAxamyHEQJKtRmAuBuvoMzpr',
-    providerAddress: '/ip4/127.0.0.1/tcp/8080/http',
-    statusCode: 200,
-    headStatusCode: 200,
-    timeout: false,
-    carTooLarge: false,
-    byteLength: 1024,
-    carChecksum: `1220${'ab'.repeat(32)}`,
-    startAt: start,
-    firstByteAt: start + 20,
-    endAt: start + 40,
-    retrievalResult: '',
-    ...overrides,
-  }
-  if (!('retrievalResult' in overrides)) m.retrievalResult = retrievalResultOf(m)
-  return m
+  return okMeasurement(params, round, key, task, overrides)
 }
 
 /** A task of the round that `key` was not assigned. */

@@ -70,8 +70,14 @@ export function roundView(params: ProtocolParams, round: number) {
   return { seeds, tasks, selector: new TaskSelector(tasks, seeds.nodeSelection) }
 }
 
-/** An OK http measurement of `task` by `key` in `round`, its retrievalResult derived. */
-export function okMeasurement(params: ProtocolParams, round: number, key: StationKey, task: RetrievalTask): Measurement {
+/** An OK http measurement of `task` by `key` in `round`; its retrievalResult is derived unless overridden. */
+export function okMeasurement(
+  params: ProtocolParams,
+  round: number,
+  key: StationKey,
+  task: RetrievalTask,
+  overrides: Partial<Measurement> = {},
+): Measurement {
   const start = roundStartTime(params, round) + 100
   const m: Measurement = {
     protocolVersion: params.protocolVersion,
@@ -95,8 +101,9 @@ export function okMeasurement(params: ProtocolParams, round: number, key: Statio
     firstByteAt: start + 20,
     endAt: start + 40,
     retrievalResult: '',
+    ...overrides,
   }
-  m.retrievalResult = retrievalResultOf(m)
+  if (!('retrievalResult' in overrides)) m.retrievalResult = retrievalResultOf(m)
   return m
 }
 
