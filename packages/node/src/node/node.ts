@@ -12,7 +12,7 @@ import {
   validateParams,
 } from '@spark-swarm/protocol'
 import { createBitswapFetcher } from '../bitswap/fetcher.js'
-import { type GossipMetrics, SCORE_THRESHOLDS, type ScoredGossipSub } from '../gossip/index.js'
+import type { GossipMetrics } from '../gossip/index.js'
 import { createRetrievalChecker, createRpcMinerResolver, createStaticMinerResolver, type RetrievalCheckerInit } from '../retrieval/index.js'
 import { loadOrCreateIdentity, openNodeStore, prepareDataDir } from '../store/index.js'
 import { anchorRound } from './anchor.js'
@@ -24,7 +24,7 @@ import { installGossip } from './gossip-wiring.js'
 import { createHost } from './host.js'
 import { type Logger, silentLogger } from './logger.js'
 import { PeerBans } from './peer-bans.js'
-import { startPeerKeeper } from './peer-keeper.js'
+import { startPeerCare } from './peer-care.js'
 import { createRandomnessSource } from './randomness.js'
 import { startRoundLoop } from './round-loop.js'
 import { Rounds } from './rounds.js'
@@ -241,20 +241,12 @@ export function createCheckerNode(init: CheckerNodeInit): CheckerNode {
           retainRounds: init.retainRounds ?? 72,
         },
       )
-      const unwatch = bans.watch(
-        host.libp2p,
-        host.libp2p.services.pubsub as unknown as ScoredGossipSub,
-        SCORE_THRESHOLDS.graylistThreshold,
-        (peer, score) => {
-          log.warn('banned a peer scored below the graylist threshold', { peer, score: Math.round(score), banMinutes: bans.banMs / 60_000 })
-        },
-      )
-      controller.signal.addEventListener('abort', unwatch, { once: true })
-      startPeerKeeper(host.libp2p, {
+      startPeerCare(host.libp2p, {
+        bans,
         signal: controller.signal,
         minPeers: init.minPeers ?? 8,
-        intervalMs: Math.min(5_000, Math.max(500, params.roundDurationMs / 4)),
-        onError: (err) => log.debug('redial failed', { error: String(err) }),
+        roundDurationMs: params.roundDurationMs,
+        log,
       })
       events.emit('activity', { level: 'info', message: `checker node ${identity.peerId} started` })
     },
