@@ -31,3 +31,8 @@ export function startChild(config: unknown) {
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()))
   return { child, lines, waitFor, exited }
 }
+
+/** SIGKILLs every child still running: for afterAll, whatever the test got to. */
+export function killAll(children: readonly ChildProcess[]): void {
+  for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL')
+}

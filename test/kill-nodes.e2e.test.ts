@@ -5,7 +5,7 @@ import { join } from 'node:path'
 import { type Swarm, startSwarm } from '@spark-swarm/devnet'
 import { roundAt } from '@spark-swarm/protocol'
 import { afterAll, describe, expect, it } from 'vitest'
-import { startChild } from './child-node.js'
+import { killAll, startChild } from './child-node.js'
 import { waitFor, watchSwarm } from './swarm-watch.js'
 
 // 10 nodes, 3 of them (30 %) in their own processes, SIGKILLed in the middle of a round while
@@ -20,7 +20,7 @@ let dataDir: string | undefined
 const children: ChildProcess[] = []
 
 afterAll(async () => {
-  for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL')
+  killAll(children)
   await swarm?.stop()
   if (dataDir) await rm(dataDir, { recursive: true, force: true })
 }, 30_000)

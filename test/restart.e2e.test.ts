@@ -7,7 +7,7 @@ import type { RoundEvaluatedDetail } from '@spark-swarm/node'
 import { roundAt } from '@spark-swarm/protocol'
 import Database from 'better-sqlite3'
 import { afterAll, describe, expect, it } from 'vitest'
-import { startChild } from './child-node.js'
+import { killAll, startChild } from './child-node.js'
 
 // A node killed with SIGKILL in the middle of a round, then started again on the same data dir:
 // its store is intact, what it measured before the kill reaches the swarm, and it does not check a
@@ -19,7 +19,7 @@ let dataDir: string | undefined
 const children: ChildProcess[] = []
 
 afterAll(async () => {
-  for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL')
+  killAll(children)
   await swarm?.stop()
   if (dataDir) await rm(dataDir, { recursive: true, force: true })
 }, 30_000)

@@ -94,9 +94,12 @@ interface Report {
   published: string[]
 }
 
-/** Runs the writer until it reported `commits` committed lines, then SIGKILLs it. */
-async function runAndKill(script: string, dbPath: string, prefix: string, commits: number): Promise<Report> {
-  const child = spawn(process.execPath, [script, pathToFileURL(distEntry).href, dbPath, prefix], { stdio: ['ignore', 'pipe', 'pipe'] })
+/**
+ * Runs a writer script (`node script <store entry> ...args`) until `ready(stdout)` holds, then
+ * SIGKILLs it; returns what it printed. Fails if it exits on its own first.
+ */
+async function spawnAndKill(script: string, args: string[], ready: (out: string) => boolean): Promise<string> {
+  const child = spawn(process.execPath, [script, pathToFileURL(distEntry).href, ...args], { stdio: ['ignore', 'pipe', 'pipe'] })
   let out = ''
   let err = ''
   child.stderr.on('data', (d: Buffer) => {
@@ -106,12 +109,18 @@ async function runAndKill(script: string, dbPath: string, prefix: string, commit
   await new Promise<void>((resolve, reject) => {
     child.stdout.on('data', (d: Buffer) => {
       out += d.toString()
-      if (out.split('\n').length - 2 >= commits) resolve()
+      if (ready(out)) resolve()
     })
-    child.on('exit', () => reject(new Error(`writer exited before it was killed: ${err}`)))
+    child.on('exit', () => reject(new Error(`the writer exited before it was killed: ${out} ${err}`)))
   })
   child.kill('SIGKILL')
   expect(await exited).toBe('SIGKILL')
+  return out
+}
+
+/** Runs the writer until it reported `commits` committed lines, then SIGKILLs it. */
+async function runAndKill(script: string, dbPath: string, prefix: string, commits: number): Promise<Report> {
+  const out = await spawnAndKill(script, [dbPath, prefix], (o) => o.split('\n').length - 2 >= commits)
   const report: Report = { own: [], peer: [], published: [] }
   const lines = out.split('\n')
   lines.pop() // only complete lines count
@@ -191,22 +200,7 @@ describe('store crash safety', () => {
     const dbPath = join(dir, 'stall.sqlite')
     const stalling = join(dir, 'stalling.mjs')
     await writeFile(stalling, STALLING_CHILD)
-    const child = spawn(process.execPath, [stalling, pathToFileURL(distEntry).href, dbPath], { stdio: ['ignore', 'pipe', 'pipe'] })
-    let out = ''
-    let err = ''
-    child.stderr.on('data', (d: Buffer) => {
-      err += d.toString()
-    })
-    const exited = new Promise<NodeJS.Signals | number | null>((resolve) => child.on('exit', (code, signal) => resolve(signal ?? code)))
-    await new Promise<void>((resolve, reject) => {
-      child.stdout.on('data', (d: Buffer) => {
-        out += d.toString()
-        if (/^inside \d+$/m.test(out)) resolve()
-      })
-      child.on('exit', () => reject(new Error(`the writer exited before it was killed: ${out} ${err}`)))
-    })
-    child.kill('SIGKILL')
-    expect(await exited).toBe('SIGKILL')
+    const out = await spawnAndKill(stalling, [dbPath], (o) => /^inside \d+$/m.test(o))
     expect(out).not.toContain('committed')
     const walBefore = Number(out.match(/^wal (\d+)$/m)?.[1])
     const walInside = Number(out.match(/^inside (\d+)$/m)?.[1])
