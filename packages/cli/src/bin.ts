@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import { setMaxListeners } from 'node:events'
+import { isLibp2pClosingStreamError } from '@spark-swarm/node'
 import { ProtocolError } from '@spark-swarm/protocol'
 import { CommanderError } from 'commander'
 import { CliError, EXIT } from './cli-error.js'
@@ -8,6 +9,14 @@ import { createProgram } from './program.js'
 // libp2p's connection manager closes every connection with one shared abort signal when it stops:
 // a node with many peers trips Node's default of 10 listeners per signal, a warning, not a leak.
 setMaxListeners(100)
+
+// libp2p throws one known error from an event listener while connections close
+// (libp2p/js-libp2p#3415): harmless, and without this it ends the process mid-shutdown.
+process.on('uncaughtException', (err) => {
+  if (isLibp2pClosingStreamError(err)) return
+  process.stderr.write(`spark-swarm: uncaught exception: ${err?.stack ?? err}\n`)
+  process.exit(EXIT.failure)
+})
 
 const program = createProgram()
 

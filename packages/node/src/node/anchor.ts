@@ -79,12 +79,16 @@ export async function anchorRound(ctx: NodeContext, round: number): Promise<Roun
   const provideScope = scopedSignal([ctx.signal], PROVIDE_TIMEOUT_MS)
   // every DHT query of every provide listens on it: many listeners are expected, not a leak
   setMaxListeners(Number.POSITIVE_INFINITY, provideScope.signal)
-  void Promise.allSettled(provided.map((cid) => ctx.host.helia.routing.provide(cid, { signal: provideScope.signal }))).then((results) => {
-    // only once every provide is over: one failing early must not cut the others off ctx.signal
-    provideScope.clear()
-    const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected')
-    if (failed) ctx.log.debug('provide failed', { round, error: String(failed.reason) })
-  })
+  const providing = Promise.allSettled(provided.map((cid) => ctx.host.helia.routing.provide(cid, { signal: provideScope.signal }))).then(
+    (results) => {
+      // only once every provide is over: one failing early must not cut the others off ctx.signal
+      provideScope.clear()
+      ctx.background.delete(providing)
+      const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected')
+      if (failed) ctx.log.debug('provide failed', { round, error: String(failed.reason) })
+    },
+  )
+  ctx.background.add(providing)
 
   const attested = new Map<string, string>()
   const topic = summariesTopic(ctx.params)

@@ -28,4 +28,10 @@ export interface NodeContext {
   events: TypedEventTarget<CheckerNodeEvents>
   /** Aborted by `stop()`: every loop and check ends with it. */
   signal: AbortSignal
+  /**
+   * Work the node does not wait for (DHT provides), which `stop()` lets unwind after aborting
+   * `signal` and before closing the host: libp2p throws from an event listener when a query
+   * aborts its stream on a connection that is already closing.
+   */
+  background: Set<Promise<unknown>>
 }

@@ -188,6 +188,7 @@ export function createCheckerNode(init: CheckerNodeInit): CheckerNode {
         log,
         events,
         signal: controller.signal,
+        background: new Set(),
       }
       const c = ctx
       convergence = createConvergence(c, async (round) => {
@@ -254,6 +255,8 @@ export function createCheckerNode(init: CheckerNodeInit): CheckerNode {
       if (!ctx) return
       controller?.abort()
       await loop?.done
+      // aborted provides unwind while their connections are still open (see NodeContext.background)
+      await Promise.race([Promise.allSettled(ctx.background), new Promise((r) => setTimeout(r, 5_000).unref())])
       await stopBitswap?.()
       await ctx.host.stop()
       ctx.store.close()
