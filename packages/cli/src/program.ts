@@ -1,5 +1,6 @@
 import { homedir } from 'node:os'
 import { join } from 'node:path'
+import { CHECKER_VERSION } from '@spark-swarm/protocol'
 import { Command, InvalidArgumentError } from 'commander'
 import { CHECK_EXIT, DEFAULT_INDEXER_URL, DEFAULT_RPC_URL, runCheck } from './commands/check.js'
 import { runDemo } from './commands/demo.js'
@@ -14,7 +15,8 @@ import { runStatus } from './commands/status.js'
 import { runTracker } from './commands/tracker.js'
 import { LOG_LEVELS, type LogLevel } from './logger.js'
 
-export const VERSION = '0.1.0'
+/** The CLI's `--version`: the release every package shares. */
+export const VERSION = CHECKER_VERSION
 
 function nonNegativeInteger(value: string): number {
   const n = Number(value)

@@ -22,9 +22,21 @@ export interface Catalogue {
   entries: CatalogueEntry[]
 }
 
-/** Stable identity of a task, Spark's `getTaskId`. */
+/** Stable identity of a task, Spark's `getTaskId`: `<cid>::<minerId>`. Read back with `parseTaskId`. */
 export function taskId(task: RetrievalTask): string {
-  return `${task.cid}::${task.minerId}`
+  return `${task.cid}${TASK_ID_SEPARATOR}${task.minerId}`
+}
+
+const TASK_ID_SEPARATOR = '::'
+
+/**
+ * The task a `taskId` names. Splits at the last `::`: a miner id never contains one, so
+ * `parseTaskId(taskId(t))` gives `t` back whatever the CID's spelling.
+ */
+export function parseTaskId(id: string): RetrievalTask {
+  const at = id.lastIndexOf(TASK_ID_SEPARATOR)
+  if (at < 0) throw new RangeError(`not a task id (expected <cid>::<minerId>): ${id.slice(0, 80)}`)
+  return { cid: id.slice(0, at), minerId: id.slice(at + TASK_ID_SEPARATOR.length) }
 }
 
 /**

@@ -3,6 +3,12 @@ import { ProtocolError } from './errors.js'
 /** Current wire protocol version: measurements and topics carry it; a bump is a hard fork. */
 export const PROTOCOL_VERSION = 1
 
+/**
+ * This release of Spark Swarm (every package shares it): the `checkerVersion` a node reports and
+ * the tracker's version gate compares. Bumped with the packages' versions, in this one place.
+ */
+export const CHECKER_VERSION = '0.1.0'
+
 const SEMVER = /^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(?:-([0-9A-Za-z.-]+))?(?:\+[0-9A-Za-z.-]+)?$/
 
 export interface Version {

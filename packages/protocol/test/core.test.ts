@@ -12,6 +12,7 @@ import {
   mainnet,
   ProtocolError,
   paramsDigest,
+  parseTaskId,
   presets,
   retrievalResultOf,
   roundAt,
@@ -19,6 +20,7 @@ import {
   SeededStream,
   sampleRoundTasks,
   sha256,
+  taskId,
   toHex,
   validateCatalogue,
   validateParams,
@@ -103,6 +105,16 @@ describe('seeded stream', () => {
 describe('catalogue and round tasks', () => {
   const catalogue = { entries: Array.from({ length: 50 }, (_, i) => ({ cid: `bafy${i}`, minerId: `f0${i % 5}` })) }
   const seeds = deriveRoundSeeds(1, 'ab'.repeat(32))
+
+  it('reads a task id back into the task it names, and refuses text that is not one', () => {
+    fc.assert(
+      fc.property(fc.string(), fc.stringMatching(/^f0[0-9]{1,8}$/), (cid, minerId) => {
+        expect(parseTaskId(taskId({ cid, minerId }))).toEqual({ cid, minerId })
+      }),
+    )
+    expect(taskId({ cid: 'bafyA', minerId: 'f01' })).toBe('bafyA::f01')
+    expect(() => parseTaskId('bafyA-f01')).toThrow(/not a task id/)
+  })
 
   it('samples tasksPerRound distinct entries, the same on every node', () => {
     const tasks = sampleRoundTasks(catalogue, seeds, 12)

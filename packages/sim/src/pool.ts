@@ -1,5 +1,6 @@
 import type { ProtocolParams, SignedMeasurement } from '@spark-swarm/protocol'
-import { CHECKER_VERSION, GENESIS_TIME } from './world.js'
+import { CHECKER_VERSION } from '@spark-swarm/protocol'
+import { GENESIS_TIME } from './world.js'
 
 const ZERO_SIGNATURE = new Uint8Array(64)
 

@@ -1,5 +1,6 @@
 import {
   type Catalogue,
+  CHECKER_VERSION,
   countsTowardRsr,
   PROTOCOL_VERSION,
   type ProtocolParams,
@@ -19,7 +20,6 @@ import type { AdversaryModel, ProviderModel, Scenario } from './types.js'
  */
 
 export const STATION_PREFIX = '302a300506032b6570032100'
-export const CHECKER_VERSION = '0.1.0'
 /** Round clock of the simulated network (virtual time: only measurement timestamps use it). */
 export const GENESIS_TIME = 1767225600000
 export const ROUND_DURATION_MS = 1_200_000

@@ -6,6 +6,7 @@ import {
   decodeMeasurementList,
   decodeSignedMeasurement,
   encodeAttestation,
+  parseTaskId,
   taskId,
   verifyMeasurementSignature,
 } from '@spark-swarm/protocol'
@@ -65,8 +66,7 @@ export function createConvergence(ctx: NodeContext, reanchor: (round: number) =>
       if (n * 2 > members && !ofRound.has(key)) {
         ofRound.add(key)
         confirmed.set(round, ofRound)
-        const [taskCid, minerId] = id.split('::') as [string, string]
-        ctx.events.emit('committee:confirmed', { round, task: { cid: taskCid, minerId }, committeeCid: cid, attesters: n, members })
+        ctx.events.emit('committee:confirmed', { round, task: parseTaskId(id), committeeCid: cid, attesters: n, members })
       }
     }
   }

@@ -4,9 +4,11 @@ import type { ConnectionGater } from '@libp2p/interface'
 import {
   type Catalogue,
   type CatalogueEntry,
+  CHECKER_VERSION,
   catalogueCid,
   encodeSignedMeasurement,
   type ProtocolParams,
+  parseTaskId,
   taskId,
   validateCatalogue,
   validateParams,
@@ -30,7 +32,7 @@ import { startRoundLoop } from './round-loop.js'
 import { Rounds } from './rounds.js'
 import { type CheckerNodeStatus, roundStatus, roundTimes, STATUS_ROUNDS } from './status.js'
 
-export const CHECKER_VERSION = '0.1.0'
+export { CHECKER_VERSION } from '@spark-swarm/protocol'
 
 export interface CheckerNodeInit {
   /** Identity key, database and blockstore live here; created with mode 0700. */
@@ -268,8 +270,7 @@ export function createCheckerNode(init: CheckerNodeInit): CheckerNode {
       const results = loop?.state.results.get(times.round)
       const tasks = ctx
         ? [...ctx.store.taskStatus(times.round)].map(([id, t]) => {
-            const [cid, minerId] = id.split('::') as [string, string]
-            return { cid, minerId, status: t.status, retrievalResult: results?.get(id) ?? null }
+            return { ...parseTaskId(id), status: t.status, retrievalResult: results?.get(id) ?? null }
           })
         : []
       return {
