@@ -7,7 +7,7 @@ import { devnet } from '@spark-swarm/protocol'
 import { startTracker } from '@spark-swarm/tracker'
 import { afterAll, describe, expect, it } from 'vitest'
 
-// The seed requirement: the tracker answers an outdated client `400 OUTDATED CLIENT`; the node, on
+// Spark's 2.x roadmap's version gate: the tracker answers an outdated client `400 OUTDATED CLIENT`; the node, on
 // first receiving it, reports an error activity and stops doing work, but stays up.
 const ROUND_MS = 2_000
 let dir: string | undefined

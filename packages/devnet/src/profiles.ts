@@ -1,6 +1,6 @@
 /**
- * How a fake storage provider behaves. Each profile reproduces one retrieval outcome of the Spark
- * result-code table (seeds/003) over the trustless HTTP gateway; see README.md for the mapping and
+ * How a fake storage provider behaves. Each profile reproduces one retrieval outcome of Spark's
+ * result-code table over the trustless HTTP gateway; see README.md for the mapping and
  * for what each one does over bitswap.
  */
 export type ProviderProfile =
