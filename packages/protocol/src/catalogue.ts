@@ -1,6 +1,6 @@
 import * as dagCbor from '@ipld/dag-cbor'
-import { CID } from 'multiformats/cid'
-import { sha256 as sha256Hasher } from 'multiformats/hashes/sha2'
+import type { CID } from 'multiformats/cid'
+import { cidOfDagCbor } from './cid.js'
 import { ProtocolError } from './errors.js'
 import { SeededStream } from './prng.js'
 import type { RoundSeeds } from './randomness/seeds.js'
@@ -91,8 +91,7 @@ export function encodeCatalogue(catalogue: Catalogue): Uint8Array {
 }
 
 export async function catalogueCid(catalogue: Catalogue): Promise<CID> {
-  const bytes = encodeCatalogue(catalogue)
-  return CID.createV1(dagCbor.code, await sha256Hasher.digest(bytes))
+  return cidOfDagCbor(encodeCatalogue(catalogue))
 }
 
 /**

@@ -5,6 +5,7 @@
 export * from './attestation.js'
 export * from './bytes.js'
 export * from './catalogue.js'
+export * from './cid.js'
 export * from './domain.js'
 export * from './errors.js'
 export * from './evaluation/committee.js'

@@ -1,9 +1,9 @@
 import * as dagCbor from '@ipld/dag-cbor'
 import { CID } from 'multiformats/cid'
 import { compareBytes } from './bytes.js'
+import { cidOfDagCbor } from './cid.js'
 import type { CommitteeResult, RoundEvaluation } from './evaluation/round-types.js'
 import type { Rate } from './evaluation/scoring.js'
-import { cidOfDagCbor } from './measurement.js'
 import { type ProtocolParams, paramsDigest } from './params.js'
 import type { RoundSeeds } from './randomness/seeds.js'
 

@@ -1,19 +1,16 @@
 import * as dagCbor from '@ipld/dag-cbor'
 import { CID } from 'multiformats/cid'
-import * as Digest from 'multiformats/hashes/digest'
-import { sha256 as sha256Hasher } from 'multiformats/hashes/sha2'
 import { bytesEqual, fromHex } from './bytes.js'
 import { type Catalogue, sampleRoundTasks, validateCatalogue } from './catalogue.js'
+import { cidOfDagCbor, cidOfDagCborDigest, cidText } from './cid.js'
 import { ProtocolError } from './errors.js'
 import { evaluateRound } from './evaluation/evaluate.js'
 import type { RoundEvaluation } from './evaluation/round-types.js'
-import { cidOfDagCbor, cidText, decodeSignedMeasurement, measurementCid } from './measurement.js'
+import { decodeSignedMeasurement, measurementCid } from './measurement.js'
 import { type ProtocolParams, paramsDigest, validateParams } from './params.js'
 import { localBeaconRandomness } from './randomness/local.js'
 import { deriveRoundSeeds } from './randomness/seeds.js'
 import { buildRoundSummary, decodeCommitteeBlock, decodeMeasurementList, decodeRoundSummary } from './summary.js'
-
-const sha256Code = sha256Hasher.code
 
 /**
  * The local beacon chain is recomputed link by link from genesis (≈ 2.5 µs a link): a round
@@ -79,7 +76,7 @@ export function verifyRoundBlocks(root: CID, blocks: ReadonlyMap<string, Uint8Ar
   const base = { round: summary.round, network: summary.network }
 
   // the rules: params whose digest the summary names, found by that digest
-  const paramsCid = CID.createV1(dagCbor.code, Digest.create(sha256Code, fromHex(summary.paramsDigest)))
+  const paramsCid = cidOfDagCborDigest(fromHex(summary.paramsDigest))
   const paramsBytes = get(paramsCid, 'params')
   if (!paramsBytes) return result(base)
   const params = validateParams(decodeBlock(paramsBytes, 'PARAMS_INVALID', 'params') as ProtocolParams)
