@@ -30,6 +30,16 @@ export function taskId(task: RetrievalTask): string {
 const TASK_ID_SEPARATOR = '::'
 
 /**
+ * `taskId` of fields not known to be strings, for Spark's round files: Spark's `getTaskId` ran
+ * on measurements straight from JSON, where a `cid` may be a number, `null` or missing, and
+ * grouped them by the template-literal string (`'null::f01'`, `'undefined::f01'`). Spark's
+ * verdicts on such input depend on that exact string, so it is built the same way, bit for bit.
+ */
+export function looseTaskId(task: { cid: unknown; minerId: unknown }): string {
+  return `${task.cid}${TASK_ID_SEPARATOR}${task.minerId}`
+}
+
+/**
  * The task a `taskId` names. Splits at the last `::`: a miner id never contains one, so
  * `parseTaskId(taskId(t))` gives `t` back whatever the CID's spelling.
  */
