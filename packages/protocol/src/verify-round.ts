@@ -20,7 +20,7 @@ import { buildRoundSummary, decodeCommitteeBlock, decodeMeasurementList, decodeR
 export const MAX_LOCAL_BEACON_ROUND = 200_000
 
 /** Decodes a params or catalogue block; its bytes hash to the link, but may still be anything. */
-function decodeBlock(bytes: Uint8Array, code: string, what: string): unknown {
+function decodeBlock(bytes: Uint8Array, code: 'PARAMS_INVALID' | 'CATALOGUE_INVALID', what: string): unknown {
   try {
     return dagCbor.decode(bytes)
   } catch (err) {
