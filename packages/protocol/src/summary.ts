@@ -8,8 +8,6 @@ import type { Rate } from './evaluation/scoring.js'
 import { type ProtocolParams, paramsDigest } from './params.js'
 import type { RoundSeeds } from './randomness/seeds.js'
 
-export { decodeCommitteeBlock, decodeMeasurementList, decodeRoundSummary } from './summary-decode.js'
-
 export const SUMMARY_VERSION = 1
 
 /** A block to store: its CID and bytes. */

@@ -10,7 +10,8 @@ import { decodeSignedMeasurement, measurementCid } from './measurement.js'
 import { type ProtocolParams, paramsDigest, validateParams } from './params.js'
 import { localBeaconRandomness } from './randomness/local.js'
 import { deriveRoundSeeds } from './randomness/seeds.js'
-import { buildRoundSummary, decodeCommitteeBlock, decodeMeasurementList, decodeRoundSummary } from './summary.js'
+import { buildRoundSummary } from './summary.js'
+import { decodeCommitteeBlock, decodeMeasurementList, decodeRoundSummary } from './summary-decode.js'
 
 /**
  * The local beacon chain is recomputed link by link from genesis (≈ 2.5 µs a link): a round
