@@ -1,22 +1,12 @@
-import { looseTaskId, type RetrievalTask } from '../catalogue.js'
+import { looseTaskId } from '../catalogue.js'
 import { type CommitteeDecision, type ConsensusEvaluation, evaluateCommittee } from '../evaluation/committee.js'
 import { pushToGroup } from '../group.js'
-import { evaluateSparkTasking } from './fraud-detection.js'
+import { evaluateSparkTasking, type SparkTaskingEvaluation } from './fraud-detection.js'
 import type { SparkMeasurement } from './measurement.js'
+import type { SparkRound } from './round.js'
 
 /** Spark's `REQUIRED_COMMITTEE_SIZE` from August 2024 until the shutdown. */
 export const SPARK_REQUIRED_COMMITTEE_SIZE = 30
-
-/** What spark-evaluate knew about a round: its tasks, K, and the drand randomness. */
-export interface SparkRound {
-  roundIndex: string | number
-  /** Lowercase hex drand randomness of the round (Spark's tasker input). */
-  randomness: string
-  maxTasksPerNode: number
-  tasks: RetrievalTask[]
-}
-
-export type SparkTaskingEvaluation = 'OK' | 'TASK_NOT_IN_ROUND' | 'TASK_WRONG_NODE' | 'DUP_INET_GROUP' | 'TOO_MANY_TASKS'
 
 export interface SparkEvaluatedMeasurement {
   id: unknown

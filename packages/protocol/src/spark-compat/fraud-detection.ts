@@ -2,14 +2,17 @@ import { createHash } from 'node:crypto'
 import { createTaskIndex, looseTaskId } from '../catalogue.js'
 import { pushToGroup } from '../group.js'
 import { TaskSelector } from '../tasker.js'
-import type { SparkRound, SparkTaskingEvaluation } from './evaluate.js'
 import type { SparkMeasurement } from './measurement.js'
+import type { SparkRound } from './round.js'
 
 /*
  * spark-evaluate `runFraudDetection`: the tasking verdict of every measurement of a round, in
  * Spark's order (round and station tasks first, then the inet-group limits). Committees are
  * formed from the measurements this labels OK.
  */
+
+/** Spark's tasking verdict on one measurement; only OK ones join a committee. */
+export type SparkTaskingEvaluation = 'OK' | 'TASK_NOT_IN_ROUND' | 'TASK_WRONG_NODE' | 'DUP_INET_GROUP' | 'TOO_MANY_TASKS'
 
 /** A verdict per measurement, `null` while no step has ruled on it yet. */
 type Tasking = Array<SparkTaskingEvaluation | null>

@@ -4,15 +4,9 @@
  */
 
 // Evaluation of one Spark round: fraud detection, committees, per-request provider stats
-export type {
-  SparkCommitteeResult,
-  SparkEvaluatedMeasurement,
-  SparkEvaluation,
-  SparkProviderStats,
-  SparkRound,
-  SparkTaskingEvaluation,
-} from './evaluate.js'
+export type { SparkCommitteeResult, SparkEvaluatedMeasurement, SparkEvaluation, SparkProviderStats } from './evaluate.js'
 export { evaluateSparkRound, SPARK_REQUIRED_COMMITTEE_SIZE } from './evaluate.js'
+export type { SparkTaskingEvaluation } from './fraud-detection.js'
 
 // Spark's published measurements and its preprocessing of them
 export type { RawSparkMeasurement, SparkMeasurement } from './measurement.js'
@@ -21,5 +15,6 @@ export { assertValidSparkMeasurement, getSparkRetrievalResult, preprocessSparkMe
 // Participant addresses (0x… and f410 delegated)
 export { ethAddressFromDelegated, isEthAddress, parseParticipantAddress, toChecksumAddress } from './participant-address.js'
 
-// Spark round files
+// Spark rounds and their files
+export type { SparkRound } from './round.js'
 export { parseSparkRound } from './round.js'
