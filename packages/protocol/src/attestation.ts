@@ -1,11 +1,10 @@
 import { sign } from 'node:crypto'
 import * as dagCbor from '@ipld/dag-cbor'
 import { CID } from 'multiformats/cid'
-import { sha256 as sha256Hasher } from 'multiformats/hashes/sha2'
 import type { RetrievalTask } from './catalogue.js'
+import { cidOfDagCbor, isDagCborSha256Cid } from './cid.js'
 import { DOMAIN, domainHash } from './domain.js'
 import { ProtocolError } from './errors.js'
-import { cidOfDagCbor } from './measurement.js'
 import { decodeCanonical, verifyStationSignature } from './signed-dag-cbor.js'
 import type { StationKey } from './station-id.js'
 
@@ -79,15 +78,7 @@ export function validateAttestationShape(value: unknown, signed: boolean): Unsig
   }
   // every block of a summary is CIDv1 dag-cbor sha2-256 (spec §0): one link form, one encoding
   const committee = CID.asCID(a.committee)
-  if (
-    committee === null ||
-    committee.version !== 1 ||
-    committee.code !== dagCbor.code ||
-    committee.multihash.code !== sha256Hasher.code ||
-    committee.multihash.size !== 32
-  ) {
-    malformed('committee must be a CIDv1 dag-cbor sha2-256 link')
-  }
+  if (committee === null || !isDagCborSha256Cid(committee)) malformed('committee must be a CIDv1 dag-cbor sha2-256 link')
   if (signed && !(a.signature instanceof Uint8Array && a.signature.length === 64)) malformed('signature must be 64 bytes')
   return a as unknown as UnsignedAttestation
 }

@@ -1,6 +1,6 @@
 import * as dagCbor from '@ipld/dag-cbor'
-import { CID } from 'multiformats/cid'
-import { sha256 as sha256Hasher } from 'multiformats/hashes/sha2'
+import type { CID } from 'multiformats/cid'
+import { cidOfDagCbor } from './cid.js'
 import { ProtocolError } from './errors.js'
 import { SeededStream } from './prng.js'
 import type { RoundSeeds } from './randomness/seeds.js'
@@ -28,6 +28,16 @@ export function taskId(task: RetrievalTask): string {
 }
 
 const TASK_ID_SEPARATOR = '::'
+
+/**
+ * `taskId` of fields not known to be strings, for Spark's round files: Spark's `getTaskId` ran
+ * on measurements straight from JSON, where a `cid` may be a number, `null` or missing, and
+ * grouped them by the template-literal string (`'null::f01'`, `'undefined::f01'`). Spark's
+ * verdicts on such input depend on that exact string, so it is built the same way, bit for bit.
+ */
+export function looseTaskId(task: { cid: unknown; minerId: unknown }): string {
+  return `${task.cid}${TASK_ID_SEPARATOR}${task.minerId}`
+}
 
 /**
  * The task a `taskId` names. Splits at the last `::`: a miner id never contains one, so
@@ -91,8 +101,7 @@ export function encodeCatalogue(catalogue: Catalogue): Uint8Array {
 }
 
 export async function catalogueCid(catalogue: Catalogue): Promise<CID> {
-  const bytes = encodeCatalogue(catalogue)
-  return CID.createV1(dagCbor.code, await sha256Hasher.digest(bytes))
+  return cidOfDagCbor(encodeCatalogue(catalogue))
 }
 
 /**

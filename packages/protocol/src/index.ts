@@ -1,30 +1,126 @@
 /**
  * Spark Swarm's protocol: pure functions from inputs to outputs. No sockets, files or timers;
  * the node, the simulator and the offline evaluator all call this same code.
+ *
+ * Every public name is listed here, grouped by what it is about; a module's other exports are
+ * the package's own. Spark v1's evaluator lives in `@spark-swarm/protocol/spark-compat`.
  */
-export * from './attestation.js'
-export * from './bytes.js'
-export * from './catalogue.js'
-export * from './domain.js'
-export * from './errors.js'
-export * from './evaluation/committee.js'
-export * from './evaluation/evaluate.js'
-export * from './evaluation/round-types.js'
-export * from './evaluation/scoring.js'
-export * from './evaluation/wilson.js'
-export * from './group.js'
-export * from './intern.js'
-export * from './measurement.js'
-export * from './measurement-json.js'
-export * from './params.js'
-export * from './prng.js'
-export * from './randomness/drand.js'
-export * from './randomness/drand-chains.js'
-export * from './randomness/local.js'
-export * from './randomness/seeds.js'
-export * from './result-codes.js'
-export * from './station-id.js'
-export * from './summary.js'
-export * from './tasker.js'
-export * from './verify-round.js'
-export * from './version.js'
+// biome-ignore-all assist/source/organizeImports: grouped by topic for readers, not sorted by module path
+
+// Params and presets: the rules of a network, one typed object (spec §1)
+export type { PresetName, ProtocolParams, RandomnessParams } from './params.js'
+export { devnet, getPreset, mainnet, paramsDigest, presets, roundAt, roundStartTime, sparkCompat, validateParams } from './params.js'
+
+// Versions: the protocol version and this checker's version, and how versions compare
+export type { Version } from './version.js'
+export { CHECKER_VERSION, compareVersions, isVersionAtLeast, PROTOCOL_VERSION, parseVersion } from './version.js'
+
+// Errors: the one error type and its stable codes
+export type { ProtocolErrorCode } from './errors.js'
+export { PROTOCOL_ERROR_CODES, ProtocolError } from './errors.js'
+
+// Bytes, hashing and domain separation (spec §2.5)
+export { bytesEqual, compareBytes, compareStrings, fromHex, sha256, toHex } from './bytes.js'
+export type { Domain } from './domain.js'
+export { DOMAIN, domainHash } from './domain.js'
+
+// CIDs: the one link form of the protocol's blocks, and its text
+export { cidOfDagCbor, cidOfDagCborDigest, cidText, isDagCborSha256Cid } from './cid.js'
+
+// Station keys and ids
+export type { StationKey } from './station-id.js'
+export { publicKeyFromStationId, publicKeyObject, STATION_ID_PATTERN, stationIdFromPublicKey, stationKeyFromSeed } from './station-id.js'
+
+// Randomness: drand and local beacons, the seeds of a round, the stream drawn from a seed
+export { FILECOIN_EPOCH_MS, FILECOIN_GENESIS_MS, QUICKNET, QUICKNET_DST } from './randomness/drand-chains.js'
+export type { DrandBeacon, DrandChainInfo } from './randomness/drand.js'
+export {
+  beaconRandomness,
+  drandMessage,
+  drandRoundAt,
+  drandRoundTime,
+  sparkEpochToDrandRound,
+  verifyDrandBeacon,
+} from './randomness/drand.js'
+export { localBeaconRandomness, nextLocalBeacon, verifyLocalBeaconLink } from './randomness/local.js'
+export type { RoundSeeds } from './randomness/seeds.js'
+export { deriveRoundSeeds } from './randomness/seeds.js'
+export { SeededStream } from './prng.js'
+
+// Catalogue and tasks: what a round checks and which station checks what
+export type { Catalogue, CatalogueEntry, RetrievalTask } from './catalogue.js'
+export { catalogueCid, createTaskIndex, encodeCatalogue, parseTaskId, sampleRoundTasks, taskId, validateCatalogue } from './catalogue.js'
+export { committeeShard, getStationKey, getTaskKey, pickTasksForStation, TaskSelector } from './tasker.js'
+
+// Measurements: their fields, signatures, canonical bytes and JSON form
+export type { Measurement, SignedMeasurement } from './measurement.js'
+export {
+  decodeSignedMeasurement,
+  encodeMeasurement,
+  encodeSignedMeasurement,
+  MAX_MEASUREMENT_BYTES,
+  measurementCid,
+  measurementSigningDigest,
+  signMeasurement,
+  unsignedView,
+  validateMeasurementShape,
+  verifyMeasurementSignature,
+} from './measurement.js'
+export type { SignedMeasurementJson } from './measurement-json.js'
+export { internMeasurement, measurementFromJson, measurementToJson } from './measurement-json.js'
+export { createInterner } from './intern.js'
+
+// Result codes: Spark's result-code table and the mapping from status fields to a result
+export type { NumberedResultCode, ResultCode, ResultCodeInfo, RetrievalOutcome, RetrievalResult } from './result-codes.js'
+export {
+  COMMITTEE_TOO_SMALL,
+  countsTowardRsr,
+  describeResult,
+  MAJORITY_NOT_FOUND,
+  RESULT_CODES,
+  retrievalResultOf,
+  STATUS,
+} from './result-codes.js'
+
+// Attestations: a station's signed word on a committee's result
+export type { Attestation, UnsignedAttestation } from './attestation.js'
+export {
+  attestationCid,
+  attestationSigningDigest,
+  decodeAttestation,
+  encodeAttestation,
+  encodeUnsignedAttestation,
+  MAX_ATTESTATION_BYTES,
+  signAttestation,
+  validateAttestationShape,
+  verifyAttestationSignature,
+} from './attestation.js'
+
+// Evaluation: committees, a round's verdicts, and the providers' scores
+export type { CommitteeDecision, CommitteeFields, ConsensusEvaluation } from './evaluation/committee.js'
+export { evaluateCommittee } from './evaluation/committee.js'
+export { evaluateRound } from './evaluation/evaluate.js'
+export type {
+  CommitteeResult,
+  DropReason,
+  EvaluatedMeasurement,
+  EvaluateOptions,
+  MeasurementRecord,
+  RoundContext,
+  RoundEvaluation,
+  TaskingEvaluation,
+} from './evaluation/round-types.js'
+export { measurementRecord } from './evaluation/round-types.js'
+export type { ProviderScores, Rate, ScoredCommittee } from './evaluation/scoring.js'
+export { scoreProviders } from './evaluation/scoring.js'
+export type { Interval } from './evaluation/wilson.js'
+export { wilsonInterval } from './evaluation/wilson.js'
+
+// Summaries: a round's result as DAG-CBOR blocks, built and read back
+export type { Block, BuiltSummary, CommitteeBlock, RoundSummary, SummaryProvider, SummaryRate } from './summary.js'
+export { buildCommitteeBlock, buildRoundSummary, SUMMARY_VERSION } from './summary.js'
+export { decodeCommitteeBlock, decodeMeasurementList, decodeRoundSummary } from './summary-decode.js'
+
+// Offline verification of an anchored round from its blocks
+export type { RoundVerification } from './verify-round.js'
+export { MAX_LOCAL_BEACON_ROUND, verifyRoundBlocks } from './verify-round.js'

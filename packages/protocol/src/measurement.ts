@@ -1,10 +1,8 @@
 import { sign } from 'node:crypto'
 import * as dagCbor from '@ipld/dag-cbor'
-import { CID } from 'multiformats/cid'
-import * as Digest from 'multiformats/hashes/digest'
-import { sha256 as sha256Hasher } from 'multiformats/hashes/sha2'
-import { sha256 } from './bytes.js'
+import type { CID } from 'multiformats/cid'
 import type { RetrievalTask } from './catalogue.js'
+import { cidOfDagCbor } from './cid.js'
 import { DOMAIN, domainHash } from './domain.js'
 import { ProtocolError } from './errors.js'
 import { decodeCanonical, verifyStationSignature } from './signed-dag-cbor.js'
@@ -222,38 +220,6 @@ export function decodeSignedMeasurement(bytes: Uint8Array): SignedMeasurement {
 /** CIDv1 (dag-cbor, sha2-256) of the signed measurement: its gossip message id and its name in summaries. */
 export function measurementCid(m: SignedMeasurement): CID {
   return cidOfDagCbor(encodeSignedMeasurement(m))
-}
-
-const BASE32_ALPHABET = Buffer.from('abcdefghijklmnopqrstuvwxyz234567', 'latin1')
-
-/**
- * The text form of a CIDv1 (multibase base32, as `cid.toString()` gives it), built as one flat
- * string: multiformats concatenates it character by character, and V8 keeps such a string as a
- * tree of 60 pieces, over 1 KB each, until something reads it. A round holds 250k of them.
- */
-export function cidText(cid: CID): string {
-  if (cid.version !== 1) return cid.toString()
-  const bytes = cid.bytes
-  const out = Buffer.allocUnsafe(1 + Math.ceil((bytes.length * 8) / 5))
-  out[0] = 0x62 // 'b', the multibase prefix of base32
-  let n = 1
-  let bits = 0
-  let value = 0
-  for (const byte of bytes) {
-    value = ((value << 8) | byte) & 0xffff
-    bits += 8
-    while (bits >= 5) {
-      out[n++] = BASE32_ALPHABET[(value >>> (bits - 5)) & 31] as number
-      bits -= 5
-    }
-  }
-  if (bits > 0) out[n++] = BASE32_ALPHABET[(value << (5 - bits)) & 31] as number
-  return out.toString('latin1', 0, n)
-}
-
-/** CIDv1 dag-cbor sha2-256 of already-encoded bytes (synchronous: node:crypto does the hashing). */
-export function cidOfDagCbor(bytes: Uint8Array): CID {
-  return CID.createV1(dagCbor.code, Digest.create(sha256Hasher.code, sha256(bytes)))
 }
 
 /** True when the signature is the station's over this measurement; false for any bad key or byte. */

@@ -1,5 +1,5 @@
 /*
- * Retrieval result codes: the seed table ("Spark Table Temp") plus Spark's evaluator mapping from
+ * Retrieval result codes: Spark's result-code table ("Spark Table Temp") plus Spark's evaluator mapping from
  * a measurement's status fields to a result. `countsTowardRsr` says whether a measurement with
  * this result is a datapoint of a provider's retrieval success rate.
  */
@@ -10,48 +10,50 @@ export interface ResultCodeInfo {
   description: string
 }
 
-const table: ResultCodeInfo[] = [
-  { code: 'OK', countsTowardRsr: true, description: 'The retrieval was successful.' },
-  { code: 'TIMEOUT', countsTowardRsr: true, description: 'No progress for 60 s, or the request ran past the 90 s hard limit.' },
-  { code: 'CAR_TOO_LARGE', countsTowardRsr: true, description: 'The root block is bigger than 200 MiB.' },
-  {
-    code: 'UNSUPPORTED_MULTIADDR_FORMAT',
-    countsTowardRsr: true,
-    description: 'The advertised multiaddr cannot be turned into an HTTP(S) URL.',
-  },
-  { code: 'HOSTNAME_DNS_ERROR', countsTowardRsr: true, description: "The provider's hostname did not resolve." },
-  { code: 'CONNECTION_REFUSED', countsTowardRsr: true, description: 'The provider refused the connection.' },
-  { code: 'UNKNOWN_FETCH_ERROR', countsTowardRsr: true, description: 'The request failed for a reason not recognised yet.' },
-  {
-    code: 'UNSUPPORTED_CID_HASH_ALGO',
+/** Spark's result-code table, keyed by code, in Spark's order. */
+const TABLE = {
+  OK: { countsTowardRsr: true, description: 'The retrieval was successful.' },
+  TIMEOUT: { countsTowardRsr: true, description: 'No progress for 60 s, or the request ran past the 90 s hard limit.' },
+  CAR_TOO_LARGE: { countsTowardRsr: true, description: 'The root block is bigger than 200 MiB.' },
+  UNSUPPORTED_MULTIADDR_FORMAT: { countsTowardRsr: true, description: 'The advertised multiaddr cannot be turned into an HTTP(S) URL.' },
+  HOSTNAME_DNS_ERROR: { countsTowardRsr: true, description: "The provider's hostname did not resolve." },
+  CONNECTION_REFUSED: { countsTowardRsr: true, description: 'The provider refused the connection.' },
+  UNKNOWN_FETCH_ERROR: { countsTowardRsr: true, description: 'The request failed for a reason not recognised yet.' },
+  UNSUPPORTED_CID_HASH_ALGO: {
     countsTowardRsr: true,
     description: "The CID's hash function is not supported, so content cannot be verified.",
   },
-  { code: 'CONTENT_VERIFICATION_FAILED', countsTowardRsr: true, description: 'The bytes received do not hash to the requested CID.' },
-  { code: 'UNEXPECTED_CAR_BLOCK', countsTowardRsr: true, description: 'The CAR holds blocks other than the requested one.' },
-  { code: 'CANNOT_PARSE_CAR_FILE', countsTowardRsr: true, description: 'The provider returned a malformed or corrupted CAR.' },
-  {
-    code: 'IPNI_NOT_QUERIED',
-    countsTowardRsr: false,
-    description: 'An outdated or fraudulent checker did not report the IPNI query result.',
-  },
-  {
-    code: 'IPNI_NO_VALID_ADVERTISEMENT',
-    countsTowardRsr: true,
-    description: 'IPNI has no usable advertisement from this provider for the CID.',
-  },
-  { code: 'IPNI_ERROR_FETCH', countsTowardRsr: true, description: 'The request to IPNI failed at the network level.' },
-  { code: 'UNKNOWN_ERROR', countsTowardRsr: true, description: 'The check failed for another reason (fallback).' },
-  {
-    code: 'RPC_FAILURE',
+  CONTENT_VERIFICATION_FAILED: { countsTowardRsr: true, description: 'The bytes received do not hash to the requested CID.' },
+  UNEXPECTED_CAR_BLOCK: { countsTowardRsr: true, description: 'The CAR holds blocks other than the requested one.' },
+  CANNOT_PARSE_CAR_FILE: { countsTowardRsr: true, description: 'The provider returned a malformed or corrupted CAR.' },
+  IPNI_NOT_QUERIED: { countsTowardRsr: false, description: 'An outdated or fraudulent checker did not report the IPNI query result.' },
+  IPNI_NO_VALID_ADVERTISEMENT: { countsTowardRsr: true, description: 'IPNI has no usable advertisement from this provider for the CID.' },
+  IPNI_ERROR_FETCH: { countsTowardRsr: true, description: 'The request to IPNI failed at the network level.' },
+  UNKNOWN_ERROR: { countsTowardRsr: true, description: 'The check failed for another reason (fallback).' },
+  RPC_FAILURE: {
     countsTowardRsr: false,
     description: "The chain JSON-RPC did not give the provider's peer id; no retrieval was attempted.",
   },
-  { code: 'COMMITTEE_CHECK_ERROR', countsTowardRsr: false, description: 'The committee check itself failed.' },
-  { code: 'PUBLISH_FAILURE', countsTowardRsr: false, description: 'The checker could not publish its measurement.' },
-]
+  COMMITTEE_CHECK_ERROR: { countsTowardRsr: false, description: 'The committee check itself failed.' },
+  PUBLISH_FAILURE: { countsTowardRsr: false, description: 'The checker could not publish its measurement.' },
+} as const satisfies Record<string, Omit<ResultCodeInfo, 'code'>>
 
-export const RESULT_CODES: ReadonlyMap<string, ResultCodeInfo> = new Map(table.map((r) => [r.code, r]))
+/** A result code of the table, e.g. `'TIMEOUT'`. A `Record<ResultCode, …>` must name each one. */
+export type ResultCode = keyof typeof TABLE
+
+/** A code with a number: `IPNI_ERROR_<n>` (IPNI's HTTP status), `HTTP_<n>` (provider), `LASSIE_<n>` (graphsync via Lassie). */
+export type NumberedResultCode = `IPNI_ERROR_${number}` | `HTTP_${number}` | `LASSIE_${number}`
+
+/**
+ * What `retrievalResultOf` can give: a table code, a numbered code, or `IPNI_<indexerResult>`
+ * for whatever IPNI outcome a checker reported. Measurements from peers still carry any string.
+ */
+export type RetrievalResult = ResultCode | NumberedResultCode | `IPNI_${string}`
+
+/** The table by code, in Spark's order; each entry's `code` is its key. */
+export const RESULT_CODES: ReadonlyMap<string, ResultCodeInfo> = new Map(
+  (Object.entries(TABLE) as Array<[ResultCode, Omit<ResultCodeInfo, 'code'>]>).map(([code, info]) => [code, { code, ...info }]),
+)
 
 /** Codes with a number: `IPNI_ERROR_<n>` (IPNI's HTTP status), `HTTP_<n>` (provider), `LASSIE_<n>` (graphsync via Lassie). */
 const NUMBERED = /^(IPNI_ERROR|HTTP|LASSIE)_(\d+)$/
@@ -101,14 +103,15 @@ export const STATUS = {
   CANNOT_PARSE_CAR_FILE: 904,
 } as const
 
-const BY_STATUS: Record<number, string> = {
-  600: 'UNKNOWN_FETCH_ERROR',
-  801: 'HOSTNAME_DNS_ERROR',
-  802: 'CONNECTION_REFUSED',
-  901: 'UNSUPPORTED_CID_HASH_ALGO',
-  902: 'CONTENT_VERIFICATION_FAILED',
-  903: 'UNEXPECTED_CAR_BLOCK',
-  904: 'CANNOT_PARSE_CAR_FILE',
+/** The result of each synthetic status that names one (the 70x multiaddr errors share UNSUPPORTED_MULTIADDR_FORMAT). */
+const BY_STATUS: Readonly<Record<number, ResultCode>> = {
+  [STATUS.UNKNOWN_FETCH_ERROR]: 'UNKNOWN_FETCH_ERROR',
+  [STATUS.HOSTNAME_DNS_ERROR]: 'HOSTNAME_DNS_ERROR',
+  [STATUS.CONNECTION_REFUSED]: 'CONNECTION_REFUSED',
+  [STATUS.UNSUPPORTED_CID_HASH_ALGO]: 'UNSUPPORTED_CID_HASH_ALGO',
+  [STATUS.CONTENT_VERIFICATION_FAILED]: 'CONTENT_VERIFICATION_FAILED',
+  [STATUS.UNEXPECTED_CAR_BLOCK]: 'UNEXPECTED_CAR_BLOCK',
+  [STATUS.CANNOT_PARSE_CAR_FILE]: 'CANNOT_PARSE_CAR_FILE',
 }
 
 /** The fields of a measurement that decide its retrieval result. */
@@ -128,7 +131,7 @@ export interface RetrievalOutcome {
  * (7xx), synthetic codes, HTTP status ≥ 300 (`HTTP_` for http, `LASSIE_` otherwise), then OK
  * for a 2xx that ended, else UNKNOWN_ERROR.
  */
-export function retrievalResultOf(o: RetrievalOutcome): string {
+export function retrievalResultOf(o: RetrievalOutcome): RetrievalResult {
   // No IPNI answer reported: Spark's historic IPNI_NOT_QUERIED, which never counts against a provider.
   if (o.indexerResult === null) return 'IPNI_NOT_QUERIED'
   if (o.indexerResult !== 'OK' && o.indexerResult !== 'HTTP_NOT_ADVERTISED') return `IPNI_${o.indexerResult}`

@@ -1,13 +1,12 @@
 import * as dagCbor from '@ipld/dag-cbor'
 import { CID } from 'multiformats/cid'
 import { compareBytes } from './bytes.js'
+import { taskId } from './catalogue.js'
+import { cidOfDagCbor } from './cid.js'
 import type { CommitteeResult, RoundEvaluation } from './evaluation/round-types.js'
 import type { Rate } from './evaluation/scoring.js'
-import { cidOfDagCbor } from './measurement.js'
 import { type ProtocolParams, paramsDigest } from './params.js'
 import type { RoundSeeds } from './randomness/seeds.js'
-
-export { decodeCommitteeBlock, decodeMeasurementList, decodeRoundSummary } from './summary-decode.js'
 
 export const SUMMARY_VERSION = 1
 
@@ -132,7 +131,7 @@ export function buildRoundSummary(
   const links = evaluation.committees.map((c) => {
     const { block, list } = buildCommitteeBlock(c, { ...ctx, network: evaluation.network, round: evaluation.round, digest })
     blocks.push(block, list)
-    committees.set(`${c.task.cid}::${c.task.minerId}`, block)
+    committees.set(taskId(c.task), block)
     return block.cid
   })
   const providers: Record<string, SummaryProvider> = {}

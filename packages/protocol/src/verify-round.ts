@@ -1,19 +1,17 @@
 import * as dagCbor from '@ipld/dag-cbor'
 import { CID } from 'multiformats/cid'
-import * as Digest from 'multiformats/hashes/digest'
-import { sha256 as sha256Hasher } from 'multiformats/hashes/sha2'
 import { bytesEqual, fromHex } from './bytes.js'
 import { type Catalogue, sampleRoundTasks, validateCatalogue } from './catalogue.js'
+import { cidOfDagCbor, cidOfDagCborDigest, cidText } from './cid.js'
 import { ProtocolError } from './errors.js'
 import { evaluateRound } from './evaluation/evaluate.js'
-import type { RoundEvaluation } from './evaluation/round-types.js'
-import { cidOfDagCbor, cidText, decodeSignedMeasurement, measurementCid } from './measurement.js'
+import type { MeasurementRecord, RoundEvaluation } from './evaluation/round-types.js'
+import { decodeSignedMeasurement, measurementCid } from './measurement.js'
 import { type ProtocolParams, paramsDigest, validateParams } from './params.js'
 import { localBeaconRandomness } from './randomness/local.js'
 import { deriveRoundSeeds } from './randomness/seeds.js'
-import { buildRoundSummary, decodeCommitteeBlock, decodeMeasurementList, decodeRoundSummary } from './summary.js'
-
-const sha256Code = sha256Hasher.code
+import { buildRoundSummary, type RoundSummary } from './summary.js'
+import { decodeCommitteeBlock, decodeMeasurementList, decodeRoundSummary } from './summary-decode.js'
 
 /**
  * The local beacon chain is recomputed link by link from genesis (≈ 2.5 µs a link): a round
@@ -23,7 +21,7 @@ const sha256Code = sha256Hasher.code
 export const MAX_LOCAL_BEACON_ROUND = 200_000
 
 /** Decodes a params or catalogue block; its bytes hash to the link, but may still be anything. */
-function decodeBlock(bytes: Uint8Array, code: string, what: string): unknown {
+function decodeBlock(bytes: Uint8Array, code: 'PARAMS_INVALID' | 'CATALOGUE_INVALID', what: string): unknown {
   try {
     return dagCbor.decode(bytes)
   } catch (err) {
@@ -64,11 +62,8 @@ export function verifyRoundBlocks(root: CID, blocks: ReadonlyMap<string, Uint8Ar
     evaluation: null,
     ...extra,
   })
-  for (const [text, bytes] of blocks) {
-    const cid = CID.parse(text)
-    if (!bytesEqual(cidOfDagCbor(bytes).multihash.digest, cid.multihash.digest)) problems.push(`block ${text} does not hash to its CID`)
-  }
-  const get = (cid: CID, what: string): Uint8Array | undefined => {
+  checkBlockHashes(blocks, problems)
+  const get: GetBlock = (cid, what) => {
     const bytes = blocks.get(cid.toString())
     if (!bytes) problems.push(`missing ${what} block ${cid}`)
     return bytes
@@ -78,32 +73,72 @@ export function verifyRoundBlocks(root: CID, blocks: ReadonlyMap<string, Uint8Ar
   const summary = decodeRoundSummary(rootBytes)
   const base = { round: summary.round, network: summary.network }
 
+  const rules = readRules(summary, get, problems, notes)
+  if (!rules) return result(base)
+  const { params, catalogue } = rules
+  const seeds = deriveRoundSeeds(summary.round, summary.randomness)
+  const tasks = sampleRoundTasks(catalogue, seeds, params.tasksPerRound)
+  const records = readMeasurements(summary, get, problems)
+  if (problems.length > 0) return result(base)
+  // 'verify' checks every signature again
+  const evaluation = evaluateRound({ params, round: summary.round, seeds, tasks }, records, { signatures: 'verify' })
+  for (const m of evaluation.measurements) {
+    if (m.taskingEvaluation !== 'OK') problems.push(`measurement ${m.cid} is ${m.taskingEvaluation}`)
+  }
+  const rebuilt = buildRoundSummary(evaluation, { params, seeds, catalogueCid: summary.catalogue, previous: summary.previous })
+  const recomputedCid = rebuilt.root.cid.toString()
+  if (recomputedCid !== root.toString()) problems.push(`the measurements evaluate to summary ${recomputedCid}, not ${root}`)
+  return { ...result({ ...base, recomputedCid, evaluation }), ok: problems.length === 0 }
+}
+
+/** A block of the export by CID; a missing one is a problem named after `what` it should hold. */
+type GetBlock = (cid: CID, what: string) => Uint8Array | undefined
+
+/** Every block must hash to its CID: the SHA-256 of its bytes is the digest the CID names. */
+function checkBlockHashes(blocks: ReadonlyMap<string, Uint8Array>, problems: string[]): void {
+  for (const [text, bytes] of blocks) {
+    const cid = CID.parse(text)
+    if (!bytesEqual(cidOfDagCbor(bytes).multihash.digest, cid.multihash.digest)) problems.push(`block ${text} does not hash to its CID`)
+  }
+}
+
+/**
+ * The rules the round ran under: the params the summary's digest names, the catalogue it links,
+ * and, on a local beacon chain, the randomness recomputed. Undefined when one cannot be had.
+ */
+function readRules(
+  summary: RoundSummary,
+  get: GetBlock,
+  problems: string[],
+  notes: string[],
+): { params: ProtocolParams; catalogue: Catalogue } | undefined {
   // the rules: params whose digest the summary names, found by that digest
-  const paramsCid = CID.createV1(dagCbor.code, Digest.create(sha256Code, fromHex(summary.paramsDigest)))
-  const paramsBytes = get(paramsCid, 'params')
-  if (!paramsBytes) return result(base)
+  const paramsBytes = get(cidOfDagCborDigest(fromHex(summary.paramsDigest)), 'params')
+  if (!paramsBytes) return undefined
   const params = validateParams(decodeBlock(paramsBytes, 'PARAMS_INVALID', 'params') as ProtocolParams)
   if (paramsDigest(params) !== summary.paramsDigest) problems.push('the params do not hash to the summary digest')
   if (!summary.catalogue) {
     problems.push('the summary names no catalogue: its tasks cannot be derived offline')
-    return result(base)
+    return undefined
   }
   const catalogueBytes = get(summary.catalogue, 'catalogue')
-  if (!catalogueBytes) return result(base)
+  if (!catalogueBytes) return undefined
   const catalogue = validateCatalogue(decodeBlock(catalogueBytes, 'CATALOGUE_INVALID', 'catalogue') as Catalogue)
   if (params.randomness.type === 'local') {
     if (summary.round > MAX_LOCAL_BEACON_ROUND) {
       problems.push(`round ${summary.round} is beyond the ${MAX_LOCAL_BEACON_ROUND} rounds of local beacon chain this verifier recomputes`)
-      return result(base)
+      return undefined
     }
     if (localBeaconRandomness(params.randomness.genesisSeed, summary.round) !== summary.randomness) {
       problems.push('the randomness is not the local beacon of this round')
     }
   } else notes.push('the drand beacon is not in the export: the round randomness was taken as stated')
+  return { params, catalogue }
+}
 
-  const seeds = deriveRoundSeeds(summary.round, summary.randomness)
-  const tasks = sampleRoundTasks(catalogue, seeds, params.tasksPerRound)
-  const records = []
+/** The measurements of every committee the summary links, each checked to be named by its canonical CID. */
+function readMeasurements(summary: RoundSummary, get: GetBlock, problems: string[]): MeasurementRecord[] {
+  const records: MeasurementRecord[] = []
   for (const link of summary.committees) {
     const committeeBytes = get(link, 'committee')
     if (!committeeBytes) continue
@@ -118,14 +153,5 @@ export function verifyRoundBlocks(root: CID, blocks: ReadonlyMap<string, Uint8Ar
       records.push({ cid: cid.toString(), measurement })
     }
   }
-  if (problems.length > 0) return result(base)
-  // 'verify' checks every signature again
-  const evaluation = evaluateRound({ params, round: summary.round, seeds, tasks }, records, { signatures: 'verify' })
-  for (const m of evaluation.measurements) {
-    if (m.taskingEvaluation !== 'OK') problems.push(`measurement ${m.cid} is ${m.taskingEvaluation}`)
-  }
-  const rebuilt = buildRoundSummary(evaluation, { params, seeds, catalogueCid: summary.catalogue, previous: summary.previous })
-  const recomputedCid = rebuilt.root.cid.toString()
-  if (recomputedCid !== root.toString()) problems.push(`the measurements evaluate to summary ${recomputedCid}, not ${root}`)
-  return { ...result({ ...base, recomputedCid, evaluation }), ok: problems.length === 0 }
+  return records
 }

@@ -156,7 +156,7 @@ describe('catalogue and round tasks', () => {
   })
 })
 
-describe('result codes (seed table)', () => {
+describe("result codes (Spark's result-code table)", () => {
   it('flags what counts toward RSR', () => {
     for (const code of [
       'OK',

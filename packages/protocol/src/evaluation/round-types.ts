@@ -1,5 +1,6 @@
 import type { RetrievalTask } from '../catalogue.js'
-import { cidText, measurementCid, type SignedMeasurement } from '../measurement.js'
+import { cidText } from '../cid.js'
+import { measurementCid, type SignedMeasurement } from '../measurement.js'
 import type { ProtocolParams } from '../params.js'
 import type { RoundSeeds } from '../randomness/seeds.js'
 import type { CommitteeDecision, ConsensusEvaluation } from './committee.js'

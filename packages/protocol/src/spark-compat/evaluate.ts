@@ -1,23 +1,12 @@
-import { createHash } from 'node:crypto'
-import { createTaskIndex, type RetrievalTask } from '../catalogue.js'
+import { looseTaskId } from '../catalogue.js'
 import { type CommitteeDecision, type ConsensusEvaluation, evaluateCommittee } from '../evaluation/committee.js'
 import { pushToGroup } from '../group.js'
-import { TaskSelector } from '../tasker.js'
+import { evaluateSparkTasking, type SparkTaskingEvaluation } from './fraud-detection.js'
 import type { SparkMeasurement } from './measurement.js'
+import type { SparkRound } from './round.js'
 
 /** Spark's `REQUIRED_COMMITTEE_SIZE` from August 2024 until the shutdown. */
 export const SPARK_REQUIRED_COMMITTEE_SIZE = 30
-
-/** What spark-evaluate knew about a round: its tasks, K, and the drand randomness. */
-export interface SparkRound {
-  roundIndex: string | number
-  /** Lowercase hex drand randomness of the round (Spark's tasker input). */
-  randomness: string
-  maxTasksPerNode: number
-  tasks: RetrievalTask[]
-}
-
-export type SparkTaskingEvaluation = 'OK' | 'TASK_NOT_IN_ROUND' | 'TASK_WRONG_NODE' | 'DUP_INET_GROUP' | 'TOO_MANY_TASKS'
 
 export interface SparkEvaluatedMeasurement {
   id: unknown
@@ -65,9 +54,6 @@ const sparkCommitteeFields = {
   retrievalResult: (m: SparkMeasurement) => m.retrievalResult,
 }
 
-/** Spark's `getTaskId`. */
-const taskIdOf = (m: { cid: unknown; minerId: unknown }): string => `${m.cid}::${m.minerId}`
-
 const IPNI_OUTAGE = /^IPNI_ERROR_5\d\d$/
 
 /**
@@ -87,69 +73,13 @@ export function evaluateSparkRound(
   measurements: readonly SparkMeasurement[],
   { requiredCommitteeSize = SPARK_REQUIRED_COMMITTEE_SIZE }: { requiredCommitteeSize?: number } = {},
 ): SparkEvaluation {
-  const tasking: Array<SparkTaskingEvaluation | null> = measurements.map(() => null)
-
-  // 1. tasks of the round (exact (cid, minerId) pairs, compared with === as Spark does), and of each station
-  const taskOf = createTaskIndex(round.tasks)
-  const selector = new TaskSelector(round.tasks, round.randomness)
-  // a duplicate task in the round list has one index; picking either copy allows it
-  const canonical = (i: number) => taskOf(round.tasks[i]?.cid, round.tasks[i]?.minerId) as number
-  const allowed = new Map<string, Set<number>>()
-  measurements.forEach((m, i) => {
-    const task = typeof m.cid === 'string' && typeof m.minerId === 'string' ? taskOf(m.cid, m.minerId) : undefined
-    if (task === undefined) {
-      tasking[i] = 'TASK_NOT_IN_ROUND'
-      return
-    }
-    let stationTasks = allowed.get(m.stationId)
-    if (!stationTasks) {
-      stationTasks = new Set(selector.pickIndices(m.stationId, round.maxTasksPerNode).map(canonical))
-      allowed.set(m.stationId, stationTasks)
-    }
-    if (!stationTasks.has(task)) tasking[i] = 'TASK_WRONG_NODE'
-  })
-
-  // 2. at most one measurement per task and K tasks per inet group
-  const groups = new Map<string, number[]>()
-  measurements.forEach((m, i) => {
-    if (tasking[i] === null) pushToGroup(groups, m.inet_group, i)
-  })
-  const hashes = new Map<number, string>()
-  const finishedHash = (finishedAt: number): string => {
-    let h = hashes.get(finishedAt)
-    if (h === undefined) {
-      h = createHash('sha256').update(new Date(finishedAt).toISOString()).digest('hex')
-      hashes.set(finishedAt, h)
-    }
-    return h
-  }
-  for (const group of groups.values()) {
-    const ids = group.map((i) => taskIdOf(measurements[i] as SparkMeasurement))
-    // At most K measurements of distinct tasks: Spark's walk accepts all of them in any order,
-    // so the hashing and sorting below would change nothing.
-    if (group.length <= round.maxTasksPerNode && new Set(ids).size === ids.length) {
-      for (const i of group) tasking[i] = 'OK'
-      continue
-    }
-    const ordered = group.map((i, j) => ({ i, id: ids[j] as string, h: finishedHash((measurements[i] as SparkMeasurement).finished_at) }))
-    // Array.prototype.sort is stable: equal hashes keep input order, as in Spark.
-    // Plain code-unit order equals Spark's localeCompare(…, 'en') on lowercase hex.
-    ordered.sort((a, b) => (a.h < b.h ? -1 : a.h > b.h ? 1 : 0))
-    const seen = new Set<string>()
-    for (const { i, id } of ordered) {
-      if (seen.has(id)) tasking[i] = 'DUP_INET_GROUP'
-      else if (seen.size >= round.maxTasksPerNode) tasking[i] = 'TOO_MANY_TASKS'
-      else {
-        seen.add(id)
-        tasking[i] = 'OK'
-      }
-    }
-  }
+  // 1. and 2.
+  const tasking = evaluateSparkTasking(round, measurements)
 
   // 3. committees and their honest majority
   const committeeOf = new Map<string, number[]>()
   measurements.forEach((m, i) => {
-    if (tasking[i] === 'OK') pushToGroup(committeeOf, taskIdOf(m), i)
+    if (tasking[i] === 'OK') pushToGroup(committeeOf, looseTaskId(m), i)
   })
   const consensus: Array<ConsensusEvaluation | null> = measurements.map(() => null)
   const memberCommittee: number[] = measurements.map(() => -1)
@@ -164,26 +94,8 @@ export function evaluateSparkRound(
       memberCommittee[i] = committees.length
     })
     committees.push({ cid: first.cid as string, minerId: first.minerId as string, size: members.length, ...decision })
-
     // 4. per-request stats: IMPORTANT (Spark #343) minority results count too
-    for (const m of members) {
-      if (IPNI_OUTAGE.test(m.retrievalResult)) continue
-      const minerId = m.minerId as string
-      let stats = providers.get(minerId)
-      if (!stats) {
-        stats = { total: 0, successful: 0, successfulHttp: 0, successfulHttpHead: 0 }
-        providers.set(minerId, stats)
-      }
-      stats.total++
-      if (m.retrievalResult === 'OK') {
-        stats.successful++
-        if (m.protocol === 'http') {
-          stats.successfulHttp++
-          const head = m.head_status_code
-          if (typeof head === 'number' && head >= 200 && head < 300) stats.successfulHttpHead++
-        }
-      }
-    }
+    addPerRequestStats(providers, members)
   }
 
   return {
@@ -197,5 +109,27 @@ export function evaluateSparkRound(
     // Spark stored this Map with Object.fromEntries too
     providers: Object.fromEntries(providers),
     members: measurements.map((m, i) => ({ measurement: m, committee: memberCommittee[i] as number })),
+  }
+}
+
+/** spark-evaluate `provider-retrieval-result-stats build()` over one committee's members, IPNI outages left out. */
+function addPerRequestStats(providers: Map<string, SparkProviderStats>, members: readonly SparkMeasurement[]): void {
+  for (const m of members) {
+    if (IPNI_OUTAGE.test(m.retrievalResult)) continue
+    const minerId = m.minerId as string
+    let stats = providers.get(minerId)
+    if (!stats) {
+      stats = { total: 0, successful: 0, successfulHttp: 0, successfulHttpHead: 0 }
+      providers.set(minerId, stats)
+    }
+    stats.total++
+    if (m.retrievalResult === 'OK') {
+      stats.successful++
+      if (m.protocol === 'http') {
+        stats.successfulHttp++
+        const head = m.head_status_code
+        if (typeof head === 'number' && head >= 200 && head < 300) stats.successfulHttpHead++
+      }
+    }
   }
 }

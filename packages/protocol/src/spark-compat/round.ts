@@ -1,5 +1,14 @@
+import type { RetrievalTask } from '../catalogue.js'
 import { ProtocolError } from '../errors.js'
-import type { SparkRound } from './evaluate.js'
+
+/** What spark-evaluate knew about a round: its tasks, K, and the drand randomness. */
+export interface SparkRound {
+  roundIndex: string | number
+  /** Lowercase hex drand randomness of the round (Spark's tasker input). */
+  randomness: string
+  maxTasksPerNode: number
+  tasks: RetrievalTask[]
+}
 
 /**
  * Reads a Spark round description (`{roundIndex, randomness, maxTasksPerNode, tasks}`, as

@@ -1,0 +1,52 @@
+import * as dagCbor from '@ipld/dag-cbor'
+import { CID } from 'multiformats/cid'
+import * as Digest from 'multiformats/hashes/digest'
+import { sha256 as sha256Hasher } from 'multiformats/hashes/sha2'
+import { sha256 } from './bytes.js'
+
+/*
+ * CIDs the protocol names things by (spec §0): every block it builds is CIDv1, dag-cbor,
+ * sha2-256. One home for building, checking and printing them, whatever the block holds.
+ */
+
+/** CIDv1 dag-cbor sha2-256 of already-encoded bytes (synchronous: node:crypto does the hashing). */
+export function cidOfDagCbor(bytes: Uint8Array): CID {
+  return cidOfDagCborDigest(sha256(bytes))
+}
+
+/** CIDv1 dag-cbor sha2-256 of a block known only by its 32-byte SHA-256, e.g. params by their digest. */
+export function cidOfDagCborDigest(digest: Uint8Array): CID {
+  return CID.createV1(dagCbor.code, Digest.create(sha256Hasher.code, digest))
+}
+
+/** Whether a CID has the one link form of the protocol's blocks: CIDv1, dag-cbor, a 32-byte sha2-256. */
+export function isDagCborSha256Cid(cid: CID): boolean {
+  return cid.version === 1 && cid.code === dagCbor.code && cid.multihash.code === sha256Hasher.code && cid.multihash.size === 32
+}
+
+const BASE32_ALPHABET = Buffer.from('abcdefghijklmnopqrstuvwxyz234567', 'latin1')
+
+/**
+ * The text form of a CIDv1 (multibase base32, as `cid.toString()` gives it), built as one flat
+ * string: multiformats concatenates it character by character, and V8 keeps such a string as a
+ * tree of 60 pieces, over 1 KB each, until something reads it. A round holds 250k of them.
+ */
+export function cidText(cid: CID): string {
+  if (cid.version !== 1) return cid.toString()
+  const bytes = cid.bytes
+  const out = Buffer.allocUnsafe(1 + Math.ceil((bytes.length * 8) / 5))
+  out[0] = 0x62 // 'b', the multibase prefix of base32
+  let n = 1
+  let bits = 0
+  let value = 0
+  for (const byte of bytes) {
+    value = ((value << 8) | byte) & 0xffff
+    bits += 8
+    while (bits >= 5) {
+      out[n++] = BASE32_ALPHABET[(value >>> (bits - 5)) & 31] as number
+      bits -= 5
+    }
+  }
+  if (bits > 0) out[n++] = BASE32_ALPHABET[(value << (5 - bits)) & 31] as number
+  return out.toString('latin1', 0, n)
+}
