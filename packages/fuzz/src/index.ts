@@ -21,6 +21,7 @@ export {
   valuePaths,
 } from './mutate-value.js'
 export { roundFixture } from './round-fixture.js'
+export { type BlockRef, mutateRound, type RoundMutation } from './round-mutation.js'
 export { type FuzzFailure, type RunTargetOptions, runTarget, type TargetStats } from './run-target.js'
 export { codeWhenInstance, FuzzInvariantError, type FuzzTarget, invariant } from './target.js'
 export { createFuzzPlan, type FuzzPlanEntry } from './targets/all.js'
@@ -33,5 +34,5 @@ export { ipniTarget, minerInfoTarget, multiaddrTarget } from './targets/provider
 export { retrievalCarTarget } from './targets/retrieval-car.js'
 export { scenarioTarget } from './targets/scenario.js'
 export { sparkLineTarget, sparkRoundTarget } from './targets/spark.js'
-export { mutateRound, type RoundMutation, summaryBlocksTarget, verifyRoundTarget } from './targets/summary.js'
+export { summaryBlocksTarget, verifyRoundTarget } from './targets/summary.js'
 export { TRACKER_CODES, trackerClientTarget, trackerHttpTarget } from './targets/tracker.js'

@@ -7,8 +7,8 @@ import { CID } from 'multiformats/cid'
 import { carBytes } from '../car-bytes.js'
 import { jsonTextInputs } from '../inputs.js'
 import { applyByteMutations, type ByteMutation, byteMutation } from '../mutate-bytes.js'
+import { mutateRound, type RoundMutation, roundMutation } from '../round-mutation.js'
 import { codeWhenInstance, type FuzzTarget, invariant } from '../target.js'
-import { mutateRound, type RoundMutation, roundMutation } from './summary.js'
 
 /* The CLI's own readers of files an operator hands it: the node config file and `verify`'s CAR. */
 
