@@ -8,11 +8,7 @@
  * Knobs (environment): FUZZ_SEED (default 20261121), FUZZ_SCALE (multiplies every target's runs,
  * default 1), FUZZ_ONLY (run the targets whose name contains this text).
  */
-import { CliError } from '../packages/cli/dist/cli-error.js'
-import { runVerify } from '../packages/cli/dist/commands/export-verify.js'
-import { networkParams, resolveNodeConfig } from '../packages/cli/dist/config/node-config.js'
-import { createFuzzPlan, runTarget } from '../packages/devnet/dist/fuzz/index.js'
-import { parseScenarioFile, ScenarioError } from '../packages/sim/dist/index.js'
+import { createFuzzPlan, runTarget } from '@spark-swarm/fuzz'
 import { printTable } from './table.js'
 
 const SEED = Number(process.env.FUZZ_SEED ?? 20_261_121)
@@ -20,10 +16,7 @@ const SCALE = Number(process.env.FUZZ_SCALE ?? 1)
 const ONLY = process.env.FUZZ_ONLY
 
 const plan = []
-for (const entry of await createFuzzPlan({
-  sim: { parseScenarioFile, ScenarioError },
-  cli: { resolveNodeConfig, networkParams, runVerify, CliError },
-})) {
+for (const entry of await createFuzzPlan()) {
   if (!ONLY || entry.target.name.includes(ONLY)) plan.push(entry)
   // a target left out must still let go of what it holds (the tracker's port, temp dirs)
   else await entry.target.close?.()

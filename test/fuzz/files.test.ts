@@ -2,13 +2,8 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { connect } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { parseTrackerConfig, startTracker, TrackerConfigError } from '@spark-swarm/tracker'
-import { describe, expect, it } from 'vitest'
-import { CliError } from '../../packages/cli/src/cli-error.js'
-import { runVerify } from '../../packages/cli/src/commands/export-verify.js'
-import { networkParams, resolveNodeConfig } from '../../packages/cli/src/config/node-config.js'
+import { CliError, resolveNodeConfig } from '@spark-swarm/cli'
 import {
-  type CliParts,
   cliConfigTarget,
   cliVerifyTarget,
   nested,
@@ -16,11 +11,10 @@ import {
   toJsonText,
   trackerConfigTarget,
   trackerHttpTarget,
-} from '../../packages/devnet/src/fuzz/index.js'
-import { parseScenarioFile, ScenarioError } from '../../packages/sim/src/index.js'
+} from '@spark-swarm/fuzz'
+import { parseTrackerConfig, startTracker, TrackerConfigError } from '@spark-swarm/tracker'
+import { describe, expect, it } from 'vitest'
 import { fuzz } from './fuzz-helpers.js'
-
-const cli: CliParts = { resolveNodeConfig, networkParams, runVerify, CliError }
 
 // Files an operator or a researcher hands us, and the tracker's HTTP port: each input is
 // accepted or rejected with the code of the documented error (or, for HTTP, a 4xx JSON error code).
@@ -32,19 +26,19 @@ describe('fuzzing config files and the tracker', () => {
   })
 
   it('sim scenario: a scenario, or ScenarioError SCENARIO_INVALID', async () => {
-    const stats = await fuzz(scenarioTarget({ parseScenarioFile, ScenarioError }))
+    const stats = await fuzz(scenarioTarget())
     expect(stats.accepted).toBeGreaterThan(0)
     expect(stats.rejected).toBeGreaterThan(0)
   })
 
   it('node config file: a config with known settings only, or a CliError', async () => {
-    const stats = await fuzz(await cliConfigTarget(cli))
+    const stats = await fuzz(await cliConfigTarget())
     expect(stats.accepted).toBeGreaterThan(0)
     expect(stats.rejected).toBeGreaterThan(0)
   })
 
   it('spark-swarm verify: a verdict, or a CliError, for changed round exports', async () => {
-    const stats = await fuzz(await cliVerifyTarget(cli), 100)
+    const stats = await fuzz(await cliVerifyTarget(), 100)
     expect(stats.codes.get('EXIT_1')).toBeGreaterThan(0)
   })
 

@@ -1,4 +1,4 @@
-import { type FuzzTarget, runTarget, type TargetStats } from '../../packages/devnet/src/fuzz/index.js'
+import { type FuzzTarget, runTarget, type TargetStats } from '@spark-swarm/fuzz'
 
 /** Inputs per target: small in CI (all fuzz tests in well under a minute), more with FUZZ_RUNS=10000. */
 export const FUZZ_RUNS = Number(process.env.FUZZ_RUNS ?? 500)

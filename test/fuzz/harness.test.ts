@@ -1,5 +1,3 @@
-import * as fc from 'fast-check'
-import { describe, expect, it } from 'vitest'
 import {
   applyByteMutations,
   applyValueMutation,
@@ -13,7 +11,9 @@ import {
   runTarget,
   toJsonText,
   valueMutation,
-} from '../../packages/devnet/src/fuzz/index.js'
+} from '@spark-swarm/fuzz'
+import * as fc from 'fast-check'
+import { describe, expect, it } from 'vitest'
 
 class CodedError extends Error {
   constructor(readonly code: string) {

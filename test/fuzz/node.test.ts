@@ -1,5 +1,3 @@
-import { RetrievalError, verifyCarBlock } from '@spark-swarm/node'
-import { describe, expect, it } from 'vitest'
 import {
   gossipAttestationTarget,
   gossipMeasurementTarget,
@@ -8,7 +6,9 @@ import {
   multiaddrTarget,
   retrievalCarTarget,
   trackerClientTarget,
-} from '../../packages/devnet/src/fuzz/index.js'
+} from '@spark-swarm/fuzz'
+import { RetrievalError, verifyCarBlock } from '@spark-swarm/node'
+import { describe, expect, it } from 'vitest'
 import { fuzz } from './fuzz-helpers.js'
 
 // What a checker node reads from others: gossip from peers, CARs from storage providers, IPNI and

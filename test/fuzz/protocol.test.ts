@@ -1,19 +1,5 @@
 import * as dagCbor from '@ipld/dag-cbor'
 import {
-  beaconRandomness,
-  decodeCommitteeBlock,
-  decodeMeasurementList,
-  decodeRoundSummary,
-  devnet,
-  ProtocolError,
-  parseVersion,
-  QUICKNET,
-  validateParams,
-  verifyRoundBlocks,
-} from '@spark-swarm/protocol'
-import { preprocessSparkMeasurement, SparkMeasurementError } from '@spark-swarm/protocol/spark-compat'
-import { describe, expect, it } from 'vitest'
-import {
   attestationCborTarget,
   catalogueTarget,
   drandBeaconTarget,
@@ -28,7 +14,21 @@ import {
   summaryBlocksTarget,
   valuePaths,
   verifyRoundTarget,
-} from '../../packages/devnet/src/fuzz/index.js'
+} from '@spark-swarm/fuzz'
+import {
+  beaconRandomness,
+  decodeCommitteeBlock,
+  decodeMeasurementList,
+  decodeRoundSummary,
+  devnet,
+  ProtocolError,
+  parseVersion,
+  QUICKNET,
+  validateParams,
+  verifyRoundBlocks,
+} from '@spark-swarm/protocol'
+import { preprocessSparkMeasurement, SparkMeasurementError } from '@spark-swarm/protocol/spark-compat'
+import { describe, expect, it } from 'vitest'
 import { fuzz } from './fuzz-helpers.js'
 
 type BlockRef = Parameters<typeof mutateRound>[0]['block']

@@ -25,9 +25,17 @@ export { type Delivery, type DeliveryTracker, quantile, trackDelivery } from './
 export type { ProviderRequests } from './gateway.js'
 export { CAR_CONTENT_TYPE, RAW_CONTENT_TYPE } from './gateway-request.js'
 export { type AnnounceProtocols, announceProvider, type FakeIpni, type IpniMode, startFakeIpni } from './ipni.js'
-export { encodeMetadata, IPNI_PROTOCOLS, type IpniProtocol, type ProviderRecord, type ProviderResultJson } from './ipni-records.js'
+export {
+  encodeMetadata,
+  IPNI_PROTOCOLS,
+  type IpniProtocol,
+  type ProviderRecord,
+  type ProviderResultJson,
+  toProviderResultJson,
+} from './ipni-records.js'
 export { type Liar, type LiarKind, type LiarOptions, startLiar } from './liar.js'
 export { assertLoopback, LOOPBACK } from './listener.js'
+export { actorNotFound, chainHeadJson, minerInfoJson } from './lotus-json.js'
 export { type OutsideWorld, type OutsideWorldOptions, type OutsideWorldProvider, startOutsideWorld } from './outside-world.js'
 export { createPartition, type Partition } from './partition.js'
 export { type BitswapBehaviour, bitswapBehaviour, HEALTHY, type ProfileKind, type ProviderProfile, validateProfile } from './profiles.js'

@@ -67,7 +67,7 @@ export interface RoguePeer {
 }
 
 export async function startRoguePeer(options: RoguePeerOptions): Promise<RoguePeer> {
-  const { params, catalogue } = options
+  const { params } = options
   const randomness = params.randomness
   if (randomness.type !== 'local') throw new Error('a rogue peer derives rounds of local-beacon networks only (devnet)')
   const identity = await identityFromSeed(sha256(options.seed))
@@ -82,65 +82,17 @@ export async function startRoguePeer(options: RoguePeerOptions): Promise<RoguePe
   const pubsub = libp2p.services.pubsub as unknown as ScoredGossipSub
   const topics = measurementTopics(params)
   for (const topic of topics) pubsub.subscribe(topic)
-  const views = new Map<number, RogueRoundView>()
+  const stationId = identity.stationKey.stationId
 
   return {
     peerId: libp2p.peerId.toString(),
     key: identity.stationKey,
     libp2p,
     pubsub,
-    async join(addresses, timeoutMs = 10_000) {
-      const peers = await Promise.all(addresses.map((a) => libp2p.dial(multiaddr(a)).then((c) => c.remotePeer.toString())))
-      const deadline = Date.now() + timeoutMs
-      // our view of their subscriptions; theirs of ours shows up as mesh/topic peers on their side,
-      // which we cannot see from here, so we also wait one heartbeat round-trip after ours is complete
-      const seesAll = () => topics.every((t) => peers.every((p) => pubsub.getSubscribers(t).some((s) => s.toString() === p)))
-      while (!seesAll()) {
-        if (Date.now() > deadline) throw new Error(`rogue peer: the nodes' subscriptions did not arrive within ${timeoutMs} ms`)
-        await new Promise((r) => setTimeout(r, 50))
-      }
-      await new Promise((r) => setTimeout(r, 500))
-    },
-    roundView(round) {
-      let view = views.get(round)
-      if (!view) {
-        const seeds = deriveRoundSeeds(round, localBeaconRandomness(randomness.genesisSeed, round))
-        const tasks = sampleRoundTasks(catalogue, seeds, params.tasksPerRound)
-        const selector = new TaskSelector(tasks, seeds.nodeSelection)
-        view = { round, seeds, tasks, selector, mine: selector.pick(identity.stationKey.stationId, params.maxTasksPerNode) }
-        views.set(round, view)
-        if (views.size > 4) views.delete(Math.min(...views.keys()))
-      }
-      return view
-    },
-    measurement(round, task, overrides = {}) {
-      const m: Measurement = {
-        protocolVersion: params.protocolVersion,
-        network: params.network,
-        round,
-        task: { cid: task.cid, minerId: task.minerId },
-        stationId: identity.stationKey.stationId,
-        inetGroup: options.inetGroup ?? '192.0.2.0/24',
-        checkerVersion: params.minCheckerVersion,
-        indexerResult: 'OK',
-        protocol: 'http',
-        providerId: null,
-        providerAddress: null,
-        statusCode: 502,
-        headStatusCode: null,
-        timeout: false,
-        carTooLarge: false,
-        byteLength: null,
-        carChecksum: null,
-        startAt: 1,
-        firstByteAt: null,
-        endAt: 2,
-        retrievalResult: '',
-        ...overrides,
-      }
-      if (overrides.retrievalResult === undefined) m.retrievalResult = retrievalResultOf(m)
-      return m
-    },
+    join: (addresses, timeoutMs = 10_000) => joinSubscribed(libp2p, pubsub, topics, addresses, timeoutMs),
+    roundView: roundViews(options.catalogue, params, randomness.genesisSeed, stationId),
+    measurement: (round, task, overrides = {}) =>
+      rogueMeasurement(params, { stationId, inetGroup: options.inetGroup ?? '192.0.2.0/24' }, round, task, overrides),
     topicOf(view, task) {
       return measurementTopic(params, committeeShard(task, view.seeds.nodeSelection, params.committeeShards))
     },
@@ -157,4 +109,82 @@ export async function startRoguePeer(options: RoguePeerOptions): Promise<RoguePe
       await libp2p.stop()
     },
   }
+}
+
+/** Dials the nodes, then waits until it sees their subscriptions to every topic (RoguePeer.join). */
+async function joinSubscribed(
+  libp2p: Libp2p,
+  pubsub: ScoredGossipSub,
+  topics: readonly string[],
+  addresses: string[],
+  timeoutMs: number,
+): Promise<void> {
+  const peers = await Promise.all(addresses.map((a) => libp2p.dial(multiaddr(a)).then((c) => c.remotePeer.toString())))
+  const deadline = Date.now() + timeoutMs
+  // our view of their subscriptions; theirs of ours shows up as mesh/topic peers on their side,
+  // which we cannot see from here, so we also wait one heartbeat round-trip after ours is complete
+  const seesAll = () => topics.every((t) => peers.every((p) => pubsub.getSubscribers(t).some((s) => s.toString() === p)))
+  while (!seesAll()) {
+    if (Date.now() > deadline) throw new Error(`rogue peer: the nodes' subscriptions did not arrive within ${timeoutMs} ms`)
+    await new Promise((r) => setTimeout(r, 50))
+  }
+  await new Promise((r) => setTimeout(r, 500))
+}
+
+/** RoguePeer.roundView: rounds derived from the local beacon, the last few kept. */
+function roundViews(
+  catalogue: Catalogue,
+  params: ProtocolParams,
+  genesisSeed: string,
+  stationId: string,
+): (round: number) => RogueRoundView {
+  const views = new Map<number, RogueRoundView>()
+  return (round) => {
+    let view = views.get(round)
+    if (!view) {
+      const seeds = deriveRoundSeeds(round, localBeaconRandomness(genesisSeed, round))
+      const tasks = sampleRoundTasks(catalogue, seeds, params.tasksPerRound)
+      const selector = new TaskSelector(tasks, seeds.nodeSelection)
+      view = { round, seeds, tasks, selector, mine: selector.pick(stationId, params.maxTasksPerNode) }
+      views.set(round, view)
+      if (views.size > 4) views.delete(Math.min(...views.keys()))
+    }
+    return view
+  }
+}
+
+/** RoguePeer.measurement: a failed HTTP retrieval (502) unless `overrides` say otherwise. */
+function rogueMeasurement(
+  params: ProtocolParams,
+  station: { stationId: string; inetGroup: string },
+  round: number,
+  task: RetrievalTask,
+  overrides: Partial<Measurement>,
+): Measurement {
+  const m: Measurement = {
+    protocolVersion: params.protocolVersion,
+    network: params.network,
+    round,
+    task: { cid: task.cid, minerId: task.minerId },
+    stationId: station.stationId,
+    inetGroup: station.inetGroup,
+    checkerVersion: params.minCheckerVersion,
+    indexerResult: 'OK',
+    protocol: 'http',
+    providerId: null,
+    providerAddress: null,
+    statusCode: 502,
+    headStatusCode: null,
+    timeout: false,
+    carTooLarge: false,
+    byteLength: null,
+    carChecksum: null,
+    startAt: 1,
+    firstByteAt: null,
+    endAt: 2,
+    retrievalResult: '',
+    ...overrides,
+  }
+  if (overrides.retrievalResult === undefined) m.retrievalResult = retrievalResultOf(m)
+  return m
 }

@@ -13,8 +13,8 @@ import {
   stationKeyFromSeed,
   TaskSelector,
 } from '@spark-swarm/protocol'
-// a test fixture of the devnet's fuzz harness, from source: the devnet package depends on this one
-import { okMeasurement } from '../../devnet/src/fuzz/round-fixture.js'
+// a test fixture of the fuzz harness, from source: the fuzz package depends on this one
+import { okMeasurement } from '../../fuzz/src/round-fixture.js'
 import type { GossipValidationContext, RoundInfo } from '../src/gossip/index.js'
 
 /*

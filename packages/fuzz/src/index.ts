@@ -1,8 +1,8 @@
 /**
  * Fuzzing of every decoder and validator a peer or a file can reach (`npm run fuzz`, test/fuzz):
  * mutation-heavy fast-check arbitraries, one target per decoder, and a runner that classifies each
- * input as accepted, rejected with a code, a crash or a hang. A sub-path of its own, so that
- * importing the devnet does not load fast-check.
+ * input as accepted, rejected with a code, a crash or a hang. A package of its own on the top floor:
+ * it reaches every decoder (the CLI's and the simulator's too), and what a node or the CLI runs never loads fast-check.
  */
 // libp2p needs Promise.withResolvers, which Node 20 lacks; the node package is imported below
 import '@spark-swarm/node/polyfill'
@@ -21,16 +21,18 @@ export {
   valuePaths,
 } from './mutate-value.js'
 export { roundFixture } from './round-fixture.js'
+export { type BlockRef, mutateRound, type RoundMutation } from './round-mutation.js'
 export { type FuzzFailure, type RunTargetOptions, runTarget, type TargetStats } from './run-target.js'
 export { codeWhenInstance, FuzzInvariantError, type FuzzTarget, invariant } from './target.js'
 export { createFuzzPlan, type FuzzPlanEntry } from './targets/all.js'
+export { type CarFileInput, cliConfigTarget, cliVerifyTarget } from './targets/cli.js'
 export { catalogueTarget, paramsTarget, trackerConfigTarget } from './targets/config.js'
 export { drandBeaconTarget } from './targets/drand.js'
 export { GOSSIP_CODES, gossipAttestationTarget, gossipMeasurementTarget } from './targets/gossip.js'
-export { type CliParts, cliConfigTarget, cliVerifyTarget, type SimParts, scenarioTarget } from './targets/injected.js'
 export { attestationCborTarget, measurementCborTarget, measurementJsonTarget } from './targets/messages.js'
 export { ipniTarget, minerInfoTarget, multiaddrTarget } from './targets/provider-lookup.js'
 export { retrievalCarTarget } from './targets/retrieval-car.js'
+export { scenarioTarget } from './targets/scenario.js'
 export { sparkLineTarget, sparkRoundTarget } from './targets/spark.js'
-export { mutateRound, type RoundMutation, summaryBlocksTarget, verifyRoundTarget } from './targets/summary.js'
+export { summaryBlocksTarget, verifyRoundTarget } from './targets/summary.js'
 export { TRACKER_CODES, trackerClientTarget, trackerHttpTarget } from './targets/tracker.js'

@@ -1,7 +1,6 @@
+import { actorNotFound, chainHeadJson, minerInfoJson, type ProviderRecord, toProviderResultJson } from '@spark-swarm/devnet'
 import { createRpcMinerResolver, isPeerIdText, multiaddrToHttpUrl, queryIndex, RetrievalError } from '@spark-swarm/node'
 import * as fc from 'fast-check'
-import { type ProviderRecord, toProviderResultJson } from '../../ipni-records.js'
-import { actorNotFound, chainHeadJson, minerInfoJson } from '../../lotus-json.js'
 import { jsonTextInputs, toJsonText } from '../inputs.js'
 import { mutatedText } from '../mutate-bytes.js'
 import { mutatedValue } from '../mutate-value.js'

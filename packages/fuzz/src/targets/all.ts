@@ -1,11 +1,12 @@
 import type { FuzzTarget } from '../target.js'
+import { cliConfigTarget, cliVerifyTarget } from './cli.js'
 import { catalogueTarget, paramsTarget, trackerConfigTarget } from './config.js'
 import { drandBeaconTarget } from './drand.js'
 import { gossipAttestationTarget, gossipMeasurementTarget } from './gossip.js'
-import { type CliParts, cliConfigTarget, cliVerifyTarget, type SimParts, scenarioTarget } from './injected.js'
 import { attestationCborTarget, measurementCborTarget, measurementJsonTarget } from './messages.js'
 import { ipniTarget, minerInfoTarget, multiaddrTarget } from './provider-lookup.js'
 import { retrievalCarTarget } from './retrieval-car.js'
+import { scenarioTarget } from './scenario.js'
 import { sparkLineTarget, sparkRoundTarget } from './spark.js'
 import { summaryBlocksTarget, verifyRoundTarget } from './summary.js'
 import { trackerClientTarget, trackerHttpTarget } from './tracker.js'
@@ -19,9 +20,9 @@ export interface FuzzPlanEntry {
 
 /**
  * Every decoder and validator a peer or a file can reach, with the bench's share of inputs
- * (≈ 175,000 in all). `sim` and `cli` come from the caller: those packages depend on this one.
+ * (≈ 175,000 in all).
  */
-export async function createFuzzPlan(parts: { sim: SimParts; cli: CliParts }): Promise<FuzzPlanEntry[]> {
+export async function createFuzzPlan(): Promise<FuzzPlanEntry[]> {
   return [
     { target: measurementCborTarget(), benchRuns: 12_000 },
     { target: measurementJsonTarget(), benchRuns: 10_000 },
@@ -40,9 +41,9 @@ export async function createFuzzPlan(parts: { sim: SimParts; cli: CliParts }): P
     { target: paramsTarget(), benchRuns: 10_000 },
     { target: catalogueTarget(), benchRuns: 8_000 },
     { target: trackerConfigTarget(), benchRuns: 10_000 },
-    { target: scenarioTarget(parts.sim), benchRuns: 8_000 },
-    { target: await cliConfigTarget(parts.cli), benchRuns: 5_000 },
-    { target: await cliVerifyTarget(parts.cli), benchRuns: 2_000 },
+    { target: scenarioTarget(), benchRuns: 8_000 },
+    { target: await cliConfigTarget(), benchRuns: 5_000 },
+    { target: await cliVerifyTarget(), benchRuns: 2_000 },
     { target: await trackerHttpTarget(), benchRuns: 5_000 },
     { target: trackerClientTarget(), benchRuns: 6_000 },
   ]
