@@ -1,11 +1,11 @@
 import { type CatalogueEntry, retrievalResultOf } from '@spark-swarm/protocol'
+import { scopedSignal } from '../util/scoped-signal.js'
 import { CHECK_CONCURRENCY, HARD_TIMEOUT_MS } from './constants.js'
 import { describeError, mapErrorToStatusCode, RetrievalError } from './errors.js'
 import { fetchFromGateway } from './gateway.js'
 import { type IndexProvider, type QueryIndexOptions, queryIndex } from './ipni.js'
 import { Semaphore, TokenBucket } from './limits.js'
 import { isPeerIdText, type MinerResolver } from './miner-info.js'
-import { scopedSignal } from './scoped-signal.js'
 import type { AbortOptions, BitswapFetch, BitswapSource, FetchLike, MeasurementFields, RetrievalFields, StepLog } from './types.js'
 
 export interface RetrievalCheckerComponents {
