@@ -1,6 +1,5 @@
 import { DEMO_PROVIDERS, startSwarm } from '@spark-swarm/devnet'
-import type { RoundEvaluatedDetail, SummaryAnchoredDetail } from '@spark-swarm/node'
-import { type CommitteeResult, type Rate, scoreProviders, taskId } from '@spark-swarm/protocol'
+import { type RoundReport, writeRound } from './demo-report.js'
 
 export interface DemoOptions {
   nodes: number
@@ -9,16 +8,40 @@ export interface DemoOptions {
   write: (line: string) => void
 }
 
-interface RoundReport {
-  evaluated: Map<number, RoundEvaluatedDetail>
-  anchored: Map<number, SummaryAnchoredDetail>
-}
+type SwarmNodes = Awaited<ReturnType<typeof startSwarm>>['nodes']
 
-const pct = (r: Rate): string =>
-  (r.rate === null
-    ? 'n/a'
-    : `${(r.rate * 100).toFixed(1)}% (${Number(r.successes.toFixed(2))}/${r.total}) [${((r.interval?.lower ?? 0) * 100).toFixed(0)}–${((r.interval?.upper ?? 0) * 100).toFixed(0)}]`
-  ).padEnd(26)
+/**
+ * Collects what every node says about each round and calls `onRound` once per round, when all
+ * nodes have anchored it; resolves after `rounds` rounds.
+ */
+function watchRounds(nodes: SwarmNodes, rounds: number, onRound: (round: number, r: RoundReport) => void): Promise<void> {
+  const reports = new Map<number, RoundReport>()
+  const report = (round: number) => {
+    let r = reports.get(round)
+    if (!r) {
+      r = { evaluated: new Map(), anchored: new Map() }
+      reports.set(round, r)
+    }
+    return r
+  }
+  let printed = 0
+  const shown = new Set<number>()
+  return new Promise<void>((resolve) => {
+    nodes.forEach((node, i) => {
+      node.addEventListener('round:evaluated', (e) => report(e.detail.round).evaluated.set(i, e.detail))
+      node.addEventListener('summary:anchored', (e) => {
+        const r = report(e.detail.round)
+        r.anchored.set(i, e.detail)
+        // a node that caught up anchors a round again: print each round once
+        if (r.anchored.size === nodes.length && !shown.has(e.detail.round)) {
+          shown.add(e.detail.round)
+          onRound(e.detail.round, r)
+          if (++printed >= rounds) resolve()
+        }
+      })
+    })
+  })
+}
 
 /**
  * `npm start`: a whole Spark Swarm on loopback (fake providers that are healthy, flaky and
@@ -34,71 +57,8 @@ export async function runDemo({ nodes, rounds, roundSeconds, write }: DemoOption
     // of a handful follows only some topics in some rounds, so its summary would differ by design
     params: { roundDurationMs: roundSeconds * 1000, gracePeriodMs: 1000, maxTasksPerNode: 4, minCommitteeSize: 3, committeeShards: 1 },
   })
-  const reports = new Map<number, RoundReport>()
-  const report = (round: number) => {
-    let r = reports.get(round)
-    if (!r) {
-      r = { evaluated: new Map(), anchored: new Map() }
-      reports.set(round, r)
-    }
-    return r
-  }
-  let printed = 0
-  const shown = new Set<number>()
-  const finished = new Promise<void>((resolve) => {
-    swarm.nodes.forEach((node, i) => {
-      node.addEventListener('round:evaluated', (e) => report(e.detail.round).evaluated.set(i, e.detail))
-      node.addEventListener('summary:anchored', (e) => {
-        const r = report(e.detail.round)
-        r.anchored.set(i, e.detail)
-        // a node that caught up anchors a round again: print each round once
-        if (r.anchored.size === swarm.nodes.length && !shown.has(e.detail.round)) {
-          shown.add(e.detail.round)
-          print(e.detail.round, r)
-          if (++printed >= rounds) resolve()
-        }
-      })
-    })
-  })
+  const finished = watchRounds(swarm.nodes, rounds, (round, r) => writeRound(round, r, swarm.nodes.length, write))
   write(`nodes: ${swarm.nodes.map((n) => n.peerId.slice(-6)).join(' ')}; catalogue of ${swarm.world.catalogue.entries.length} tasks`)
-
-  function print(round: number, r: RoundReport) {
-    // each committee as its members computed it (every member of a committee evaluates it)
-    const committees = new Map<string, { result: CommitteeResult; members: number[] }>()
-    for (const [i, detail] of r.evaluated) {
-      for (const c of detail.evaluation.committees) {
-        const id = taskId(c.task)
-        if (!detail.mine.some((t) => taskId(t) === id)) continue
-        const entry = committees.get(id) ?? { result: c, members: [] }
-        entry.members.push(i)
-        committees.set(id, entry)
-      }
-    }
-    const summaries = new Map<string, number>()
-    for (const a of r.anchored.values()) summaries.set(a.summaryCid, (summaries.get(a.summaryCid) ?? 0) + 1)
-    write('')
-    write(`round ${round}: ${committees.size} committees`)
-    write(`  ${'task'.padEnd(16)} ${'provider'.padEnd(8)} ${'size'.padStart(4)}  ${'majority'.padEnd(20)} ${'agree'.padEnd(6)} members`)
-    const sorted = [...committees.entries()].sort(([a], [b]) => (a < b ? -1 : 1))
-    for (const [id, { result, members }] of sorted) {
-      const cids = members.map((i) => r.anchored.get(i)?.attested[id])
-      const same = cids.filter((c) => c === cids[0]).length
-      const counts = Object.entries(result.counts)
-        .map(([code, n]) => `${code}×${n}`)
-        .join(' ')
-      write(
-        `  …${result.task.cid.slice(-14)} ${result.task.minerId.padEnd(8)} ${String(result.size).padStart(4)}  ${result.retrievalResult.padEnd(20)} ${`${same}/${members.length}`.padEnd(6)} ${counts}`,
-      )
-    }
-    const scores = scoreProviders(
-      sorted.map(([, { result }]) => ({ minerId: result.task.minerId, retrievalResult: result.retrievalResult, counts: result.counts })),
-    )
-    write(`  ${'provider'.padEnd(8)} ${'per-request RSR'.padEnd(26)} ${'committee RSR'.padEnd(26)} committee-fraction RSR`)
-    for (const [minerId, s] of Object.entries(scores))
-      write(`  ${minerId.padEnd(8)} ${pct(s.perRequest)} ${pct(s.committee)} ${pct(s.committeeFraction)}`)
-    for (const [cid, n] of summaries) write(`  summary ${cid}  anchored by ${n} of ${swarm.nodes.length} nodes`)
-  }
-
   try {
     const deadline = (rounds + 3) * roundSeconds * 1000 + 15_000
     await Promise.race([

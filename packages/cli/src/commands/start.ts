@@ -12,6 +12,7 @@ import {
 } from '@spark-swarm/node'
 import { type Catalogue, type ProtocolParams, validateCatalogue } from '@spark-swarm/protocol'
 import { CliError, EXIT } from '../cli-error.js'
+import { readCliEnv } from '../config/env.js'
 import { isLoopbackOnly, type NodeConfig, networkParams, resolveNodeConfig } from '../config/node-config.js'
 import { createLogger } from '../logger.js'
 import { readJsonFile } from '../read-json.js'
@@ -62,7 +63,7 @@ export async function runStart(
   configPath: string | undefined,
   write: (line: string) => void,
 ) {
-  const config = await resolveNodeConfig(flags, process.env, configPath)
+  const config = await resolveNodeConfig(flags, readCliEnv().nodeConfig, configPath)
   const log = createLogger(config.logLevel)
   await prepareDataDir(config.dataDir).catch((err) => {
     throw operatorError(err)

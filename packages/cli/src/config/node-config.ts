@@ -4,6 +4,7 @@ import { getPreset, type ProtocolParams, validateParams } from '@spark-swarm/pro
 import { CliError } from '../cli-error.js'
 import { LOG_LEVELS, type LogLevel } from '../logger.js'
 import { readJsonFile } from '../read-json.js'
+import { ENV_KEYS } from './env.js'
 
 /** Everything `spark-swarm start` needs; where each comes from is resolved by `resolveNodeConfig`. */
 export interface NodeConfig {
@@ -37,23 +38,6 @@ const DEFAULTS: NodeConfig = {
   apiHost: '127.0.0.1',
   apiPort: 9090,
   logLevel: 'info',
-}
-
-/** Environment variables, by config key: `SPARK_SWARM_<KEY>` in upper snake case. */
-export const ENV_KEYS: Record<string, keyof NodeConfig> = {
-  SPARK_SWARM_DATA_DIR: 'dataDir',
-  SPARK_SWARM_NETWORK: 'network',
-  SPARK_SWARM_TRACKER: 'tracker',
-  SPARK_SWARM_CATALOGUE: 'catalogue',
-  SPARK_SWARM_INDEXER_URL: 'indexer',
-  SPARK_SWARM_RPC_URL: 'rpc',
-  SPARK_SWARM_DRAND_URL: 'drand',
-  SPARK_SWARM_LISTEN: 'listen',
-  SPARK_SWARM_BOOTSTRAP: 'bootstrap',
-  SPARK_SWARM_INET_GROUP: 'inetGroup',
-  SPARK_SWARM_API_HOST: 'apiHost',
-  SPARK_SWARM_API_PORT: 'apiPort',
-  SPARK_SWARM_LOG_LEVEL: 'logLevel',
 }
 
 const LIST_KEYS = new Set<keyof NodeConfig>(['listen', 'bootstrap'])

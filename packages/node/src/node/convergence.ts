@@ -11,7 +11,7 @@ import {
   verifyMeasurementSignature,
 } from '@spark-swarm/protocol'
 import { CID } from 'multiformats/cid'
-import { scopedSignal } from '../retrieval/scoped-signal.js'
+import { scopedSignal } from '../util/scoped-signal.js'
 import type { RoundOutcome } from './anchor.js'
 import type { NodeContext } from './context.js'
 

@@ -1,11 +1,11 @@
 import { type CatalogueEntry, retrievalResultOf } from '@spark-swarm/protocol'
-import { CHECK_CONCURRENCY, HARD_TIMEOUT_MS } from './constants.js'
-import { describeError, mapErrorToStatusCode, RetrievalError } from './errors.js'
-import { fetchFromGateway } from './gateway.js'
-import { type IndexProvider, type QueryIndexOptions, queryIndex } from './ipni.js'
+import { scopedSignal } from '../util/scoped-signal.js'
+import { CHECK_CONCURRENCY } from './constants.js'
+import { describeError, RetrievalError } from './errors.js'
+import { type IndexProvider, type IndexResult, type QueryIndexOptions, queryIndex } from './ipni.js'
 import { Semaphore, TokenBucket } from './limits.js'
 import { isPeerIdText, type MinerResolver } from './miner-info.js'
-import { scopedSignal } from './scoped-signal.js'
+import { type RetrieveContext, retrieve } from './retrieve.js'
 import type { AbortOptions, BitswapFetch, BitswapSource, FetchLike, MeasurementFields, RetrievalFields, StepLog } from './types.js'
 
 export interface RetrievalCheckerComponents {
@@ -40,16 +40,116 @@ export type CheckOutcome =
   /** No measurement: the provider's peer id could not be found, which says nothing about the provider. */
   | { kind: 'no-measurement'; reason: 'RPC_FAILURE'; detail: string; steps: StepLog[] }
 
-/** What a retrieval gave: its fields (null when none was attempted) and its steps. */
-interface Retrieved {
-  fields: RetrievalFields | null
-  steps: StepLog[]
-}
-
 export interface RetrievalChecker {
   check(task: CheckTask, options?: AbortOptions): Promise<CheckOutcome>
   /** Outcomes so far: `measurement` and each no-measurement reason. */
   readonly counts: Readonly<Record<string, number>>
+}
+
+/** What each check of one checker uses: its parts, the shared retrieval context, its counts. */
+interface CheckParts {
+  components: RetrievalCheckerComponents
+  ipni: RetrievalCheckerInit['ipni']
+  retrieval: RetrieveContext
+  count: (key: string) => void
+}
+
+/** A bitswap source as one function: the node passes its bitswap fetcher, an object; tests pass a function. */
+function bitswapFetchOf(components: RetrievalCheckerComponents): BitswapFetch | undefined {
+  return typeof components.bitswap === 'function'
+    ? components.bitswap
+    : components.bitswap && ((address, cid, options) => (components.bitswap as { fetch: BitswapFetch }).fetch(address, cid, options))
+}
+
+/** The steps of one check, each timed from the end of the one before. */
+function stepLog(): { steps: StepLog[]; log: (step: StepLog['step'], ok: boolean, detail: string) => void } {
+  const steps: StepLog[] = []
+  let began = performance.now()
+  const log = (step: StepLog['step'], ok: boolean, detail: string) => {
+    steps.push({ step, ok, detail, ms: Math.round(performance.now() - began) })
+    began = performance.now()
+  }
+  return { steps, log }
+}
+
+/** Step 1: the provider's peer id, from the catalogue or the chain; it must look like one. */
+async function findProvider(task: CheckTask, resolver: MinerResolver, signal: AbortSignal | undefined): Promise<string> {
+  const peerId = task.providerId ?? (await resolver.resolve(task.minerId, { signal }))
+  if (!isPeerIdText(peerId))
+    throw new RetrievalError('RPC_FAILURE', `the peer id of miner ${task.minerId} is not usable: ${String(peerId).slice(0, 140)}`)
+  return peerId
+}
+
+/** The measurement's fields: what IPNI said, and the retrieval's fields over the defaults of none. */
+function measurementFields(
+  indexerResult: string,
+  providerId: string,
+  provider: IndexProvider | undefined,
+  retrieval: RetrievalFields | null,
+): MeasurementFields {
+  const outcome = {
+    indexerResult,
+    protocol: provider ? provider.protocol : null,
+    providerId,
+    providerAddress: provider ? provider.address : null,
+    statusCode: null,
+    headStatusCode: null,
+    timeout: false,
+    carTooLarge: false,
+    byteLength: null,
+    carChecksum: null,
+    startAt: null,
+    firstByteAt: null,
+    endAt: null,
+    ...retrieval,
+  }
+  return { ...outcome, retrievalResult: retrievalResultOf(outcome) }
+}
+
+/** Whether IPNI's answer names a provider to retrieve from (HTTP_NOT_ADVERTISED: the graphsync record). */
+function usableProvider(index: IndexResult): IndexProvider | undefined {
+  const { indexerResult, provider } = index
+  return provider !== undefined && (indexerResult === 'OK' || indexerResult === 'HTTP_NOT_ADVERTISED') ? provider : undefined
+}
+
+/** One check, step by step: provider lookup → IPNI → retrieval → measurement. */
+async function runCheck(task: CheckTask, signal: AbortSignal | undefined, parts: CheckParts): Promise<CheckOutcome> {
+  const { steps, log } = stepLog()
+  let providerId: string
+  try {
+    providerId = await findProvider(task, parts.components.minerResolver, signal)
+    log('provider-lookup', true, task.providerId === undefined ? providerId : `${providerId} (from the catalogue)`)
+  } catch (err) {
+    if (signal?.aborted) throw signal.reason
+    const detail = describeError(err)
+    log('provider-lookup', false, detail)
+    parts.count('RPC_FAILURE')
+    return { kind: 'no-measurement', reason: 'RPC_FAILURE', detail, steps }
+  }
+
+  const index = await queryIndex(task.cid, providerId, {
+    ...parts.ipni,
+    indexerUrl: parts.components.indexerUrl,
+    fetch: parts.components.fetch,
+    signal,
+    bitswap: parts.retrieval.bitswap !== undefined,
+  })
+  const { indexerResult, provider } = index
+  const found = usableProvider(index)
+  log(
+    'ipni',
+    found !== undefined,
+    provider ? `${indexerResult}: ${provider.protocol} ${provider.address}` : [indexerResult, index.error].filter(Boolean).join(': '),
+  )
+
+  let retrieval: RetrievalFields | null = null
+  if (found) {
+    const got = await retrieve(found, task.cid, signal, parts.retrieval)
+    retrieval = got.fields
+    steps.push(...got.steps)
+  }
+  parts.count('measurement')
+  return { kind: 'measurement', fields: measurementFields(indexerResult, providerId, found, retrieval), steps }
 }
 
 /**
@@ -67,146 +167,24 @@ export interface RetrievalChecker {
  *   the advertisement with no retrieval, so its result is UNKNOWN_ERROR.
  */
 export function createRetrievalChecker(init: RetrievalCheckerInit, components: RetrievalCheckerComponents): RetrievalChecker {
-  const clock = components.clock ?? Date.now
   const semaphore = new Semaphore(init.concurrency ?? CHECK_CONCURRENCY)
-  const bandwidth = new TokenBucket(init.bandwidth)
-  const bitswap: BitswapFetch | undefined =
-    typeof components.bitswap === 'function'
-      ? components.bitswap
-      : components.bitswap && ((address, cid, options) => (components.bitswap as { fetch: BitswapFetch }).fetch(address, cid, options))
   const counts: Record<string, number> = { measurement: 0 }
-  const count = (key: string) => {
-    counts[key] = (counts[key] ?? 0) + 1
-  }
-
-  async function findProvider(task: CheckTask, signal: AbortSignal | undefined): Promise<string> {
-    const peerId = task.providerId ?? (await components.minerResolver.resolve(task.minerId, { signal }))
-    if (!isPeerIdText(peerId))
-      throw new RetrievalError('RPC_FAILURE', `the peer id of miner ${task.minerId} is not usable: ${String(peerId).slice(0, 140)}`)
-    return peerId
-  }
-
-  async function retrieve(provider: IndexProvider, cid: string, signal: AbortSignal | undefined): Promise<Retrieved> {
-    if (provider.protocol === 'http') {
-      return fetchFromGateway({
-        address: provider.address,
-        cid,
-        signal,
-        idleTimeoutMs: init.idleTimeoutMs,
-        hardTimeoutMs: init.hardTimeoutMs,
-        headTimeoutMs: init.headTimeoutMs,
-        maxBytes: init.maxBytes,
-        bandwidth,
-        fetch: components.fetch,
-        clock,
-      })
-    }
-    if (provider.protocol === 'bitswap' && bitswap) return fetchOverBitswap(bitswap, provider.address, cid, signal)
-    return {
-      fields: null,
-      steps: [{ step: 'retrieval', ok: false, detail: `${provider.protocol} retrieval is not supported; none attempted`, ms: 0 }],
-    }
-  }
-
-  async function fetchOverBitswap(fetch: BitswapFetch, address: string, cid: string, signal: AbortSignal | undefined): Promise<Retrieved> {
-    const hardTimeoutMs = init.hardTimeoutMs ?? HARD_TIMEOUT_MS
-    const began = performance.now()
-    const startAt = clock()
-    let fields: RetrievalFields
-    try {
-      const got = await fetch(address, cid, { signal, timeoutMs: hardTimeoutMs })
-      // copied field by field: anything else a fetcher returns must not reach the measurement
-      fields = {
-        statusCode: got.statusCode,
-        headStatusCode: null,
-        timeout: got.timeout,
-        carTooLarge: false,
-        byteLength: got.byteLength,
-        carChecksum: got.carChecksum,
-        startAt: got.startAt,
-        firstByteAt: got.firstByteAt,
-        endAt: got.endAt,
-      }
-    } catch (err) {
-      if (signal?.aborted) throw signal.reason
-      const statusCode = mapErrorToStatusCode(err)
-      fields = {
-        statusCode,
-        headStatusCode: null,
-        timeout: false,
-        carTooLarge: false,
-        byteLength: null,
-        carChecksum: null,
-        startAt,
-        firstByteAt: null,
-        endAt: clock(),
-      }
-    }
-    const ok = fields.statusCode !== null && fields.statusCode >= 200 && fields.statusCode < 300 && !fields.timeout
-    const detail = fields.timeout ? 'timed out' : `status ${fields.statusCode}, ${fields.byteLength ?? 0} bytes`
-    return { fields, steps: [{ step: 'retrieval', ok, detail, ms: Math.round(performance.now() - began) }] }
-  }
-
-  async function run(task: CheckTask, signal: AbortSignal | undefined): Promise<CheckOutcome> {
-    const steps: StepLog[] = []
-    let began = performance.now()
-    const log = (step: StepLog['step'], ok: boolean, detail: string) => {
-      steps.push({ step, ok, detail, ms: Math.round(performance.now() - began) })
-      began = performance.now()
-    }
-
-    let providerId: string
-    try {
-      providerId = await findProvider(task, signal)
-      log('provider-lookup', true, task.providerId === undefined ? providerId : `${providerId} (from the catalogue)`)
-    } catch (err) {
-      if (signal?.aborted) throw signal.reason
-      const detail = describeError(err)
-      log('provider-lookup', false, detail)
-      count('RPC_FAILURE')
-      return { kind: 'no-measurement', reason: 'RPC_FAILURE', detail, steps }
-    }
-
-    const index = await queryIndex(task.cid, providerId, {
-      ...init.ipni,
-      indexerUrl: components.indexerUrl,
+  const parts: CheckParts = {
+    components,
+    ipni: init.ipni,
+    retrieval: {
+      idleTimeoutMs: init.idleTimeoutMs,
+      hardTimeoutMs: init.hardTimeoutMs,
+      headTimeoutMs: init.headTimeoutMs,
+      maxBytes: init.maxBytes,
+      bandwidth: new TokenBucket(init.bandwidth),
       fetch: components.fetch,
-      signal,
-      bitswap: bitswap !== undefined,
-    })
-    const { indexerResult, provider } = index
-    const found = provider !== undefined && (indexerResult === 'OK' || indexerResult === 'HTTP_NOT_ADVERTISED')
-    log(
-      'ipni',
-      found,
-      provider ? `${indexerResult}: ${provider.protocol} ${provider.address}` : [indexerResult, index.error].filter(Boolean).join(': '),
-    )
-
-    let retrieval: RetrievalFields | null = null
-    if (found) {
-      const got = await retrieve(provider, task.cid, signal)
-      retrieval = got.fields
-      steps.push(...got.steps)
-    }
-
-    const outcome = {
-      indexerResult,
-      protocol: found ? provider.protocol : null,
-      providerId,
-      providerAddress: found ? provider.address : null,
-      statusCode: null,
-      headStatusCode: null,
-      timeout: false,
-      carTooLarge: false,
-      byteLength: null,
-      carChecksum: null,
-      startAt: null,
-      firstByteAt: null,
-      endAt: null,
-      ...retrieval,
-    }
-    count('measurement')
-    return { kind: 'measurement', fields: { ...outcome, retrievalResult: retrievalResultOf(outcome) }, steps }
+      bitswap: bitswapFetchOf(components),
+      clock: components.clock ?? Date.now,
+    },
+    count: (key) => {
+      counts[key] = (counts[key] ?? 0) + 1
+    },
   }
 
   return {
@@ -218,7 +196,7 @@ export function createRetrievalChecker(init: RetrievalCheckerInit, components: R
       try {
         const release = await semaphore.acquire({ signal: scope.signal })
         try {
-          return await run(task, scope.signal)
+          return await runCheck(task, scope.signal, parts)
         } finally {
           release()
         }

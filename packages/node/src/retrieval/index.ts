@@ -1,4 +1,9 @@
-/** The retrieval check: IPNI lookup, trustless-gateway retrieval, CAR verification, limits. */
+/**
+ * The retrieval check: IPNI lookup, trustless-gateway retrieval, CAR verification, limits.
+ * Every public name is listed here; the rest of the folder is internal.
+ */
+import * as RETRIEVAL_DEFAULTS from './constants.js'
+
 export { carChecksum, verifyBlockBytes, verifyCarBlock } from './car.js'
 export {
   type CheckOutcome,
@@ -9,7 +14,8 @@ export {
   type RetrievalCheckerInit,
 } from './check.js'
 export { createCarChecksum } from './checksum.js'
-export * as RETRIEVAL_DEFAULTS from './constants.js'
+/** The check's defaults (timeouts, limits, retries), one name each in `constants.ts`. */
+export { RETRIEVAL_DEFAULTS }
 export { describeError, isConnectTimeout, mapErrorToStatusCode, RetrievalError, type RetrievalErrorCode } from './errors.js'
 export { fetchFromGateway, type GatewayFetchOptions, type GatewayResult, retrievalUrl } from './gateway.js'
 export { type HeadProbeOptions, probeHead } from './head.js'
@@ -24,7 +30,6 @@ export {
   type RpcMinerResolverInit,
 } from './miner-info.js'
 export { multiaddrToHttpUrl } from './multiaddr.js'
-export { type ScopedSignal, scopedSignal } from './scoped-signal.js'
 export type {
   AbortOptions,
   BitswapFetch,

@@ -1,8 +1,8 @@
+import { readBoundedJson } from '../util/read-body.js'
 import { backoffDelay, delay } from './backoff.js'
 import { IPNI_ATTEMPT_TIMEOUT_MS, IPNI_MAX_BACKOFF_MS, IPNI_MAX_RESPONSE_BYTES, IPNI_MIN_BACKOFF_MS, IPNI_RETRIES } from './constants.js'
 import { describeError } from './errors.js'
 import { metadataProtocol } from './ipni-metadata.js'
-import { readBoundedJson } from './read-body.js'
 import type { FetchLike, RetrievalProtocol } from './types.js'
 
 export interface QueryIndexOptions {

@@ -1,3 +1,4 @@
+import { readBoundedJson } from '../util/read-body.js'
 import { backoffDelay, delay } from './backoff.js'
 import {
   RPC_ATTEMPT_TIMEOUT_MS,
@@ -8,7 +9,6 @@ import {
   RPC_TOTAL_TIMEOUT_MS,
 } from './constants.js'
 import { describeError, RetrievalError } from './errors.js'
-import { readBoundedJson } from './read-body.js'
 import type { AbortOptions, FetchLike } from './types.js'
 
 /**

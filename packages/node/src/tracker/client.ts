@@ -1,5 +1,5 @@
 import { type ProtocolParams, paramsDigest, parseVersion, validateParams } from '@spark-swarm/protocol'
-import { readBoundedText } from '../retrieval/read-body.js'
+import { readBoundedText } from '../util/read-body.js'
 
 /** The header the tracker reads the checker's version from. */
 export const TRACKER_VERSION_HEADER = 'x-spark-swarm-version'

@@ -1,0 +1,14 @@
+/** Where the commands write: one line at a time, or one JSON document. */
+
+export function stdoutLine(line: string): void {
+  process.stdout.write(`${line}\n`)
+}
+
+export function stderrLine(line: string): void {
+  process.stderr.write(`${line}\n`)
+}
+
+/** Writes a JSON document to stdout; `pretty` for people, compact for pipes. */
+export function printJson(value: unknown, pretty: boolean): void {
+  process.stdout.write(`${JSON.stringify(value, null, pretty ? 2 : undefined)}\n`)
+}

@@ -1,0 +1,52 @@
+import { runStart } from '../commands/start.js'
+import { collect, LOG_LEVEL_HELP, logLevel, nonNegativeInteger } from './options.js'
+import { stdoutLine } from './output.js'
+import type { RegisterCommand } from './register.js'
+
+/**
+ * `spark-swarm start`: the checker node. Its settings are read by `resolveNodeConfig` (flags over
+ * env over file over defaults), so the flags here have no commander defaults.
+ */
+export const registerStart: RegisterCommand = (program) => {
+  program
+    .command('start')
+    .description('run a checker node (the daemon) until SIGINT/SIGTERM')
+    .option('--config <file>', 'JSON config file (any of the settings below, camelCase)')
+    .option('--data-dir <dir>', 'identity key, store and blocks (env SPARK_SWARM_DATA_DIR; default ~/.spark-swarm)')
+    .option('--network <name>', 'preset: mainnet, devnet, spark-compat (env SPARK_SWARM_NETWORK)')
+    .option(
+      '--tracker <url>',
+      "the network's tracker: params, bootstrap list, version gate; its params are cached in the data dir and used while it is down (env SPARK_SWARM_TRACKER)",
+    )
+    .option('--catalogue <file>', 'the task catalogue, JSON {"entries": […]} (env SPARK_SWARM_CATALOGUE)')
+    .option('--indexer <url>', 'IPNI indexer (env SPARK_SWARM_INDEXER_URL)')
+    .option('--rpc <url>', 'Filecoin Lotus JSON-RPC (env SPARK_SWARM_RPC_URL)')
+    .option('--drand <url>', 'drand HTTP API (env SPARK_SWARM_DRAND_URL)')
+    .option(
+      '--listen <multiaddr>',
+      'libp2p listen address (repeatable; env SPARK_SWARM_LISTEN, comma-separated; default /ip4/127.0.0.1/tcp/7331: ' +
+        'pass /ip4/0.0.0.0/tcp/7331 to accept peers from other hosts)',
+      collect,
+    )
+    .option('--bootstrap <multiaddr>', 'peer to join through (repeatable; env SPARK_SWARM_BOOTSTRAP)', collect)
+    .option('--inet-group <group>', "this node's network, e.g. 203.0.113.0/24 (env SPARK_SWARM_INET_GROUP)")
+    .option('--api-host <host>', 'status API address (default 127.0.0.1)')
+    .option('--api-port <port>', 'status API port (default 9090)', nonNegativeInteger)
+    .option('--log-level <level>', LOG_LEVEL_HELP, logLevel)
+    .addHelpText(
+      'after',
+      `
+Precedence: flags, then environment variables, then the config file, then defaults.
+
+Examples:
+  $ spark-swarm start --tracker https://tracker.example --catalogue catalogue.json --inet-group 203.0.113.0/24
+  $ SPARK_SWARM_DATA_DIR=/var/lib/spark-swarm spark-swarm start --config /etc/spark-swarm.json
+
+Logs are JSON lines on stderr. Status page, /metrics, /healthz and /api/status on http://127.0.0.1:9090.
+Everything binds to 127.0.0.1 unless --listen or --api-host say otherwise.`,
+    )
+    .action(async (opts) => {
+      const { config, ...flags } = opts
+      await runStart(flags, config, stdoutLine)
+    })
+}

@@ -1,0 +1,15 @@
+import { runStatus } from '../commands/status.js'
+import { stdoutLine } from './output.js'
+import type { RegisterCommand } from './register.js'
+
+/** `spark-swarm status`: asks a running node's status API. */
+export const registerStatus: RegisterCommand = (program, env) => {
+  program
+    .command('status')
+    .description('ask a running node how it is doing (its status API, 127.0.0.1 by default)')
+    .option('--api <url>', "the node's status API (env SPARK_SWARM_API)", env.api ?? 'http://127.0.0.1:9090')
+    .option('--json', 'print the full status as JSON')
+    .action(async (opts) => {
+      await runStatus(opts, stdoutLine)
+    })
+}
