@@ -21,12 +21,12 @@ export const IPNI_ATTEMPT_TIMEOUT_MS = 30_000
 /** A cid.contact answer for a popular CID is a few hundred KiB; more is not an answer we read. */
 export const IPNI_MAX_RESPONSE_BYTES = 16 * 1024 * 1024
 
-/** Spark: 5 attempts within 60 s (seed table: "RPC Failure"). */
+/** Spark: 5 attempts within 60 s (Spark's result-code table: "RPC Failure"). */
 export const RPC_RETRIES = 5
 export const RPC_MIN_BACKOFF_MS = 1_000
 export const RPC_MAX_BACKOFF_MS = 10_000
 export const RPC_TOTAL_TIMEOUT_MS = 60_000
-/** One hung attempt must not use up the whole budget (seed table: "timeout-bound attempts"). */
+/** One hung attempt must not use up the whole budget (Spark's result-code table: "timeout-bound attempts"). */
 export const RPC_ATTEMPT_TIMEOUT_MS = 20_000
 export const RPC_MAX_RESPONSE_BYTES = 1024 * 1024
 

@@ -14,7 +14,7 @@ import type { AbortOptions, FetchLike } from './types.js'
 /**
  * Finds the libp2p peer id a storage provider (miner actor) advertises to IPNI under. Rejects
  * with RetrievalError RPC_FAILURE when it cannot: the check then records no measurement, since an
- * RPC outage says nothing about the provider (seed table: "RPC Failure" does not count).
+ * RPC outage says nothing about the provider (Spark's result-code table: "RPC Failure" does not count).
  */
 export interface MinerResolver {
   resolve(minerId: string, options?: AbortOptions): Promise<string>
