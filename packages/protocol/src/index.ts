@@ -26,5 +26,25 @@ export * from './result-codes.js'
 export * from './station-id.js'
 export * from './summary.js'
 export * from './tasker.js'
+export {
+  checkGateOk,
+  checkNetworkInfo,
+  type GateOkBody,
+  gateOkBody,
+  isOutdatedAnswer,
+  MAX_BOOTSTRAP_MULTIADDR_LENGTH,
+  type NetworkInfo,
+  networkInfoBody,
+  OUTDATED_CLIENT_BODY,
+  OUTDATED_CLIENT_STATUS,
+  parseTrackerErrorBody,
+  TRACKER_GATE_PATH,
+  TRACKER_MIN_VERSION_HEADER,
+  TRACKER_NETWORK_PATH,
+  TRACKER_VERSION_HEADER,
+  TRACKER_VERSION_QUERY,
+  type TrackerErrorBody,
+  type WireCheck,
+} from './tracker-wire.js'
 export * from './verify-round.js'
 export * from './version.js'
