@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
+import { TRACKER_NETWORK_PATH } from '@spark-swarm/protocol'
 import type { TrackerLogger } from './logger.js'
 import type { RouteLabel, TrackerMetrics } from './metrics.js'
 import { sendError } from './respond.js'
@@ -40,7 +41,7 @@ interface Seen {
 async function answer(req: IncomingMessage, res: ServerResponse, routes: Routes, seen: Seen): Promise<void> {
   const url = parseTarget(req.url ?? '')
   if (url === null) {
-    sendError(res, 400, 'BAD_URL', 'the request target must be a path like /v1/network')
+    sendError(res, 400, 'BAD_URL', `the request target must be a path like ${TRACKER_NETWORK_PATH}`)
     return
   }
   seen.path = url.pathname.slice(0, 200)

@@ -45,7 +45,12 @@ export function createRoutes({ served, metrics }: RouteComponents): Routes {
         return
       }
       default:
-        sendError(res, 404, 'NOT_FOUND', `no route ${url.pathname.slice(0, 100)}: try GET /v1/network or GET /v1/gate`)
+        sendError(
+          res,
+          404,
+          'NOT_FOUND',
+          `no route ${url.pathname.slice(0, 100)}: try GET ${TRACKER_NETWORK_PATH} or GET ${TRACKER_GATE_PATH}`,
+        )
     }
   }
 }
