@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
+import { sendHttp } from '@spark-swarm/http'
 import { type Listener, LOOPBACK, startListener } from './listener.js'
 import { actorNotFound, chainHeadJson, minerInfoJson } from './lotus-json.js'
 
@@ -143,7 +144,7 @@ async function readBody(req: IncomingMessage): Promise<string> {
   return Buffer.concat(chunks).toString('utf8')
 }
 
+/** The fakes answer without content-length (chunked), as they always have. */
 function send(res: ServerResponse, status: number, contentType: string, body: string): void {
-  res.writeHead(status, { 'content-type': contentType })
-  res.end(body)
+  sendHttp(res, status, contentType, body, { contentLength: false })
 }

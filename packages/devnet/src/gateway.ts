@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import { setTimeout as sleep } from 'node:timers/promises'
+import { sendHttp } from '@spark-swarm/http'
 import type { CID } from 'multiformats/cid'
 import { type Body, bodyFor } from './gateway-bodies.js'
 import { CAR_CONTENT_TYPE, parseGatewayRequest, RAW_CONTENT_TYPE, type ResponseFormat } from './gateway-request.js'
@@ -95,9 +96,9 @@ async function sendBody(res: ServerResponse, body: Body, closed: AbortSignal): P
   }
 }
 
+/** A status with a one-line text body (none for HEAD), without content-length, as gateways often answer errors. */
 function sendStatus(res: ServerResponse, status: number, message: string, headers: Record<string, string> = {}): void {
-  res.writeHead(status, { 'content-type': 'text/plain; charset=utf-8', ...headers })
-  res.end(res.req.method === 'HEAD' ? undefined : `${message}\n`)
+  sendHttp(res, status, 'text/plain; charset=utf-8', `${message}\n`, { headers, head: res.req.method === 'HEAD', contentLength: false })
 }
 
 /** Aborts once the response is closed, whether it finished or the client went away. */

@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import { setTimeout as sleep } from 'node:timers/promises'
+import { sendHttp } from '@spark-swarm/http'
 import { CID } from 'multiformats/cid'
 import { base64, type ProviderRecord, toProviderResultJson } from './ipni-records.js'
 import { type Listener, LOOPBACK, startListener } from './listener.js'
@@ -107,7 +108,7 @@ function key(cid: CID): string {
   return base64(cid.multihash.bytes)
 }
 
+/** The fakes answer without content-length (chunked), as they always have. */
 function send(res: ServerResponse, status: number, contentType: string, body: string): void {
-  res.writeHead(status, { 'content-type': contentType })
-  res.end(body)
+  sendHttp(res, status, contentType, body, { contentLength: false })
 }

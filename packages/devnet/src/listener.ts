@@ -1,5 +1,5 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
-import type { AddressInfo } from 'node:net'
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
+import { closeHttp, httpUrl, listenHttp } from '@spark-swarm/http'
 
 export const LOOPBACK = '127.0.0.1'
 
@@ -43,50 +43,31 @@ export async function startListener(handler: Handler, host = LOOPBACK): Promise<
       res.end(`devnet handler error: ${(err as Error)?.message ?? String(err)}`)
     })
   })
-  await listenOn(server, 0, host)
-  const port = (server.address() as AddressInfo).port
+  const { port } = await listenHttp(server, 0, host)
   let accepting = true
 
   return {
     host,
     port,
-    url: `http://${host}:${port}`,
+    url: httpUrl(host, port),
     get accepting() {
       return accepting
     },
     async refuse() {
       if (!accepting) return
       accepting = false
-      await closeServer(server)
+      await closeHttp(server)
     },
     async accept() {
       if (accepting) return
-      await listenOn(server, port, host)
+      await listenHttp(server, port, host)
       accepting = true
     },
     async close() {
       const wasAccepting = accepting
       accepting = false
-      if (wasAccepting) await closeServer(server)
+      if (wasAccepting) await closeHttp(server)
       else server.closeAllConnections()
     },
   }
-}
-
-function listenOn(server: Server, port: number, host: string): Promise<void> {
-  return new Promise((resolve, reject) => {
-    server.once('error', reject)
-    server.listen(port, host, () => {
-      server.off('error', reject)
-      resolve()
-    })
-  })
-}
-
-function closeServer(server: Server): Promise<void> {
-  return new Promise((resolve) => {
-    server.close(() => resolve())
-    // close() alone waits for keep-alive and deliberately stalled responses to finish.
-    server.closeAllConnections()
-  })
 }

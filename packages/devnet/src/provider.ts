@@ -60,25 +60,12 @@ export async function startFakeProvider(options: FakeProviderOptions): Promise<F
   }
 
   try {
-    const dir = options.dataDir ?? (await mkdtemp(join(tmpdir(), 'spark-devnet-sp-')))
-    if (options.dataDir === undefined) cleanups.push(() => rm(dir, { recursive: true, force: true }))
-    const store = new FsBlockstore(dir)
-    await store.open()
-    cleanups.push(() => store.close())
-    for (const { cid, bytes } of options.blocks) await store.put(cid, bytes)
-
-    const getBlock = async (cid: CID): Promise<Uint8Array | undefined> => {
-      if (!(await store.has(cid))) return undefined
-      const chunks: Uint8Array[] = []
-      for await (const chunk of store.get(cid)) chunks.push(chunk)
-      return concat(chunks)
-    }
-
+    const store = await openProviderStore(options, cleanups)
     const listener: Listener = await startListener(
       createGatewayHandler({
         profile: () => profile,
         flaky: (method) => spreads[method],
-        getBlock,
+        getBlock: (cid) => readBlock(store, cid),
         requests,
         signal: stopping.signal,
       }),
@@ -87,22 +74,7 @@ export async function startFakeProvider(options: FakeProviderOptions): Promise<F
     cleanups.push(() => listener.close())
     if (profile.kind === 'refuse') await listener.refuse()
 
-    const mayServe = async (opts?: { signal?: AbortSignal }): Promise<boolean> => {
-      requests.bitswap++
-      const behaviour = bitswapBehaviour(profile)
-      switch (behaviour.serve) {
-        case 'always':
-          return true
-        case 'never':
-          return false
-        case 'share':
-          return !spreads.bitswap.nextFails()
-        case 'after': {
-          const signals = opts?.signal === undefined ? [stopping.signal] : [stopping.signal, opts.signal]
-          return sleep(behaviour.delayMs, true, { signal: AbortSignal.any(signals) }).catch(() => false)
-        }
-      }
-    }
+    const mayServe = bitswapGate({ profile: () => profile, spread: () => spreads.bitswap, requests, signal: stopping.signal })
     const peer: BitswapPeer = await startBitswapPeer({ blockstore: new GatedBlockstore(store, mayServe), host: options.host })
     cleanups.push(async () => {
       await peer.stop()
@@ -132,6 +104,52 @@ export async function startFakeProvider(options: FakeProviderOptions): Promise<F
   } catch (err) {
     await cleanup()
     throw err
+  }
+}
+
+/** The provider's on-disk blockstore holding `blocks`; its closing (and a temp dir's removal) pushed onto `cleanups`. */
+async function openProviderStore(options: FakeProviderOptions, cleanups: Array<() => Promise<void>>): Promise<FsBlockstore> {
+  const dir = options.dataDir ?? (await mkdtemp(join(tmpdir(), 'spark-devnet-sp-')))
+  if (options.dataDir === undefined) cleanups.push(() => rm(dir, { recursive: true, force: true }))
+  const store = new FsBlockstore(dir)
+  await store.open()
+  cleanups.push(() => store.close())
+  for (const { cid, bytes } of options.blocks) await store.put(cid, bytes)
+  return store
+}
+
+async function readBlock(store: FsBlockstore, cid: CID): Promise<Uint8Array | undefined> {
+  if (!(await store.has(cid))) return undefined
+  const chunks: Uint8Array[] = []
+  for await (const chunk of store.get(cid)) chunks.push(chunk)
+  return concat(chunks)
+}
+
+interface BitswapGateComponents {
+  profile(): ProviderProfile
+  spread(): EvenSpread
+  requests: ProviderRequests
+  /** Aborted by the provider's stop(): ends a pending delay with a refusal. */
+  signal: AbortSignal
+}
+
+/** Whether the bitswap peer serves a wanted block, following the current profile (counted in `requests.bitswap`). */
+function bitswapGate({ profile, spread, requests, signal }: BitswapGateComponents) {
+  return async (opts?: { signal?: AbortSignal }): Promise<boolean> => {
+    requests.bitswap++
+    const behaviour = bitswapBehaviour(profile())
+    switch (behaviour.serve) {
+      case 'always':
+        return true
+      case 'never':
+        return false
+      case 'share':
+        return !spread().nextFails()
+      case 'after': {
+        const signals = opts?.signal === undefined ? [signal] : [signal, opts.signal]
+        return sleep(behaviour.delayMs, true, { signal: AbortSignal.any(signals) }).catch(() => false)
+      }
+    }
   }
 }
 

@@ -124,3 +124,22 @@ export { decodeCommitteeBlock, decodeMeasurementList, decodeRoundSummary } from 
 // Offline verification of an anchored round from its blocks
 export type { RoundVerification } from './verify-round.js'
 export { MAX_LOCAL_BEACON_ROUND, verifyRoundBlocks } from './verify-round.js'
+
+// The tracker's wire contract: paths, headers, the outdated answer and the bodies' checks
+export type { GateOkBody, NetworkInfo, TrackerErrorBody, WireCheck } from './tracker-wire.js'
+export {
+  checkGateOk,
+  checkNetworkInfo,
+  gateOkBody,
+  isOutdatedAnswer,
+  MAX_BOOTSTRAP_MULTIADDR_LENGTH,
+  networkInfoBody,
+  OUTDATED_CLIENT_BODY,
+  OUTDATED_CLIENT_STATUS,
+  parseTrackerErrorBody,
+  TRACKER_GATE_PATH,
+  TRACKER_MIN_VERSION_HEADER,
+  TRACKER_NETWORK_PATH,
+  TRACKER_VERSION_HEADER,
+  TRACKER_VERSION_QUERY,
+} from './tracker-wire.js'

@@ -1,7 +1,5 @@
-import { type FSWatcher, watch } from 'node:fs'
-import { stat } from 'node:fs/promises'
-import { basename, dirname } from 'node:path'
 import { parseTrackerConfig, readConfigText, type TrackerConfig } from './config.js'
+import { pollStat, watchDirectory } from './config-follow.js'
 import type { TrackerLogger } from './logger.js'
 
 export interface ConfigWatcherOptions {
@@ -24,25 +22,24 @@ export interface ConfigWatcher {
   close(): void
 }
 
+interface Reloader {
+  current(): TrackerConfig
+  /** Reads the file after every reload before it; `force` parses it even when its text is unchanged. */
+  enqueue(force: boolean): Promise<void>
+  close(): void
+}
+
 /**
- * Holds the last good config and follows the file: fs.watch on its directory (so a file replaced
- * by rename is still seen), plus a periodic stat as a fallback for file systems where watching
- * is unreliable. Reloads run one at a time, so an older read never overwrites a newer one.
+ * The last good config and the reloads that replace it, run one at a time so an older read never
+ * overwrites a newer one. A failure is reported (onFailure, a warning) and rethrown to the caller.
  */
-export function watchConfig(options: ConfigWatcherOptions): ConfigWatcher {
+function createReloader(options: ConfigWatcherOptions): Reloader {
   const { path, logger } = options
-  const debounceMs = options.debounceMs ?? 50
   let config = options.initial
   // the text last read (good or bad): an unchanged file is not parsed or reported again
   let lastText = options.initialText
-  // '' until the first poll, which then re-reads the file once (a cheap no-op when unchanged)
-  let lastStat = ''
   let closed = false
   let queue: Promise<unknown> = Promise.resolve()
-  let debounce: NodeJS.Timeout | undefined
-  let watcher: FSWatcher | undefined
-  let interval: NodeJS.Timeout | undefined
-  let statting = false
 
   const apply = async (force: boolean): Promise<void> => {
     if (closed) return
@@ -62,23 +59,40 @@ export function watchConfig(options: ConfigWatcherOptions): ConfigWatcher {
     })
   }
 
-  const enqueue = (force: boolean): Promise<void> => {
-    const run = queue.then(() => apply(force))
-    queue = run.catch(() => {})
-    return run.catch((err: Error) => {
-      if (!closed) {
-        options.onFailure(err)
-        logger.warn('tracker config reload failed: keeping the last good config', { path, error: err.message })
-      }
-      throw err
-    })
+  return {
+    current: () => config,
+    enqueue: (force) => {
+      const run = queue.then(() => apply(force))
+      queue = run.catch(() => {})
+      return run.catch((err: Error) => {
+        if (!closed) {
+          options.onFailure(err)
+          logger.warn('tracker config reload failed: keeping the last good config', { path, error: err.message })
+        }
+        throw err
+      })
+    },
+    close: () => {
+      closed = true
+    },
   }
+}
+
+/**
+ * Holds the last good config and follows the file: fs.watch on its directory (so a file replaced
+ * by rename is still seen), plus a periodic stat as a fallback for file systems where watching
+ * is unreliable. Reloads run one at a time, so an older read never overwrites a newer one.
+ */
+export function watchConfig(options: ConfigWatcherOptions): ConfigWatcher {
+  const debounceMs = options.debounceMs ?? 50
+  const reloader = createReloader(options)
+  let closed = false
+  let debounce: NodeJS.Timeout | undefined
 
   // a watcher-triggered reload reports failures through the logger and metrics, never throws
   const background = () => {
-    enqueue(false).catch(() => {})
+    reloader.enqueue(false).catch(() => {})
   }
-
   const schedule = () => {
     if (closed) return
     clearTimeout(debounce)
@@ -86,55 +100,18 @@ export function watchConfig(options: ConfigWatcherOptions): ConfigWatcher {
     debounce.unref()
   }
 
-  const signature = async (): Promise<string> => {
-    try {
-      const s = await stat(path)
-      return `${s.ino}:${s.size}:${s.mtimeMs}:${s.ctimeMs}`
-    } catch (err) {
-      return `missing:${(err as NodeJS.ErrnoException).code ?? ''}`
-    }
-  }
-
-  try {
-    const file = basename(path)
-    watcher = watch(dirname(path), { persistent: false }, (_event, filename) => {
-      if (filename === null || filename.toString() === file) schedule()
-    })
-    watcher.on('error', (err) => {
-      logger.warn('tracker config watch failed: falling back to polling', { path, error: err.message })
-      watcher?.close()
-      watcher = undefined
-    })
-  } catch (err) {
-    logger.warn('tracker config cannot be watched: falling back to polling', { path, error: (err as Error).message })
-  }
-
-  if (options.intervalMs > 0) {
-    interval = setInterval(async () => {
-      if (statting || closed) return
-      statting = true
-      try {
-        const s = await signature()
-        if (s !== lastStat) {
-          lastStat = s
-          background()
-        }
-      } finally {
-        statting = false
-      }
-    }, options.intervalMs)
-    interval.unref()
-  }
+  const closeWatch = watchDirectory(options.path, options.logger, schedule)
+  const closePoll = options.intervalMs > 0 ? pollStat(options.path, options.intervalMs, background) : () => {}
 
   return {
-    current: () => config,
-    reload: () => enqueue(true),
+    current: reloader.current,
+    reload: () => reloader.enqueue(true),
     close: () => {
       closed = true
+      reloader.close()
       clearTimeout(debounce)
-      clearInterval(interval)
-      watcher?.close()
-      watcher = undefined
+      closePoll()
+      closeWatch()
     },
   }
 }

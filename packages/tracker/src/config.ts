@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises'
 import {
   getPreset,
+  MAX_BOOTSTRAP_MULTIADDR_LENGTH,
   type PresetName,
   ProtocolError,
   type ProtocolParams,
@@ -56,7 +57,6 @@ export interface TrackerConfig {
 
 const FILE_KEYS = ['preset', 'params', 'bootstrap', 'minCheckerVersion']
 const MAX_BOOTSTRAP = 256
-const MAX_MULTIADDR_LENGTH = 1024
 // a multiaddr with a peer id: `/proto/value/…/p2p/<id>`, printable, no spaces
 const MULTIADDR = /^(?:\/[A-Za-z0-9._~:%+=-]+)+\/p2p\/[A-Za-z0-9]+$/
 
@@ -111,7 +111,7 @@ export function parseTrackerConfig(text: string, path: string): TrackerConfig {
   if (!Array.isArray(bootstrap)) return fail('bootstrap', 'must be an array of multiaddrs like "/ip4/203.0.113.7/tcp/4001/p2p/12D3KooW…"')
   if (bootstrap.length > MAX_BOOTSTRAP) fail('bootstrap', `must list at most ${MAX_BOOTSTRAP} multiaddrs`)
   bootstrap.forEach((addr, i) => {
-    if (typeof addr !== 'string' || addr.length > MAX_MULTIADDR_LENGTH || !MULTIADDR.test(addr)) {
+    if (typeof addr !== 'string' || addr.length > MAX_BOOTSTRAP_MULTIADDR_LENGTH || !MULTIADDR.test(addr)) {
       fail(`bootstrap[${i}]`, `must be a multiaddr ending in /p2p/<peer id>, got ${shown(addr)}`)
     }
   })

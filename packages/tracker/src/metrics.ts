@@ -1,7 +1,8 @@
+import type { TRACKER_GATE_PATH, TRACKER_NETWORK_PATH } from '@spark-swarm/protocol'
 import { Counter, Gauge, Registry } from 'prom-client'
 
 /** Route labels: the known paths, and one label for everything else (bounded cardinality). */
-export type RouteLabel = '/v1/network' | '/v1/gate' | '/healthz' | '/metrics' | 'unmatched'
+export type RouteLabel = typeof TRACKER_NETWORK_PATH | typeof TRACKER_GATE_PATH | '/healthz' | '/metrics' | 'unmatched'
 export type GateOutcome = 'ok' | 'outdated' | 'invalid'
 export type ClientErrorKind = 'header_overflow' | 'timeout' | 'bad_request'
 

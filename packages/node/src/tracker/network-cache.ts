@@ -4,7 +4,8 @@ import { join } from 'node:path'
 import { type ProtocolParams, paramsDigest, validateParams } from '@spark-swarm/protocol'
 import { StoreError, writeError } from '../store/errors.js'
 import { syncDir } from '../store/sync-dir.js'
-import { type TrackerClient, TrackerError } from './client.js'
+import type { TrackerClient } from './client.js'
+import { TrackerError } from './errors.js'
 
 /*
  * The tracker's network params and bootstrap list, kept in `<dataDir>/network.json` each time the
