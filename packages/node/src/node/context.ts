@@ -4,9 +4,9 @@ import type { RetrievalChecker } from '../retrieval/index.js'
 import type { NodeIdentity, NodeStore } from '../store/index.js'
 import type { Clock } from './clock.js'
 import type { CheckerNodeEvents, TypedEventTarget } from './events.js'
-import type { Host } from './host.js'
 import type { Logger } from './logger.js'
-import type { Rounds } from './rounds.js'
+import type { Host } from './peers/host.js'
+import type { Rounds } from './round/rounds.js'
 
 /** What the parts of a running node share; built once by `createCheckerNode`. */
 export interface NodeContext {

@@ -1,7 +1,7 @@
 import { Counter, collectDefaultMetrics, Gauge, Registry } from 'prom-client'
 import type { CheckerNodeEvents } from '../node/events.js'
 import type { CheckerNode } from '../node/node.js'
-import type { CheckerNodeStatus } from '../node/status.js'
+import type { CheckerNodeStatus } from '../node/status/status.js'
 
 /** What observability needs of a node: its status and its events (a `CheckerNode` is one). */
 export type ObservedNode = Pick<CheckerNode, 'status' | 'addEventListener' | 'removeEventListener' | 'host'>

@@ -1,6 +1,6 @@
 import { roundAt, roundStartTime } from '@spark-swarm/protocol'
-import { measurementTopic } from '../gossip/index.js'
-import type { NodeContext } from './context.js'
+import { measurementTopic } from '../../gossip/index.js'
+import type { NodeContext } from '../context.js'
 
 /**
  * Publishes own measurements the store holds as unpublished, oldest first, and marks those that

@@ -14,7 +14,7 @@ import type { ProtocolParams } from '@spark-swarm/protocol'
 import { FsBlockstore } from 'blockstore-fs'
 import { LevelDatastore } from 'datastore-level'
 import { createHeliaLight } from 'helia'
-import { createGossipsubService } from '../gossip/index.js'
+import { createGossipsubService } from '../../gossip/index.js'
 
 export interface HostInit {
   dataDir: string

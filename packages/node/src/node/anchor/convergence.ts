@@ -11,9 +11,9 @@ import {
   verifyMeasurementSignature,
 } from '@spark-swarm/protocol'
 import { CID } from 'multiformats/cid'
-import { scopedSignal } from '../retrieval/scoped-signal.js'
+import { scopedSignal } from '../../retrieval/scoped-signal.js'
+import type { NodeContext } from '../context.js'
 import type { RoundOutcome } from './anchor.js'
-import type { NodeContext } from './context.js'
 
 const FETCH_TIMEOUT_MS = 10_000
 /** A round is re-evaluated at most this often from other members' attestations. */

@@ -10,7 +10,7 @@ import {
   signMeasurement,
   taskId,
 } from '@spark-swarm/protocol'
-import type { CheckOutcome } from '../retrieval/index.js'
+import type { CheckOutcome } from '../../retrieval/index.js'
 
 /** A signed measurement ready to store and gossip. */
 export interface OwnMeasurement {

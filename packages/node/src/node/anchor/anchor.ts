@@ -16,10 +16,10 @@ import {
   taskId,
 } from '@spark-swarm/protocol'
 import { CID } from 'multiformats/cid'
-import { summariesTopic } from '../gossip/index.js'
-import { scopedSignal } from '../retrieval/scoped-signal.js'
-import { writeError } from '../store/index.js'
-import type { NodeContext } from './context.js'
+import { summariesTopic } from '../../gossip/index.js'
+import { scopedSignal } from '../../retrieval/scoped-signal.js'
+import { writeError } from '../../store/index.js'
+import type { NodeContext } from '../context.js'
 
 /** What the node concluded about a round, kept for status and for counting attestations. */
 export interface RoundOutcome {

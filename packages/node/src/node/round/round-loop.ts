@@ -1,6 +1,6 @@
 import { type RetrievalTask, roundAt, roundStartTime, taskId } from '@spark-swarm/protocol'
-import { measurementTopic, summariesTopic } from '../gossip/index.js'
-import type { NodeContext } from './context.js'
+import { measurementTopic, summariesTopic } from '../../gossip/index.js'
+import type { NodeContext } from '../context.js'
 import { buildOwnMeasurement } from './measure.js'
 import { publishPending } from './publish.js'
 import type { RoundInfo } from './rounds.js'
