@@ -1,6 +1,14 @@
 export type { Clock } from './clock.js'
 export { systemClock } from './clock.js'
-export type * from './events.js'
+export type {
+  ActivityDetail,
+  CheckerNodeEvents,
+  CommitteeConfirmedDetail,
+  MeasurementPublishedDetail,
+  OutdatedDetail,
+  RoundEvaluatedDetail,
+  SummaryAnchoredDetail,
+} from './events.js'
 export { TypedEventTarget } from './events.js'
 export type { Logger } from './logger.js'
 export { silentLogger } from './logger.js'

@@ -82,3 +82,6 @@ export async function createHost(init: HostInit) {
 }
 
 export type Host = Awaited<ReturnType<typeof createHost>>
+
+/** The host's gossipsub: what rounds subscribe to and publish on. */
+export type NodePubSub = Host['libp2p']['services']['pubsub']

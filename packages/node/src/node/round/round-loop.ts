@@ -1,24 +1,45 @@
-import { type RetrievalTask, roundAt, roundStartTime, taskId } from '@spark-swarm/protocol'
-import { measurementTopic, summariesTopic } from '../../gossip/index.js'
-import type { NodeContext } from '../context.js'
-import { buildOwnMeasurement } from './measure.js'
-import { publishPending } from './publish.js'
-import type { RoundInfo } from './rounds.js'
+import { type ProtocolParams, roundAt, roundStartTime, taskId } from '@spark-swarm/protocol'
+import type { NodeStore } from '../../store/index.js'
+import type { Clock } from '../clock.js'
+import type { CheckerNodeEvents, TypedEventTarget } from '../events.js'
+import type { NodePubSub } from '../peers/host.js'
+import type { VersionCheck } from '../version-gate.js'
+import type { OwnChecks } from './own-check.js'
+import type { Publisher } from './publish.js'
+import { failureReporter, type ReportFailure } from './report-failure.js'
+import type { Rounds } from './rounds.js'
+import { updateSubscriptions } from './subscriptions.js'
 
-export interface RoundLoopHooks {
+export interface RoundLoopComponents {
+  params: ProtocolParams
+  clock: Clock
+  rounds: Pick<Rounds, 'get' | 'known'>
+  store: Pick<NodeStore, 'setRoundState' | 'planTasks' | 'taskStatus' | 'roundState' | 'pruneRoundsBefore'>
+  pubsub: Pick<NodePubSub, 'getTopics' | 'subscribe' | 'unsubscribe'>
+  ownChecks: Pick<OwnChecks, 'check'>
+  publisher: Publisher
   /** Evaluates and anchors a finished round (called once its grace period is over). */
   anchorRound(round: number): Promise<void>
-  /** Whether the node may do work (false once the network says it is outdated). */
-  mayWork(): boolean
-  /** Called at every round start, before any work (the version gate). */
-  beforeRound?(): Promise<void>
+  /** Asked at every round start, before any work; no work once it says outdated. */
+  versionCheck: Pick<VersionCheck, 'check' | 'mayWork'>
+  events: TypedEventTarget<CheckerNodeEvents>
 }
 
-export interface RoundLoopState {
-  currentRound: number
-  jobsCompleted: number
-  /** Results of this node's own checks, by round, then task id (for status). */
-  results: Map<number, Map<string, string>>
+export interface RoundLoopInit {
+  /** Share of the round over which checks are spread. */
+  checkWindow: number
+  /** How often the loop looks at the clock and publishes what is pending. */
+  tickMs: number
+  /** Rounds kept in the store; older rows are pruned after anchoring. */
+  retainRounds: number
+}
+
+export interface RoundLoop {
+  /** The last round started (-1 before the first). */
+  readonly currentRound: number
+  start(): void
+  /** Aborts the loop and its checks, and resolves once all of them ended. */
+  stop(): Promise<void>
 }
 
 /**
@@ -27,150 +48,29 @@ export interface RoundLoopState {
  * (`checkWindow`); after a round's end plus grace: evaluate and anchor it. Every tick it also
  * publishes whatever own measurement is still unpublished.
  */
-export function startRoundLoop(
-  ctx: NodeContext,
-  hooks: RoundLoopHooks,
-  options: { checkWindow: number; tickMs: number; retainRounds: number },
-) {
-  const state: RoundLoopState = { currentRound: -1, jobsCompleted: 0, results: new Map() }
-  const inFlight = new Set<Promise<void>>()
-  /** A failure the operator must see (a full disk, an unwritable blockstore): an `activity` error with the error's code. */
-  const report = (what: string, err: unknown) => {
-    if (ctx.signal.aborted) return
-    const code = (err as { code?: unknown } | undefined)?.code
-    ctx.events.emit('activity', {
-      level: 'error',
-      message: `${what}: ${err instanceof Error ? err.message : String(err)}`,
-      ...(typeof code === 'string' ? { code } : {}),
-    })
-  }
-  const track = (p: Promise<void>, what: string) => {
-    inFlight.add(p)
-    p.catch((err) => report(what, err)).finally(() => inFlight.delete(p))
-  }
-  const pubsub = ctx.host.libp2p.services.pubsub
+export function createRoundLoop(components: RoundLoopComponents, init: RoundLoopInit): RoundLoop {
+  const { params, clock, versionCheck } = components
+  let currentRound = -1
+  let running: { controller: AbortController; done: Promise<void> } | undefined
 
-  const updateSubscriptions = (rounds: RoundInfo[]) => {
-    const wanted = new Set([summariesTopic(ctx.params)])
-    for (const info of rounds) for (const t of info.mine) wanted.add(measurementTopic(ctx.params, info.shards.get(taskId(t)) as number))
-    for (const topic of pubsub.getTopics()) if (!wanted.has(topic)) pubsub.unsubscribe(topic)
-    for (const topic of wanted) if (!pubsub.getTopics().includes(topic)) pubsub.subscribe(topic)
-  }
-
-  const check = async (info: RoundInfo, task: RetrievalTask) => {
-    const id = taskId(task)
-    const entry = ctx.entries.get(id) ?? task
-    const outcome = await ctx.checker.check(entry, { signal: ctx.signal })
-    if (outcome.kind === 'no-measurement') {
+  const run = async (signal: AbortSignal) => {
+    const report = failureReporter(components.events, signal)
+    const inFlight = new Set<Promise<void>>()
+    const anchored = new Set<number>()
+    const publishing = publishEveryTick(components, signal, report)
+    while (!signal.aborted) {
+      const now = clock.now()
+      const round = roundAt(params, now)
+      if (round > currentRound && round >= 0) {
+        currentRound = round
+        const started = startRound(components, init, round, { signal, report })
+        inFlight.add(started)
+        started.catch((err) => report(`round ${round}: checking failed`, err)).finally(() => inFlight.delete(started))
+      }
+      await anchorDueRounds(components, init, { round, now, anchored, report })
+      if (versionCheck.mayWork()) await publishing()
       try {
-        ctx.store.completeTask(info.round, id, { status: 'no-measurement' })
-      } catch (err) {
-        report(`round ${info.round}: the task of ${task.minerId} stays pending`, err)
-        return
-      }
-      ctx.events.emit('activity', { level: 'warn', message: `round ${info.round}: no measurement for ${task.minerId} (${outcome.reason})` })
-      return
-    }
-    const own = buildOwnMeasurement(outcome, {
-      params: ctx.params,
-      round: info.round,
-      task: entry,
-      key: ctx.identity.stationKey,
-      inetGroup: ctx.inetGroup,
-      checkerVersion: ctx.checkerVersion,
-    })
-    try {
-      ctx.store.recordOwnMeasurement({
-        round: info.round,
-        taskId: id,
-        cid: own.cid,
-        stationId: ctx.identity.stationKey.stationId,
-        shard: info.shards.get(id) as number,
-        bytes: own.bytes,
-      })
-    } catch (err) {
-      // Dropped whole: a measurement is published only once stored, so it never left this process,
-      // and its task is still pending (checked again if the node restarts within the round).
-      report(`round ${info.round}, ${task.minerId}: not published`, err)
-      return
-    }
-    state.jobsCompleted++
-    const results = state.results.get(info.round) ?? new Map<string, string>()
-    results.set(id, own.measurement.retrievalResult)
-    state.results.set(info.round, results)
-    for (const r of state.results.keys()) if (r < info.round - 2) state.results.delete(r)
-    ctx.events.emit('jobs-completed', { count: state.jobsCompleted })
-    await publishPending(ctx)
-    ctx.events.emit('measurement:published', { round: info.round, cid: own.cid, task, retrievalResult: own.measurement.retrievalResult })
-  }
-
-  const startRound = async (round: number) => {
-    await hooks.beforeRound?.()
-    const info = await ctx.rounds.get(round, { signal: ctx.signal })
-    const previous = ctx.rounds.known(round - 1)
-    updateSubscriptions(previous ? [previous, info] : [info])
-    ctx.store.setRoundState(round, 'checking')
-    ctx.store.planTasks(round, info.mine.map(taskId))
-    if (!hooks.mayWork()) return
-    const status = ctx.store.taskStatus(round)
-    // a restarted node does not redo what it finished before
-    const pending = info.mine.filter((t) => status.get(taskId(t))?.status === 'pending')
-    ctx.events.emit('activity', { level: 'info', message: `round ${round}: ${pending.length} of ${info.mine.length} tasks to check` })
-    const start = roundStartTime(ctx.params, round)
-    const end = start + ctx.params.roundDurationMs
-    await Promise.all(
-      pending.map(async (task, i) => {
-        // Spark spread checks over the round; so do we, over the first `checkWindow` of it
-        const at = start + ((i + 1) / (pending.length + 1)) * options.checkWindow * ctx.params.roundDurationMs
-        await ctx.clock.sleep(at - ctx.clock.now(), ctx.signal)
-        if (ctx.clock.now() >= end || !hooks.mayWork()) return
-        await check(info, task)
-      }),
-    )
-  }
-
-  const anchored = new Set<number>()
-  let publishFailure: string | undefined
-  const loop = async () => {
-    while (!ctx.signal.aborted) {
-      const now = ctx.clock.now()
-      const round = roundAt(ctx.params, now)
-      if (round > state.currentRound && round >= 0) {
-        state.currentRound = round
-        track(startRound(round), `round ${round}: checking failed`)
-      }
-      // rounds whose grace period is over are evaluated once, oldest first
-      for (let r = Math.max(0, round - 2); r < round; r++) {
-        // an outdated checker attests nothing either: no more publications of any kind
-        if (!hooks.mayWork()) break
-        if (anchored.has(r) || ctx.store.roundState(r)?.state === 'anchored') {
-          anchored.add(r)
-          continue
-        }
-        if (ctx.store.roundState(r) === undefined) continue
-        if (now < roundStartTime(ctx.params, r + 1) + ctx.params.gracePeriodMs) continue
-        anchored.add(r)
-        try {
-          await hooks.anchorRound(r)
-          // months of rounds must not fill the disk: old rounds' rows go (summaries stay in helia)
-          if (r >= options.retainRounds) ctx.store.pruneRoundsBefore(r - options.retainRounds)
-        } catch (err) {
-          report(`round ${r}: not anchored`, err)
-        }
-      }
-      if (hooks.mayWork()) {
-        try {
-          await publishPending(ctx)
-          publishFailure = undefined
-        } catch (err) {
-          // every tick retries; say so once, not once a second
-          const message = err instanceof Error ? err.message : String(err)
-          if (message !== publishFailure) report('publishing pending measurements failed, retrying every tick', err)
-          publishFailure = message
-        }
-      }
-      try {
-        await ctx.clock.sleep(options.tickMs, ctx.signal)
+        await clock.sleep(init.tickMs, signal)
       } catch {
         break
       }
@@ -178,5 +78,94 @@ export function startRoundLoop(
     await Promise.allSettled([...inFlight])
   }
 
-  return { state, done: loop() }
+  return {
+    get currentRound() {
+      return currentRound
+    },
+    start() {
+      if (running) return
+      const controller = new AbortController()
+      running = { controller, done: run(controller.signal) }
+    },
+    async stop() {
+      if (!running) return
+      running.controller.abort()
+      await running.done
+      running = undefined
+    },
+  }
+}
+
+/** A round's start: its tasks planned, its shards joined, and the pending ones checked across the check window. */
+async function startRound(
+  components: RoundLoopComponents,
+  init: RoundLoopInit,
+  round: number,
+  { signal, report }: { signal: AbortSignal; report: ReportFailure },
+): Promise<void> {
+  const { params, clock, rounds, store, versionCheck } = components
+  await versionCheck.check()
+  const info = await rounds.get(round, { signal })
+  const previous = rounds.known(round - 1)
+  updateSubscriptions(components.pubsub, params, previous ? [previous, info] : [info])
+  store.setRoundState(round, 'checking')
+  store.planTasks(round, info.mine.map(taskId))
+  if (!versionCheck.mayWork()) return
+  const status = store.taskStatus(round)
+  // a restarted node does not redo what it finished before
+  const pending = info.mine.filter((t) => status.get(taskId(t))?.status === 'pending')
+  components.events.emit('activity', { level: 'info', message: `round ${round}: ${pending.length} of ${info.mine.length} tasks to check` })
+  const start = roundStartTime(params, round)
+  const end = start + params.roundDurationMs
+  await Promise.all(
+    pending.map(async (task, i) => {
+      // Spark spread checks over the round; so do we, over the first `checkWindow` of it
+      const at = start + ((i + 1) / (pending.length + 1)) * init.checkWindow * params.roundDurationMs
+      await clock.sleep(at - clock.now(), signal)
+      if (clock.now() >= end || !versionCheck.mayWork()) return
+      await components.ownChecks.check(info, task, { signal, report })
+    }),
+  )
+}
+
+/** Rounds whose grace period is over are evaluated and anchored once, oldest first. */
+async function anchorDueRounds(
+  components: RoundLoopComponents,
+  init: RoundLoopInit,
+  { round, now, anchored, report }: { round: number; now: number; anchored: Set<number>; report: ReportFailure },
+): Promise<void> {
+  const { params, store, versionCheck } = components
+  for (let r = Math.max(0, round - 2); r < round; r++) {
+    // an outdated checker attests nothing either: no more publications of any kind
+    if (!versionCheck.mayWork()) break
+    if (anchored.has(r) || store.roundState(r)?.state === 'anchored') {
+      anchored.add(r)
+      continue
+    }
+    if (store.roundState(r) === undefined) continue
+    if (now < roundStartTime(params, r + 1) + params.gracePeriodMs) continue
+    anchored.add(r)
+    try {
+      await components.anchorRound(r)
+      // months of rounds must not fill the disk: old rounds' rows go (summaries stay in helia)
+      if (r >= init.retainRounds) store.pruneRoundsBefore(r - init.retainRounds)
+    } catch (err) {
+      report(`round ${r}: not anchored`, err)
+    }
+  }
+}
+
+/** The tick's publication of pending measurements; a failure is retried every tick and said once, not once a second. */
+function publishEveryTick(components: RoundLoopComponents, signal: AbortSignal, report: ReportFailure): () => Promise<void> {
+  let publishFailure: string | undefined
+  return async () => {
+    try {
+      await components.publisher.publishPending({ signal })
+      publishFailure = undefined
+    } catch (err) {
+      const message = err instanceof Error ? err.message : String(err)
+      if (message !== publishFailure) report('publishing pending measurements failed, retrying every tick', err)
+      publishFailure = message
+    }
+  }
 }
