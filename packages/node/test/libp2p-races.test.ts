@@ -1,6 +1,6 @@
 import { StreamStateError } from '@libp2p/interface'
 import { describe, expect, it } from 'vitest'
-import { isLibp2pClosingStreamError } from '../src/node/libp2p-races.js'
+import { isLibp2pClosingStreamError } from '../src/node/peers/libp2p-races.js'
 
 describe('isLibp2pClosingStreamError', () => {
   it("recognises libp2p's write to a closing stream, as libp2p throws it", () => {

@@ -4,7 +4,7 @@ import { collectDefaultMetrics, Registry } from 'prom-client'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { type CheckerNodeEvents, TypedEventTarget } from '../src/node/events.js'
 import type { CheckerNode } from '../src/node/node.js'
-import type { CheckerNodeStatus } from '../src/node/status.js'
+import type { CheckerNodeStatus } from '../src/node/status/status.js'
 import {
   instrumentNode,
   type NodeInstrumentation,

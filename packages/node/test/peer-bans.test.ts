@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { PeerBans } from '../src/node/peer-bans.js'
+import { PeerBans } from '../src/node/peers/peer-bans.js'
 
 describe('PeerBans', () => {
   it('refuses a banned peer until the ban runs out', async () => {

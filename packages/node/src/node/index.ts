@@ -1,10 +1,18 @@
 export type { Clock } from './clock.js'
 export { systemClock } from './clock.js'
-export type * from './events.js'
+export type {
+  ActivityDetail,
+  CheckerNodeEvents,
+  CommitteeConfirmedDetail,
+  MeasurementPublishedDetail,
+  OutdatedDetail,
+  RoundEvaluatedDetail,
+  SummaryAnchoredDetail,
+} from './events.js'
 export { TypedEventTarget } from './events.js'
-export { isLibp2pClosingStreamError } from './libp2p-races.js'
 export type { Logger } from './logger.js'
 export { silentLogger } from './logger.js'
 export { CHECKER_VERSION, type CheckerNode, type CheckerNodeInit, createCheckerNode, type VersionGate } from './node.js'
-export { createRandomnessSource, type RandomnessSource } from './randomness.js'
-export type { CheckerNodeStatus, RoundStatus } from './status.js'
+export { isLibp2pClosingStreamError } from './peers/libp2p-races.js'
+export { createRandomnessSource, type RandomnessSource } from './round/randomness.js'
+export type { CheckerNodeStatus, RoundStatus } from './status/status.js'

@@ -1,38 +1,24 @@
 import { setMaxListeners } from 'node:events'
-import { join } from 'node:path'
 import type { ConnectionGater } from '@libp2p/interface'
-import {
-  type Catalogue,
-  type CatalogueEntry,
-  CHECKER_VERSION,
-  catalogueCid,
-  encodeSignedMeasurement,
-  type ProtocolParams,
-  parseTaskId,
-  taskId,
-  validateCatalogue,
-  validateParams,
-} from '@spark-swarm/protocol'
-import { createBitswapFetcher } from '../bitswap/fetcher.js'
+import { type Catalogue, CHECKER_VERSION, type ProtocolParams, validateCatalogue, validateParams } from '@spark-swarm/protocol'
 import type { GossipMetrics } from '../gossip/index.js'
-import { createRetrievalChecker, createRpcMinerResolver, createStaticMinerResolver, type RetrievalCheckerInit } from '../retrieval/index.js'
-import { loadOrCreateIdentity, openNodeStore, prepareDataDir } from '../store/index.js'
-import { anchorRound } from './anchor.js'
+import type { RetrievalCheckerInit } from '../retrieval/index.js'
+import type { NodeIdentity } from '../store/index.js'
+import type { Convergence } from './anchor/convergence.js'
 import { type Clock, systemClock } from './clock.js'
-import type { NodeContext } from './context.js'
-import { type Convergence, createConvergence } from './convergence.js'
+import { composeParts, type NodeParts } from './compose.js'
 import { type CheckerNodeEvents, TypedEventTarget } from './events.js'
-import { installGossip } from './gossip-wiring.js'
-import { createHost } from './host.js'
 import { type Logger, silentLogger } from './logger.js'
-import { PeerBans } from './peer-bans.js'
-import { startPeerCare } from './peer-care.js'
-import { createRandomnessSource } from './randomness.js'
-import { startRoundLoop } from './round-loop.js'
-import { Rounds } from './rounds.js'
-import { type CheckerNodeStatus, roundStatus, roundTimes, STATUS_ROUNDS } from './status.js'
+import { type OpenedNode, openNode } from './open.js'
+import type { Host } from './peers/host.js'
+import { PeerBans } from './peers/peer-bans.js'
+import { startPeerCare } from './peers/peer-care.js'
+import { buildStatus } from './status/build-status.js'
+import type { CheckerNodeStatus } from './status/status.js'
+import { createVersionCheck, type VersionCheck, type VersionGate } from './version-gate.js'
 
 export { CHECKER_VERSION } from '@spark-swarm/protocol'
+export type { VersionGate } from './version-gate.js'
 
 export interface CheckerNodeInit {
   /** Identity key, database and blockstore live here; created with mode 0700. */
@@ -80,11 +66,6 @@ export interface CheckerNodeInit {
   logger?: Logger
 }
 
-/** What the node needs of a tracker: its verdict on this checker's version. */
-export interface VersionGate {
-  gate(): Promise<{ outdated: true; minCheckerVersion?: string } | { outdated: false; minCheckerVersion?: string }>
-}
-
 /** A running checker node: what an app like Station embeds. */
 export interface CheckerNode extends TypedEventTarget<CheckerNodeEvents> {
   readonly peerId: string
@@ -94,7 +75,7 @@ export interface CheckerNode extends TypedEventTarget<CheckerNodeEvents> {
   status(): CheckerNodeStatus
   multiaddrs(): string[]
   /** The underlying libp2p host and helia (for diagnostics and tests). */
-  readonly host: NodeContext['host'] | undefined
+  readonly host: Host | undefined
 }
 
 /**
@@ -103,197 +84,126 @@ export interface CheckerNode extends TypedEventTarget<CheckerNodeEvents> {
  * running. No globals, no process.exit, no console output: events and the injected logger.
  */
 export function createCheckerNode(init: CheckerNodeInit): CheckerNode {
-  const params = validateParams(init.params)
-  const catalogue = validateCatalogue(init.catalogue)
-  const events = new TypedEventTarget<CheckerNodeEvents>()
-  const log = init.logger ?? silentLogger
-  const clock = init.clock ?? systemClock
-  let ctx: NodeContext | undefined
-  let controller: AbortController | undefined
-  let loop: ReturnType<typeof startRoundLoop> | undefined
-  let stopBitswap: (() => Promise<void>) | undefined
-  let identity: Awaited<ReturnType<typeof loadOrCreateIdentity>> | undefined
-  let gossipMetrics: GossipMetrics | undefined
-  const bans = new PeerBans(init.banMs !== undefined ? { banMs: init.banMs } : {})
-  let convergence: Convergence | undefined
-  let outdated = false
+  return new SwarmCheckerNode(init)
+}
 
-  // getters are defined, not assigned: Object.assign would read them once, now
-  Object.defineProperties(events, {
-    peerId: { get: () => identity?.peerId ?? '', enumerable: true },
-    stationId: { get: () => identity?.stationKey.stationId ?? '', enumerable: true },
-    host: { get: () => ctx?.host, enumerable: true },
-  })
-  const node = Object.assign(events as typeof events & Pick<CheckerNode, 'peerId' | 'stationId' | 'host'>, {
-    multiaddrs: () => ctx?.host.libp2p.getMultiaddrs().map((ma) => ma.toString()) ?? [],
-    async start() {
-      if (ctx) return
-      controller = new AbortController()
-      // every scheduled check and fetch listens on it: many listeners are expected, not a leak
-      setMaxListeners(Number.POSITIVE_INFINITY, controller.signal)
-      const ownCatalogueCid = await catalogueCid(catalogue)
-      // a node with another catalogue would derive other tasks and be rejected by every peer
-      if (params.catalogueCid !== null && params.catalogueCid !== ownCatalogueCid.toString()) {
-        throw new Error(
-          `the catalogue given has CID ${ownCatalogueCid}, but the network's params name ${params.catalogueCid}: use the network's catalogue`,
-        )
-      }
-      // a read-only or misplaced data dir fails here, naming it, before anything is opened
-      await prepareDataDir(init.dataDir)
-      identity = await loadOrCreateIdentity(init.dataDir, { warn: (message) => log.warn(message) })
-      const store = openNodeStore({
-        path: join(init.dataDir, 'node.sqlite'),
-        now: () => clock.now(),
-        ...(init.storeMaxBytes !== undefined ? { maxBytes: init.storeMaxBytes } : {}),
-      })
-      const host = await createHost({
-        dataDir: init.dataDir,
-        privateKey: identity.privateKey,
-        params,
-        listen: init.listen ?? ['/ip4/127.0.0.1/tcp/0'],
-        bootstrap: init.bootstrap ?? [],
-        loopback: init.loopback ?? false,
-        connectionGater: bans.gater(init.connectionGater),
-      })
-      const named = catalogue.entries.filter((e): e is CatalogueEntry & { providerId: string } => typeof e.providerId === 'string')
-      const minerResolver =
-        init.rpcUrl !== undefined && named.length < catalogue.entries.length
-          ? createRpcMinerResolver({ rpcUrl: init.rpcUrl })
-          : createStaticMinerResolver(named.map((e) => ({ minerId: e.minerId, providerId: e.providerId })))
-      const bitswap = init.bitswap === false ? undefined : await createBitswapFetcher()
-      stopBitswap = bitswap ? () => bitswap.stop() : undefined
-      const checker = createRetrievalChecker(init.retrieval ?? {}, {
-        minerResolver,
-        indexerUrl: init.indexerUrl,
-        clock: () => clock.now(),
-        ...(bitswap ? { bitswap } : {}),
-      })
-      const rounds = new Rounds(
-        params,
-        catalogue,
-        createRandomnessSource(params, init.drandUrl ? { drandUrl: init.drandUrl } : {}),
-        identity.stationKey.stationId,
-      )
-      ctx = {
-        params,
-        catalogue,
-        catalogueCid: ownCatalogueCid,
-        entries: new Map(catalogue.entries.map((e) => [taskId(e), e])),
-        identity,
+/** A started node: its resources, its parts, and the signal that ends their work. */
+interface Running extends OpenedNode, NodeParts {
+  controller: AbortController
+}
+
+/**
+ * The composition root: opens the resources (open.ts), wires the parts (compose.ts), starts the
+ * round loop and peer care, and stops them in reverse. What outlives a stop (identity, the version
+ * verdict, anchored rounds and gossip counters for status) stays on the node.
+ */
+class SwarmCheckerNode extends TypedEventTarget<CheckerNodeEvents> implements CheckerNode {
+  readonly #init: CheckerNodeInit
+  readonly #params: ProtocolParams
+  readonly #catalogue: Catalogue
+  readonly #log: Logger
+  readonly #clock: Clock
+  readonly #bans: PeerBans
+  readonly #versionCheck: VersionCheck
+  #identity: NodeIdentity | undefined
+  #convergence: Convergence | undefined
+  #gossipMetrics: GossipMetrics | undefined
+  #running: Running | undefined
+
+  constructor(init: CheckerNodeInit) {
+    super()
+    this.#init = init
+    this.#params = validateParams(init.params)
+    this.#catalogue = validateCatalogue(init.catalogue)
+    this.#log = init.logger ?? silentLogger
+    this.#clock = init.clock ?? systemClock
+    this.#bans = new PeerBans(init.banMs !== undefined ? { banMs: init.banMs } : {})
+    this.#versionCheck = createVersionCheck(
+      { events: this },
+      { ...(init.versionGate ? { gate: init.versionGate } : {}), checkerVersion: this.#checkerVersion },
+    )
+  }
+
+  get peerId(): string {
+    return this.#identity?.peerId ?? ''
+  }
+
+  get stationId(): string {
+    return this.#identity?.stationKey.stationId ?? ''
+  }
+
+  get host(): Host | undefined {
+    return this.#running?.host
+  }
+
+  get #checkerVersion(): string {
+    return this.#init.checkerVersion ?? CHECKER_VERSION
+  }
+
+  multiaddrs(): string[] {
+    return this.#running?.host.libp2p.getMultiaddrs().map((ma) => ma.toString()) ?? []
+  }
+
+  async start(): Promise<void> {
+    if (this.#running) return
+    const init = this.#init
+    const controller = new AbortController()
+    // every scheduled check and fetch listens on it: many listeners are expected, not a leak
+    setMaxListeners(Number.POSITIVE_INFINITY, controller.signal)
+    const shared = { params: this.#params, catalogue: this.#catalogue, clock: this.#clock, log: this.#log }
+    const opened = await openNode(init, { ...shared, gater: this.#bans.gater(init.connectionGater) })
+    this.#identity = opened.identity
+    const parts = composeParts(
+      opened,
+      { ...shared, events: this, versionCheck: this.#versionCheck, signal: controller.signal },
+      {
         inetGroup: init.inetGroup,
-        checkerVersion: init.checkerVersion ?? CHECKER_VERSION,
-        store,
-        host,
-        checker,
-        rounds,
-        clock,
-        log,
-        events,
-        signal: controller.signal,
-        background: new Set(),
-      }
-      const c = ctx
-      convergence = createConvergence(c, async (round) => {
-        const outcome = await anchorRound(c, round)
-        return outcome
-      })
-      gossipMetrics = installGossip(c, {
-        onMeasurement(m, cid) {
-          const shard = c.rounds.known(m.round)?.shards.get(taskId(m.task))
-          if (shard === undefined) return
-          const bytes = encodeSignedMeasurement(m)
-          c.store.putMeasurement({ cid, round: m.round, taskId: taskId(m.task), stationId: m.stationId, shard, bytes, origin: 'peer' })
-        },
-        onAttestation(attestation) {
-          convergence?.received(attestation)
-        },
-      })
-      const checkGate = async () => {
-        if (!init.versionGate || outdated) return
-        try {
-          const verdict = await init.versionGate.gate()
-          if (verdict.outdated && !outdated) {
-            outdated = true
-            const minimum = verdict.minCheckerVersion ? ` to ${verdict.minCheckerVersion} or later` : ''
-            const message = `this checker (${c.checkerVersion}) is outdated: update${minimum}. It does no more work until then.`
-            events.emit('activity', { level: 'error', message })
-            events.emit('outdated', {
-              checkerVersion: c.checkerVersion,
-              ...(verdict.minCheckerVersion ? { minCheckerVersion: verdict.minCheckerVersion } : {}),
-              message,
-            })
-          }
-        } catch (err) {
-          events.emit('activity', {
-            level: 'warn',
-            message: `the tracker cannot be reached, working on the params we have: ${(err as Error).message}`,
-          })
-        }
-      }
-      await checkGate()
-      loop = startRoundLoop(
-        c,
-        {
-          anchorRound: async (round) => convergence?.anchored(await anchorRound(c, round)),
-          mayWork: () => !outdated,
-          beforeRound: checkGate,
-        },
-        {
-          checkWindow: init.checkWindow ?? 0.5,
-          tickMs: Math.min(1_000, Math.max(50, params.roundDurationMs / 20)),
-          retainRounds: init.retainRounds ?? 72,
-        },
-      )
-      startPeerCare(host.libp2p, {
-        bans,
-        signal: controller.signal,
-        minPeers: init.minPeers ?? 8,
-        roundDurationMs: params.roundDurationMs,
-        log,
-      })
-      events.emit('activity', { level: 'info', message: `checker node ${identity.peerId} started` })
-    },
-    async stop() {
-      if (!ctx) return
-      controller?.abort()
-      await loop?.done
-      // aborted provides unwind while their connections are still open (see NodeContext.background)
-      await Promise.race([Promise.allSettled(ctx.background), new Promise((r) => setTimeout(r, 5_000).unref())])
-      await stopBitswap?.()
-      await ctx.host.stop()
-      ctx.store.close()
-      ctx = undefined
-      loop = undefined
-    },
-    status(): CheckerNodeStatus {
-      const times = roundTimes(params, clock.now())
-      const results = loop?.state.results.get(times.round)
-      const tasks = ctx
-        ? [...ctx.store.taskStatus(times.round)].map(([id, t]) => {
-            return { ...parseTaskId(id), status: t.status, retrievalResult: results?.get(id) ?? null }
-          })
-        : []
-      return {
-        peerId: node.peerId,
-        stationId: node.stationId,
-        network: params.network,
-        multiaddrs: node.multiaddrs(),
-        ...times,
-        jobsCompleted: loop?.state.jobsCompleted ?? 0,
-        peers: ctx?.host.libp2p.getPeers().length ?? 0,
-        outdated,
-        tasks,
-        rounds: convergence ? convergence.recent(STATUS_ROUNDS).map((o) => roundStatus(o, convergence!.isConfirmed)) : [],
-        lastAnchored: ctx?.store.lastAnchoredSummary(),
-        store: { bytes: ctx?.store.sizeBytes() ?? 0, measurements: ctx?.store.countMeasurements() ?? 0 },
-        gossip: {
-          accepted: Object.fromEntries(gossipMetrics?.accepted ?? []),
-          rejected: Object.fromEntries(gossipMetrics?.rejected ?? []),
-          ignored: Object.fromEntries(gossipMetrics?.ignored ?? []),
-          banned: bans.size,
-        },
-      }
-    },
-  })
-  return node as CheckerNode
+        checkerVersion: this.#checkerVersion,
+        checkWindow: init.checkWindow ?? 0.5,
+        retainRounds: init.retainRounds ?? 72,
+      },
+    )
+    this.#convergence = parts.convergence
+    this.#gossipMetrics = parts.gossipMetrics
+    this.#running = { ...opened, ...parts, controller }
+    await this.#versionCheck.check()
+    parts.loop.start()
+    startPeerCare(opened.host.libp2p, {
+      bans: this.#bans,
+      signal: controller.signal,
+      minPeers: init.minPeers ?? 8,
+      roundDurationMs: this.#params.roundDurationMs,
+      log: this.#log,
+    })
+    this.emit('activity', { level: 'info', message: `checker node ${opened.identity.peerId} started` })
+  }
+
+  async stop(): Promise<void> {
+    const running = this.#running
+    if (!running) return
+    running.controller.abort()
+    await running.loop.stop()
+    // aborted provides unwind while their connections are still open (see Anchoring.stop)
+    await running.anchoring.stop()
+    await running.bitswap?.stop()
+    await running.host.stop()
+    running.store.close()
+    this.#running = undefined
+  }
+
+  status(): CheckerNodeStatus {
+    const running = this.#running
+    return buildStatus({
+      params: this.#params,
+      now: this.#clock.now(),
+      peerId: this.peerId,
+      stationId: this.stationId,
+      multiaddrs: this.multiaddrs(),
+      outdated: this.#versionCheck.outdated,
+      bannedPeers: this.#bans.size,
+      ...(running ? { running: { store: running.store, ownChecks: running.ownChecks, peers: running.host.libp2p.getPeers().length } } : {}),
+      ...(this.#convergence ? { convergence: this.#convergence } : {}),
+      ...(this.#gossipMetrics ? { gossipMetrics: this.#gossipMetrics } : {}),
+    })
+  }
 }

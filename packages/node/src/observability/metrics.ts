@@ -1,7 +1,7 @@
 import { Counter, collectDefaultMetrics, Gauge, Registry } from 'prom-client'
 import type { CheckerNodeEvents } from '../node/events.js'
 import type { CheckerNode } from '../node/node.js'
-import type { CheckerNodeStatus } from '../node/status.js'
+import type { CheckerNodeStatus } from '../node/status/status.js'
 
 /** What observability needs of a node: its status and its events (a `CheckerNode` is one). */
 export type ObservedNode = Pick<CheckerNode, 'status' | 'addEventListener' | 'removeEventListener' | 'host'>
@@ -24,9 +24,26 @@ const DEFAULT_METRIC_PROBE = 'process_cpu_user_seconds_total'
  * per scrape). Also prom-client's default process metrics, unless the registry has them already.
  */
 export function instrumentNode(node: ObservedNode, registry: Registry = new Registry()): NodeInstrumentation {
-  // every collect callback of one scrape runs in the same tick: they share one status()
+  // registered in this order, listed in this order on /metrics
+  const listeners = eventCounters(registry)
+  statusGauges(registry, onceAScrape(node))
+  if (!registry.getSingleMetric(DEFAULT_METRIC_PROBE)) collectDefaultMetrics({ register: registry })
+  for (const [type, listener] of listeners) node.addEventListener(type, listener)
+  let stopped = false
+  return {
+    registry,
+    stop() {
+      if (stopped) return
+      stopped = true
+      for (const [type, listener] of listeners) node.removeEventListener(type, listener)
+    },
+  }
+}
+
+/** Every collect callback of one scrape runs in the same tick: they share one `status()`. */
+function onceAScrape(node: ObservedNode): () => CheckerNodeStatus {
   let snapshot: CheckerNodeStatus | undefined
-  const status = (): CheckerNodeStatus => {
+  return () => {
     if (!snapshot) {
       snapshot = node.status()
       queueMicrotask(() => {
@@ -35,28 +52,10 @@ export function instrumentNode(node: ObservedNode, registry: Registry = new Regi
     }
     return snapshot
   }
+}
 
-  const rounds = new Counter({
-    name: 'spark_swarm_rounds_total',
-    help: 'Rounds this node evaluated (first time), re-evaluated (after pulling missing measurements), and anchored',
-    labelNames: ['state'] as const,
-    registers: [registry],
-  })
-  for (const state of ['evaluated', 'reevaluated', 'anchored']) rounds.inc({ state }, 0)
-
-  const checks = new Counter({
-    name: 'spark_swarm_checks_total',
-    help: 'Retrieval checks this node published, by retrieval result',
-    labelNames: ['result'] as const,
-    registers: [registry],
-  })
-
-  const committeesConfirmed = new Counter({
-    name: 'spark_swarm_committees_confirmed_total',
-    help: 'Committee results confirmed by a strict majority of their members',
-    registers: [registry],
-  })
-
+/** The gauges (and the gossip counter) read from the node's status at scrape time. */
+function statusGauges(registry: Registry, status: () => CheckerNodeStatus): void {
   new Gauge({
     name: 'spark_swarm_jobs_completed',
     help: 'Retrieval checks this node completed since it started',
@@ -100,8 +99,32 @@ export function instrumentNode(node: ObservedNode, registry: Registry = new Regi
     (s) => s.lastAnchored?.round ?? -1,
   )
   gauge('spark_swarm_outdated', '1 when the network said this checker is too old (it then does no work)', (s) => (s.outdated ? 1 : 0))
+}
 
-  if (!registry.getSingleMetric(DEFAULT_METRIC_PROBE)) collectDefaultMetrics({ register: registry })
+type Listener = (e: CustomEvent) => void
+
+/** The counters fed by the node's events; returns the listeners to add (and remove on stop). */
+function eventCounters(registry: Registry): Array<[keyof CheckerNodeEvents & string, Listener]> {
+  const rounds = new Counter({
+    name: 'spark_swarm_rounds_total',
+    help: 'Rounds this node evaluated (first time), re-evaluated (after pulling missing measurements), and anchored',
+    labelNames: ['state'] as const,
+    registers: [registry],
+  })
+  for (const state of ['evaluated', 'reevaluated', 'anchored']) rounds.inc({ state }, 0)
+
+  const checks = new Counter({
+    name: 'spark_swarm_checks_total',
+    help: 'Retrieval checks this node published, by retrieval result',
+    labelNames: ['result'] as const,
+    registers: [registry],
+  })
+
+  const committeesConfirmed = new Counter({
+    name: 'spark_swarm_committees_confirmed_total',
+    help: 'Committee results confirmed by a strict majority of their members',
+    registers: [registry],
+  })
 
   const evaluatedRounds = new Set<number>()
   const anchoredRounds = new Set<number>()
@@ -119,21 +142,10 @@ export function instrumentNode(node: ObservedNode, registry: Registry = new Regi
   }
   const onPublished = (e: CheckerNodeEvents['measurement:published']) => checks.inc({ result: e.detail.retrievalResult })
   const onConfirmed = () => committeesConfirmed.inc()
-  node.addEventListener('round:evaluated', onEvaluated)
-  node.addEventListener('summary:anchored', onAnchored)
-  node.addEventListener('measurement:published', onPublished)
-  node.addEventListener('committee:confirmed', onConfirmed)
-
-  let stopped = false
-  return {
-    registry,
-    stop() {
-      if (stopped) return
-      stopped = true
-      node.removeEventListener('round:evaluated', onEvaluated)
-      node.removeEventListener('summary:anchored', onAnchored)
-      node.removeEventListener('measurement:published', onPublished)
-      node.removeEventListener('committee:confirmed', onConfirmed)
-    },
-  }
+  return [
+    ['round:evaluated', onEvaluated as Listener],
+    ['summary:anchored', onAnchored as Listener],
+    ['measurement:published', onPublished as Listener],
+    ['committee:confirmed', onConfirmed],
+  ]
 }

@@ -121,6 +121,9 @@ class SqliteNodeStore implements NodeStore {
   readonly #setRoundState: (row: RoundRow) => RoundRecord
   readonly #prune: (round: number) => PruneResult
 
+  // Over 80 lines on purpose: one prepared statement per query and one transaction per write,
+  // each a readonly field, prepared once here so that a typo in SQL fails at open, not mid-round.
+  // Split into helpers, the fields could no longer be readonly and the SQL would be scattered.
   constructor(db: Database.Database, path: string, now: () => number) {
     this.#db = db
     this.path = path

@@ -14,7 +14,7 @@ import type { ProtocolParams } from '@spark-swarm/protocol'
 import { FsBlockstore } from 'blockstore-fs'
 import { LevelDatastore } from 'datastore-level'
 import { createHeliaLight } from 'helia'
-import { createGossipsubService } from '../gossip/index.js'
+import { createGossipsubService } from '../../gossip/index.js'
 
 export interface HostInit {
   dataDir: string
@@ -82,3 +82,6 @@ export async function createHost(init: HostInit) {
 }
 
 export type Host = Awaited<ReturnType<typeof createHost>>
+
+/** The host's gossipsub: what rounds subscribe to and publish on. */
+export type NodePubSub = Host['libp2p']['services']['pubsub']

@@ -1,5 +1,5 @@
 import { type ProtocolParams, roundAt, roundStartTime, taskId } from '@spark-swarm/protocol'
-import type { RoundOutcome } from './anchor.js'
+import type { RoundOutcome } from '../anchor/anchor.js'
 
 /** One anchored round as the node sees it: what the status page and `/api/status` show. */
 export interface RoundStatus {

@@ -1,16 +1,16 @@
 import {
   type CatalogueEntry,
+  cidOfDagCbor,
   cidText,
   encodeSignedMeasurement,
   type Measurement,
-  measurementCid,
   type ProtocolParams,
   type SignedMeasurement,
   type StationKey,
   signMeasurement,
   taskId,
 } from '@spark-swarm/protocol'
-import type { CheckOutcome } from '../retrieval/index.js'
+import type { CheckOutcome } from '../../retrieval/index.js'
 
 /** A signed measurement ready to store and gossip. */
 export interface OwnMeasurement {
@@ -40,5 +40,7 @@ export function buildOwnMeasurement(
     ...outcome.fields,
   }
   const measurement = signMeasurement(m, ctx.key)
-  return { measurement, cid: cidText(measurementCid(measurement)), bytes: encodeSignedMeasurement(measurement), taskId: taskId(task) }
+  // encoded once here: the store, gossip and the blockstore all take these bytes and this CID as they are
+  const bytes = encodeSignedMeasurement(measurement)
+  return { measurement, cid: cidText(cidOfDagCbor(bytes)), bytes, taskId: taskId(task) }
 }

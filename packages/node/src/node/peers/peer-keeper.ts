@@ -1,5 +1,5 @@
 import type { Libp2p } from '@libp2p/interface'
-import { scopedSignal } from '../util/scoped-signal.js'
+import { scopedSignal } from '../../util/scoped-signal.js'
 
 export interface PeerKeeperInit {
   /** Below this many connected peers, known peers are redialled; default 8. */

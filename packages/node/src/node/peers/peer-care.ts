@@ -1,6 +1,6 @@
 import type { Libp2p } from '@libp2p/interface'
-import { SCORE_THRESHOLDS, type ScoredGossipSub } from '../gossip/index.js'
-import type { Logger } from './logger.js'
+import { SCORE_THRESHOLDS, type ScoredGossipSub } from '../../gossip/index.js'
+import type { Logger } from '../logger.js'
 import type { PeerBans } from './peer-bans.js'
 import { startPeerKeeper } from './peer-keeper.js'
 

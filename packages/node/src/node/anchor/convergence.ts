@@ -1,0 +1,139 @@
+import { type Attestation, encodeAttestation, type ProtocolParams, taskId } from '@spark-swarm/protocol'
+import type { NodeStore } from '../../store/index.js'
+import type { CheckerNodeEvents, TypedEventTarget } from '../events.js'
+import type { Logger } from '../logger.js'
+import type { Rounds } from '../round/rounds.js'
+import type { RoundOutcome } from './anchor.js'
+import { type BlockSource, pullMembers } from './catch-up.js'
+import { createConfirmations } from './confirmations.js'
+
+/** A round is re-evaluated at most this often from other members' attestations. */
+const MAX_CATCH_UPS_PER_ROUND = 3
+/** A committee block that cannot be fetched is tried this often (once per attestation naming it). */
+const MAX_FETCH_ATTEMPTS = 3
+/**
+ * Failed catch-ups of one round before the node gives up on the round: members may attest CIDs
+ * nobody serves, and each costs a fetch timeout in the round's queue (docs/security.md, open).
+ */
+const MAX_FAILED_CATCH_UPS_PER_ROUND = 8
+/** Rounds of outcomes kept: what status shows, not every round since start. */
+const KEPT_ROUNDS = 32
+
+export interface ConvergenceComponents {
+  params: ProtocolParams
+  rounds: Pick<Rounds, 'get'>
+  store: Pick<NodeStore, 'attestationsOf' | 'putAttestation' | 'hasMeasurement' | 'putMeasurement'>
+  blocks: BlockSource
+  /** Evaluates a round again once missing measurements were pulled. */
+  reanchor(round: number): Promise<RoundOutcome>
+  events: TypedEventTarget<CheckerNodeEvents>
+  log: Logger
+  signal: AbortSignal
+}
+
+export interface Convergence {
+  /** Our own result of a round, once anchored. */
+  anchored(outcome: RoundOutcome): void
+  /** An attestation accepted by the gossip validator. */
+  received(attestation: Attestation): void
+  outcome(round: number): RoundOutcome | undefined
+  /** Anchored rounds, newest first. */
+  recent(count: number): RoundOutcome[]
+  isConfirmed(round: number, id: string, cid: string): boolean
+}
+
+/**
+ * Convergence (DESIGN §3): counts attestations per committee and reports a committee result as
+ * confirmed when a strict majority of its members attest the same CID. When a member attests a
+ * CID other than ours, the node fetches that committee block and its measurement list over
+ * bitswap, pulls the measurements it lacks, checks them, and evaluates the round again.
+ */
+export function createConvergence(components: ConvergenceComponents): Convergence {
+  const { store } = components
+  const outcomes = new Map<number, RoundOutcome>()
+  const confirmations = createConfirmations(components)
+  const catchUps = createCatchUps(components, outcomes)
+
+  return {
+    anchored(outcome) {
+      outcomes.set(outcome.round, outcome)
+      for (const r of outcomes.keys()) if (r < outcome.round - KEPT_ROUNDS) outcomes.delete(r)
+      confirmations.prune((r) => outcomes.has(r))
+      catchUps.prune(outcome.round, (r) => outcomes.has(r))
+      for (const [id, ours] of outcome.attested) {
+        // attestations that came before we anchored: a different CID means we may lack something
+        for (const a of store.attestationsOf(outcome.round, id)) catchUps.differs(outcome.round, ours, a.committeeCid)
+        confirmations.count(outcomes.get(outcome.round), outcome.round, id)
+      }
+    },
+    outcome: (round) => outcomes.get(round),
+    recent: (count) => [...outcomes.values()].sort((a, b) => b.round - a.round).slice(0, count),
+    received(attestation) {
+      const id = taskId(attestation.task)
+      const committeeCid = attestation.committee.toString()
+      store.putAttestation({
+        round: attestation.round,
+        taskId: id,
+        stationId: attestation.stationId,
+        committeeCid,
+        bytes: encodeAttestation(attestation),
+      })
+      const ours = outcomes.get(attestation.round)?.attested.get(id)
+      if (ours) catchUps.differs(attestation.round, ours, committeeCid)
+      confirmations.count(outcomes.get(attestation.round), attestation.round, id)
+    },
+    isConfirmed: (round, id, cid) => confirmations.isConfirmed(round, id, cid),
+  }
+}
+
+/**
+ * Catch-ups: when a member attests a committee CID other than ours, pull what we lack and
+ * evaluate again, one catch-up at a time per round, a bounded number of times.
+ */
+function createCatchUps(components: ConvergenceComponents, outcomes: Map<number, RoundOutcome>) {
+  const seenCids = new Set<string>()
+  const catchUps = new Map<number, number>()
+  const queues = new Map<number, Promise<void>>()
+  const fetchFailures = new Map<string, number>()
+  const failedCatchUps = new Map<number, number>()
+
+  const catchUp = async (round: number, committeeCid: string) => {
+    const done = catchUps.get(round) ?? 0
+    if (done >= MAX_CATCH_UPS_PER_ROUND || (failedCatchUps.get(round) ?? 0) >= MAX_FAILED_CATCH_UPS_PER_ROUND) return
+    if (!(await pullMembers(components, round, committeeCid))) return
+    catchUps.set(round, done + 1)
+    components.events.emit('activity', { level: 'info', message: `round ${round}: pulled missing measurements, evaluating again` })
+    outcomes.set(round, await components.reanchor(round))
+  }
+
+  const failed = (round: number, theirs: string, err: unknown) => {
+    components.log.debug('catch-up failed', { round, cid: theirs, error: String(err) })
+    // a block that could not be fetched (the peer just reconnected, a timeout) is tried again
+    // when it is attested next, a few times at most
+    failedCatchUps.set(round, (failedCatchUps.get(round) ?? 0) + 1)
+    const failures = (fetchFailures.get(theirs) ?? 0) + 1
+    fetchFailures.set(theirs, failures)
+    if (failures < MAX_FETCH_ATTEMPTS) seenCids.delete(theirs)
+  }
+
+  return {
+    differs(round: number, ours: string, theirs: string) {
+      if (ours === theirs || seenCids.has(theirs)) return
+      seenCids.add(theirs)
+      // one catch-up at a time per round, so that re-evaluations do not race each other
+      const previous = queues.get(round) ?? Promise.resolve()
+      const next = previous.then(() => catchUp(round, theirs)).catch((err) => failed(round, theirs, err))
+      queues.set(round, next)
+      void next.finally(() => {
+        if (queues.get(round) === next) queues.delete(round)
+      })
+    },
+    /** Forgets what no kept round needs, and bounds the sets peers can grow. */
+    prune(latest: number, kept: (round: number) => boolean) {
+      for (const r of failedCatchUps.keys()) if (!kept(r)) failedCatchUps.delete(r)
+      for (const r of catchUps.keys()) if (r < latest - KEPT_ROUNDS) catchUps.delete(r)
+      if (seenCids.size > 100_000) seenCids.clear()
+      if (fetchFailures.size > 10_000) fetchFailures.clear()
+    },
+  }
+}

@@ -1,0 +1,93 @@
+import { type Catalogue, type ProtocolParams, taskId } from '@spark-swarm/protocol'
+import type { GossipMetrics } from '../gossip/index.js'
+import { type Anchoring, createAnchoring } from './anchor/anchor.js'
+import { type Convergence, createConvergence } from './anchor/convergence.js'
+import type { Clock } from './clock.js'
+import type { CheckerNodeEvents, TypedEventTarget } from './events.js'
+import type { Logger } from './logger.js'
+import type { OpenedNode } from './open.js'
+import { createReceivedHandlers, listenToGossip } from './receive.js'
+import { createOwnChecks, type OwnChecks } from './round/own-check.js'
+import { createPublisher } from './round/publish.js'
+import { createRoundLoop, type RoundLoop } from './round/round-loop.js'
+import type { VersionCheck } from './version-gate.js'
+
+/** The settings of the parts (from `CheckerNodeInit`, defaults applied). */
+export interface PartsInit {
+  inetGroup: string
+  checkerVersion: string
+  checkWindow: number
+  retainRounds: number
+}
+
+/** The parts of a started node, wired to each other. */
+export interface NodeParts {
+  ownChecks: OwnChecks
+  anchoring: Anchoring
+  convergence: Convergence
+  loop: RoundLoop
+  gossipMetrics: GossipMetrics
+}
+
+/**
+ * Wires the parts of a started node from the resources `openNode` opened: each part is given only
+ * what it uses. Nothing runs yet except the gossip validators; `loop.start()` starts the rounds.
+ */
+export function composeParts(
+  opened: OpenedNode,
+  shared: {
+    params: ProtocolParams
+    catalogue: Catalogue
+    clock: Clock
+    log: Logger
+    events: TypedEventTarget<CheckerNodeEvents>
+    versionCheck: VersionCheck
+    signal: AbortSignal
+  },
+  init: PartsInit,
+): NodeParts {
+  const { params, clock, log, events, signal } = shared
+  const { store, host, rounds } = opened
+  const pubsub = host.libp2p.services.pubsub
+  const stationKey = opened.identity.stationKey
+  const publisher = createPublisher({ params, clock, store, pubsub, log })
+  const ownChecks = createOwnChecks(
+    { params, checker: opened.checker, store, publisher, events, stationKey },
+    {
+      entries: new Map(shared.catalogue.entries.map((e) => [taskId(e), e])),
+      inetGroup: init.inetGroup,
+      checkerVersion: init.checkerVersion,
+    },
+  )
+  const anchoring = createAnchoring(
+    { params, rounds, store, blockstore: host.helia.blockstore, routing: host.helia.routing, pubsub, stationKey, events, log, signal },
+    { catalogue: shared.catalogue, catalogueCid: opened.catalogueCid },
+  )
+  const convergence = createConvergence({
+    params,
+    rounds,
+    store,
+    blocks: host.helia.blockstore,
+    reanchor: (round) => anchoring.anchorRound(round),
+    events,
+    log,
+    signal,
+  })
+  const gossipMetrics = listenToGossip({ params, clock, rounds, host, log }, createReceivedHandlers({ rounds, store, convergence }))
+  const loop = createRoundLoop(
+    {
+      params,
+      clock,
+      rounds,
+      store,
+      pubsub,
+      ownChecks,
+      publisher,
+      anchorRound: async (round) => convergence.anchored(await anchoring.anchorRound(round)),
+      versionCheck: shared.versionCheck,
+      events,
+    },
+    { checkWindow: init.checkWindow, tickMs: Math.min(1_000, Math.max(50, params.roundDurationMs / 20)), retainRounds: init.retainRounds },
+  )
+  return { ownChecks, anchoring, convergence, loop, gossipMetrics }
+}

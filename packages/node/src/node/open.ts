@@ -1,0 +1,98 @@
+import { join } from 'node:path'
+import type { ConnectionGater } from '@libp2p/interface'
+import { type Catalogue, type CatalogueEntry, catalogueCid, type ProtocolParams } from '@spark-swarm/protocol'
+import type { CID } from 'multiformats/cid'
+import { type BitswapFetcher, createBitswapFetcher } from '../bitswap/fetcher.js'
+import {
+  createRetrievalChecker,
+  createRpcMinerResolver,
+  createStaticMinerResolver,
+  type MinerResolver,
+  type RetrievalChecker,
+  type RetrievalCheckerInit,
+} from '../retrieval/index.js'
+import { loadOrCreateIdentity, type NodeIdentity, type NodeStore, openNodeStore, prepareDataDir } from '../store/index.js'
+import type { Clock } from './clock.js'
+import type { Logger } from './logger.js'
+import { createHost, type Host } from './peers/host.js'
+import { createRandomnessSource } from './round/randomness.js'
+import { Rounds } from './round/rounds.js'
+
+/** The settings `openNode` reads (a subset of `CheckerNodeInit`). */
+export interface OpenNodeInit {
+  dataDir: string
+  indexerUrl: string
+  rpcUrl?: string
+  drandUrl?: string
+  listen?: string[]
+  bootstrap?: string[]
+  loopback?: boolean
+  retrieval?: RetrievalCheckerInit
+  storeMaxBytes?: number
+  bitswap?: boolean
+}
+
+/** A started node's resources: what the parts are composed of. */
+export interface OpenedNode {
+  catalogueCid: CID
+  identity: NodeIdentity
+  store: NodeStore
+  host: Host
+  checker: RetrievalChecker
+  bitswap: BitswapFetcher | undefined
+  rounds: Rounds
+}
+
+/**
+ * Opens what a node runs on, in the order that fails early and names the problem: the catalogue
+ * against the network's params, the data dir, the identity key, the store, the libp2p host, then
+ * the retrieval checker and the round derivation.
+ */
+export async function openNode(
+  init: OpenNodeInit,
+  shared: { params: ProtocolParams; catalogue: Catalogue; gater: ConnectionGater; clock: Clock; log: Logger },
+): Promise<OpenedNode> {
+  const { params, catalogue, clock, log } = shared
+  const ownCatalogueCid = await catalogueCid(catalogue)
+  // a node with another catalogue would derive other tasks and be rejected by every peer
+  if (params.catalogueCid !== null && params.catalogueCid !== ownCatalogueCid.toString()) {
+    throw new Error(
+      `the catalogue given has CID ${ownCatalogueCid}, but the network's params name ${params.catalogueCid}: use the network's catalogue`,
+    )
+  }
+  // a read-only or misplaced data dir fails here, naming it, before anything is opened
+  await prepareDataDir(init.dataDir)
+  const identity = await loadOrCreateIdentity(init.dataDir, { warn: (message) => log.warn(message) })
+  const store = openNodeStore({
+    path: join(init.dataDir, 'node.sqlite'),
+    now: () => clock.now(),
+    ...(init.storeMaxBytes !== undefined ? { maxBytes: init.storeMaxBytes } : {}),
+  })
+  const host = await createHost({
+    dataDir: init.dataDir,
+    privateKey: identity.privateKey,
+    params,
+    listen: init.listen ?? ['/ip4/127.0.0.1/tcp/0'],
+    bootstrap: init.bootstrap ?? [],
+    loopback: init.loopback ?? false,
+    connectionGater: shared.gater,
+  })
+  const bitswap = init.bitswap === false ? undefined : await createBitswapFetcher()
+  const checker = createRetrievalChecker(init.retrieval ?? {}, {
+    minerResolver: minerResolverFor(catalogue, init.rpcUrl),
+    indexerUrl: init.indexerUrl,
+    clock: () => clock.now(),
+    ...(bitswap ? { bitswap } : {}),
+  })
+  const randomness = createRandomnessSource(params, init.drandUrl ? { drandUrl: init.drandUrl } : {})
+  const rounds = new Rounds(params, catalogue, randomness, identity.stationKey.stationId)
+  return { catalogueCid: ownCatalogueCid, identity, store, host, checker, bitswap, rounds }
+}
+
+/** Providers the catalogue names need no chain lookup; Lotus only when some are not named. */
+function minerResolverFor(catalogue: Catalogue, rpcUrl: string | undefined): MinerResolver {
+  const named = catalogue.entries.filter((e): e is CatalogueEntry & { providerId: string } => typeof e.providerId === 'string')
+  return rpcUrl !== undefined && named.length < catalogue.entries.length
+    ? createRpcMinerResolver({ rpcUrl })
+    : createStaticMinerResolver(named.map((e) => ({ minerId: e.minerId, providerId: e.providerId })))
+}

@@ -1,0 +1,100 @@
+import { type CatalogueEntry, type ProtocolParams, type RetrievalTask, type StationKey, taskId } from '@spark-swarm/protocol'
+import type { RetrievalChecker } from '../../retrieval/index.js'
+import type { NodeStore } from '../../store/index.js'
+import type { CheckerNodeEvents, TypedEventTarget } from '../events.js'
+import { buildOwnMeasurement } from './measure.js'
+import type { Publisher } from './publish.js'
+import type { ReportFailure } from './report-failure.js'
+import type { RoundInfo } from './rounds.js'
+
+export interface OwnChecksComponents {
+  params: ProtocolParams
+  checker: Pick<RetrievalChecker, 'check'>
+  store: Pick<NodeStore, 'completeTask' | 'recordOwnMeasurement'>
+  publisher: Publisher
+  events: TypedEventTarget<CheckerNodeEvents>
+  stationKey: StationKey
+}
+
+export interface OwnChecksInit {
+  /** Catalogue entries by task id, to hand the checker the provider's peer id when known. */
+  entries: Map<string, CatalogueEntry>
+  inetGroup: string
+  checkerVersion: string
+}
+
+/** This node's own retrieval checks: each checked, signed, stored, then published. */
+export interface OwnChecks {
+  check(info: RoundInfo, task: RetrievalTask, options: { signal: AbortSignal; report: ReportFailure }): Promise<void>
+  /** Checks completed since start. */
+  readonly jobsCompleted: number
+  /** Results of this node's own checks of a round (the last three), by task id: what status shows. */
+  results(round: number): Map<string, string> | undefined
+}
+
+/**
+ * One task of the round: the check decides the retrieval fields, the node signs them; the
+ * measurement is stored before it is published, so a failed write means it never left the process.
+ */
+export function createOwnChecks(components: OwnChecksComponents, init: OwnChecksInit): OwnChecks {
+  const { params, checker, store, publisher, events, stationKey } = components
+  let jobsCompleted = 0
+  const results = new Map<number, Map<string, string>>()
+
+  const remember = (round: number, id: string, retrievalResult: string) => {
+    jobsCompleted++
+    const ofRound = results.get(round) ?? new Map<string, string>()
+    ofRound.set(id, retrievalResult)
+    results.set(round, ofRound)
+    for (const r of results.keys()) if (r < round - 2) results.delete(r)
+  }
+
+  return {
+    get jobsCompleted() {
+      return jobsCompleted
+    },
+    results: (round) => results.get(round),
+    async check(info, task, { signal, report }) {
+      const id = taskId(task)
+      const entry = init.entries.get(id) ?? task
+      const outcome = await checker.check(entry, { signal })
+      if (outcome.kind === 'no-measurement') {
+        try {
+          store.completeTask(info.round, id, { status: 'no-measurement' })
+        } catch (err) {
+          report(`round ${info.round}: the task of ${task.minerId} stays pending`, err)
+          return
+        }
+        events.emit('activity', { level: 'warn', message: `round ${info.round}: no measurement for ${task.minerId} (${outcome.reason})` })
+        return
+      }
+      const own = buildOwnMeasurement(outcome, {
+        params,
+        round: info.round,
+        task: entry,
+        key: stationKey,
+        inetGroup: init.inetGroup,
+        checkerVersion: init.checkerVersion,
+      })
+      try {
+        store.recordOwnMeasurement({
+          round: info.round,
+          taskId: id,
+          cid: own.cid,
+          stationId: stationKey.stationId,
+          shard: info.shards.get(id) as number,
+          bytes: own.bytes,
+        })
+      } catch (err) {
+        // Dropped whole: a measurement is published only once stored, so it never left this process,
+        // and its task is still pending (checked again if the node restarts within the round).
+        report(`round ${info.round}, ${task.minerId}: not published`, err)
+        return
+      }
+      remember(info.round, id, own.measurement.retrievalResult)
+      events.emit('jobs-completed', { count: jobsCompleted })
+      await publisher.publishPending({ signal })
+      events.emit('measurement:published', { round: info.round, cid: own.cid, task, retrievalResult: own.measurement.retrievalResult })
+    },
+  }
+}

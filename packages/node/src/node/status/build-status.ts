@@ -1,0 +1,60 @@
+import { type ProtocolParams, parseTaskId } from '@spark-swarm/protocol'
+import type { GossipMetrics } from '../../gossip/index.js'
+import type { NodeStore } from '../../store/index.js'
+import type { Convergence } from '../anchor/convergence.js'
+import type { OwnChecks } from '../round/own-check.js'
+import { type CheckerNodeStatus, roundStatus, roundTimes, STATUS_ROUNDS } from './status.js'
+
+/** What a status is read from, at the moment it is asked for. */
+export interface StatusSources {
+  params: ProtocolParams
+  now: number
+  peerId: string
+  stationId: string
+  multiaddrs: string[]
+  outdated: boolean
+  bannedPeers: number
+  /** The parts of a started node; undefined before `start()` and after `stop()`. */
+  running?: {
+    store: Pick<NodeStore, 'taskStatus' | 'lastAnchoredSummary' | 'sizeBytes' | 'countMeasurements'>
+    ownChecks: Pick<OwnChecks, 'jobsCompleted' | 'results'>
+    peers: number
+  }
+  /** Kept after `stop()`: the rounds a stopped node anchored still show. */
+  convergence?: Pick<Convergence, 'recent' | 'isConfirmed'>
+  gossipMetrics?: GossipMetrics
+}
+
+/** The node's status as `status()`, the status page and `/api/status` show it. */
+export function buildStatus(s: StatusSources): CheckerNodeStatus {
+  const times = roundTimes(s.params, s.now)
+  const { running, convergence, gossipMetrics } = s
+  const results = running?.ownChecks.results(times.round)
+  const tasks = running
+    ? [...running.store.taskStatus(times.round)].map(([id, t]) => ({
+        ...parseTaskId(id),
+        status: t.status,
+        retrievalResult: results?.get(id) ?? null,
+      }))
+    : []
+  return {
+    peerId: s.peerId,
+    stationId: s.stationId,
+    network: s.params.network,
+    multiaddrs: s.multiaddrs,
+    ...times,
+    jobsCompleted: running?.ownChecks.jobsCompleted ?? 0,
+    peers: running?.peers ?? 0,
+    outdated: s.outdated,
+    tasks,
+    rounds: convergence ? convergence.recent(STATUS_ROUNDS).map((o) => roundStatus(o, convergence.isConfirmed)) : [],
+    lastAnchored: running?.store.lastAnchoredSummary(),
+    store: { bytes: running?.store.sizeBytes() ?? 0, measurements: running?.store.countMeasurements() ?? 0 },
+    gossip: {
+      accepted: Object.fromEntries(gossipMetrics?.accepted ?? []),
+      rejected: Object.fromEntries(gossipMetrics?.rejected ?? []),
+      ignored: Object.fromEntries(gossipMetrics?.ignored ?? []),
+      banned: s.bannedPeers,
+    },
+  }
+}

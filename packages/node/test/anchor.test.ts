@@ -1,0 +1,93 @@
+import { cidOfDagCbor, cidText, decodeAttestation, decodeRoundSummary, encodeSignedMeasurement, taskId } from '@spark-swarm/protocol'
+import type { CID } from 'multiformats/cid'
+import { afterEach, describe, expect, it } from 'vitest'
+import { summariesTopic } from '../src/gossip/index.js'
+import { createAnchoring } from '../src/node/anchor/anchor.js'
+import { type CheckerNodeEvents, TypedEventTarget } from '../src/node/events.js'
+import { silentLogger } from '../src/node/logger.js'
+import type { NodeStore } from '../src/store/index.js'
+import { signedMeasurement } from './helpers/measurements.js'
+import { catalogue, memoryStore, params, recordEvents, roundsOf, station } from './helpers/node-fixtures.js'
+import { stubPubsub } from './helpers/stub-pubsub.js'
+
+const ROUND = 3
+const key = station(0)
+
+async function anchoringWithOwnMeasurements() {
+  const rounds = roundsOf(key)
+  const info = await rounds.get(ROUND)
+  const store = memoryStore()
+  const cids = new Map<string, string>()
+  for (const task of info.mine) {
+    const bytes = encodeSignedMeasurement(signedMeasurement(ROUND, key, task))
+    const cid = cidText(cidOfDagCbor(bytes))
+    cids.set(taskId(task), cid)
+    const shard = info.shards.get(taskId(task)) as number
+    store.recordOwnMeasurement({ round: ROUND, taskId: taskId(task), cid, stationId: key.stationId, shard, bytes })
+  }
+  const blocks = new Map<string, Uint8Array>()
+  const provided: string[] = []
+  const pubsub = stubPubsub()
+  const events = new TypedEventTarget<CheckerNodeEvents>()
+  const recorded = recordEvents(events, ['summary:anchored', 'round:evaluated'])
+  const controller = new AbortController()
+  const anchoring = createAnchoring(
+    {
+      params,
+      rounds,
+      store,
+      blockstore: { put: (cid: CID, bytes: Uint8Array) => void blocks.set(cid.toString(), bytes) },
+      routing: { provide: async (cid: CID) => void provided.push(cid.toString()) },
+      pubsub,
+      stationKey: key,
+      events,
+      log: silentLogger,
+      signal: controller.signal,
+    },
+    { catalogue, catalogueCid: cidOfDagCbor(new Uint8Array([0xa0])) },
+  )
+  return { info, store, cids, blocks, provided, pubsub, events: recorded, anchoring }
+}
+
+describe('anchoring a round', () => {
+  let store: NodeStore | undefined
+  afterEach(() => store?.close())
+
+  it('puts the summary and every measurement into the blockstore, provides the summary and marks the round anchored', async () => {
+    const t = await anchoringWithOwnMeasurements()
+    store = t.store
+    const outcome = await t.anchoring.anchorRound(ROUND)
+    await t.anchoring.stop()
+
+    expect(t.store.roundState(ROUND)).toMatchObject({ state: 'anchored', summaryCid: outcome.summaryCid })
+    expect(t.events.of('summary:anchored')).toEqual([
+      { round: ROUND, summaryCid: outcome.summaryCid, attested: Object.fromEntries(outcome.attested) },
+    ])
+    const summary = decodeRoundSummary(t.blocks.get(outcome.summaryCid) as Uint8Array)
+    expect(summary.round).toBe(ROUND)
+    // the measurements travel as stored: the same bytes under the same CID
+    for (const row of t.store.measurementsOfRound(ROUND)) expect(t.blocks.get(row.cid)).toEqual(new Uint8Array(row.bytes))
+    expect(t.provided).toContain(outcome.summaryCid)
+  })
+
+  it("attests the committee block of each of the node's own tasks on the summaries topic", async () => {
+    const t = await anchoringWithOwnMeasurements()
+    store = t.store
+    const outcome = await t.anchoring.anchorRound(ROUND)
+
+    expect([...outcome.attested.keys()].sort()).toEqual(t.info.mine.map(taskId).sort())
+    expect(t.pubsub.published.map((p) => p.topic)).toEqual(t.info.mine.map(() => summariesTopic(params)))
+    for (const { bytes } of t.pubsub.published) {
+      const attestation = decodeAttestation(bytes)
+      const id = taskId(attestation.task)
+      expect(attestation.stationId).toBe(key.stationId)
+      expect(attestation.committee.toString()).toBe(outcome.attested.get(id))
+      // the attested committee block is one of the anchored blocks, and provided
+      expect(t.blocks.has(attestation.committee.toString())).toBe(true)
+      expect(t.provided).toContain(attestation.committee.toString())
+      // and it is in the store, where convergence counts it
+      expect(t.store.attestationsOf(ROUND, id)).toEqual([{ stationId: key.stationId, committeeCid: attestation.committee.toString() }])
+    }
+    for (const c of outcome.evaluation.committees) expect(outcome.sizes.get(taskId(c.task))).toBe(1)
+  })
+})

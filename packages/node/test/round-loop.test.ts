@@ -1,0 +1,136 @@
+import { cidOfDagCbor, cidText, decodeSignedMeasurement, roundStartTime, taskId } from '@spark-swarm/protocol'
+import { afterEach, describe, expect, it } from 'vitest'
+import { measurementTopic } from '../src/gossip/index.js'
+import { type CheckerNodeEvents, TypedEventTarget } from '../src/node/events.js'
+import { silentLogger } from '../src/node/logger.js'
+import { createOwnChecks } from '../src/node/round/own-check.js'
+import { createPublisher } from '../src/node/round/publish.js'
+import { createRoundLoop, type RoundLoop } from '../src/node/round/round-loop.js'
+import { createVersionCheck, type VersionGate } from '../src/node/version-gate.js'
+import type { NodeStore } from '../src/store/index.js'
+import { FakeClock } from './helpers/fake-clock.js'
+import { GENESIS, memoryStore, okFields, params, recordEvents, roundsOf, station } from './helpers/node-fixtures.js'
+import { stubPubsub } from './helpers/stub-pubsub.js'
+
+const CHECK_WINDOW = 0.5
+const key = station(0)
+
+/** A round loop wired as the node wires it, with a stub checker, gossipsub and anchoring. */
+function loopWith(options: { gate?: VersionGate } = {}) {
+  const clock = new FakeClock(GENESIS + 1)
+  const events = new TypedEventTarget<CheckerNodeEvents>()
+  const recorded = recordEvents(events, ['measurement:published', 'activity', 'outdated'])
+  const rounds = roundsOf(key)
+  const store = memoryStore(() => clock.now())
+  const pubsub = stubPubsub()
+  const checkedAt: Array<{ round: number; id: string; at: number }> = []
+  const checker = {
+    async check(task: { cid: string; minerId: string }) {
+      const round = Math.floor((clock.now() - GENESIS) / params.roundDurationMs)
+      checkedAt.push({ round, id: taskId(task), at: clock.now() })
+      return { kind: 'measurement' as const, fields: okFields(round), steps: [] }
+    },
+  }
+  const anchored: Array<{ round: number; at: number }> = []
+  const publisher = createPublisher({ params, clock, store, pubsub, log: silentLogger })
+  const versionCheck = createVersionCheck({ events }, { ...(options.gate ? { gate: options.gate } : {}), checkerVersion: '0.1.0' })
+  const ownChecks = createOwnChecks(
+    { params, checker, store, publisher, events, stationKey: key },
+    { entries: new Map(), inetGroup: 'inet-test', checkerVersion: '0.1.0' },
+  )
+  const loop = createRoundLoop(
+    {
+      params,
+      clock,
+      rounds,
+      store,
+      pubsub,
+      ownChecks,
+      publisher,
+      versionCheck,
+      events,
+      async anchorRound(round) {
+        anchored.push({ round, at: clock.now() })
+      },
+    },
+    { checkWindow: CHECK_WINDOW, tickMs: 1_000, retainRounds: 72 },
+  )
+  return { clock, events: recorded, rounds, store, pubsub, checkedAt, anchored, loop }
+}
+
+describe('round loop', () => {
+  let running: { loop: RoundLoop; store: NodeStore } | undefined
+  afterEach(async () => {
+    await running?.loop.stop()
+    running?.store.close()
+    running = undefined
+  })
+
+  it("spreads a round's checks over the check window and publishes each signed measurement on its committee's shard", async () => {
+    const t = loopWith()
+    running = t
+    const info = await t.rounds.get(0)
+    expect(info.mine.length).toBeGreaterThan(1)
+    t.loop.start()
+    await t.clock.runUntil(() => t.events.of('measurement:published').length === info.mine.length, params.roundDurationMs)
+
+    const start = roundStartTime(params, 0)
+    const times = t.checkedAt.map((c) => c.at)
+    expect(t.checkedAt.map((c) => c.id).sort()).toEqual(info.mine.map(taskId).sort())
+    for (const at of times) {
+      expect(at).toBeGreaterThan(start)
+      expect(at).toBeLessThanOrEqual(start + CHECK_WINDOW * params.roundDurationMs)
+    }
+    // spread, not bunched: every check at its own time, in order
+    expect(new Set(times).size).toBe(times.length)
+    expect([...times].sort((a, b) => a - b)).toEqual(times)
+
+    const published = t.events.of('measurement:published')
+    expect(t.pubsub.published).toHaveLength(info.mine.length)
+    for (const [i, message] of t.pubsub.published.entries()) {
+      const m = decodeSignedMeasurement(message.bytes)
+      expect(m.stationId).toBe(key.stationId)
+      expect(m.round).toBe(0)
+      expect(message.topic).toBe(measurementTopic(params, info.shards.get(taskId(m.task)) as number))
+      // the bytes published are the ones the CID was computed from
+      expect(cidText(cidOfDagCbor(message.bytes))).toBe(published[i]?.cid)
+    }
+    expect([...t.store.taskStatus(0).values()].map((s) => s.status)).toEqual(info.mine.map(() => 'done'))
+    expect(t.store.unpublishedMeasurements()).toEqual([])
+  })
+
+  it('anchors a round once, after its grace period', async () => {
+    const t = loopWith()
+    running = t
+    t.loop.start()
+    await t.clock.runUntil(() => t.anchored.length >= 1, 3 * params.roundDurationMs)
+    expect(t.anchored[0]?.round).toBe(0)
+    expect(t.anchored[0]?.at).toBeGreaterThanOrEqual(roundStartTime(params, 1) + params.gracePeriodMs)
+
+    await t.clock.runUntil(() => t.anchored.some((a) => a.round === 1), 2 * params.roundDurationMs)
+    expect(t.anchored.filter((a) => a.round === 0)).toHaveLength(1)
+  })
+
+  it('does no work once the version gate says the checker is outdated', async () => {
+    const t = loopWith({ gate: { gate: async () => ({ outdated: true, minCheckerVersion: '9.0.0' }) } })
+    running = t
+    t.loop.start()
+    await t.clock.runUntil(() => t.events.of('outdated').length === 1, params.roundDurationMs)
+    await t.clock.advanceTo(roundStartTime(params, 3))
+    expect(t.checkedAt).toEqual([])
+    expect(t.anchored).toEqual([])
+    expect(t.pubsub.published).toEqual([])
+    expect(t.events.of('outdated')).toHaveLength(1)
+  })
+
+  it('stop() ends the loop and its scheduled checks', async () => {
+    const t = loopWith()
+    running = t
+    t.loop.start()
+    await t.clock.runUntil(() => t.checkedAt.length === 1, params.roundDurationMs)
+    await t.loop.stop()
+    await t.clock.advanceTo(roundStartTime(params, 3))
+    expect(t.checkedAt).toHaveLength(1)
+    expect(t.anchored).toEqual([])
+  })
+})
