@@ -6,7 +6,7 @@ import {
   type CatalogueEntry,
   CHECKER_VERSION,
   catalogueCid,
-  encodeSignedMeasurement,
+  cidText,
   type ProtocolParams,
   parseTaskId,
   taskId,
@@ -15,6 +15,7 @@ import {
 } from '@spark-swarm/protocol'
 import { createBitswapFetcher } from '../bitswap/fetcher.js'
 import type { GossipMetrics } from '../gossip/index.js'
+import { installGossip } from '../gossip/install.js'
 import { createRetrievalChecker, createRpcMinerResolver, createStaticMinerResolver, type RetrievalCheckerInit } from '../retrieval/index.js'
 import { loadOrCreateIdentity, openNodeStore, prepareDataDir } from '../store/index.js'
 import { anchorRound } from './anchor.js'
@@ -22,7 +23,6 @@ import { type Clock, systemClock } from './clock.js'
 import type { NodeContext } from './context.js'
 import { type Convergence, createConvergence } from './convergence.js'
 import { type CheckerNodeEvents, TypedEventTarget } from './events.js'
-import { installGossip } from './gossip-wiring.js'
 import { createHost } from './host.js'
 import { type Logger, silentLogger } from './logger.js'
 import { PeerBans } from './peer-bans.js'
@@ -198,13 +198,20 @@ export function createCheckerNode(init: CheckerNodeInit): CheckerNode {
         return outcome
       })
       gossipMetrics = installGossip(c, {
-        onMeasurement(m, cid) {
+        measurement({ measurement: m, cid, bytes }) {
           const shard = c.rounds.known(m.round)?.shards.get(taskId(m.task))
           if (shard === undefined) return
-          const bytes = encodeSignedMeasurement(m)
-          c.store.putMeasurement({ cid, round: m.round, taskId: taskId(m.task), stationId: m.stationId, shard, bytes, origin: 'peer' })
+          c.store.putMeasurement({
+            cid: cidText(cid),
+            round: m.round,
+            taskId: taskId(m.task),
+            stationId: m.stationId,
+            shard,
+            bytes,
+            origin: 'peer',
+          })
         },
-        onAttestation(attestation) {
+        attestation({ attestation }) {
           convergence?.received(attestation)
         },
       })

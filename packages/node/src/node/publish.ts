@@ -1,5 +1,5 @@
 import { roundAt, roundStartTime } from '@spark-swarm/protocol'
-import { measurementTopic } from '../gossip/index.js'
+import { isDuplicatePublishError, measurementTopic } from '../gossip/index.js'
 import type { NodeContext } from './context.js'
 
 /**
@@ -34,7 +34,7 @@ export async function publishPending(ctx: NodeContext): Promise<number> {
       }
     } catch (err) {
       // gossipsub refuses a message it has already seen: then it is out there
-      if (/duplicate/i.test(String((err as Error)?.message))) ctx.store.markPublished(m.cid)
+      if (isDuplicatePublishError(err)) ctx.store.markPublished(m.cid)
       else ctx.log.debug('publish failed, will retry', { cid: m.cid, error: String(err) })
     }
   }
