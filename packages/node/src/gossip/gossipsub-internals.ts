@@ -24,22 +24,21 @@ export function scoredGossipsub(options: Partial<GossipsubOpts>): (components: G
   return gossipsub(options) as (components: GossipSubComponents) => ScoredGossipSub
 }
 
-/**
- * gossipsub's peer score, as far as the behaviour penalty (P7) goes: the class's `score` field,
- * not in the exported interface. gossipsub charges P7 itself only for broken IWANT promises and
- * GRAFT floods; the node also charges it for Ignored messages past a peer's IgnoreBudget, and no
- * public API adds to a peer's score. Optional, so a pubsub without it (a test double) is spared.
- */
-export interface BehaviourPenalties {
+// gossipsub's peer score, as far as the behaviour penalty (P7) goes: the class's `score` field
+interface BehaviourPenalties {
   score?: { addPenalty(peer: string, penalty: number, label: never): void }
 }
 
 /**
  * Adds one behaviour penalty (P7) to `peer`'s score, labelled `label` in gossipsub's metrics.
- * The label is typed as gossipsub's own `ScorePenalty` enum, which takes no labels of ours.
+ * gossipsub charges P7 itself only for broken IWANT promises and GRAFT floods; the node also
+ * charges it for Ignored messages past a peer's IgnoreBudget, and no public API adds to a peer's
+ * score, so this reaches the class's `score` field, which the exported interface lacks. The label
+ * is typed as gossipsub's own `ScorePenalty` enum, which takes no labels of ours. A pubsub
+ * without a score (a test double) is left alone.
  */
-export function addBehaviourPenalty(pubsub: BehaviourPenalties, peer: string, label: string): void {
-  pubsub.score?.addPenalty(peer, 1, label as never)
+export function addBehaviourPenalty(pubsub: object, peer: string, label: string): void {
+  ;(pubsub as BehaviourPenalties).score?.addPenalty(peer, 1, label as never)
 }
 
 /**

@@ -1,7 +1,6 @@
 import type { GossipSub } from '@libp2p/gossipsub'
 import { type ProtocolParams, roundAt } from '@spark-swarm/protocol'
 import type { GossipValidationContext, RoundInfo } from './context.js'
-import type { BehaviourPenalties } from './gossipsub-internals.js'
 import { dispatch, type GossipHandlers, gossipValidators } from './kinds.js'
 import { createGossipMetrics, type GossipMetrics, registerValidators } from './register-validators.js'
 import { gossipTopics } from './topics.js'
@@ -12,7 +11,7 @@ export interface GossipComponents {
   clock: { now(): number }
   /** The node's derived rounds; validators judge against the ones known here. */
   rounds: { known(round: number): RoundInfo | undefined }
-  host: { libp2p: { services: { pubsub: Pick<GossipSub, 'topicValidators'> & BehaviourPenalties } } }
+  host: { libp2p: { services: { pubsub: Pick<GossipSub, 'topicValidators'> } } }
   log: { error(message: string, fields?: Record<string, unknown>): void }
 }
 

@@ -1,6 +1,6 @@
 import { type GossipSub, TopicValidatorResult } from '@libp2p/gossipsub'
 import { INTERNAL_ERROR, toValidatorResult } from './errors.js'
-import { addBehaviourPenalty, type BehaviourPenalties } from './gossipsub-internals.js'
+import { addBehaviourPenalty } from './gossipsub-internals.js'
 import { IgnoreBudget } from './ignore-budget.js'
 import { type AcceptedMessage, type GossipValidators, validateAs } from './kinds.js'
 import { type GossipKind, parseTopic } from './topics.js'
@@ -41,13 +41,15 @@ function increment<K>(map: Map<K, number>, key: K): void {
 /**
  * Sets `pubsub.topicValidators` for each topic. The installed function never throws: gossipsub
  * would count a throw as Ignore, sparing the sender its penalty, so the verdict (Accept,
- * Ignore, Reject) is always returned explicitly and counted in the metrics. Returns the metrics.
+ * Ignore, Reject) is always returned explicitly and counted in the metrics. A peer past its
+ * IgnoreBudget is charged gossipsub's behaviour penalty on `pubsub` (gossipsub-internals.ts).
+ * Returns the metrics.
  *
  * @example
  * const metrics = registerValidators(node.services.pubsub, gossipValidators(ctx), { topics: measurementTopics(params) })
  */
 export function registerValidators(
-  pubsub: Pick<GossipSub, 'topicValidators'> & BehaviourPenalties,
+  pubsub: Pick<GossipSub, 'topicValidators'>,
   validators: GossipValidators,
   init: RegisterValidatorsInit,
 ): GossipMetrics {
