@@ -79,7 +79,7 @@ export async function startRoguePeer(options: RoguePeerOptions): Promise<RoguePe
     streamMuxers: [yamux()],
     services: { identify: identify(), pubsub: createGossipsubService(params, { loopback: true }) },
   })
-  const pubsub = libp2p.services.pubsub as unknown as ScoredGossipSub
+  const pubsub: ScoredGossipSub = libp2p.services.pubsub
   const topics = measurementTopics(params)
   for (const topic of topics) pubsub.subscribe(topic)
   const stationId = identity.stationKey.stationId

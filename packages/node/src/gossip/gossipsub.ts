@@ -1,17 +1,10 @@
 import { createHash } from 'node:crypto'
-import { type GossipSub, type GossipSubComponents, type GossipsubOpts, gossipsub } from '@libp2p/gossipsub'
+import type { GossipSubComponents, GossipsubOpts } from '@libp2p/gossipsub'
 import type { PeerScoreParams, PeerScoreThresholds, TopicScoreParams } from '@libp2p/gossipsub/score'
 import type { FastMsgIdFn, MsgIdFn } from '@libp2p/gossipsub/types'
 import { cidOfDagCbor, type ProtocolParams } from '@spark-swarm/protocol'
-import { measurementTopics, summariesTopic } from './topics.js'
-
-/** The gossipsub instance as it really is: the exported interface lacks the score and mesh getters. */
-export interface ScoredGossipSub extends GossipSub {
-  /** The peer's current score (peer id as a string). */
-  getScore(peerId: string): number
-  /** Peer ids (strings) in our mesh for the topic. */
-  getMeshPeers(topic: string): string[]
-}
+import { type ScoredGossipSub, scoredGossipsub } from './gossipsub-internals.js'
+import { gossipTopics } from './topics.js'
 
 export interface GossipsubServiceInit {
   /**
@@ -110,7 +103,7 @@ export const fastMsgIdFn: FastMsgIdFn = (msg) =>
  * addressed ids), peer scoring on our topics, and devnet mesh parameters when on loopback.
  */
 export function gossipsubOptions(params: ProtocolParams, init: GossipsubServiceInit): Partial<GossipsubOpts> {
-  const defaults = [...measurementTopics(params), summariesTopic(params)]
+  const defaults = gossipTopics(params)
   const scored = Array.isArray(init.scoreTopics)
     ? init.scoreTopics
     : typeof init.scoreTopics === 'function'
@@ -162,6 +155,5 @@ export function createGossipsubService(
   params: ProtocolParams,
   init: GossipsubServiceInit,
 ): (components: GossipSubComponents) => ScoredGossipSub {
-  // the factory builds the GossipSub class, which has getScore and getMeshPeers
-  return gossipsub(gossipsubOptions(params, init)) as (components: GossipSubComponents) => ScoredGossipSub
+  return scoredGossipsub(gossipsubOptions(params, init))
 }

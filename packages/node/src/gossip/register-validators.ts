@@ -1,11 +1,9 @@
 import { type GossipSub, TopicValidatorResult } from '@libp2p/gossipsub'
-import type { PeerId } from '@libp2p/interface'
-import type { GossipValidationContext } from './context.js'
 import { INTERNAL_ERROR, toValidatorResult } from './errors.js'
+import { addBehaviourPenalty } from './gossipsub-internals.js'
 import { IgnoreBudget } from './ignore-budget.js'
-import { GossipKind, parseTopic } from './topics.js'
-import { type ValidatedAttestation, validateAttestationMessage } from './validate-attestation.js'
-import { type ValidatedMeasurement, validateMeasurementMessage } from './validate-measurement.js'
+import { type AcceptedMessage, type GossipValidators, validateAs } from './kinds.js'
+import { type GossipKind, parseTopic } from './topics.js'
 
 /** Validation outcomes since start: accepted per kind, rejected and ignored per code. */
 export interface GossipMetrics {
@@ -17,24 +15,6 @@ export interface GossipMetrics {
 export function createGossipMetrics(): GossipMetrics {
   return { accepted: new Map(), rejected: new Map(), ignored: new Map() }
 }
-
-/** Validators by kind: return the validated value or throw a GossipValidationError. */
-export interface GossipValidators {
-  measurement(data: Uint8Array, topic: string): ValidatedMeasurement | Promise<ValidatedMeasurement>
-  attestation(data: Uint8Array, topic: string): ValidatedAttestation | Promise<ValidatedAttestation>
-}
-
-/** The protocol's validators over the node's view of the rounds. */
-export function gossipValidators(ctx: GossipValidationContext): GossipValidators {
-  return {
-    measurement: (data, topic) => validateMeasurementMessage(data, topic, ctx),
-    attestation: (data, topic) => validateAttestationMessage(data, topic, ctx),
-  }
-}
-
-export type AcceptedMessage =
-  | { kind: typeof GossipKind.measurement; topic: string; from: PeerId; value: ValidatedMeasurement }
-  | { kind: typeof GossipKind.attestation; topic: string; from: PeerId; value: ValidatedAttestation }
 
 export interface RegisterValidatorsInit {
   /** Topics built by `measurementTopic` / `summariesTopic`; the kind is read from each. */
@@ -54,11 +34,6 @@ const OUR_FAULT = new Set(['ROUND_UNKNOWN', INTERNAL_ERROR])
 /** The metric label (and penalty label) of an Ignored message past its sender's budget. */
 export const IGNORE_BUDGET_EXCEEDED = 'IGNORE_BUDGET_EXCEEDED'
 
-/** gossipsub's behaviour penalty (P7): on the GossipSub class, though not in its exported interface. */
-interface BehaviourPenalties {
-  score?: { addPenalty(peer: string, penalty: number, label: never): void }
-}
-
 function increment<K>(map: Map<K, number>, key: K): void {
   map.set(key, (map.get(key) ?? 0) + 1)
 }
@@ -66,13 +41,15 @@ function increment<K>(map: Map<K, number>, key: K): void {
 /**
  * Sets `pubsub.topicValidators` for each topic. The installed function never throws: gossipsub
  * would count a throw as Ignore, sparing the sender its penalty, so the verdict (Accept,
- * Ignore, Reject) is always returned explicitly and counted in the metrics. Returns the metrics.
+ * Ignore, Reject) is always returned explicitly and counted in the metrics. A peer past its
+ * IgnoreBudget is charged gossipsub's behaviour penalty on `pubsub` (gossipsub-internals.ts).
+ * Returns the metrics.
  *
  * @example
  * const metrics = registerValidators(node.services.pubsub, gossipValidators(ctx), { topics: measurementTopics(params) })
  */
 export function registerValidators(
-  pubsub: Pick<GossipSub, 'topicValidators'> & BehaviourPenalties,
+  pubsub: Pick<GossipSub, 'topicValidators'>,
   validators: GossipValidators,
   init: RegisterValidatorsInit,
 ): GossipMetrics {
@@ -84,10 +61,7 @@ export function registerValidators(
     pubsub.topicValidators.set(topic, async (from, msg) => {
       let accepted: AcceptedMessage
       try {
-        accepted =
-          kind === GossipKind.measurement
-            ? { kind, topic, from, value: await validators.measurement(msg.data, topic) }
-            : { kind, topic, from, value: await validators.attestation(msg.data, topic) }
+        accepted = await validateAs(validators, kind, topic, from, msg.data)
       } catch (err) {
         const { result, label } = toValidatorResult(err)
         if (label === INTERNAL_ERROR) init.onInternalError?.(err, topic)
@@ -95,7 +69,7 @@ export function registerValidators(
         // behaviour penalty (P7). The message itself stays Ignored: it may be an honest one that
         // we alone cannot judge, and a Reject would also penalise honest peers relaying it.
         if (result === TopicValidatorResult.Ignore && !OUR_FAULT.has(label) && !budget.spend(from.toString())) {
-          ;(pubsub as BehaviourPenalties).score?.addPenalty(from.toString(), 1, IGNORE_BUDGET_EXCEEDED as never)
+          addBehaviourPenalty(pubsub, from.toString(), IGNORE_BUDGET_EXCEEDED)
           increment(metrics.ignored, IGNORE_BUDGET_EXCEEDED)
           return result
         }

@@ -24,8 +24,36 @@ export interface ParsedTopic {
 
 const PREFIX = '/spark-swarm/'
 // same rules as params.network and params.protocolVersion; numbers without leading zeros, so
-// each topic has exactly one spelling
-const TOPIC = /^\/spark-swarm\/([1-9][0-9]{0,8})\/([a-z0-9][a-z0-9-]{0,62})\/(?:measurements\/(0|[1-9][0-9]{0,8})|(summaries))$/
+// each topic has exactly one spelling. The rest of the topic is the kind's family (TOPIC_FAMILIES).
+const TOPIC_HEAD = /^\/spark-swarm\/([1-9][0-9]{0,8})\/([a-z0-9][a-z0-9-]{0,62})\/(.*)$/
+const SHARD_PATH = /^measurements\/(0|[1-9][0-9]{0,8})$/
+
+type NetworkParams = Pick<ProtocolParams, 'protocolVersion' | 'network' | 'committeeShards'>
+
+/** One kind's topics: every topic it has on a network, and how the path after the network reads. */
+interface TopicFamily {
+  topics(params: NetworkParams): string[]
+  /** The fields the path adds to a ParsedTopic; undefined when the path is not of this family. */
+  parsePath(path: string): { shard?: number } | undefined
+}
+
+// a kind added to GossipKind fails to compile here until its topics are defined
+const TOPIC_FAMILIES: { [K in GossipKind]: TopicFamily } = {
+  measurement: {
+    topics: (params) => measurementTopics(params),
+    parsePath(path) {
+      const m = SHARD_PATH.exec(path)
+      return m ? { shard: Number(m[1]) } : undefined
+    },
+  },
+  attestation: {
+    topics: (params) => [summariesTopic(params)],
+    parsePath: (path) => (path === 'summaries' ? {} : undefined),
+  },
+}
+
+/** Every kind, in the order of GossipKind (measurement first). */
+export const GOSSIP_KINDS: readonly GossipKind[] = Object.freeze(Object.values(GossipKind))
 
 /**
  * The measurement topic of committee shard `shard` (`0 ≤ shard < params.committeeShards`).
@@ -59,12 +87,23 @@ export function measurementTopicsForTasks(params: ProtocolParams, nodeSelectionS
   return [...shards].sort((a, b) => a - b).map((shard) => measurementTopic(params, shard))
 }
 
+/**
+ * Every topic of the network, kind by kind: the measurement shards (shard 0 first), then the
+ * summaries topic. The topics a node validates, scores and allows.
+ */
+export function gossipTopics(params: NetworkParams): string[] {
+  return GOSSIP_KINDS.flatMap((kind) => TOPIC_FAMILIES[kind].topics(params))
+}
+
 /** Reads a topic built by this module; undefined for anything else (another app's topic, a typo). */
 export function parseTopic(topic: string): ParsedTopic | undefined {
-  const m = typeof topic === 'string' ? TOPIC.exec(topic) : null
+  const m = typeof topic === 'string' ? TOPIC_HEAD.exec(topic) : null
   if (!m) return undefined
   const version = Number(m[1])
   const network = m[2] as string
-  if (m[4] === 'summaries') return { kind: GossipKind.attestation, network, version }
-  return { kind: GossipKind.measurement, network, version, shard: Number(m[3]) }
+  for (const kind of GOSSIP_KINDS) {
+    const fields = TOPIC_FAMILIES[kind].parsePath(m[3] as string)
+    if (fields) return { kind, network, version, ...fields }
+  }
+  return undefined
 }

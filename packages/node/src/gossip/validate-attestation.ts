@@ -8,6 +8,8 @@ export interface ValidatedAttestation {
   attestation: Attestation
   /** CIDv1 dag-cbor sha2-256 of the message bytes: the gossip message id. */
   cid: CID
+  /** The bytes the validator decoded, canonical: stored as they came, never encoded again. */
+  bytes: Uint8Array
 }
 
 /**
@@ -39,7 +41,7 @@ export function validateAttestationMessage(bytes: Uint8Array, topic: string, ctx
   if (!isAssignedTo(info, params, a.stationId, a.task)) reject('NOT_COMMITTEE_MEMBER', "the station is not in the task's committee")
   // Rule: signed by the station's key
   if (!verifyAttestationSignature(a)) reject('INVALID_SIGNATURE', "the signature is not the station's")
-  return { attestation: a, cid: cidOfDagCbor(bytes) }
+  return { attestation: a, cid: cidOfDagCbor(bytes), bytes }
 }
 
 function roundWindow(ctx: GossipValidationContext, round: number): RoundInfo {

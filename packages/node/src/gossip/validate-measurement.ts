@@ -18,6 +18,8 @@ export interface ValidatedMeasurement {
   measurement: SignedMeasurement
   /** CIDv1 dag-cbor sha2-256 of the message bytes: the gossip message id. */
   cid: CID
+  /** The bytes the validator decoded, canonical: stored as they came, never encoded again. */
+  bytes: Uint8Array
 }
 
 /**
@@ -58,7 +60,7 @@ export function validateMeasurementMessage(bytes: Uint8Array, topic: string, ctx
   // Rule: signed by the station's key (spec §5.2, §7 step 1: INVALID_SIGNATURE)
   if (!verifyMeasurementSignature(m)) reject('INVALID_SIGNATURE', "the signature is not the station's")
   // the bytes are canonical (checked by decoding), so their CID is the measurement's CID
-  return { measurement: m, cid: cidOfDagCbor(bytes) }
+  return { measurement: m, cid: cidOfDagCbor(bytes), bytes }
 }
 
 /**

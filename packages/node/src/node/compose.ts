@@ -1,12 +1,13 @@
 import { type Catalogue, type ProtocolParams, taskId } from '@spark-swarm/protocol'
 import type { GossipMetrics } from '../gossip/index.js'
+import { installGossip } from '../gossip/install.js'
 import { type Anchoring, createAnchoring } from './anchor/anchor.js'
 import { type Convergence, createConvergence } from './anchor/convergence.js'
 import type { Clock } from './clock.js'
 import type { CheckerNodeEvents, TypedEventTarget } from './events.js'
 import type { Logger } from './logger.js'
 import type { OpenedNode } from './open.js'
-import { createReceivedHandlers, listenToGossip } from './receive.js'
+import { createReceivedHandlers } from './receive.js'
 import { createOwnChecks, type OwnChecks } from './round/own-check.js'
 import { createPublisher } from './round/publish.js'
 import { createRoundLoop, type RoundLoop } from './round/round-loop.js'
@@ -73,7 +74,7 @@ export function composeParts(
     log,
     signal,
   })
-  const gossipMetrics = listenToGossip({ params, clock, rounds, host, log }, createReceivedHandlers({ rounds, store, convergence }))
+  const gossipMetrics = installGossip({ params, clock, rounds, host, log }, createReceivedHandlers({ rounds, store, convergence }))
   const loop = createRoundLoop(
     {
       params,

@@ -1,5 +1,5 @@
 import { type ProtocolParams, roundAt, roundStartTime } from '@spark-swarm/protocol'
-import { measurementTopic } from '../../gossip/index.js'
+import { isDuplicatePublishError, measurementTopic } from '../../gossip/index.js'
 import type { NodeStore } from '../../store/index.js'
 import type { Clock } from '../clock.js'
 import type { Logger } from '../logger.js'
@@ -52,7 +52,7 @@ export function createPublisher(components: PublisherComponents): Publisher {
           }
         } catch (err) {
           // gossipsub refuses a message it has already seen: then it is out there
-          if (/duplicate/i.test(String((err as Error)?.message))) store.markPublished(m.cid)
+          if (isDuplicatePublishError(err)) store.markPublished(m.cid)
           else log.debug('publish failed, will retry', { cid: m.cid, error: String(err) })
         }
       }

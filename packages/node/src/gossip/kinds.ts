@@ -1,0 +1,60 @@
+import type { PeerId } from '@libp2p/interface'
+import type { GossipValidationContext } from './context.js'
+import type { GossipKind } from './topics.js'
+import { type ValidatedAttestation, validateAttestationMessage } from './validate-attestation.js'
+import { type ValidatedMeasurement, validateMeasurementMessage } from './validate-measurement.js'
+
+/*
+ * The typed maps of gossip kinds. Every per-kind table below is a mapped type over GossipKind,
+ * so a kind added to GossipKind is a compile error in each table (and in topics.ts) until it is
+ * handled there: nothing falls through to another kind's path.
+ */
+
+/** What each kind's validator returns for a message it accepts. */
+export interface ValidatedGossip {
+  measurement: ValidatedMeasurement
+  attestation: ValidatedAttestation
+}
+
+/** Validators by kind: return the validated value or throw a GossipValidationError. */
+export type GossipValidators = {
+  [K in GossipKind]: (data: Uint8Array, topic: string) => ValidatedGossip[K] | Promise<ValidatedGossip[K]>
+}
+
+/**
+ * A message that passed its kind's validator, before gossipsub delivers and forwards it. The
+ * type parameter narrows it to some kinds; by default it is the union over every kind.
+ */
+export type AcceptedMessage<K extends GossipKind = GossipKind> = {
+  [P in K]: { kind: P; topic: string; from: PeerId; value: ValidatedGossip[P] }
+}[K]
+
+/** What a node does with an accepted message, by kind; `from` is the relaying peer's id. */
+export type GossipHandlers = {
+  [K in GossipKind]: (accepted: ValidatedGossip[K], from: string) => void
+}
+
+/** The protocol's validators over the node's view of the rounds. */
+export function gossipValidators(ctx: GossipValidationContext): GossipValidators {
+  return {
+    measurement: (data, topic) => validateMeasurementMessage(data, topic, ctx),
+    attestation: (data, topic) => validateAttestationMessage(data, topic, ctx),
+  }
+}
+
+/** Runs the validator of `kind` on a message; throws what the validator throws. */
+export async function validateAs<K extends GossipKind>(
+  validators: GossipValidators,
+  kind: K,
+  topic: string,
+  from: PeerId,
+  data: Uint8Array,
+): Promise<AcceptedMessage<K>> {
+  const value: ValidatedGossip[K] = await validators[kind](data, topic)
+  return { kind, topic, from, value }
+}
+
+/** Hands an accepted message to the handler of its kind. */
+export function dispatch<K extends GossipKind>(handlers: GossipHandlers, accepted: AcceptedMessage<K>): void {
+  handlers[accepted.kind](accepted.value, accepted.from.toString())
+}
