@@ -16,7 +16,7 @@ const CHECK_WINDOW = 0.5
 const key = station(0)
 
 /** A round loop wired as the node wires it, with a stub checker, gossipsub and anchoring. */
-function loopWith(options: { gate?: VersionGate } = {}) {
+function loopWith(options: { gate?: VersionGate; anchorMs?: number } = {}) {
   const clock = new FakeClock(GENESIS + 1)
   const events = new TypedEventTarget<CheckerNodeEvents>()
   const recorded = recordEvents(events, ['measurement:published', 'activity', 'outdated'])
@@ -51,6 +51,8 @@ function loopWith(options: { gate?: VersionGate } = {}) {
       events,
       async anchorRound(round) {
         anchored.push({ round, at: clock.now() })
+        // a slow disk: anchoring the first round takes this long of virtual time
+        if (options.anchorMs && round === 0) await clock.sleep(options.anchorMs)
       },
     },
     { checkWindow: CHECK_WINDOW, tickMs: 1_000, retainRounds: 72 },
@@ -109,6 +111,24 @@ describe('round loop', () => {
 
     await t.clock.runUntil(() => t.anchored.some((a) => a.round === 1), 2 * params.roundDurationMs)
     expect(t.anchored.filter((a) => a.round === 0)).toHaveLength(1)
+  })
+
+  it('starts the next round on time while a slow anchoring is still running', async () => {
+    // anchoring round 0 begins at round 1's start + grace and lasts past round 2's start
+    const t = loopWith({ anchorMs: 2 * params.roundDurationMs })
+    running = t
+    t.loop.start()
+    await t.clock.runUntil(() => t.checkedAt.some((c) => c.round === 2), 3 * params.roundDurationMs)
+    expect(t.anchored).toHaveLength(1)
+    // round 2 was derived at its start (to the tick), though round 0's anchoring had not ended
+    expect(t.loop.currentRound).toBe(2)
+    const firstOfRound2 = Math.min(...t.checkedAt.filter((c) => c.round === 2).map((c) => c.at))
+    expect(firstOfRound2).toBeLessThan(roundStartTime(params, 2) + CHECK_WINDOW * params.roundDurationMs)
+    expect(t.clock.now()).toBeLessThan(t.anchored[0]!.at + 2 * params.roundDurationMs)
+    // and rounds are still anchored one at a time, oldest first
+    await t.clock.runUntil(() => t.anchored.length >= 2, 3 * params.roundDurationMs)
+    expect(t.anchored.map((a) => a.round).slice(0, 2)).toEqual([0, 1])
+    expect(t.anchored[1]!.at).toBeGreaterThanOrEqual(t.anchored[0]!.at + 2 * params.roundDurationMs)
   })
 
   it('does no work once the version gate says the checker is outdated', async () => {

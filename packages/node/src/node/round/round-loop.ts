@@ -57,6 +57,7 @@ export function createRoundLoop(components: RoundLoopComponents, init: RoundLoop
     const report = failureReporter(components.events, signal)
     const inFlight = new Set<Promise<void>>()
     const anchored = new Set<number>()
+    let anchoring: Promise<void> | undefined
     const publishing = publishEveryTick(components, signal, report)
     while (!signal.aborted) {
       const now = clock.now()
@@ -67,7 +68,14 @@ export function createRoundLoop(components: RoundLoopComponents, init: RoundLoop
         inFlight.add(started)
         started.catch((err) => report(`round ${round}: checking failed`, err)).finally(() => inFlight.delete(started))
       }
-      await anchorDueRounds(components, init, { round, now, anchored, report })
+      // Anchoring (evaluation, some 60 blockstore writes, attestations) takes seconds on a slow
+      // disk; the loop must not wait on it, or the next round is derived late and the node Ignores
+      // that round's gossip as ROUND_UNKNOWN. One anchoring runs at a time, oldest round first.
+      anchoring ??= anchorDueRounds(components, init, { round, now, anchored, report })
+        .catch((err) => report('anchoring failed', err))
+        .finally(() => {
+          anchoring = undefined
+        })
       if (versionCheck.mayWork()) await publishing()
       try {
         await clock.sleep(init.tickMs, signal)
@@ -75,7 +83,7 @@ export function createRoundLoop(components: RoundLoopComponents, init: RoundLoop
         break
       }
     }
-    await Promise.allSettled([...inFlight])
+    await Promise.allSettled([...inFlight, anchoring])
   }
 
   return {
