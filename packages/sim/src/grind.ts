@@ -3,7 +3,7 @@ import { type Item, syntheticStationId, type World } from './world.js'
 
 /**
  * A grinding adversary: `slots` machines, each with its own inet group (so K tasks each), that
- * mint `identitiesPerRound` station ids once the round seed is known and keep those whose tasks
+ * mint `tries` station ids once the round seed is known and keep those whose tasks
  * (by the real TaskSelector) include the target's tasks. Knowing how many honest measurements
  * each target committee will get, it attacks the cheapest committees first with
  * honest + 1 false failures each, while it has machines and identities left.
@@ -12,17 +12,16 @@ export function grind(
   world: World,
   round: number,
   model: number,
+  tries: number,
   slots: readonly number[],
   selector: TaskSelector,
   items: readonly Item[],
   honestTotal: Uint32Array,
   report: (station: string, group: string, task: number) => void,
 ): void {
-  const adversary = world.adversaries[model]
   const target = world.targets[model]
-  if (!adversary || !target) return
+  if (!target) return
   const k = world.params.maxTasksPerNode
-  const tries = adversary.identitiesPerRound ?? 1000
   const stations: string[] = []
   const covering = new Map<number, number[]>()
   for (let j = 0; j < tries; j++) {

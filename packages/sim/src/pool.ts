@@ -14,6 +14,7 @@ export class RecordPool {
   readonly #params: ProtocolParams
   readonly #measurements: SignedMeasurement[] = []
   #flags = new Uint8Array(0)
+  #orderedFlags = new Uint8Array(0)
 
   constructor(params: ProtocolParams) {
     this.#params = params
@@ -53,9 +54,15 @@ export class RecordPool {
     return this.#measurements[i] as SignedMeasurement
   }
 
-  /** A per-record byte array of at least `capacity` entries (reused). */
+  /** A byte per pooled measurement, at least `capacity` of them (reused, not cleared). */
   flags(capacity: number): Uint8Array {
     if (this.#flags.length < capacity) this.#flags = new Uint8Array(capacity)
     return this.#flags
+  }
+
+  /** A second such array, for the same bytes in another order (reused, not cleared). */
+  orderedFlags(capacity: number): Uint8Array {
+    if (this.#orderedFlags.length < capacity) this.#orderedFlags = new Uint8Array(capacity)
+    return this.#orderedFlags
   }
 }

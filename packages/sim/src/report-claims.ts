@@ -1,11 +1,11 @@
 /*
- * The seed's two claims about per-request vs committee scoring, checked against whatever data a
+ * Spark's two claims about per-request vs committee scoring, checked against whatever data a
  * report holds. Verdicts are computed, never assumed: a verdict is given only when the 95 %
  * intervals decide it; otherwise the claim is "not covered by this run", with the reason.
  */
 import { wilsonInterval } from '@spark-swarm/protocol'
 import { mean, num, pct, points } from './report-html.js'
-import type { AdversaryModel, Estimate, RunResult, Scenario } from './types.js'
+import type { AdversarySpec, Estimate, RunResult, Scenario } from './types.js'
 
 /** A set of repetitions of one scenario: a sweep point, or a single run. */
 export interface ClaimPoint {
@@ -24,7 +24,7 @@ export const VERDICT_TEXT: Record<Verdict, string> = {
 
 export interface ClaimFinding {
   id: 1 | 2
-  /** The claim as the seed states it. */
+  /** The claim in Spark's words. */
   statement: string
   /** How the verdict is decided from the data. */
   rule: string
@@ -133,7 +133,7 @@ function interval(e: PooledEstimate): string {
 }
 
 /** Untargeted always-fail liars: the adversaries claim 1 is about. */
-function isUntargetedLiar(a: AdversaryModel): boolean {
+function isUntargetedLiar(a: AdversarySpec): boolean {
   return a.kind === 'always-fail' && a.targetMinerId === undefined
 }
 
@@ -154,6 +154,64 @@ function otherAdversaries(runs: readonly RunResult[]): string {
     }
   const list = [...kinds.entries()].filter(([, s]) => s > 0).map(([k, s]) => `${k} ${pct(s, 2)}`)
   return list.length ? `Other adversaries in this scenario: ${list.join(', ')}.` : 'No other adversaries in this scenario.'
+}
+
+/** Per provider at a data point: the drop true rate − per-request RSR, with its 95 % interval. */
+interface DropRow {
+  p: ProviderPool
+  drop: number | null
+  dropLo: number | null
+  dropHi: number | null
+  healthy: boolean
+}
+
+function dropRows(runs: readonly RunResult[]): DropRow[] {
+  return poolProviders(runs).map((p) => {
+    const drop = p.perRequest.rate === null ? null : p.trueRate - p.perRequest.rate
+    const dropLo = p.perRequest.upper === null ? null : p.trueRate - p.perRequest.upper
+    const dropHi = p.perRequest.lower === null ? null : p.trueRate - p.perRequest.lower
+    return { p, drop, dropLo, dropHi, healthy: p.trueRate >= HEALTHY }
+  })
+}
+
+function dropTable(rows: readonly DropRow[]): NonNullable<ClaimFinding['table']> {
+  return {
+    headers: ['provider', 'true rate', 'per-request RSR [95 %]', 'drop', 'drop [95 %]', 'healthy'],
+    rows: rows.map((r) => [
+      r.p.minerId,
+      pct(r.p.trueRate, 2),
+      interval(r.p.perRequest),
+      points(r.drop),
+      r.dropLo === null ? '—' : `[${points(r.dropLo)}, ${points(r.dropHi)}]`,
+      r.healthy ? 'yes' : 'no',
+    ]),
+  }
+}
+
+/** The verdict on the healthy providers' drops against [s/2, 2s], with the sentences that back it. */
+function judgeDrops(healthy: readonly DropRow[], s: number): { verdict: Verdict; evidence: string[] } {
+  const lo = s / 2
+  const hi = 2 * s
+  const inside = healthy.filter((r) => (r.dropLo as number) >= lo && (r.dropHi as number) <= hi)
+  const outside = healthy.filter((r) => (r.dropHi as number) < lo || (r.dropLo as number) > hi)
+  const drops = healthy.map((r) => `${r.p.minerId}: ${points(r.drop)}`).join(', ')
+  const evidence = [`Per-request drop of the healthy provider${healthy.length === 1 ? '' : 's'}: ${drops}.`]
+  if (outside.length > 0) {
+    evidence.push(
+      `${outside.map((r) => r.p.minerId).join(', ')}: the drop is decidedly outside [${points(lo)}, ${points(hi)}] (95 % interval ${outside
+        .map((r) => `[${points(r.dropLo)}, ${points(r.dropHi)}]`)
+        .join(', ')}).`,
+    )
+    return { verdict: 'not-reproduced', evidence }
+  }
+  if (inside.length === healthy.length) {
+    evidence.push(`Every healthy provider’s drop interval lies within [${points(lo)}, ${points(hi)}].`)
+    return { verdict: 'reproduced', evidence }
+  }
+  evidence.push(
+    `The 95 % intervals are too wide to decide whether the drop lies within [${points(lo)}, ${points(hi)}]: more requests are needed.`,
+  )
+  return { verdict: 'not-covered', evidence }
 }
 
 export function claimOne(data: readonly ClaimPoint[]): ClaimFinding {
@@ -185,24 +243,8 @@ export function claimOne(data: readonly ClaimPoint[]): ClaimFinding {
       ],
     }
   }
-  const providers = poolProviders(best.d.runs)
-  const rows = providers.map((p) => {
-    const drop = p.perRequest.rate === null ? null : p.trueRate - p.perRequest.rate
-    const dropLo = p.perRequest.upper === null ? null : p.trueRate - p.perRequest.upper
-    const dropHi = p.perRequest.lower === null ? null : p.trueRate - p.perRequest.lower
-    return { p, drop, dropLo, dropHi, healthy: p.trueRate >= HEALTHY }
-  })
-  const table = {
-    headers: ['provider', 'true rate', 'per-request RSR [95 %]', 'drop', 'drop [95 %]', 'healthy'],
-    rows: rows.map((r) => [
-      r.p.minerId,
-      pct(r.p.trueRate, 2),
-      interval(r.p.perRequest),
-      points(r.drop),
-      r.dropLo === null ? '—' : `[${points(r.dropLo)}, ${points(r.dropHi)}]`,
-      r.healthy ? 'yes' : 'no',
-    ]),
-  }
+  const rows = dropRows(best.d.runs)
+  const table = dropTable(rows)
   const evidence = [
     `Data point: ${best.d.label} (${best.d.runs.length} repetition${best.d.runs.length === 1 ? '' : 's'}), always-fail share s = ${pct(s, 2)}; the claim scaled to s predicts a drop of ≈${points(s)}.`,
     `The liars report ${liarCodes(best.d.runs)}. ${otherAdversaries(best.d.runs)}`,
@@ -216,28 +258,8 @@ export function claimOne(data: readonly ClaimPoint[]): ClaimFinding {
       table,
     }
   }
-  const lo = s / 2
-  const hi = 2 * s
-  const inside = healthy.filter((r) => (r.dropLo as number) >= lo && (r.dropHi as number) <= hi)
-  const outside = healthy.filter((r) => (r.dropHi as number) < lo || (r.dropLo as number) > hi)
-  const drops = healthy.map((r) => `${r.p.minerId}: ${points(r.drop)}`).join(', ')
-  evidence.push(`Per-request drop of the healthy provider${healthy.length === 1 ? '' : 's'}: ${drops}.`)
-  if (outside.length > 0) {
-    evidence.push(
-      `${outside.map((r) => r.p.minerId).join(', ')}: the drop is decidedly outside [${points(lo)}, ${points(hi)}] (95 % interval ${outside
-        .map((r) => `[${points(r.dropLo)}, ${points(r.dropHi)}]`)
-        .join(', ')}).`,
-    )
-    return { ...base, verdict: 'not-reproduced', evidence, table }
-  }
-  if (inside.length === healthy.length) {
-    evidence.push(`Every healthy provider’s drop interval lies within [${points(lo)}, ${points(hi)}].`)
-    return { ...base, verdict: 'reproduced', evidence, table }
-  }
-  evidence.push(
-    `The 95 % intervals are too wide to decide whether the drop lies within [${points(lo)}, ${points(hi)}]: more requests are needed.`,
-  )
-  return { ...base, verdict: 'not-covered', evidence, table }
+  const judged = judgeDrops(healthy, s)
+  return { ...base, verdict: judged.verdict, evidence: [...evidence, ...judged.evidence], table }
 }
 
 export function claimTwo(data: readonly ClaimPoint[]): ClaimFinding {

@@ -1,11 +1,19 @@
 /*
  * The self-contained HTML report of a simulation: one static document (inline CSS and SVG, no
  * script, no external resource) for researchers, readable on screen and printed. It shows the
- * parameters and the command that repeats the run, the seed's two scoring claims checked against
- * the data, the sweep charts (error per method, captured committees, estimated vs true RSR), and
+ * parameters and the command that repeats the run, Spark's claims about per-request vs committee
+ * scoring checked against the data, the sweep charts (error per method, captured committees, estimated vs true RSR), and
  * for a single run the per-provider estimates, committee sizes and counts.
  */
-import { type ClaimFinding, type ClaimPoint, checkClaims, type PooledEstimate, poolProviders, VERDICT_TEXT } from './report-claims.js'
+import {
+  type ClaimFinding,
+  type ClaimPoint,
+  checkClaims,
+  type PooledEstimate,
+  type ProviderPool,
+  poolProviders,
+  VERDICT_TEXT,
+} from './report-claims.js'
 import { CSS } from './report-css.js'
 import { attrs, esc, mean, num, pct, points, table } from './report-html.js'
 import type { ReportInput } from './report-input.js'
@@ -28,9 +36,9 @@ const METHODS: readonly { key: Method; label: string; color: string; dash?: stri
 const MAX_RSR_CHARTS = 24
 
 function claimsSection(findings: readonly ClaimFinding[]): string {
-  const out: string[] = ['<section data-testid="claims"><h2>The seed’s claims</h2>']
+  const out: string[] = ['<section data-testid="claims"><h2>Spark’s claims about per-request vs committee scoring</h2>']
   out.push(
-    '<p class="note">Two claims from the seed’s comparison of per-request and committee scoring, each checked against the data in this report. The verdicts are computed from the data by the stated rule.</p>',
+    '<p class="note">Two claims Spark makes when it compares per-request and committee scoring, each checked against the data in this report. The verdicts are computed from the data by the stated rule.</p>',
   )
   for (const f of findings) {
     out.push(`<div class="claim" data-claim="${f.id}" data-verdict="${f.verdict}">`)
@@ -66,11 +74,7 @@ function percentAxis(v: number): string {
   return `${num(v)} %`
 }
 
-function sweepSection(sweep: SweepResult): string {
-  const pts = [...sweep.points].sort((a, b) => a.value - b.value)
-  const xLabel = `swept: ${sweep.sweep.path}`
-  const out: string[] = ['<section data-testid="sweep"><h2>Sweep</h2>']
-
+function errorFigure(sweep: SweepResult, pts: readonly SweepPoint[], xLabel: string): string {
   const errorSeries: LineSeries[] = METHODS.map((m) => ({
     label: m.label,
     color: m.color,
@@ -79,8 +83,8 @@ function sweepSection(sweep: SweepResult): string {
     attrs: { 'data-method': m.key },
     points: pts.map((p) => [p.value, p.meanError[m.key] * 100] as const),
   }))
-  out.push('<figure>')
-  out.push(
+  return [
+    '<figure>',
     lineChart({
       testId: 'error-chart',
       title: 'Mean absolute error of the RSR estimate vs the swept value',
@@ -89,13 +93,13 @@ function sweepSection(sweep: SweepResult): string {
       series: errorSeries,
       yFormat: num,
     }),
-  )
-  out.push(
     `<figcaption>Mean absolute error |estimate − true success rate| in percentage points, averaged over providers and ${esc(sweep.sweep.repetitions)} repetition(s) per value, for each scoring method.</figcaption></figure>`,
-  )
+  ].join('')
+}
 
-  out.push('<figure>')
-  out.push(
+function capturedFigure(pts: readonly SweepPoint[], xLabel: string): string {
+  return [
+    '<figure>',
     lineChart({
       testId: 'captured-chart',
       title: 'Share of committees captured by adversaries vs the swept value',
@@ -112,62 +116,64 @@ function sweepSection(sweep: SweepResult): string {
       ],
       yFormat: percentAxis,
     }),
-  )
-  out.push(
     '<figcaption>Committees whose majority result differs from what their honest members would have said, as a share of all committees (mean over repetitions).</figcaption></figure>',
-  )
+  ].join('')
+}
 
-  const allRuns = pts.flatMap((p) => p.runs)
-  const ids = minerIds(allRuns)
+/** One provider's estimated vs true RSR over the swept values. */
+function rsrFigure(id: string, pts: readonly SweepPoint[], pooledAt: ReadonlyArray<Map<string, ProviderPool>>, xLabel: string): string {
+  const at = (i: number) => pooledAt[i]?.get(id)
+  const rate = (e: PooledEstimate | undefined) => (e?.rate === null || e === undefined ? Number.NaN : e.rate * 100)
+  const series: LineSeries[] = [
+    {
+      label: 'true rate',
+      color: '#1b1f24',
+      strokeWidth: 1.5,
+      marker: 'none',
+      attrs: { 'data-series': 'true' },
+      points: pts.map((p, i) => [p.value, (at(i)?.trueRate ?? Number.NaN) * 100] as const),
+    },
+    ...METHODS.map((m) => ({
+      label: m.label.replace(/ \(.*\)$/, ''),
+      color: m.color,
+      dash: m.dash,
+      marker: m.marker,
+      attrs: { 'data-method': m.key },
+      points: pts.map((p, i) => [p.value, rate(at(i)?.[m.key])] as const),
+    })),
+  ]
+  const chart = lineChart({
+    testId: 'rsr-chart',
+    svgAttrs: { 'data-miner-id': id },
+    title: `Estimated vs true RSR of ${id}`,
+    xLabel,
+    yLabel: 'RSR (%)',
+    series,
+    yDomain: [0, 100],
+    yFormat: percentAxis,
+    width: 520,
+    height: 300,
+  })
+  return `<figure><h3>${esc(id)}</h3>${chart}</figure>`
+}
+
+function rsrFigures(pts: readonly SweepPoint[], xLabel: string): string {
+  const ids = minerIds(pts.flatMap((p) => p.runs))
   const pooledAt = pts.map((p) => new Map(poolProviders(p.runs).map((pp) => [pp.minerId, pp])))
-  out.push('<h3>Estimated vs true RSR per provider</h3>')
-  if (ids.length === 0) out.push('<p>No run results in this sweep.</p>')
-  else {
-    out.push('<div class="small-multiples" data-testid="rsr-charts">')
-    for (const id of ids.slice(0, MAX_RSR_CHARTS)) {
-      const at = (i: number) => pooledAt[i]?.get(id)
-      const rate = (e: PooledEstimate | undefined) => (e?.rate === null || e === undefined ? Number.NaN : e.rate * 100)
-      const series: LineSeries[] = [
-        {
-          label: 'true rate',
-          color: '#1b1f24',
-          strokeWidth: 1.5,
-          marker: 'none',
-          attrs: { 'data-series': 'true' },
-          points: pts.map((p, i) => [p.value, (at(i)?.trueRate ?? Number.NaN) * 100] as const),
-        },
-        ...METHODS.map((m) => ({
-          label: m.label.replace(/ \(.*\)$/, ''),
-          color: m.color,
-          dash: m.dash,
-          marker: m.marker,
-          attrs: { 'data-method': m.key },
-          points: pts.map((p, i) => [p.value, rate(at(i)?.[m.key])] as const),
-        })),
-      ]
-      out.push(`<figure><h3>${esc(id)}</h3>`)
-      out.push(
-        lineChart({
-          testId: 'rsr-chart',
-          svgAttrs: { 'data-miner-id': id },
-          title: `Estimated vs true RSR of ${id}`,
-          xLabel,
-          yLabel: 'RSR (%)',
-          series,
-          yDomain: [0, 100],
-          yFormat: percentAxis,
-          width: 520,
-          height: 300,
-        }),
-      )
-      out.push('</figure>')
-    }
-    out.push('</div>')
-    if (ids.length > MAX_RSR_CHARTS) out.push(`<p class="note">${ids.length - MAX_RSR_CHARTS} more providers are in the JSON output.</p>`)
-    out.push('<p class="note">Each estimate is pooled over the repetitions at that value (rates weighted by their sample counts).</p>')
+  const out: string[] = ['<h3>Estimated vs true RSR per provider</h3>']
+  if (ids.length === 0) {
+    out.push('<p>No run results in this sweep.</p>')
+    return out.join('')
   }
+  out.push('<div class="small-multiples" data-testid="rsr-charts">')
+  for (const id of ids.slice(0, MAX_RSR_CHARTS)) out.push(rsrFigure(id, pts, pooledAt, xLabel))
+  out.push('</div>')
+  if (ids.length > MAX_RSR_CHARTS) out.push(`<p class="note">${ids.length - MAX_RSR_CHARTS} more providers are in the JSON output.</p>`)
+  out.push('<p class="note">Each estimate is pooled over the repetitions at that value (rates weighted by their sample counts).</p>')
+  return out.join('')
+}
 
-  out.push('<h3>Per value</h3>')
+function pointsTable(sweep: SweepResult, pts: readonly SweepPoint[]): string {
   const rows = pts.map((p) => {
     const rewards = p.runs.reduce((a, r) => ({ h: a.h + r.rewards.honest, x: a.x + r.rewards.adversarial }), { h: 0, x: 0 })
     return [
@@ -181,25 +187,30 @@ function sweepSection(sweep: SweepResult): string {
       rewards.h + rewards.x > 0 ? pct(rewards.x / (rewards.h + rewards.x), 2) : '—',
     ]
   })
-  out.push(
-    table(
-      [
-        sweep.sweep.path,
-        'runs',
-        'MAE per-request',
-        'MAE committee',
-        'MAE committee-fraction',
-        'captured committees',
-        'mean committee size',
-        'adversarial share of rewards',
-      ],
-      rows,
-      0,
-      ' data-testid="sweep-points"',
-    ),
-  )
-  out.push('</section>')
-  return out.join('')
+  const headers = [
+    sweep.sweep.path,
+    'runs',
+    'MAE per-request',
+    'MAE committee',
+    'MAE committee-fraction',
+    'captured committees',
+    'mean committee size',
+    'adversarial share of rewards',
+  ]
+  return `<h3>Per value</h3>${table(headers, rows, 0, ' data-testid="sweep-points"')}`
+}
+
+function sweepSection(sweep: SweepResult): string {
+  const pts = [...sweep.points].sort((a, b) => a.value - b.value)
+  const xLabel = `swept: ${sweep.sweep.path}`
+  return [
+    '<section data-testid="sweep"><h2>Sweep</h2>',
+    errorFigure(sweep, pts, xLabel),
+    capturedFigure(pts, xLabel),
+    rsrFigures(pts, xLabel),
+    pointsTable(sweep, pts),
+    '</section>',
+  ].join('')
 }
 
 const METHODS_NOTE = `<section data-testid="methods"><h2>Methods in brief</h2><ul>

@@ -3,10 +3,11 @@ import { Worker } from 'node:worker_threads'
 import { fromHex, localBeaconRandomness, nextLocalBeacon, toHex } from '@spark-swarm/protocol'
 import { RecordPool } from './pool.js'
 import { Population } from './population.js'
-import { type RoundStats, simulateRound } from './round.js'
+import { simulateRound } from './round.js'
+import type { RoundStats } from './round-stats.js'
 import { validateScenario } from './scenario.js'
 import { summarize } from './summarize.js'
-import type { RunResult, Scenario } from './types.js'
+import type { RunResult, Scenario, ValidatedScenario } from './types.js'
 import { buildWorld } from './world.js'
 
 export interface RunOptions {
@@ -24,7 +25,7 @@ export interface ParallelRunOptions extends RunOptions {
  * depends only on the scenario and its index (beacon chain, churn replay, per-round seeds), so
  * disjoint ranges can run anywhere and merge into the sequential result.
  */
-export function runRounds(scenario: Scenario, from: number, to: number, onRound?: (stats: RoundStats) => void): RoundStats[] {
+export function runRounds(scenario: ValidatedScenario, from: number, to: number, onRound?: (stats: RoundStats) => void): RoundStats[] {
   const world = buildWorld(scenario)
   const population = new Population(world)
   const pool = new RecordPool(world.params)
@@ -60,7 +61,7 @@ function workerUrl(): URL {
   return here.endsWith('.ts') ? new URL('../dist/worker.js', here) : new URL('./worker.js', here)
 }
 
-function runInWorker(scenario: Scenario, from: number, to: number): Promise<RoundStats[]> {
+function runInWorker(scenario: ValidatedScenario, from: number, to: number): Promise<RoundStats[]> {
   return new Promise((resolve, reject) => {
     const worker = new Worker(workerUrl(), { workerData: { scenario, from, to } })
     let result: RoundStats[] | undefined

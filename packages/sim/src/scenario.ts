@@ -1,5 +1,6 @@
+import { ADVERSARY_KINDS } from './adversaries.js'
 import { outcomeFields } from './outcomes.js'
-import type { AdversaryKind, AdversaryModel, ProviderModel, Scenario } from './types.js'
+import type { AdversaryKind, AdversaryModel, ProviderModel, ValidatedScenario } from './types.js'
 
 /** A scenario that does not validate; `path` names the field (`providers[2].successRate`). */
 export class ScenarioError extends Error {
@@ -12,19 +13,7 @@ export class ScenarioError extends Error {
   }
 }
 
-const ADVERSARY_KINDS: readonly AdversaryKind[] = [
-  'always-fail',
-  'always-ok',
-  'copier',
-  'lazy',
-  'sybil-one-group',
-  'sybil-spread',
-  'grinding',
-  'colluding',
-]
 const PROVIDER_KINDS = ['normal', 'region-blocked', 'ghost'] as const
-/** Kinds that report a failure code instead of retrieving. */
-const LYING_KINDS: readonly AdversaryKind[] = ['always-fail', 'sybil-one-group', 'sybil-spread', 'grinding']
 
 const SCENARIO_KEYS = [
   'name',
@@ -42,7 +31,34 @@ const SCENARIO_KEYS = [
   'lateDelivery',
 ]
 const PROVIDER_KEYS = ['minerId', 'successRate', 'failureMix', 'kind', 'blockedGroups']
-const ADVERSARY_KEYS = ['kind', 'share', 'skipShare', 'identitiesPerRound', 'targetMinerId', 'guessRate', 'failureCode']
+/** The fields a scenario's adversary may have, in the order the "not a known field" message lists them. */
+const ADVERSARY_KEYS = [
+  'kind',
+  'share',
+  'skipShare',
+  'identitiesPerRound',
+  'targetMinerId',
+  'guessRate',
+  'failureCode',
+] satisfies ReadonlyArray<'kind' | 'share' | AdversaryField>
+
+/** Every field of some adversary model besides `kind` and `share`. */
+type AdversaryField = Exclude<{ [K in AdversaryKind]: keyof Extract<AdversaryModel, { kind: K }> }[AdversaryKind], 'kind' | 'share'>
+
+/**
+ * The fields each kind takes (a listed `targetMinerId` is required; every kind may name one).
+ * Typed against the model: a kind missing here, or a field its model lacks, does not compile.
+ */
+const KIND_FIELDS: { [K in AdversaryKind]: ReadonlyArray<Exclude<keyof Extract<AdversaryModel, { kind: K }>, 'kind' | 'share'>> } = {
+  'always-fail': ['failureCode'],
+  'always-ok': ['guessRate'],
+  copier: [],
+  lazy: ['skipShare'],
+  'sybil-one-group': ['failureCode'],
+  'sybil-spread': ['failureCode'],
+  grinding: ['targetMinerId', 'identitiesPerRound', 'failureCode'],
+  colluding: ['targetMinerId'],
+}
 
 const LIMIT = 1_000_000
 // biome-ignore lint/suspicious/noControlCharactersInRegex: rejecting control characters is the point
@@ -126,33 +142,44 @@ function validateProvider(v: unknown, path: string): ProviderModel {
   return { minerId, successRate, failureMix, kind: kind as ProviderModel['kind'], blockedGroups }
 }
 
+/**
+ * Each field's check and default, given that the field applies to the adversary's kind. Its key
+ * order is the order fields are checked in (the first error wins) and recorded in the result.
+ */
+const FIELD_PARSERS: Record<AdversaryField, (v: unknown, path: string, minerIds: ReadonlySet<string>) => unknown> = {
+  targetMinerId: (v, path, minerIds) => {
+    if (typeof v !== 'string' || !minerIds.has(v)) {
+      throw new ScenarioError(path, `must name one of the providers (${[...minerIds].join(', ')})`)
+    }
+    return v
+  },
+  skipShare: (v, path) => (v === undefined ? 0.5 : share(v, path)),
+  identitiesPerRound: (v, path) => (v === undefined ? 1000 : integer(v, path, 1)),
+  guessRate: (v, path) => (v === undefined ? 0 : share(v, path)),
+  failureCode: (v, path) => (v === undefined ? 'HTTP_502' : failureCode(v, path)),
+}
+
+const ADVERSARY_FIELDS = Object.keys(FIELD_PARSERS) as AdversaryField[]
+
+function kindsTaking(field: AdversaryField): string {
+  return ADVERSARY_KINDS.filter((k) => (KIND_FIELDS[k] as readonly string[]).includes(field)).join(', ')
+}
+
 function validateAdversary(v: unknown, path: string, minerIds: ReadonlySet<string>): AdversaryModel {
   const a = object(v, path, ADVERSARY_KEYS)
   const kind = a.kind as AdversaryKind
   if (!ADVERSARY_KINDS.includes(kind)) throw new ScenarioError(`${path}.kind`, `must be one of ${ADVERSARY_KINDS.join(', ')}`)
-  const out: AdversaryModel = { kind, share: share(a.share, `${path}.share`) }
-  if (a.targetMinerId !== undefined || kind === 'grinding' || kind === 'colluding') {
-    const target = a.targetMinerId
-    if (typeof target !== 'string' || !minerIds.has(target)) {
-      throw new ScenarioError(`${path}.targetMinerId`, `must name one of the providers (${[...minerIds].join(', ')})`)
-    }
-    out.targetMinerId = target
+  const out: Json = { kind, share: share(a.share, `${path}.share`) }
+  const own = KIND_FIELDS[kind] as readonly AdversaryField[]
+  for (const field of ADVERSARY_FIELDS) {
+    const value = a[field]
+    // every kind may name a target; a listed one must
+    const applies = own.includes(field) || (field === 'targetMinerId' && value !== undefined)
+    if (applies) out[field] = FIELD_PARSERS[field](value, `${path}.${field}`, minerIds)
+    else if (value !== undefined) throw new ScenarioError(`${path}.${field}`, `applies to ${kindsTaking(field)} adversaries only`)
   }
-  if (kind === 'lazy') out.skipShare = a.skipShare === undefined ? 0.5 : share(a.skipShare, `${path}.skipShare`)
-  else if (a.skipShare !== undefined) throw new ScenarioError(`${path}.skipShare`, 'applies to lazy adversaries only')
-  if (kind === 'grinding') {
-    out.identitiesPerRound = a.identitiesPerRound === undefined ? 1000 : integer(a.identitiesPerRound, `${path}.identitiesPerRound`, 1)
-  } else if (a.identitiesPerRound !== undefined) {
-    throw new ScenarioError(`${path}.identitiesPerRound`, 'applies to grinding adversaries only')
-  }
-  if (kind === 'always-ok') out.guessRate = a.guessRate === undefined ? 0 : share(a.guessRate, `${path}.guessRate`)
-  else if (a.guessRate !== undefined) throw new ScenarioError(`${path}.guessRate`, 'applies to always-ok adversaries only')
-  if (LYING_KINDS.includes(kind)) {
-    out.failureCode = a.failureCode === undefined ? 'HTTP_502' : failureCode(a.failureCode, `${path}.failureCode`)
-  } else if (a.failureCode !== undefined) {
-    throw new ScenarioError(`${path}.failureCode`, `applies to ${LYING_KINDS.join(', ')} adversaries only`)
-  }
-  return out
+  // the fields are those KIND_FIELDS lists for the kind, which its type checks against the model
+  return out as unknown as AdversaryModel
 }
 
 /**
@@ -163,9 +190,9 @@ function validateAdversary(v: unknown, path: string, minerIds: ReadonlySet<strin
  * validateScenario({ seed: 's', nodes: 100, tasksPerRound: 50, maxTasksPerNode: 15,
  *   minCommitteeSize: 10, rounds: 5, providers: [{ minerId: 'f01', successRate: 0.9 }] })
  */
-export function validateScenario(value: unknown): Scenario {
+export function validateScenario(value: unknown): ValidatedScenario {
   const s = object(value, '', SCENARIO_KEYS)
-  const out: Partial<Scenario> = {}
+  const out: Partial<ValidatedScenario> = {}
   if (s.name !== undefined) out.name = text(s.name, 'name', 200)
   if (typeof s.seed === 'number' && Number.isFinite(s.seed)) out.seed = String(s.seed)
   else out.seed = text(s.seed, 'seed', 200)
@@ -195,14 +222,14 @@ export function validateScenario(value: unknown): Scenario {
   out.churn = s.churn === undefined ? 0 : share(s.churn, 'churn')
   out.messageLoss = s.messageLoss === undefined ? 0 : share(s.messageLoss, 'messageLoss')
   out.lateDelivery = s.lateDelivery === undefined ? 0 : share(s.lateDelivery, 'lateDelivery')
-  return out as Scenario
+  return out as ValidatedScenario
 }
 
 /**
  * Parses a scenario file and validates it. JSON only: YAML would need a dependency for little
  * gain (a scenario is a dozen keys), so `.yaml`/`.yml` files are refused with a clear message.
  */
-export function parseScenarioFile(text: string, filename: string): Scenario {
+export function parseScenarioFile(text: string, filename: string): ValidatedScenario {
   if (/\.ya?ml$/i.test(filename)) {
     throw new ScenarioError('', `${filename}: YAML scenarios are not supported; write the scenario as JSON`)
   }

@@ -1,5 +1,5 @@
 import { wilsonInterval } from '@spark-swarm/protocol'
-import type { RoundStats } from './round.js'
+import type { RoundStats } from './round-stats.js'
 import type { Estimate, ProviderResult, RunResult, Scenario } from './types.js'
 import type { World } from './world.js'
 

@@ -18,38 +18,102 @@ export interface ProviderModel {
   blockedGroups?: string[]
 }
 
-export type AdversaryKind =
-  /** Report every retrieval as failed. */
-  | 'always-fail'
-  /** Report every retrieval as OK without retrieving (must guess byte length and checksum). */
-  | 'always-ok'
-  /** Copy another member's published answer when one exists, else skip. */
-  | 'copier'
-  /** Skip a share of its tasks. */
-  | 'lazy'
-  /** Many identities in one /24. */
-  | 'sybil-one-group'
-  /** Many identities spread over many /24s. */
-  | 'sybil-spread'
-  /** Creates identities after the round seed is known, to land in chosen committees. */
-  | 'grinding'
-  /** Colludes with a provider: reports it OK whatever happens. */
-  | 'colluding'
-
-export interface AdversaryModel {
-  kind: AdversaryKind
+interface AdversaryBase {
   /** Share of all nodes (0–1) that are adversaries of this kind. */
   share: number
-  /** lazy: share of tasks skipped; grinding: identities tried per round; colluding: the provider. */
+  /**
+   * The provider it attacks. always-fail and the Sybils lie about this provider only (about every
+   * provider without one); grinding and colluding need one. always-ok, copier and lazy accept it
+   * and record it in the result, but it changes nothing they do.
+   */
+  targetMinerId?: string
+}
+
+/** Reports every retrieval as failed (of the target, or of every provider). */
+export interface AlwaysFailAdversary extends AdversaryBase {
+  kind: 'always-fail'
+  /**
+   * Extension: the result code it reports (default HTTP_502; e.g. TIMEOUT). Any code a
+   * measurement can carry except OK. The same for the Sybils and grinding.
+   */
+  failureCode: string
+}
+
+/** Reports every retrieval as OK without retrieving (must guess byte length and checksum). */
+export interface AlwaysOkAdversary extends AdversaryBase {
+  kind: 'always-ok'
+  /** Probability of guessing the right checksum (default 0: checksums are unguessable). */
+  guessRate: number
+}
+
+/** Copies another member's published answer when one exists, else skips. */
+export interface CopierAdversary extends AdversaryBase {
+  kind: 'copier'
+}
+
+/** Skips a share of its tasks and retrieves the rest honestly. */
+export interface LazyAdversary extends AdversaryBase {
+  kind: 'lazy'
+  /** Share of its tasks skipped (default 0.5). */
+  skipShare: number
+}
+
+/** Many identities in one /24, lying like always-fail. */
+export interface SybilOneGroupAdversary extends AdversaryBase {
+  kind: 'sybil-one-group'
+  failureCode: string
+}
+
+/** Many identities spread over many /24s, lying like always-fail. */
+export interface SybilSpreadAdversary extends AdversaryBase {
+  kind: 'sybil-spread'
+  failureCode: string
+}
+
+/** Creates identities after the round seed is known, to land in the target's committees and fail it. */
+export interface GrindingAdversary extends AdversaryBase {
+  kind: 'grinding'
+  targetMinerId: string
+  /** Identities tried per round (default 1000). */
+  identitiesPerRound: number
+  failureCode: string
+}
+
+/** Colludes with a provider: reports it OK whatever happens, retrieves the others honestly. */
+export interface ColludingAdversary extends AdversaryBase {
+  kind: 'colluding'
+  targetMinerId: string
+}
+
+/**
+ * A validated adversary model: one kind with its own fields, every default filled in
+ * (`validateScenario` makes them). What each kind does is in `ADVERSARY_BEHAVIOURS`; a new kind
+ * goes here, there and in the scenario parser's field table, and the compiler names each place.
+ */
+export type AdversaryModel =
+  | AlwaysFailAdversary
+  | AlwaysOkAdversary
+  | CopierAdversary
+  | LazyAdversary
+  | SybilOneGroupAdversary
+  | SybilSpreadAdversary
+  | GrindingAdversary
+  | ColludingAdversary
+
+export type AdversaryKind = AdversaryModel['kind']
+
+/**
+ * An adversary as a scenario states it: a kind and any of the fields, defaults left out.
+ * `validateScenario` checks that each field applies to the kind and turns it into an
+ * `AdversaryModel`.
+ */
+export interface AdversarySpec {
+  kind: AdversaryKind
+  share: number
   skipShare?: number
   identitiesPerRound?: number
   targetMinerId?: string
-  /** always-ok: probability of guessing the right checksum (default 0: checksums are unguessable). */
   guessRate?: number
-  /**
-   * Extension: the result code liars report (always-fail, sybil-*, grinding; default HTTP_502;
-   * e.g. TIMEOUT). Any code a measurement can carry except OK.
-   */
   failureCode?: string
 }
 
@@ -64,13 +128,18 @@ export interface Scenario {
   minCommitteeSize: number
   rounds: number
   providers: ProviderModel[]
-  adversaries?: AdversaryModel[]
+  adversaries?: AdversarySpec[]
   /** Nodes joining/leaving per round, as a share of nodes. */
   churn?: number
   /** Probability a gossip message is lost on its way to the evaluating node. */
   messageLoss?: number
   /** Probability a message arrives after the grace period (dropped from evaluation). */
   lateDelivery?: number
+}
+
+/** A scenario as `validateScenario` returns it: defaults filled in, adversaries as models. */
+export interface ValidatedScenario extends Scenario {
+  adversaries: AdversaryModel[]
 }
 
 /** A success rate estimate with its 95 % interval. */

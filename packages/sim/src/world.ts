@@ -8,9 +8,10 @@ import {
   toHex,
   validateParams,
 } from '@spark-swarm/protocol'
+import { behaviourOf } from './adversaries.js'
 import { type OutcomeFields, outcomeFields } from './outcomes.js'
 import { deriveSeed } from './rng.js'
-import type { AdversaryModel, ProviderModel, Scenario } from './types.js'
+import type { AdversaryModel, ProviderModel, ValidatedScenario } from './types.js'
 
 /*
  * The static part of a simulation, built once from a validated scenario: protocol params, the
@@ -51,7 +52,7 @@ export interface Item {
 export type SlotKind = number
 
 export interface World {
-  scenario: Scenario
+  scenario: ValidatedScenario
   params: ProtocolParams
   genesisSeed: string
   catalogue: Catalogue
@@ -66,6 +67,7 @@ export interface World {
   honestSlots: number
   /** Slots whose identity is fixed per round by the model (grinding slots get fresh ids instead). */
   churnable: Uint32Array
+  /** Per adversary model: the outcome its liars report (kinds with a `failureCode`), or null. */
   failureOf: Array<OutcomeFields | null>
 }
 
@@ -90,9 +92,8 @@ function groupName(first: number, n: number): string {
   return `${first + ((n >>> 16) & 255)}.${(n >>> 8) & 255}.${n & 255}.0/24`
 }
 
-export function buildWorld(scenario: Scenario): World {
-  const genesisSeed = deriveSeed(scenario.seed, 'genesis')
-  const params = validateParams({
+function simulationParams(scenario: ValidatedScenario, genesisSeed: string): ProtocolParams {
+  return validateParams({
     protocolVersion: PROTOCOL_VERSION,
     network: 'sim',
     genesisTime: GENESIS_TIME,
@@ -106,9 +107,11 @@ export function buildWorld(scenario: Scenario): World {
     randomness: { type: 'local', genesisSeed },
     catalogueCid: null,
   })
+}
 
-  // node slots: honest first, then each adversary model's share
-  const adversaries = scenario.adversaries ?? []
+/** Node slots: honest first, then each adversary model's share, each slot in its inet group. */
+function assignSlots(scenario: ValidatedScenario): { slotKind: Int16Array; slotGroup: string[]; honest: number } {
+  const adversaries = scenario.adversaries
   const counts = adversaries.map((a) => Math.round(a.share * scenario.nodes))
   let honest = scenario.nodes - counts.reduce((s, c) => s + c, 0)
   if (honest < 0) {
@@ -128,57 +131,59 @@ export function buildWorld(scenario: Scenario): World {
   let adversaryGroup = 0
   adversaries.forEach((a, m) => {
     const oneGroup = groupName(198, m)
+    const shared = behaviourOf(a).inetGroups === 'one-for-the-model'
     for (let i = 0; i < (counts[m] as number); i++, slot++) {
       slotKind[slot] = m
-      slotGroup[slot] = a.kind === 'sybil-one-group' ? oneGroup : groupName(100, adversaryGroup++)
+      slotGroup[slot] = shared ? oneGroup : groupName(100, adversaryGroup++)
     }
   })
+  return { slotKind, slotGroup, honest }
+}
 
-  const honestSlotsOf = (predicate: (s: number) => boolean) => {
-    let n = 0
-    for (let s = 0; s < honest; s++) if (predicate(s)) n++
-    return n
+/** What each provider answers, and its true rate over the honest population. */
+function providerInfo(model: ProviderModel, index: number, slotGroup: readonly string[], honest: number): ProviderInfo {
+  const nodes = slotGroup.length
+  const mix = Object.entries(model.failureMix ?? { HTTP_502: 1 }).filter(([, w]) => w > 0)
+  const failures = mix.map(([code]) => outcomeFields(code) as OutcomeFields)
+  const failureCumulative: number[] = []
+  let sum = 0
+  for (const [, w] of mix) {
+    sum += w
+    failureCumulative.push(sum)
   }
-  const providers: ProviderInfo[] = scenario.providers.map((model, index) => {
-    const mix = Object.entries(model.failureMix ?? { HTTP_502: 1 }).filter(([, w]) => w > 0)
-    const failures = mix.map(([code]) => outcomeFields(code) as OutcomeFields)
-    const failureCumulative: number[] = []
-    let sum = 0
-    for (const [, w] of mix) {
-      sum += w
-      failureCumulative.push(sum)
+  const prefixes = model.kind === 'region-blocked' ? (model.blockedGroups ?? []) : []
+  let blocked: Uint8Array | null = null
+  if (prefixes.length > 0) {
+    blocked = new Uint8Array(nodes)
+    for (let s = 0; s < nodes; s++) {
+      const g = slotGroup[s] as string
+      if (prefixes.some((p) => g.startsWith(p))) blocked[s] = 1
     }
-    const prefixes = model.kind === 'region-blocked' ? (model.blockedGroups ?? []) : []
-    let blocked: Uint8Array | null = null
-    if (prefixes.length > 0) {
-      blocked = new Uint8Array(scenario.nodes)
-      for (let s = 0; s < scenario.nodes; s++) {
-        const g = slotGroup[s] as string
-        if (prefixes.some((p) => g.startsWith(p))) blocked[s] = 1
-      }
-    }
-    const ghost = model.kind === 'ghost'
-    // the truth: what an honest checker's request sees, over the honest population
-    const unblocked = blocked && honest > 0 ? honestSlotsOf((s) => blocked[s] === 0) / honest : 1
-    const pOk = ghost ? 0 : model.successRate * unblocked
-    const countedFailures = ghost ? 1 : mix.reduce((c, [code, w]) => c + (countsTowardRsr(code) ? w : 0), 0) / sum
-    const denominator = pOk + (1 - pOk) * countedFailures
-    return {
-      index,
-      model,
-      minerId: model.minerId,
-      providerId: `12D3KooWSim${base32(index, 6)}`,
-      providerAddress: `/dns/sp${index}.sim.invalid/tcp/443/https`,
-      blocked,
-      ghost,
-      failures,
-      failureCumulative,
-      trueRate: denominator > 0 ? pOk / denominator : 0,
-    }
-  })
-  const byMiner = new Map(providers.map((p) => [p.minerId, p]))
+  }
+  const ghost = model.kind === 'ghost'
+  // the truth: what an honest checker's request sees, over the honest population
+  let unblockedHonest = 0
+  if (blocked) for (let s = 0; s < honest; s++) if (blocked[s] === 0) unblockedHonest++
+  const unblocked = blocked && honest > 0 ? unblockedHonest / honest : 1
+  const pOk = ghost ? 0 : model.successRate * unblocked
+  const countedFailures = ghost ? 1 : mix.reduce((c, [code, w]) => c + (countsTowardRsr(code) ? w : 0), 0) / sum
+  const denominator = pOk + (1 - pOk) * countedFailures
+  return {
+    index,
+    model,
+    minerId: model.minerId,
+    providerId: `12D3KooWSim${base32(index, 6)}`,
+    providerAddress: `/dns/sp${index}.sim.invalid/tcp/443/https`,
+    blocked,
+    ghost,
+    failures,
+    failureCumulative,
+    trueRate: denominator > 0 ? pOk / denominator : 0,
+  }
+}
 
-  // the catalogue: tasksPerRound × 4 entries, providers round-robin
+/** The catalogue: tasksPerRound × 4 entries, providers round-robin, with their content's truth. */
+function buildCatalogue(scenario: ValidatedScenario, genesisSeed: string, providers: readonly ProviderInfo[]) {
   const size = scenario.tasksPerRound * 4
   const entries: Catalogue['entries'] = []
   const items = new Map<string, Item>()
@@ -194,18 +199,31 @@ export function buildWorld(scenario: Scenario): World {
       fakeChecksum: `1220${toHex(sha256(`${genesisSeed}/guess/${cid}`))}`,
     })
   }
+  return { catalogue: { entries }, items }
+}
 
+export function buildWorld(scenario: ValidatedScenario): World {
+  const genesisSeed = deriveSeed(scenario.seed, 'genesis')
+  const params = simulationParams(scenario, genesisSeed)
+  const adversaries = scenario.adversaries
+  const { slotKind, slotGroup, honest } = assignSlots(scenario)
+  const providers = scenario.providers.map((model, index) => providerInfo(model, index, slotGroup, honest))
+  const byMiner = new Map(providers.map((p) => [p.minerId, p]))
+  const { catalogue, items } = buildCatalogue(scenario, genesisSeed, providers)
+
+  // slots whose identity lasts from round to round (churn replaces it); grinders mint fresh ones
   const churnable: number[] = []
   for (let s = 0; s < scenario.nodes; s++) {
     const k = slotKind[s] as number
-    if (k < 0 || adversaries[k]?.kind !== 'grinding') churnable.push(s)
+    const adversary = adversaries[k]
+    if (k < 0 || adversary === undefined || behaviourOf(adversary).part !== 'grinds') churnable.push(s)
   }
 
   return {
     scenario,
     params,
     genesisSeed,
-    catalogue: { entries },
+    catalogue,
     items,
     providers,
     adversaries,
@@ -214,6 +232,6 @@ export function buildWorld(scenario: Scenario): World {
     slotGroup,
     honestSlots: honest,
     churnable: Uint32Array.from(churnable),
-    failureOf: adversaries.map((a) => (a.failureCode === undefined ? null : (outcomeFields(a.failureCode) ?? null))),
+    failureOf: adversaries.map((a) => ('failureCode' in a ? (outcomeFields(a.failureCode) ?? null) : null)),
   }
 }

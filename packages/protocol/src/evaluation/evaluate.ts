@@ -40,8 +40,9 @@ interface Entry {
   /** Why the measurement is not of this round, or null. */
   drop: DropReason | null
   /**
-   * 50 bits of the CID's digest read from its base32 text (characters 8–17, past the CIDv1
-   * prefix), as 18 + 32 bits: the sort key and, masked with the seed, the conflict order.
+   * The record's 50-bit sort key as 18 + 32 bits: its `sortKey` when trusted, else 50 bits of the
+   * CID's digest read from its base32 text (characters 8–17, past the CIDv1 prefix). Sorts the
+   * entries and, masked with the seed, orders conflicts.
    */
   hi: number
   lo: number
@@ -66,6 +67,11 @@ function digestBits(cid: string): [number, number] {
     hi = ((hi << 5) | carry) & 0x3ffff
   }
   return [hi, lo]
+}
+
+/** [hi, lo] of an explicit 50-bit sort key (see `MeasurementRecord.sortKey`). */
+function sortKeyBits(key: number): [number, number] {
+  return [Math.floor(key / 2 ** 32) & 0x3ffff, key >>> 0]
 }
 
 function dropReason(ctx: RoundContext, m: SignedMeasurement): DropReason | null {
@@ -96,19 +102,11 @@ const compareTasks = (a: RetrievalTask, b: RetrievalTask) => compareStrings(a.ci
 const byKey = (a: Entry, b: Entry) => a.hi - b.hi || a.lo - b.lo || compareStrings(a.cid, b.cid)
 
 /**
- * Evaluates one round from the measurements a node holds: drop what does not belong to the
- * round, label tasking fraud, form committees per task and find the honest majority, then score
- * providers three ways. Pure and deterministic: the result depends on the set of measurements,
- * never on their order or on duplicates of the same bytes.
+ * Step 0: one entry per distinct record, sorted by key; what depends on the measurement alone is
+ * read here, in input order. Entries that are not of this round go to `dropped`.
  */
-export function evaluateRound(
-  ctx: RoundContext,
-  input: Iterable<MeasurementRecord>,
-  { signatures = 'verify' }: EvaluateOptions = {},
-): RoundEvaluation {
-  const seed = fromHex(ctx.seeds.inetGroupOrder)
+function readEntries(ctx: RoundContext, input: Iterable<MeasurementRecord>, signatures: 'verify' | 'trusted') {
   const taskOf = createTaskIndex(ctx.tasks)
-
   const current = new Map<string, boolean>()
   const isCurrent = (version: string) => {
     let ok = current.get(version)
@@ -118,14 +116,12 @@ export function evaluateRound(
     }
     return ok
   }
-
-  // 0. one entry per distinct CID, sorted by digest; what depends on the measurement alone is
-  //    read here, in input order
   const all: Entry[] = []
   for (const record of input) {
     const m = record.measurement
     const cid = signatures === 'verify' ? cidText(measurementCid(m)) : record.cid
-    const [hi, lo] = digestBits(cid)
+    const sortKey = signatures === 'trusted' ? record.sortKey : undefined
+    const [hi, lo] = sortKey === undefined ? digestBits(cid) : sortKeyBits(sortKey)
     let label: TaskingEvaluation | null = null
     // a forged signature outranks every other label
     if (signatures === 'verify' && !verifyMeasurementSignature(m)) label = 'INVALID_SIGNATURE'
@@ -159,8 +155,11 @@ export function evaluateRound(
     if (e.drop) dropped.push({ cid: e.cid, reason: e.drop })
     else entries.push(e)
   }
+  return { entries, dropped }
+}
 
-  // 1. labels that depend on the measurement alone
+/** Step 1: labels that depend on the measurement alone. Returns the entries still unlabelled. */
+function labelTasking(ctx: RoundContext, entries: readonly Entry[]): Entry[] {
   const selector = new TaskSelector(ctx.tasks, ctx.seeds.nodeSelection)
   const allowed = new Map<string, Set<number>>()
   const candidates: Entry[] = []
@@ -178,10 +177,16 @@ export function evaluateRound(
     if (mine.has(e.task)) candidates.push(e)
     else e.label = 'TASK_WRONG_NODE'
   }
+  return candidates
+}
 
-  // 2. one measurement per station and task, one per inet group and task, K tasks per group;
-  //    conflicts are settled by the digest XOR the round's inet-group seed: an order fixed only
-  //    once the round seed is known (ties, vanishingly rare, by CID)
+/**
+ * Step 2: one measurement per station and task, one per inet group and task, K tasks per group;
+ * conflicts are settled by the key XOR the round's inet-group seed: an order fixed only once the
+ * round seed is known (ties, vanishingly rare, by CID).
+ */
+function settleConflicts(ctx: RoundContext, candidates: readonly Entry[]): void {
+  const seed = fromHex(ctx.seeds.inetGroupOrder)
   // 50 bits of the seed: 18 from its first bytes, then the 32 of bytes 3–6
   const maskHi = (((seed[0] as number) << 10) | ((seed[1] as number) << 2) | ((seed[2] as number) >>> 6)) & 0x3ffff
   const maskLo = (((seed[3] as number) << 24) | ((seed[4] as number) << 16) | ((seed[5] as number) << 8) | (seed[6] as number)) >>> 0
@@ -213,8 +218,10 @@ export function evaluateRound(
       e.label = 'OK'
     }
   }
+}
 
-  // 3. committees per task (members in CID order), honest majority
+/** Step 3: committees per task (members in entry order), honest majority; sorted by task. */
+function formCommittees(ctx: RoundContext, entries: readonly Entry[]): CommitteeResult[] {
   const committeeMembers = new Map<number, Entry[]>()
   for (const e of entries) if (e.label === 'OK') pushToGroup(committeeMembers, e.task, e)
   const committees: CommitteeResult[] = []
@@ -235,7 +242,23 @@ export function evaluateRound(
     })
   }
   committees.sort((a, b) => compareTasks(a.task, b.task))
+  return committees
+}
 
+/**
+ * Evaluates one round from the measurements a node holds: drop what does not belong to the
+ * round, label tasking fraud, form committees per task and find the honest majority, then score
+ * providers three ways. Pure and deterministic: the result depends on the set of measurements,
+ * never on their order or on duplicates of the same bytes.
+ */
+export function evaluateRound(
+  ctx: RoundContext,
+  input: Iterable<MeasurementRecord>,
+  { signatures = 'verify' }: EvaluateOptions = {},
+): RoundEvaluation {
+  const { entries, dropped } = readEntries(ctx, input, signatures)
+  settleConflicts(ctx, labelTasking(ctx, entries))
+  const committees = formCommittees(ctx, entries)
   // 4. scores
   const providers = scoreProviders(
     committees.map((c) => ({
@@ -244,7 +267,6 @@ export function evaluateRound(
       counts: c.counts,
     })),
   )
-
   return {
     network: ctx.params.network,
     round: ctx.round,

@@ -36,6 +36,15 @@ export interface RoundContext {
 export interface MeasurementRecord {
   cid: string
   measurement: SignedMeasurement
+  /**
+   * The record's place in the evaluation order, given explicitly: an integer in [0, 2^50), unique
+   * per record. Read only with `signatures: 'trusted'`; without it (and always with 'verify') the
+   * evaluator takes 50 bits of the CID's digest from its text. The order sorts entries, settles
+   * conflicts (XOR the round's inet-group seed) and orders each committee's members, so a caller
+   * that sets it must give keys as random as digests. Nodes never set it (their CIDs are real);
+   * the simulator does, because its CIDs are labels, not hashes of the measurement.
+   */
+  sortKey?: number
 }
 
 /** The record of a measurement whose CID is not known yet (encodes and hashes it). */
@@ -73,7 +82,10 @@ export interface CommitteeResult extends CommitteeDecision {
 export interface RoundEvaluation {
   network: string
   round: number
-  /** In entry order (see `Entry.hi`). */
+  /**
+   * Every measurement not dropped, one per distinct record, in entry order: ascending sort key
+   * (`MeasurementRecord.sortKey`, else the CID's digest bits), ties by CID.
+   */
   measurements: EvaluatedMeasurement[]
   dropped: Array<{ cid: string; reason: DropReason }>
   /** Sorted by task (cid, then minerId). */
