@@ -1,14 +1,207 @@
 /**
  * The Spark Swarm checker node. The polyfill comes first: libp2p needs it before it loads.
+ *
+ * Every public name is listed here, grouped by who it is for. docs/node.md ("Public API") says
+ * which groups an embedding app may rely on; the rest serve the CLI, the devnet, tools and tests.
  */
+// biome-ignore-all assist/source/organizeImports: grouped by who uses them, not sorted by module path
 import './polyfill.js'
 
-export * from './bitswap/fetcher.js'
-export * from './export/index.js'
-export * from './gossip/index.js'
-export * from './node/index.js'
-export * from './observability/index.js'
-export * from './retrieval/index.js'
-export * from './store/index.js'
-export * from './tracker/index.js'
+// The node an app embeds: create, start, watch its events and status, stop
+export type {
+  ActivityDetail,
+  CheckerNode,
+  CheckerNodeEvents,
+  CheckerNodeInit,
+  CheckerNodeStatus,
+  Clock,
+  CommitteeConfirmedDetail,
+  Logger,
+  MeasurementPublishedDetail,
+  OutdatedDetail,
+  RandomnessSource,
+  RoundEvaluatedDetail,
+  RoundStatus,
+  SummaryAnchoredDetail,
+  VersionGate,
+} from './node/index.js'
+export {
+  CHECKER_VERSION,
+  createCheckerNode,
+  createRandomnessSource,
+  isLibp2pClosingStreamError,
+  silentLogger,
+  systemClock,
+  TypedEventTarget,
+} from './node/index.js'
+
+// Observability: Prometheus metrics and the status page server
+export type { NodeInstrumentation, ObservedNode, StatusServer, StatusServerOptions } from './observability/index.js'
+export { instrumentNode, STATUS_PAGE_HTML, startStatusServer } from './observability/index.js'
+
+// Joining a network: the tracker client, its version gate and the cached network params
+export type {
+  CachedNetwork,
+  GateAnswer,
+  JoinedNetwork,
+  NetworkInfo,
+  TrackerClient,
+  TrackerClientOptions,
+  TrackerErrorCode,
+} from './tracker/index.js'
+export {
+  createTrackerClient,
+  joinNetwork,
+  NETWORK_CACHE_FILE,
+  OUTDATED_CLIENT_BODY,
+  readNetworkCache,
+  TRACKER_VERSION_HEADER,
+  TrackerError,
+  writeNetworkCache,
+} from './tracker/index.js'
+
+// The data dir: identity key and the SQLite store
+export type {
+  Attestation,
+  AttestationRecord,
+  LoadIdentityOptions,
+  MeasurementOrigin,
+  MeasurementRecord,
+  NodeIdentity,
+  NodeStore,
+  OpenNodeStoreOptions,
+  OwnMeasurementRecord,
+  PruneResult,
+  RoundRecord,
+  RoundState,
+  StoredMeasurement,
+  StoreErrorCode,
+  TaskState,
+  TaskStatus,
+  UnpublishedMeasurement,
+} from './store/index.js'
+export {
+  IDENTITY_KEY_FILE,
+  identityFromSeed,
+  ioErrorCode,
+  loadOrCreateIdentity,
+  openNodeStore,
+  prepareDataDir,
+  SCHEMA_VERSION,
+  StoreError,
+  writeError,
+} from './store/index.js'
+
+// A round's export as a CAR (spark-swarm export)
+export { ExportError, exportRoundCar } from './export/index.js'
+
+// Retrieval checks: one task checked against a provider (spark-swarm check), and their parts
+export type {
+  AbortOptions,
+  BitswapFetch,
+  BitswapFetchOptions,
+  BitswapResult,
+  BitswapSource,
+  CheckOutcome,
+  CheckTask,
+  FetchLike,
+  GatewayFetchOptions,
+  GatewayResult,
+  HeadProbeOptions,
+  IndexProvider,
+  IndexResult,
+  MeasurementFields,
+  MinerPeer,
+  MinerResolver,
+  QueryIndexOptions,
+  Release,
+  RetrievalChecker,
+  RetrievalCheckerComponents,
+  RetrievalCheckerInit,
+  RetrievalErrorCode,
+  RetrievalFields,
+  RetrievalProtocol,
+  RpcMinerResolverInit,
+  StepLog,
+  TokenBucketInit,
+} from './retrieval/index.js'
+export {
+  carChecksum,
+  createCarChecksum,
+  createRetrievalChecker,
+  createRpcMinerResolver,
+  createStaticMinerResolver,
+  describeError,
+  fetchFromGateway,
+  isConnectTimeout,
+  isPeerIdText,
+  mapErrorToStatusCode,
+  multiaddrToHttpUrl,
+  probeHead,
+  queryIndex,
+  RETRIEVAL_DEFAULTS,
+  RetrievalError,
+  retrievalUrl,
+  Semaphore,
+  TokenBucket,
+  verifyBlockBytes,
+  verifyCarBlock,
+} from './retrieval/index.js'
+export type { BitswapFetcher, BitswapFetcherInit } from './bitswap/fetcher.js'
+export { createBitswapFetcher } from './bitswap/fetcher.js'
+
+// Gossip: topics, the validators of each message kind, gossipsub's settings and scoring
+export type {
+  AcceptedMessage,
+  GossipAction,
+  GossipErrorCode,
+  GossipHandlers,
+  GossipMetrics,
+  GossipValidationContext,
+  GossipValidators,
+  GossipsubServiceInit,
+  IgnoreBudgetInit,
+  ParsedTopic,
+  RegisterValidatorsInit,
+  RoundInfo,
+  ScoredGossipSub,
+  ValidatedAttestation,
+  ValidatedGossip,
+  ValidatedMeasurement,
+} from './gossip/index.js'
+export {
+  checkNetworkAndVersion,
+  createGossipMetrics,
+  createGossipsubService,
+  fastMsgIdFn,
+  GOSSIP_KINDS,
+  GossipKind,
+  GossipValidationError,
+  gossipsubOptions,
+  gossipTopics,
+  gossipValidators,
+  IGNORE_BUDGET_DEFAULTS,
+  IGNORE_BUDGET_EXCEEDED,
+  IgnoreBudget,
+  ignore,
+  INTERNAL_ERROR,
+  isAssignedTo,
+  isDuplicatePublishError,
+  isTaskInRound,
+  measurementTopic,
+  measurementTopics,
+  measurementTopicsForTasks,
+  msgIdFn,
+  parseTopic,
+  registerValidators,
+  reject,
+  SCORE_THRESHOLDS,
+  summariesTopic,
+  toValidatorResult,
+  topicScoreParams,
+  validateAttestationMessage,
+  validateMeasurementMessage,
+} from './gossip/index.js'
+
+// Utilities other packages share: one operation's signal, cancelled with the node or on its own deadline
 export { type ScopedSignal, scopedSignal } from './util/scoped-signal.js'

@@ -1,7 +1,22 @@
 /** The checker node's persistent state: its identity key and its store (DESIGN §5). */
-export * from './data-dir.js'
-export * from './errors.js'
-export * from './identity.js'
+export { prepareDataDir } from './data-dir.js'
+export { ioErrorCode, StoreError, type StoreErrorCode, writeError } from './errors.js'
+export { IDENTITY_KEY_FILE, identityFromSeed, type LoadIdentityOptions, loadOrCreateIdentity, type NodeIdentity } from './identity.js'
 export { SCHEMA_VERSION } from './schema.js'
-export * from './store.js'
-export type * from './store-types.js'
+export { openNodeStore } from './store.js'
+export type {
+  Attestation,
+  AttestationRecord,
+  MeasurementOrigin,
+  MeasurementRecord,
+  NodeStore,
+  OpenNodeStoreOptions,
+  OwnMeasurementRecord,
+  PruneResult,
+  RoundRecord,
+  RoundState,
+  StoredMeasurement,
+  TaskState,
+  TaskStatus,
+  UnpublishedMeasurement,
+} from './store-types.js'
