@@ -130,10 +130,8 @@ const gossipTotals = () => {
   }
 }
 
-async function phase(kind, index) {
-  const pubsub = target.host.libp2p.services.pubsub
-  const before = await settledMemory()
-  const gossipBefore = gossipTotals()
+/** The flooder's instructions (flood-peer.js reads them): what to send, how much, at whom. */
+function writeFlooderConfig(kind, index) {
   const configPath = join(dir, `${kind}.json`)
   writeFileSync(
     configPath,
@@ -150,6 +148,30 @@ async function phase(kind, index) {
       seed: `flooder ${index} ${kind}`,
     }),
   )
+  return configPath
+}
+
+/** What node 0's validators judged since `before`: totals, and `CODE×n` for each code seen. */
+function judgedSince(before) {
+  const after = gossipTotals()
+  const judged = {
+    accepted: after.accepted - before.accepted,
+    rejected: after.rejected - before.rejected,
+    ignored: after.ignored - before.ignored,
+  }
+  const codes = Object.entries(after.byCode)
+    .map(([code, n]) => [code, n - (before.byCode[code] ?? 0)])
+    .filter(([, n]) => n > 0)
+    .map(([code, n]) => `${code}×${n}`)
+    .join(' ')
+  return { judged, codes }
+}
+
+async function phase(kind, index) {
+  const pubsub = target.host.libp2p.services.pubsub
+  const before = await settledMemory()
+  const gossipBefore = gossipTotals()
+  const configPath = writeFlooderConfig(kind, index)
   const arrivedBefore = arrived
   const child = spawn(process.execPath, [PEER, configPath], { stdio: ['pipe', 'pipe', 'inherit'] })
   const exited = new Promise((resolve) => child.once('exit', resolve))
@@ -191,18 +213,8 @@ async function phase(kind, index) {
   await exited
   clearInterval(sampler)
   const endedAt = performance.now()
-  const gossipAfter = gossipTotals()
+  const { judged, codes } = judgedSince(gossipBefore)
   const after = await settledMemory()
-  const judged = {
-    accepted: gossipAfter.accepted - gossipBefore.accepted,
-    rejected: gossipAfter.rejected - gossipBefore.rejected,
-    ignored: gossipAfter.ignored - gossipBefore.ignored,
-  }
-  const codes = Object.entries(gossipAfter.byCode)
-    .map(([code, n]) => [code, n - (gossipBefore.byCode[code] ?? 0)])
-    .filter(([, n]) => n > 0)
-    .map(([code, n]) => `${code}×${n}`)
-    .join(' ')
   // status still answers, and evaluation still happens, under the flood
   const status = target.status()
   const honest = delivery(startedAt, endedAt)

@@ -1,7 +1,7 @@
 import { type OutcomeFields, outcomeFields } from './outcomes.js'
 import type { Rng } from './rng.js'
 import type { AdversaryKind, AdversaryModel } from './types.js'
-import type { Item, ProviderInfo } from './world.js'
+import type { Item, ProviderInfo } from './world-types.js'
 
 /*
  * What each adversary kind does, in one table: where its nodes sit, how they take part in a

@@ -12,6 +12,7 @@ import { behaviourOf } from './adversaries.js'
 import { type OutcomeFields, outcomeFields } from './outcomes.js'
 import { deriveSeed } from './rng.js'
 import type { AdversaryModel, ProviderModel, ValidatedScenario } from './types.js'
+import type { Item, ProviderInfo } from './world-types.js'
 
 /*
  * The static part of a simulation, built once from a validated scenario: protocol params, the
@@ -20,33 +21,12 @@ import type { AdversaryModel, ProviderModel, ValidatedScenario } from './types.j
  * builds the same world.
  */
 
+export type { Item, ProviderInfo } from './world-types.js'
+
 export const STATION_PREFIX = '302a300506032b6570032100'
 /** Round clock of the simulated network (virtual time: only measurement timestamps use it). */
 export const GENESIS_TIME = 1767225600000
 export const ROUND_DURATION_MS = 1_200_000
-
-export interface ProviderInfo {
-  index: number
-  model: ProviderModel
-  minerId: string
-  providerId: string
-  providerAddress: string
-  /** Per slot: 1 when the slot's inet group is blocked by this provider; null when none is. */
-  blocked: Uint8Array | null
-  ghost: boolean
-  failures: OutcomeFields[]
-  failureCumulative: number[]
-  trueRate: number
-}
-
-/** A catalogue entry and the truth about its content. */
-export interface Item {
-  provider: ProviderInfo
-  byteLength: number
-  checksum: string
-  /** What coordinated always-ok liars claim without retrieving: wrong, but the same for all of them. */
-  fakeChecksum: string
-}
 
 /** `-1` for honest slots, else the index of the slot's adversary model. */
 export type SlotKind = number

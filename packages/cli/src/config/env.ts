@@ -1,4 +1,4 @@
-import type { NodeConfig } from './node-config.js'
+import type { NodeConfig } from './node-config-types.js'
 
 /*
  * Every environment variable the CLI honours, read in this one module. Only the CLI reads the

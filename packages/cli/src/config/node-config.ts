@@ -5,24 +5,9 @@ import { CliError } from '../cli-error.js'
 import { LOG_LEVELS, type LogLevel } from '../logger.js'
 import { readJsonFile } from '../read-json.js'
 import { ENV_KEYS } from './env.js'
+import type { NodeConfig } from './node-config-types.js'
 
-/** Everything `spark-swarm start` needs; where each comes from is resolved by `resolveNodeConfig`. */
-export interface NodeConfig {
-  dataDir: string
-  network: string
-  params: Partial<ProtocolParams>
-  tracker?: string
-  catalogue?: string
-  indexer: string
-  rpc?: string
-  drand?: string
-  listen: string[]
-  bootstrap: string[]
-  inetGroup: string
-  apiHost: string
-  apiPort: number
-  logLevel: LogLevel
-}
+export type { NodeConfig } from './node-config-types.js'
 
 const DEFAULTS: NodeConfig = {
   dataDir: join(homedir(), '.spark-swarm'),

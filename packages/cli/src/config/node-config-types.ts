@@ -1,0 +1,20 @@
+import type { ProtocolParams } from '@spark-swarm/protocol'
+import type { LogLevel } from '../logger.js'
+
+/** Everything `spark-swarm start` needs; where each comes from is resolved by `resolveNodeConfig`. */
+export interface NodeConfig {
+  dataDir: string
+  network: string
+  params: Partial<ProtocolParams>
+  tracker?: string
+  catalogue?: string
+  indexer: string
+  rpc?: string
+  drand?: string
+  listen: string[]
+  bootstrap: string[]
+  inetGroup: string
+  apiHost: string
+  apiPort: number
+  logLevel: LogLevel
+}
