@@ -11,7 +11,7 @@ import { applyByteMutations, byteMutations, concatBytes, mutatedText } from '../
 import { codeWhenInstance, type FuzzTarget, invariant } from '../target.js'
 import { answering, type HttpAnswer, httpAnswer } from './provider-lookup.js'
 
-/** The `error` codes of the tracker's JSON answers (tracker/src/server.ts), and the gate's outdated answer. */
+/** The `error` codes of the tracker's JSON answers (tracker/src/request.ts, gate.ts, routes.ts and malformed.ts), and the gate's outdated answer. */
 export const TRACKER_CODES = [
   'NOT_FOUND',
   'BAD_URL',
