@@ -8,6 +8,7 @@ import { afterEach, describe, expect, it } from 'vitest'
 import { addBehaviourPenalty, scoredGossipsub } from '../src/gossip/gossipsub-internals.js'
 import { gossipsubOptions, isDuplicatePublishError, measurementTopic, type ScoredGossipSub } from '../src/gossip/index.js'
 import { params } from './gossip-fixtures.js'
+import { waitFor } from './helpers/wait-for.js'
 
 /*
  * The gossipsub internals adapter (gossip/gossipsub-internals.ts) against the real library: each
@@ -35,15 +36,6 @@ async function startNode(overrides: Partial<GossipsubOpts> = {}): Promise<Node> 
   })
   nodes.push(node)
   return node
-}
-
-/** Polls `condition` every 20 ms; fails after `timeoutMs` naming what it waited for. */
-async function waitFor(condition: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`)
-    await new Promise((resolve) => setTimeout(resolve, 20))
-  }
 }
 
 describe('gossipsub internals the node relies on', () => {

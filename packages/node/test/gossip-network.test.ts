@@ -27,6 +27,7 @@ import {
   type ScoredGossipSub,
 } from '../src/gossip/index.js'
 import { assigned, CURRENT_ROUND, findStation, measurement, params, roundInfo, station, validationContext } from './gossip-fixtures.js'
+import { waitFor } from './helpers/wait-for.js'
 
 type Node = Libp2p<{ identify: unknown; ping: unknown; pubsub: ScoredGossipSub }>
 
@@ -59,15 +60,6 @@ async function startNode(seedLabel: string): Promise<Node> {
   })
   nodes.push(node)
   return node
-}
-
-/** Polls `condition` every 20 ms; fails after `timeoutMs` naming what it waited for. */
-async function waitFor(condition: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`)
-    await new Promise((resolve) => setTimeout(resolve, 20))
-  }
 }
 
 function total(map: Map<string, number>): number {

@@ -1,15 +1,13 @@
 import {
   type Catalogue,
   devnet,
-  type Measurement,
   type ProtocolParams,
   type RetrievalTask,
-  retrievalResultOf,
-  roundStartTime,
   type StationKey,
   sha256,
   stationKeyFromSeed,
 } from '@spark-swarm/protocol'
+import { okMeasurement } from '../../../fuzz/src/round-fixture.js'
 import type { CheckerNodeEvents, TypedEventTarget } from '../../src/node/events.js'
 import { createRandomnessSource } from '../../src/node/round/randomness.js'
 import { Rounds } from '../../src/node/round/rounds.js'
@@ -52,26 +50,26 @@ export function memoryStore(now: () => number = () => GENESIS): NodeStore {
   return openNodeStore({ path: ':memory:', now })
 }
 
-/** A successful retrieval's fields, as the checker reports them. */
+/** A successful retrieval's fields, as the checker reports them: those of the fuzz harness's OK measurement. */
 export function okFields(round: number): MeasurementFields {
-  const start = roundStartTime(params, round) + 100
-  const fields = {
-    indexerResult: 'OK',
-    protocol: 'http',
-    providerId: '12D3KooWC8gXxg9LoJ9h3hy3jzBkEAxamyHEQJKtRmAuBuvoMzpr',
-    providerAddress: '/ip4/127.0.0.1/tcp/8080/http',
-    statusCode: 200,
-    headStatusCode: 200,
-    timeout: false,
-    carTooLarge: false,
-    byteLength: 1024,
-    carChecksum: `1220${'ab'.repeat(32)}`,
-    startAt: start,
-    firstByteAt: start + 20,
-    endAt: start + 40,
-    retrievalResult: '',
-  } satisfies Partial<Measurement>
-  return { ...fields, retrievalResult: retrievalResultOf(fields as unknown as Measurement) } as MeasurementFields
+  const m = okMeasurement(params, round, station(0), { cid: 'bafy-ok', minerId: 'f01' })
+  const fields: MeasurementFields = {
+    indexerResult: m.indexerResult,
+    protocol: m.protocol,
+    providerId: m.providerId,
+    providerAddress: m.providerAddress,
+    statusCode: m.statusCode,
+    headStatusCode: m.headStatusCode,
+    timeout: m.timeout,
+    carTooLarge: m.carTooLarge,
+    byteLength: m.byteLength,
+    carChecksum: m.carChecksum,
+    startAt: m.startAt,
+    firstByteAt: m.firstByteAt,
+    endAt: m.endAt,
+    retrievalResult: m.retrievalResult,
+  }
+  return fields
 }
 
 /** Every event of the given names the target emitted, in order. */
