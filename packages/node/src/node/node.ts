@@ -92,6 +92,13 @@ interface Running extends OpenedNode, NodeParts {
   controller: AbortController
 }
 
+/** Closes what `openNode` opened, in reverse: bitswap, the host (libp2p and helia), the store. */
+async function closeOpened(opened: Pick<OpenedNode, 'bitswap' | 'host' | 'store'>): Promise<void> {
+  await opened.bitswap?.stop()
+  await opened.host.stop()
+  opened.store.close()
+}
+
 /**
  * The composition root: opens the resources (open.ts), wires the parts (compose.ts), starts the
  * round loop and peer care, and stops them in reverse. What outlives a stop (identity, the version
@@ -109,6 +116,7 @@ class SwarmCheckerNode extends TypedEventTarget<CheckerNodeEvents> implements Ch
   #convergence: Convergence | undefined
   #gossipMetrics: GossipMetrics | undefined
   #running: Running | undefined
+  #starting: { controller: AbortController; done: Promise<void> } | undefined
 
   constructor(init: CheckerNodeInit) {
     super()
@@ -122,6 +130,11 @@ class SwarmCheckerNode extends TypedEventTarget<CheckerNodeEvents> implements Ch
       { events: this },
       { ...(init.versionGate ? { gate: init.versionGate } : {}), checkerVersion: this.#checkerVersion },
     )
+    // apps pass these around unbound (`process.once('SIGTERM', node.stop)`), as the closures they were
+    this.start = this.start.bind(this)
+    this.stop = this.stop.bind(this)
+    this.status = this.status.bind(this)
+    this.multiaddrs = this.multiaddrs.bind(this)
   }
 
   get peerId(): string {
@@ -144,29 +157,51 @@ class SwarmCheckerNode extends TypedEventTarget<CheckerNodeEvents> implements Ch
     return this.#running?.host.libp2p.getMultiaddrs().map((ma) => ma.toString()) ?? []
   }
 
-  async start(): Promise<void> {
-    if (this.#running) return
+  start(): Promise<void> {
+    if (this.#running) return Promise.resolve()
+    if (!this.#starting) {
+      const controller = new AbortController()
+      const done = this.#start(controller).finally(() => {
+        this.#starting = undefined
+      })
+      this.#starting = { controller, done }
+    }
+    return this.#starting.done
+  }
+
+  async #start(controller: AbortController): Promise<void> {
     const init = this.#init
-    const controller = new AbortController()
     // every scheduled check and fetch listens on it: many listeners are expected, not a leak
     setMaxListeners(Number.POSITIVE_INFINITY, controller.signal)
     const shared = { params: this.#params, catalogue: this.#catalogue, clock: this.#clock, log: this.#log }
     const opened = await openNode(init, { ...shared, gater: this.#bans.gater(init.connectionGater) })
     this.#identity = opened.identity
-    const parts = composeParts(
-      opened,
-      { ...shared, events: this, versionCheck: this.#versionCheck, signal: controller.signal },
-      {
-        inetGroup: init.inetGroup,
-        checkerVersion: this.#checkerVersion,
-        checkWindow: init.checkWindow ?? 0.5,
-        retainRounds: init.retainRounds ?? 72,
-      },
-    )
+    // stop() came while the data dir and host were being opened
+    if (controller.signal.aborted) return closeOpened(opened)
+    let parts: NodeParts
+    try {
+      parts = composeParts(
+        opened,
+        { ...shared, events: this, versionCheck: this.#versionCheck, signal: controller.signal },
+        {
+          inetGroup: init.inetGroup,
+          checkerVersion: this.#checkerVersion,
+          checkWindow: init.checkWindow ?? 0.5,
+          retainRounds: init.retainRounds ?? 72,
+        },
+      )
+    } catch (err) {
+      // nothing may stay open behind a start that failed: stop() would not know of it
+      controller.abort()
+      await closeOpened(opened)
+      throw err
+    }
     this.#convergence = parts.convergence
     this.#gossipMetrics = parts.gossipMetrics
     this.#running = { ...opened, ...parts, controller }
     await this.#versionCheck.check()
+    // stop() came while the tracker was asked: it closes what runs once this returns; nothing may start
+    if (controller.signal.aborted) return
     parts.loop.start()
     startPeerCare(opened.host.libp2p, {
       bans: this.#bans,
@@ -179,15 +214,18 @@ class SwarmCheckerNode extends TypedEventTarget<CheckerNodeEvents> implements Ch
   }
 
   async stop(): Promise<void> {
+    // a start under way is cut short, and what it opened is closed below or by the start itself
+    if (this.#starting) {
+      this.#starting.controller.abort()
+      await this.#starting.done.catch(() => {})
+    }
     const running = this.#running
     if (!running) return
     running.controller.abort()
     await running.loop.stop()
     // aborted provides unwind while their connections are still open (see Anchoring.stop)
     await running.anchoring.stop()
-    await running.bitswap?.stop()
-    await running.host.stop()
-    running.store.close()
+    await closeOpened(running)
     this.#running = undefined
   }
 
