@@ -129,6 +129,20 @@ describe('evaluation invariants', () => {
   it('trusted mode gives the same result as verify mode on valid input', () => {
     expect(evaluateRound(ctx, records(honest), { signatures: 'trusted' })).toEqual(evaluateRound(ctx, records(honest)))
   })
+
+  it('orders trusted records by an explicit sortKey when given, and refuses a key outside [0, 2^50)', () => {
+    const given = records(honest)
+    // the reverse of the digest order, as explicit keys
+    const byDigest = evaluateRound(ctx, given, { signatures: 'trusted' }).measurements.map((m) => m.cid)
+    const keyed = given.map((r) => ({ ...r, sortKey: byDigest.length - byDigest.indexOf(r.cid) }))
+    const order = evaluateRound(ctx, keyed, { signatures: 'trusted' }).measurements.map((m) => m.cid)
+    expect(order).toEqual([...byDigest].reverse())
+    // verify mode reads the CID, whatever the record says
+    expect(evaluateRound(ctx, keyed).measurements.map((m) => m.cid)).toEqual(byDigest)
+    for (const bad of [-1, 0.5, 2 ** 50]) {
+      expect(() => evaluateRound(ctx, [{ ...given[0]!, sortKey: bad }], { signatures: 'trusted' })).toThrow(/sortKey/)
+    }
+  })
 })
 
 describe('round summary', () => {

@@ -47,7 +47,8 @@ interface HonestAnswers {
 
 /** The one `TaskCheck` of a round, rewritten per node and task (see `TaskCheck`). */
 class RoundTaskCheck implements TaskCheck {
-  item = undefined as unknown as Item
+  // set before every use (check(), per node and task); a class field so every instance has one shape
+  item!: Item
   target: ProviderInfo | null = null
   failure: OutcomeFields | null = null
   slot = 0

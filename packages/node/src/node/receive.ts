@@ -28,6 +28,6 @@ export function createReceivedHandlers(components: ReceiveComponents): GossipHan
         origin: 'peer',
       })
     },
-    attestation: ({ attestation }) => components.convergence.received(attestation),
+    attestation: ({ attestation, bytes }) => components.convergence.received(attestation, bytes),
   }
 }

@@ -103,8 +103,14 @@ function statusGauges(registry: Registry, status: () => CheckerNodeStatus): void
 
 type Listener = (e: CustomEvent) => void
 
+/** One event's name and its listener, paired by type: a listener of another event does not compile. */
+function on<K extends keyof CheckerNodeEvents & string>(type: K, listener: (e: CheckerNodeEvents[K]) => void): [string, Listener] {
+  // the one cast: an EventTarget stores listeners of every event under one type
+  return [type, listener as unknown as Listener]
+}
+
 /** The counters fed by the node's events; returns the listeners to add (and remove on stop). */
-function eventCounters(registry: Registry): Array<[keyof CheckerNodeEvents & string, Listener]> {
+function eventCounters(registry: Registry): Array<[string, Listener]> {
   const rounds = new Counter({
     name: 'spark_swarm_rounds_total',
     help: 'Rounds this node evaluated (first time), re-evaluated (after pulling missing measurements), and anchored',
@@ -143,9 +149,9 @@ function eventCounters(registry: Registry): Array<[keyof CheckerNodeEvents & str
   const onPublished = (e: CheckerNodeEvents['measurement:published']) => checks.inc({ result: e.detail.retrievalResult })
   const onConfirmed = () => committeesConfirmed.inc()
   return [
-    ['round:evaluated', onEvaluated as Listener],
-    ['summary:anchored', onAnchored as Listener],
-    ['measurement:published', onPublished as Listener],
-    ['committee:confirmed', onConfirmed],
+    on('round:evaluated', onEvaluated),
+    on('summary:anchored', onAnchored),
+    on('measurement:published', onPublished),
+    on('committee:confirmed', onConfirmed),
   ]
 }

@@ -71,6 +71,8 @@ function digestBits(cid: string): [number, number] {
 
 /** [hi, lo] of an explicit 50-bit sort key (see `MeasurementRecord.sortKey`). */
 function sortKeyBits(key: number): [number, number] {
+  // a key outside [0, 2^50) would be masked silently into another record's place
+  if (!Number.isSafeInteger(key) || key < 0 || key >= 2 ** 50) throw new RangeError(`a sortKey must be an integer in [0, 2^50), got ${key}`)
   return [Math.floor(key / 2 ** 32) & 0x3ffff, key >>> 0]
 }
 

@@ -34,8 +34,8 @@ export interface ConvergenceComponents {
 export interface Convergence {
   /** Our own result of a round, once anchored. */
   anchored(outcome: RoundOutcome): void
-  /** An attestation accepted by the gossip validator. */
-  received(attestation: Attestation): void
+  /** An attestation accepted by the gossip validator, with the bytes it decoded (stored as they came). */
+  received(attestation: Attestation, bytes?: Uint8Array): void
   outcome(round: number): RoundOutcome | undefined
   /** Anchored rounds, newest first. */
   recent(count: number): RoundOutcome[]
@@ -68,7 +68,7 @@ export function createConvergence(components: ConvergenceComponents): Convergenc
     },
     outcome: (round) => outcomes.get(round),
     recent: (count) => [...outcomes.values()].sort((a, b) => b.round - a.round).slice(0, count),
-    received(attestation) {
+    received(attestation, bytes) {
       const id = taskId(attestation.task)
       const committeeCid = attestation.committee.toString()
       store.putAttestation({
@@ -76,7 +76,8 @@ export function createConvergence(components: ConvergenceComponents): Convergenc
         taskId: id,
         stationId: attestation.stationId,
         committeeCid,
-        bytes: encodeAttestation(attestation),
+        // canonical either way: the validator's bytes when given, else the one encoding
+        bytes: bytes ?? encodeAttestation(attestation),
       })
       const ours = outcomes.get(attestation.round)?.attested.get(id)
       if (ours) catchUps.differs(attestation.round, ours, committeeCid)

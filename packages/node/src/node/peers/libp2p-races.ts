@@ -15,6 +15,7 @@
  *   process.exit(1)
  * })
  */
+// vitest.config.ts matches the same name and message (it receives the error serialised): change both together
 export function isLibp2pClosingStreamError(err: unknown): boolean {
   return err instanceof Error && err.name === 'StreamStateError' && /^Cannot write to a stream that is (closing|closed)$/.test(err.message)
 }

@@ -1,6 +1,6 @@
-import type { Libp2p } from '@libp2p/interface'
-import { SCORE_THRESHOLDS, type ScoredGossipSub } from '../../gossip/index.js'
+import { SCORE_THRESHOLDS } from '../../gossip/index.js'
 import type { Logger } from '../logger.js'
+import type { Host } from './host.js'
 import type { PeerBans } from './peer-bans.js'
 import { startPeerKeeper } from './peer-keeper.js'
 
@@ -10,18 +10,27 @@ import { startPeerKeeper } from './peer-keeper.js'
  * known peers are redialled every quarter round, at most every 5 s (peer-keeper.ts).
  */
 export function startPeerCare(
-  libp2p: Libp2p,
+  libp2p: Host['libp2p'],
   init: { bans: PeerBans; signal: AbortSignal; minPeers: number; roundDurationMs: number; log: Logger },
 ): void {
   const { bans, log } = init
-  const unwatch = bans.watch(libp2p, libp2p.services.pubsub as ScoredGossipSub, SCORE_THRESHOLDS.graylistThreshold, (peer, score) => {
+  if (init.signal.aborted) return
+  const unwatch = bans.watch(libp2p, libp2p.services.pubsub, SCORE_THRESHOLDS.graylistThreshold, (peer, score) => {
     log.warn('banned a peer scored below the graylist threshold', { peer, score: Math.round(score), banMinutes: bans.banMs / 60_000 })
   })
-  init.signal.addEventListener('abort', unwatch, { once: true })
-  startPeerKeeper(libp2p, {
+  const keeper = startPeerKeeper(libp2p, {
     signal: init.signal,
     minPeers: init.minPeers,
     intervalMs: Math.min(5_000, Math.max(500, init.roundDurationMs / 4)),
     onError: (err) => log.debug('redial failed', { error: String(err) }),
   })
+  // both end with the node: no score listener and no redial timer outlive a stop
+  init.signal.addEventListener(
+    'abort',
+    () => {
+      unwatch()
+      keeper.stop()
+    },
+    { once: true },
+  )
 }

@@ -71,7 +71,7 @@ export function createRoundLoop(components: RoundLoopComponents, init: RoundLoop
       // Anchoring (evaluation, some 60 blockstore writes, attestations) takes seconds on a slow
       // disk; the loop must not wait on it, or the next round is derived late and the node Ignores
       // that round's gossip as ROUND_UNKNOWN. One anchoring runs at a time, oldest round first.
-      anchoring ??= anchorDueRounds(components, init, { round, now, anchored, report })
+      anchoring ??= anchorDueRounds(components, init, { round, now, anchored, report, signal })
         .catch((err) => report('anchoring failed', err))
         .finally(() => {
           anchoring = undefined
@@ -140,10 +140,18 @@ async function startRound(
 async function anchorDueRounds(
   components: RoundLoopComponents,
   init: RoundLoopInit,
-  { round, now, anchored, report }: { round: number; now: number; anchored: Set<number>; report: ReportFailure },
+  {
+    round,
+    now,
+    anchored,
+    report,
+    signal,
+  }: { round: number; now: number; anchored: Set<number>; report: ReportFailure; signal: AbortSignal },
 ): Promise<void> {
   const { params, store, versionCheck } = components
   for (let r = Math.max(0, round - 2); r < round; r++) {
+    // a stop ends the anchoring between rounds, not only inside one
+    if (signal.aborted) break
     // an outdated checker attests nothing either: no more publications of any kind
     if (!versionCheck.mayWork()) break
     if (anchored.has(r) || store.roundState(r)?.state === 'anchored') {
