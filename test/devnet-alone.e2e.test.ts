@@ -6,6 +6,7 @@ import { type Catalogue, catalogueCid } from '@spark-swarm/protocol'
 import { CID } from 'multiformats/cid'
 import { sha256 } from 'multiformats/hashes/sha2'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { runCli } from './cli.js'
 import { spawnCli } from './cli-process.js'
 
 /*
@@ -124,4 +125,11 @@ describe('spark-swarm devnet --nodes 0', () => {
       await new Promise((r) => setTimeout(r, 100))
     }
   }, 30_000)
+
+  it('refuses the world-only flags with nodes: exit 2, naming the flag', async () => {
+    const result = await runCli(['devnet', '--nodes', '2', '--json'], { timeoutMs: 15_000 })
+    expect(result.code).toBe(2)
+    expect(result.stderr).toMatch(/--json is for the outside world on its own: add --nodes 0/)
+    expect(result.stderr).not.toMatch(/\n\s+at /)
+  })
 })
