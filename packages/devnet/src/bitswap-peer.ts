@@ -4,6 +4,7 @@ import { withBitswap } from '@helia/bitswap'
 import { type HeliaWithLibp2p, withLibp2pLight } from '@helia/libp2p'
 import * as dagCbor from '@ipld/dag-cbor'
 import { identify } from '@libp2p/identify'
+import type { PrivateKey } from '@libp2p/interface'
 import { tcp } from '@libp2p/tcp'
 import { createHeliaLight, type HeliaInit } from 'helia'
 import { assertLoopback, LOOPBACK } from './listener.js'
@@ -14,6 +15,8 @@ export interface BitswapPeerOptions {
   /** Listen on `/ip4/<host>/tcp/0`; a client that only dials can pass false. Default true. */
   listen?: boolean
   host?: string
+  /** The host's identity; a fresh one on every start when omitted. */
+  privateKey?: PrivateKey
 }
 
 export type BitswapPeer = HeliaWithLibp2p<{ identify: ReturnType<ReturnType<typeof identify>> }>
@@ -33,6 +36,7 @@ export async function startBitswapPeer(options: BitswapPeerOptions = {}): Promis
   const host = assertLoopback(options.host ?? LOOPBACK)
   const helia = withBitswap(
     withLibp2pLight(createHeliaLight({ blockstore: options.blockstore, codecs: [dagCbor] }), {
+      ...(options.privateKey ? { privateKey: options.privateKey } : {}),
       addresses: { listen: options.listen === false ? [] : [`/ip4/${host}/tcp/0`] },
       transports: [tcp()],
       connectionEncrypters: [noise()],

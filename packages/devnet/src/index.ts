@@ -24,6 +24,7 @@ export {
 export { type Delivery, type DeliveryTracker, quantile, trackDelivery } from './delivery.js'
 export type { ProviderRequests } from './gateway.js'
 export { CAR_CONTENT_TYPE, RAW_CONTENT_TYPE } from './gateway-request.js'
+export { providerKeyFromSeed } from './identity.js'
 export { type AnnounceProtocols, announceProvider, type FakeIpni, type IpniMode, startFakeIpni } from './ipni.js'
 export {
   encodeMetadata,
@@ -44,3 +45,4 @@ export { RandomBytes, randomBytes } from './random-bytes.js'
 export { type RoguePeer, type RoguePeerOptions, type RogueRoundView, startRoguePeer } from './rogue-peer.js'
 export { ATTACKS, type AttackKind, attackMessage, type Spammer, type SpammerOptions, startSpammer } from './spammer.js'
 export { DEMO_PROVIDERS, type Swarm, type SwarmOptions, startSwarm } from './swarm.js'
+export { loadWorldState, WORLD_STATE_FILE, type WorldState } from './world-state.js'

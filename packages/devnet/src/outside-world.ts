@@ -1,6 +1,8 @@
+import { join } from 'node:path'
 import type { Catalogue } from '@spark-swarm/protocol'
 import { type FakeChainRpc, startFakeChainRpc } from './chain-rpc.js'
 import { buildCatalogue, type ContentBlock, generateContent } from './content.js'
+import { providerKeyFromSeed } from './identity.js'
 import { type AnnounceProtocols, announceProvider, type FakeIpni, startFakeIpni } from './ipni.js'
 import type { ProviderProfile } from './profiles.js'
 import { type FakeProvider, startFakeProvider } from './provider.js'
@@ -15,8 +17,16 @@ export interface OutsideWorldProvider {
 }
 
 export interface OutsideWorldOptions {
-  /** Same seed ⇒ same content, CIDs and catalogue CIDs (peer ids are fresh on every run). */
+  /** Same seed ⇒ same content, CIDs and catalogue CIDs (and peer ids, with `stableIdentities`). */
   seed: string
+  /**
+   * Derive each provider's peer id from the seed and its miner id, so the catalogue (which names
+   * providers by peer id) is the same on every run. Default false: fresh peer ids, so two worlds
+   * with one seed in one process never share an identity.
+   */
+  stableIdentities?: boolean
+  /** Keep the providers' blockstores in `<dataDir>/providers/<minerId>`; temporary ones when omitted. */
+  dataDir?: string
   providers: OutsideWorldProvider[]
   /** Generated blocks per provider. Default 4. */
   blocksPerProvider?: number
@@ -75,7 +85,14 @@ export async function startOutsideWorld(options: OutsideWorldOptions): Promise<O
     const blocks: Array<ContentBlock & { minerId: string }> = []
     for (const spec of options.providers) {
       const content = [...(await generateContent({ seed: `${options.seed}/${spec.minerId}`, count })), ...(spec.extraBlocks ?? [])]
-      const provider = await startFakeProvider({ minerId: spec.minerId, profile: spec.profile, blocks: content, host })
+      const provider = await startFakeProvider({
+        minerId: spec.minerId,
+        profile: spec.profile,
+        blocks: content,
+        host,
+        ...(options.dataDir === undefined ? {} : { dataDir: join(options.dataDir, 'providers', spec.minerId) }),
+        ...(options.stableIdentities ? { privateKey: await providerKeyFromSeed(options.seed, spec.minerId) } : {}),
+      })
       stops.push(() => provider.stop())
       providers.push(provider)
       chainRpc.setMiner(spec.minerId, provider.peerId)

@@ -2,6 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
+import type { PrivateKey } from '@libp2p/interface'
 import { FsBlockstore } from 'blockstore-fs'
 import type { CID } from 'multiformats/cid'
 import { type BitswapPeer, startBitswapPeer } from './bitswap-peer.js'
@@ -20,6 +21,8 @@ export interface FakeProviderOptions {
   /** Blockstore directory; a fresh temporary one (deleted by stop()) when omitted. */
   dataDir?: string
   host?: string
+  /** The bitswap host's identity (see providerKeyFromSeed); a fresh peer id on every start when omitted. */
+  privateKey?: PrivateKey
 }
 
 export interface FakeProvider {
@@ -75,7 +78,11 @@ export async function startFakeProvider(options: FakeProviderOptions): Promise<F
     if (profile.kind === 'refuse') await listener.refuse()
 
     const mayServe = bitswapGate({ profile: () => profile, spread: () => spreads.bitswap, requests, signal: stopping.signal })
-    const peer: BitswapPeer = await startBitswapPeer({ blockstore: new GatedBlockstore(store, mayServe), host: options.host })
+    const peer: BitswapPeer = await startBitswapPeer({
+      blockstore: new GatedBlockstore(store, mayServe),
+      host: options.host,
+      privateKey: options.privateKey,
+    })
     cleanups.push(async () => {
       await peer.stop()
     })

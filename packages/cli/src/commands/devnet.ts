@@ -1,8 +1,26 @@
 import { DEMO_PROVIDERS, startSwarm } from '@spark-swarm/devnet'
 import { instrumentNode, startStatusServer } from '@spark-swarm/node'
+import { CliError } from '../cli-error.js'
+import { runOutsideWorld, type WorldOptions } from './devnet-world.js'
 
-/** `spark-swarm devnet`: a swarm on loopback that runs until SIGINT/SIGTERM, each node with its status page. */
-export async function runDevnet(opts: { nodes: number; roundSeconds: number }, write: (line: string) => void) {
+function untilSignal(): Promise<void> {
+  return new Promise<void>((resolve) => {
+    process.once('SIGINT', () => resolve())
+    process.once('SIGTERM', () => resolve())
+  })
+}
+
+/**
+ * `spark-swarm devnet`: a swarm on loopback that runs until SIGINT/SIGTERM, each node with its
+ * status page; with `--nodes 0`, only the outside world, described for nodes in other processes.
+ */
+export async function runDevnet(opts: WorldOptions & { nodes: number }, write: (line: string) => void) {
+  if (opts.nodes === 0) return runOutsideWorld(opts, write, untilSignal)
+  const worldOnly = (['dataDir', 'catalogueOut', 'json'] as const).find((key) => opts[key] !== undefined)
+  if (worldOnly !== undefined) {
+    const flag = `--${worldOnly.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`
+    throw new CliError(`${flag} is for the outside world on its own: add --nodes 0, or leave ${flag} out`)
+  }
   const swarm = await startSwarm({
     nodes: opts.nodes,
     params: {
@@ -25,10 +43,7 @@ export async function runDevnet(opts: { nodes: number; roundSeconds: number }, w
   write(`  IPNI ${swarm.world.ipniUrl}   chain RPC ${swarm.world.rpcUrl}`)
   for (const [i, node] of swarm.nodes.entries()) write(`  node ${i} ${node.peerId}  status ${servers[i]?.server.url}/`)
   write('Ctrl-C stops it.')
-  await new Promise<void>((resolve) => {
-    process.once('SIGINT', () => resolve())
-    process.once('SIGTERM', () => resolve())
-  })
+  await untilSignal()
   for (const { server, metrics } of servers) {
     await server.stop()
     metrics.stop()
