@@ -121,6 +121,55 @@ describe('status page', () => {
     expect(await page.getByTestId('outdated').isVisible()).toBe(false)
     expect(await page.getByTestId('summaries').locator('li[data-round] code').count()).toBeGreaterThanOrEqual(2)
 
+    // what the node is: its version, inet group and how reachable it is, as text an operator reads
+    const status = node.status()
+    expect(await page.getByTestId('version').innerText()).toBe(status.version)
+    expect(status.inetGroup).toBe('10.0.0.0/24')
+    expect(await page.getByTestId('inet-group').innerText()).toBe('10.0.0.0/24')
+    expect(status.reachability.nonLoopback).toBe(false)
+    expect(await page.getByTestId('reachability').innerText()).toMatch(
+      /^loopback only: peers on other machines cannot dial it \(\d+ listen address(es)?\), \d+ peers? connected$/,
+    )
+
+    // the headers say which RSR is which, and the page says what its words mean
+    expect(await page.getByTestId('providers-table').locator('thead th').allInnerTexts()).toEqual([
+      'Provider',
+      'Per-request RSR',
+      'Committee RSR',
+      'Committee-fraction RSR',
+      'Requests',
+    ])
+    expect(await rows.first().locator('td').nth(1).getAttribute('title')).toMatch(
+      /^95 % Wilson interval \[\d+\.\d – \d+\.\d %\] over \d+ requests$/,
+    )
+    const legend = await page.getByTestId('legend').locator('li').allInnerTexts()
+    for (const term of [
+      'Committee:',
+      'Per-request RSR:',
+      'Committee RSR:',
+      'Committee-fraction RSR:',
+      '[lower – upper]:',
+      'n/a:',
+      'Confirmed (agree):',
+    ])
+      expect(
+        legend.some((l) => l.startsWith(term)),
+        term,
+      ).toBe(true)
+    expect(await page.getByTestId('legend').isVisible()).toBe(true)
+
+    // the chart's axes are labelled, and every label lies inside the chart: none is clipped
+    expect(await chart.getByTestId('rsr-x-label').textContent()).toBe('round (anchored)')
+    expect(await chart.getByTestId('rsr-y-label').textContent()).toBe('per-request RSR')
+    const clipped = await chart.evaluate((svg) => {
+      const box = svg.getBoundingClientRect()
+      return [...svg.querySelectorAll('text')]
+        .map((t) => ({ text: t.textContent, r: t.getBoundingClientRect() }))
+        .filter(({ r }) => r.left < box.left - 0.5 || r.right > box.right + 0.5 || r.top < box.top - 0.5 || r.bottom > box.bottom + 0.5)
+        .map(({ text }) => text)
+    })
+    expect(clipped).toEqual([])
+
     const file = join(dir, 'status-page.png')
     await page.screenshot({ path: file, fullPage: true })
     expect((await stat(file)).size).toBeGreaterThan(10_000)
