@@ -35,7 +35,7 @@ function committeesOf(r: RoundReport): Array<[string, CommitteeView]> {
 }
 
 function writeCommittees(sorted: Array<[string, CommitteeView]>, r: RoundReport, write: (line: string) => void): void {
-  write(`  ${'task'.padEnd(16)} ${'provider'.padEnd(8)} ${'size'.padStart(4)}  ${'majority'.padEnd(20)} ${'agree'.padEnd(6)} members`)
+  write(`  ${'task'.padEnd(16)} ${'provider'.padEnd(8)} ${'size'.padStart(4)}  ${'majority'.padEnd(20)} ${'agree'.padEnd(6)} reported`)
   for (const [id, { result, members }] of sorted) {
     // agree: the members that attested the committee CID most of them attested
     const tally = new Map<string | undefined, number>()
@@ -69,7 +69,8 @@ function writeScores(sorted: Array<[string, CommitteeView]>, write: (line: strin
 export const HOW_TO_READ: readonly string[] = [
   'how to read a round:',
   '  committee: the nodes given the same task (a CID at a provider) in the round; "majority" is the result most of its members reported, the network\'s verdict',
-  "  size: the members with a valid measurement; agree k/n: k of the committee's n nodes here attested the same committee (same CID: majority and counts)",
+  '  size: the members with a valid measurement; reported: each result code × the members that reported it',
+  "  agree k/n: k of the committee's n member nodes attested the same committee (same CID: majority and counts); n/n is full agreement",
   "  per-request RSR: the share of all the provider's retrieval requests that succeeded, every counted measurement (minority results included)",
   "  committee RSR: the share of the provider's committees whose majority result is a success (too small, no majority, or uncounted result: left out)",
   "  committee-fraction RSR: the mean of each committee's success fraction (its OK members / its counted members) over the provider's committees",
