@@ -1,10 +1,14 @@
-import { writeFile } from 'node:fs/promises'
+import { execFile } from 'node:child_process'
+import { chmod, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { wilsonInterval } from '@spark-swarm/protocol'
 import type { Browser } from 'playwright-core'
 import { afterAll, describe, expect, it } from 'vitest'
 import { renderReport } from '../packages/sim/src/report.js'
 import type { Estimate, ProviderResult, RunResult, Scenario, SweepResult } from '../packages/sim/src/types.js'
 import { launchChromium } from './browser.js'
+import { BIN, runCli } from './cli.js'
 
 // The simulator's HTML report in headless Chromium: the charts are drawn (polylines with real
 // extent), the claims are visible, and the page asks the network for nothing.
@@ -162,4 +166,78 @@ describe('simulator HTML report in Chromium', () => {
     expect(requested).toEqual([])
     expect(problems).toEqual([])
   })
+})
+
+// "Repeat this run" as an operator meets it: the command the report prints, pasted into a shell in
+// another directory with `spark-swarm` on PATH, gives the same results as the run it came from.
+describe('the report\'s "Repeat this run" command', () => {
+  let dir: string | undefined
+  afterAll(async () => {
+    if (dir) await rm(dir, { recursive: true, force: true })
+  })
+
+  const small: Scenario = {
+    name: 'repeat me',
+    seed: 'repeat-e2e',
+    nodes: 60,
+    tasksPerRound: 20,
+    maxTasksPerNode: 5,
+    minCommitteeSize: 5,
+    rounds: 3,
+    providers: [
+      { minerId: 'f01000', successRate: 0.9 },
+      { minerId: 'f02000', successRate: 0.4 },
+    ],
+    adversaries: [{ kind: 'always-fail', share: 0.05 }],
+  }
+
+  /** The results without what differs between two runs of the same thing: timings. */
+  const withoutTimings = (value: unknown): unknown => JSON.parse(JSON.stringify(value), (key, v) => (key === 'timing' ? undefined : v))
+
+  const commandOf = (html: string): string => {
+    const m = /<pre data-testid="command">([\s\S]*?)<\/pre>/.exec(html)
+    if (!m) throw new Error('report.html has no command')
+    const entities: Record<string, string> = { '&amp;': '&', '&lt;': '<', '&gt;': '>', '&quot;': '"', '&#39;': "'" }
+    return m[1]!.replace(/&(amp|lt|gt|quot|#39);/g, (e) => entities[e]!)
+  }
+
+  const shell = (command: string, cwd: string, bin: string) =>
+    new Promise<{ code: number; stderr: string }>((resolve) => {
+      execFile(
+        'sh',
+        ['-c', command],
+        { cwd, timeout: 60_000, env: { ...process.env, PATH: `${bin}:${process.env.PATH}` } },
+        (err, _out, stderr) => resolve({ code: err ? Number((err as NodeJS.ErrnoException).code) || 1 : 0, stderr }),
+      )
+    })
+
+  for (const [kind, extra, resultFile] of [
+    ['a single run', [], 'result.json'],
+    ['a sweep', ['--sweep', 'adversaries.0.share=0:0.1:0.1', '--repetitions', '2'], 'sweep.json'],
+  ] as const) {
+    it(`repeats ${kind} as printed`, async () => {
+      dir ??= await mkdtemp(join(tmpdir(), 'spark-swarm-repeat-'))
+      const base = join(dir, kind.replace(/ /g, '-'))
+      const bin = join(base, 'bin')
+      const elsewhere = join(base, 'elsewhere')
+      await mkdir(bin, { recursive: true })
+      await mkdir(elsewhere)
+      await writeFile(join(bin, 'spark-swarm'), `#!/bin/sh\nexec "${process.execPath}" "${BIN}" "$@"\n`)
+      await chmod(join(bin, 'spark-swarm'), 0o755)
+      const file = join(base, 'my scenario.json')
+      await writeFile(file, JSON.stringify(small))
+
+      const first = await runCli(['sim', '--scenario', file, ...extra, '--out', join(base, 'first')])
+      expect(first.code, first.stderr).toBe(0)
+      const command = commandOf(await readFile(join(base, 'first', 'report.html'), 'utf8'))
+
+      const again = await shell(command, elsewhere, bin)
+      expect(again.code, again.stderr).toBe(0)
+      const original = JSON.parse(await readFile(join(base, 'first', resultFile), 'utf8'))
+      const repeated = JSON.parse(await readFile(join(elsewhere, 'repeat', resultFile), 'utf8'))
+      expect(withoutTimings(repeated)).toEqual(withoutTimings(original))
+      // and the repeated run's report repeats it the same way
+      expect(commandOf(await readFile(join(elsewhere, 'repeat', 'report.html'), 'utf8'))).toBe(command)
+    }, 60_000)
+  }
 })

@@ -149,12 +149,14 @@ describe('renderReport', () => {
     expect(html).toContain('{&quot;HTTP_502&quot;:2,&quot;TIMEOUT&quot;:1}')
     expect(html).toContain('always-fail')
     expect(html).toContain('<td class="swept">0<span class="tag">swept 0 → 0.04</span></td>')
+    // the command writes the scenario it runs, so that it works pasted anywhere
+    expect(html).toContain(`<pre data-testid="command">mkdir -p repeat &amp;&amp; cat &gt; repeat/scenario.json &lt;&lt;${esc("'SCENARIO'")}\n{\n`)
     expect(html).toContain(
-      '<pre data-testid="command">spark-swarm sim --scenario scenario.json --sweep adversaries.0.share=0:0.04:0.01 --repetitions 1 --seed seed-1</pre>',
+      '\nSCENARIO\nspark-swarm sim --scenario repeat/scenario.json --sweep adversaries.0.share=0:0.04:0.01 --repetitions 1 --seed seed-1 --out repeat</pre>',
     )
     expect(html).toContain('generated 2025-01-01T00:00:00Z')
     const withFile = renderReport({ sweep, scenarioFile: "my runs/it's.json" })
-    expect(withFile).toContain(esc(`--scenario 'my runs/it'\\''s.json'`))
+    expect(withFile).toContain(esc(`--scenario 'repeat/it'\\''s.json'`))
   })
 
   it('escapes a malicious scenario name and miner id', () => {
@@ -231,7 +233,7 @@ describe('renderReport', () => {
     ])
     const out = renderReport({ run: r })
     expect(out).toContain('data-testid="providers-results"')
-    expect(out).toContain('<pre data-testid="command">spark-swarm sim --scenario scenario.json --seed seed-1</pre>')
+    expect(out).toContain('\nSCENARIO\nspark-swarm sim --scenario repeat/scenario.json --seed seed-1 --out repeat</pre>')
     const [sizes] = svgByTestId(out, 'sizes-chart')
     expect(sizes).toBeDefined()
     const bars = [...sizes!.matchAll(/<rect class="(bar(?: muted)?)" data-from="(\d+)" data-to="(\d+)" data-count="(\d+)"/g)]
