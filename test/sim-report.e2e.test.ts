@@ -141,6 +141,36 @@ describe('simulator HTML report in Chromium', () => {
       'committee-fraction (S3 analogue)',
     ])
 
+    // per-request and committee-fraction coincide in this fixture: both lines stay visible, and the chart says so
+    const [under, over] = await Promise.all(
+      ['perRequest', 'committeeFraction'].map((m) =>
+        chart.locator(`polyline[data-method="${m}"]`).evaluate((el) => Number.parseFloat(getComputedStyle(el).strokeWidth)),
+      ),
+    )
+    expect(under).toBeGreaterThan(over! + 2)
+    const note = chart.locator('text.coincide-note')
+    expect(await note.textContent()).toBe(
+      'per-request (Spark/FIL+) and committee-fraction (S3 analogue) coincide (the one beneath is drawn wider and paler)',
+    )
+    const noteBox = (await note.boundingBox())!
+    const chartBox = (await chart.boundingBox())!
+    expect(noteBox.x + noteBox.width).toBeLessThanOrEqual(chartBox.x + chartBox.width)
+    // a line each on what the report's words mean
+    const terms = await page.getByTestId('methods').locator('li').allInnerTexts()
+    for (const term of [
+      'committee:',
+      'per-request RSR',
+      'committee RSR',
+      'committee-fraction RSR',
+      '[lower, upper]:',
+      'n/a or —:',
+      'agree:',
+    ])
+      expect(
+        terms.some((t) => t.startsWith(term)),
+        term,
+      ).toBe(true)
+
     for (const id of ['captured-chart', 'sizes-chart']) {
       const box = await page.getByTestId(id).boundingBox()
       expect(box, id).not.toBeNull()
