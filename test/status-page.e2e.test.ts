@@ -215,4 +215,37 @@ describe('status page', () => {
       await evilServer.stop()
     }
   }, 30_000)
+  it('keeps a mainnet-sized round number on the chart inside it', async () => {
+    // round numbers of a network months old: the last label sits on the right edge
+    const real = node.status()
+    const rounds = [0, 1, 2].map((i) => ({
+      round: 4_812_345 + i,
+      summaryCid: 'bafysummary',
+      committees: [],
+      providers: { f01000: { perRequest: 1 - i / 4, committee: 1, committeeFraction: 1, total: 8 } },
+    }))
+    const fake = { status: () => ({ ...real, rounds: rounds.reverse() }), host: {}, addEventListener() {}, removeEventListener() {} }
+    const fakeServer = await startStatusServer({ node: fake as unknown as CheckerNode, registry: metrics!.registry })
+    try {
+      browser ??= await launchChromium()
+      const context = await browser.newContext({ viewport: { width: 700, height: 900 } })
+      const page = await context.newPage()
+      await page.goto(fakeServer.url)
+      const chart = page.getByTestId('rsr-chart')
+      await expect.poll(() => chart.locator('text').allTextContents()).toContain('4812347')
+      const clipped = await chart.evaluate((svg) => {
+        const box = svg.getBoundingClientRect()
+        return [...svg.querySelectorAll('text')]
+          .filter((t) => {
+            const r = t.getBoundingClientRect()
+            return r.left < box.left - 0.5 || r.right > box.right + 0.5 || r.top < box.top - 0.5 || r.bottom > box.bottom + 0.5
+          })
+          .map((t) => t.textContent)
+      })
+      expect(clipped).toEqual([])
+      await context.close()
+    } finally {
+      await fakeServer.stop()
+    }
+  }, 30_000)
 })
