@@ -1,10 +1,14 @@
-import { writeFile } from 'node:fs/promises'
+import { execFile } from 'node:child_process'
+import { chmod, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { wilsonInterval } from '@spark-swarm/protocol'
 import type { Browser } from 'playwright-core'
 import { afterAll, describe, expect, it } from 'vitest'
 import { renderReport } from '../packages/sim/src/report.js'
 import type { Estimate, ProviderResult, RunResult, Scenario, SweepResult } from '../packages/sim/src/types.js'
 import { launchChromium } from './browser.js'
+import { BIN, runCli } from './cli.js'
 
 // The simulator's HTML report in headless Chromium: the charts are drawn (polylines with real
 // extent), the claims are visible, and the page asks the network for nothing.
@@ -137,6 +141,36 @@ describe('simulator HTML report in Chromium', () => {
       'committee-fraction (S3 analogue)',
     ])
 
+    // per-request and committee-fraction coincide in this fixture: both lines stay visible, and the chart says so
+    const [under, over] = await Promise.all(
+      ['perRequest', 'committeeFraction'].map((m) =>
+        chart.locator(`polyline[data-method="${m}"]`).evaluate((el) => Number.parseFloat(getComputedStyle(el).strokeWidth)),
+      ),
+    )
+    expect(under).toBeGreaterThan(over! + 2)
+    const note = chart.locator('text.coincide-note')
+    expect(await note.textContent()).toBe(
+      'per-request (Spark/FIL+) and committee-fraction (S3 analogue) coincide (the one beneath is drawn wider and paler)',
+    )
+    const noteBox = (await note.boundingBox())!
+    const chartBox = (await chart.boundingBox())!
+    expect(noteBox.x + noteBox.width).toBeLessThanOrEqual(chartBox.x + chartBox.width)
+    // a line each on what the report's words mean
+    const terms = await page.getByTestId('methods').locator('li').allInnerTexts()
+    for (const term of [
+      'committee:',
+      'per-request RSR',
+      'committee RSR',
+      'committee-fraction RSR',
+      '[lower, upper]:',
+      'n/a or —:',
+      'agree:',
+    ])
+      expect(
+        terms.some((t) => t.startsWith(term)),
+        term,
+      ).toBe(true)
+
     for (const id of ['captured-chart', 'sizes-chart']) {
       const box = await page.getByTestId(id).boundingBox()
       expect(box, id).not.toBeNull()
@@ -162,4 +196,78 @@ describe('simulator HTML report in Chromium', () => {
     expect(requested).toEqual([])
     expect(problems).toEqual([])
   })
+})
+
+// "Repeat this run" as an operator meets it: the command the report prints, pasted into a shell in
+// another directory with `spark-swarm` on PATH, gives the same results as the run it came from.
+describe('the report\'s "Repeat this run" command', () => {
+  let dir: string | undefined
+  afterAll(async () => {
+    if (dir) await rm(dir, { recursive: true, force: true })
+  })
+
+  const small: Scenario = {
+    name: 'repeat me',
+    seed: 'repeat-e2e',
+    nodes: 60,
+    tasksPerRound: 20,
+    maxTasksPerNode: 5,
+    minCommitteeSize: 5,
+    rounds: 3,
+    providers: [
+      { minerId: 'f01000', successRate: 0.9 },
+      { minerId: 'f02000', successRate: 0.4 },
+    ],
+    adversaries: [{ kind: 'always-fail', share: 0.05 }],
+  }
+
+  /** The results without what differs between two runs of the same thing: timings. */
+  const withoutTimings = (value: unknown): unknown => JSON.parse(JSON.stringify(value), (key, v) => (key === 'timing' ? undefined : v))
+
+  const commandOf = (html: string): string => {
+    const m = /<pre data-testid="command">([\s\S]*?)<\/pre>/.exec(html)
+    if (!m) throw new Error('report.html has no command')
+    const entities: Record<string, string> = { '&amp;': '&', '&lt;': '<', '&gt;': '>', '&quot;': '"', '&#39;': "'" }
+    return m[1]!.replace(/&(amp|lt|gt|quot|#39);/g, (e) => entities[e]!)
+  }
+
+  const shell = (command: string, cwd: string, bin: string) =>
+    new Promise<{ code: number; stderr: string }>((resolve) => {
+      execFile(
+        'sh',
+        ['-c', command],
+        { cwd, timeout: 60_000, env: { ...process.env, PATH: `${bin}:${process.env.PATH}` } },
+        (err, _out, stderr) => resolve({ code: err ? Number((err as NodeJS.ErrnoException).code) || 1 : 0, stderr }),
+      )
+    })
+
+  for (const [kind, extra, resultFile] of [
+    ['a single run', [], 'result.json'],
+    ['a sweep', ['--sweep', 'adversaries.0.share=0:0.1:0.1', '--repetitions', '2'], 'sweep.json'],
+  ] as const) {
+    it(`repeats ${kind} as printed`, async () => {
+      dir ??= await mkdtemp(join(tmpdir(), 'spark-swarm-repeat-'))
+      const base = join(dir, kind.replace(/ /g, '-'))
+      const bin = join(base, 'bin')
+      const elsewhere = join(base, 'elsewhere')
+      await mkdir(bin, { recursive: true })
+      await mkdir(elsewhere)
+      await writeFile(join(bin, 'spark-swarm'), `#!/bin/sh\nexec "${process.execPath}" "${BIN}" "$@"\n`)
+      await chmod(join(bin, 'spark-swarm'), 0o755)
+      const file = join(base, 'my scenario.json')
+      await writeFile(file, JSON.stringify(small))
+
+      const first = await runCli(['sim', '--scenario', file, ...extra, '--out', join(base, 'first')])
+      expect(first.code, first.stderr).toBe(0)
+      const command = commandOf(await readFile(join(base, 'first', 'report.html'), 'utf8'))
+
+      const again = await shell(command, elsewhere, bin)
+      expect(again.code, again.stderr).toBe(0)
+      const original = JSON.parse(await readFile(join(base, 'first', resultFile), 'utf8'))
+      const repeated = JSON.parse(await readFile(join(elsewhere, 'repeat', resultFile), 'utf8'))
+      expect(withoutTimings(repeated)).toEqual(withoutTimings(original))
+      // and the repeated run's report repeats it the same way
+      expect(commandOf(await readFile(join(elsewhere, 'repeat', 'report.html'), 'utf8'))).toBe(command)
+    }, 60_000)
+  }
 })

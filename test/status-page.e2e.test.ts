@@ -121,6 +121,55 @@ describe('status page', () => {
     expect(await page.getByTestId('outdated').isVisible()).toBe(false)
     expect(await page.getByTestId('summaries').locator('li[data-round] code').count()).toBeGreaterThanOrEqual(2)
 
+    // what the node is: its version, inet group and how reachable it is, as text an operator reads
+    const status = node.status()
+    expect(await page.getByTestId('version').innerText()).toBe(status.version)
+    expect(status.inetGroup).toBe('10.0.0.0/24')
+    expect(await page.getByTestId('inet-group').innerText()).toBe('10.0.0.0/24')
+    expect(status.reachability.nonLoopback).toBe(false)
+    expect(await page.getByTestId('reachability').innerText()).toMatch(
+      /^loopback only: peers on other machines cannot dial it \(\d+ listen address(es)?\), \d+ peers? connected$/,
+    )
+
+    // the headers say which RSR is which, and the page says what its words mean
+    expect(await page.getByTestId('providers-table').locator('thead th').allInnerTexts()).toEqual([
+      'Provider',
+      'Per-request RSR',
+      'Committee RSR',
+      'Committee-fraction RSR',
+      'Requests',
+    ])
+    expect(await rows.first().locator('td').nth(1).getAttribute('title')).toMatch(
+      /^95 % Wilson interval \[\d+\.\d – \d+\.\d %\] over \d+ requests$/,
+    )
+    const legend = await page.getByTestId('legend').locator('li').allInnerTexts()
+    for (const term of [
+      'Committee:',
+      'Per-request RSR:',
+      'Committee RSR:',
+      'Committee-fraction RSR:',
+      '[lower – upper]:',
+      'n/a:',
+      'Confirmed (agree):',
+    ])
+      expect(
+        legend.some((l) => l.startsWith(term)),
+        term,
+      ).toBe(true)
+    expect(await page.getByTestId('legend').isVisible()).toBe(true)
+
+    // the chart's axes are labelled, and every label lies inside the chart: none is clipped
+    expect(await chart.getByTestId('rsr-x-label').textContent()).toBe('round (anchored)')
+    expect(await chart.getByTestId('rsr-y-label').textContent()).toBe('per-request RSR')
+    const clipped = await chart.evaluate((svg) => {
+      const box = svg.getBoundingClientRect()
+      return [...svg.querySelectorAll('text')]
+        .map((t) => ({ text: t.textContent, r: t.getBoundingClientRect() }))
+        .filter(({ r }) => r.left < box.left - 0.5 || r.right > box.right + 0.5 || r.top < box.top - 0.5 || r.bottom > box.bottom + 0.5)
+        .map(({ text }) => text)
+    })
+    expect(clipped).toEqual([])
+
     const file = join(dir, 'status-page.png')
     await page.screenshot({ path: file, fullPage: true })
     expect((await stat(file)).size).toBeGreaterThan(10_000)
@@ -164,6 +213,39 @@ describe('status page', () => {
       await context.close()
     } finally {
       await evilServer.stop()
+    }
+  }, 30_000)
+  it('keeps a mainnet-sized round number on the chart inside it', async () => {
+    // round numbers of a network months old: the last label sits on the right edge
+    const real = node.status()
+    const rounds = [0, 1, 2].map((i) => ({
+      round: 4_812_345 + i,
+      summaryCid: 'bafysummary',
+      committees: [],
+      providers: { f01000: { perRequest: 1 - i / 4, committee: 1, committeeFraction: 1, total: 8 } },
+    }))
+    const fake = { status: () => ({ ...real, rounds: rounds.reverse() }), host: {}, addEventListener() {}, removeEventListener() {} }
+    const fakeServer = await startStatusServer({ node: fake as unknown as CheckerNode, registry: metrics!.registry })
+    try {
+      browser ??= await launchChromium()
+      const context = await browser.newContext({ viewport: { width: 700, height: 900 } })
+      const page = await context.newPage()
+      await page.goto(fakeServer.url)
+      const chart = page.getByTestId('rsr-chart')
+      await expect.poll(() => chart.locator('text').allTextContents()).toContain('4812347')
+      const clipped = await chart.evaluate((svg) => {
+        const box = svg.getBoundingClientRect()
+        return [...svg.querySelectorAll('text')]
+          .filter((t) => {
+            const r = t.getBoundingClientRect()
+            return r.left < box.left - 0.5 || r.right > box.right + 0.5 || r.top < box.top - 0.5 || r.bottom > box.bottom + 0.5
+          })
+          .map((t) => t.textContent)
+      })
+      expect(clipped).toEqual([])
+      await context.close()
+    } finally {
+      await fakeServer.stop()
     }
   }, 30_000)
 })

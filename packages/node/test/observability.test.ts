@@ -17,6 +17,9 @@ import {
 // (The real node, status page and browser are tested end to end in test/status-page.e2e.test.ts.)
 function fakeStatus(): CheckerNodeStatus {
   return {
+    version: '1.0.0',
+    inetGroup: '192.0.2.0/24',
+    reachability: { listenAddresses: 1, nonLoopback: false, peers: 5 },
     peerId: '12D3KooWFakePeer',
     stationId: '0211223344556677889900aabbccddeeff',
     network: 'devnet',

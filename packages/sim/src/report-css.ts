@@ -25,6 +25,7 @@ svg.chart .grid line { stroke: #e3e7ec; }
 svg.chart .axis line { stroke: #4a525c; }
 svg.chart .axis text, svg.chart .legend text, svg.chart .rule text { fill: #1b1f24; }
 svg.chart .axis-label { font-size: 12px; font-weight: 600; }
+svg.chart .coincide-note { fill: #4a525c; font-style: italic; }
 svg.chart .bar { fill: #1f5fa8; }
 svg.chart .bar.muted { fill: #aab3bf; }
 svg.chart .rule line { stroke: #c0392b; stroke-width: 1.5; }

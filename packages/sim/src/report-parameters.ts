@@ -91,15 +91,25 @@ function scenarioTables(s: Scenario, sweep: SweepResult['sweep'] | undefined): s
   return out.join('')
 }
 
-function repeatCommand(input: ReportInput, scenario: Scenario): string {
-  const file = input.scenarioFile ?? 'scenario.json'
-  const words = ['spark-swarm', 'sim', '--scenario', shellQuote(file)]
+/** Where the repeat command writes its scenario and results: a directory of its own, so it overwrites nothing else. */
+export const REPEAT_DIR = 'repeat'
+
+/**
+ * A shell command that repeats the run as printed, wherever it is pasted: it writes the scenario
+ * this report holds into `repeat/` (the file the run came from may be elsewhere, or changed since),
+ * runs the simulator on it with the same sweep and seed, and writes the results next to it.
+ */
+export function repeatCommand(input: ReportInput, scenario: Scenario): string {
+  const name = (input.scenarioFile ?? 'scenario.json').split('/').pop() || 'scenario.json'
+  const file = shellQuote(`${REPEAT_DIR}/${name}`)
+  const words = ['spark-swarm', 'sim', '--scenario', file]
   if (input.sweep) {
     const s = input.sweep.sweep
     words.push('--sweep', shellQuote(`${s.path}=${s.from}:${s.to}:${s.step}`), '--repetitions', String(s.repetitions))
   }
-  words.push('--seed', shellQuote(scenario.seed))
-  return words.join(' ')
+  words.push('--seed', shellQuote(scenario.seed), '--out', REPEAT_DIR)
+  // a quoted here-document: the shell expands nothing in the JSON, and no JSON line is the bare delimiter
+  return [`mkdir -p ${REPEAT_DIR} && cat > ${file} <<'SCENARIO'`, JSON.stringify(scenario, null, 2), 'SCENARIO', words.join(' ')].join('\n')
 }
 
 export function parameters(input: ReportInput, scenario: Scenario): string {
@@ -125,7 +135,7 @@ export function parameters(input: ReportInput, scenario: Scenario): string {
   out.push('<h3>Repeat this run</h3>')
   out.push(`<pre data-testid="command">${esc(repeatCommand(input, scenario))}</pre>`)
   out.push(
-    `<p class="note">${input.scenarioFile ? 'The scenario file is the one this report was made from;' : '<code>scenario.json</code> stands for the scenario file;'} its content is:</p>`,
+    `<p class="note">Paste it into a shell, in any directory: it writes the scenario of this report into <code>${REPEAT_DIR}/</code> and runs it with the same seed${input.sweep ? ' and sweep' : ''}; the results (<code>${input.sweep ? 'sweep.json' : 'result.json'}</code>, <code>report.html</code>) land in <code>${REPEAT_DIR}/</code> and equal this run's but for timings. From a checkout of this repository, write <code>npx spark-swarm</code> for <code>spark-swarm</code>. The scenario${input.scenarioFile ? ` (from <code>${esc(input.scenarioFile)}</code>)` : ''}:</p>`,
   )
   out.push(
     `<details><summary>scenario JSON</summary><pre data-testid="scenario-json">${esc(JSON.stringify(scenario, null, 2))}</pre></details>`,

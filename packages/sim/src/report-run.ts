@@ -4,7 +4,7 @@ import { type HistogramBar, histogram } from './report-svg.js'
 import type { Estimate, RunResult } from './types.js'
 
 function estimate(e: Estimate): string {
-  if (e.rate === null) return `— (n = ${e.samples})`
+  if (e.rate === null) return `n/a (n = ${e.samples})`
   const ci = e.lower !== null && e.upper !== null ? ` [${pct(e.lower)}, ${pct(e.upper)}]` : ''
   return `${pct(e.rate, 2)}${ci} n = ${e.samples}`
 }

@@ -65,18 +65,50 @@ export function niceTicks(lo: number, hi: number, target = 5): number[] {
   return ticks.length >= 2 ? ticks : [start, start + step]
 }
 
-function markerSvg(marker: Marker, x: number, y: number, color: string, title: string): string {
+/** A point marker; `grow` (px) enlarges it, so that a marker drawn beneath another still rims it. */
+function markerSvg(marker: Marker, x: number, y: number, color: string, title: string, grow = 0): string {
   const t = `<title>${esc(title)}</title>`
+  const r = 3.5 + grow
   switch (marker) {
     case 'circle':
-      return `<circle cx="${x.toFixed(1)}" cy="${y.toFixed(1)}" r="3.5" fill="${color}">${t}</circle>`
+      return `<circle cx="${x.toFixed(1)}" cy="${y.toFixed(1)}" r="${r}" fill="${color}">${t}</circle>`
     case 'square':
-      return `<rect x="${(x - 3.5).toFixed(1)}" y="${(y - 3.5).toFixed(1)}" width="7" height="7" fill="${color}">${t}</rect>`
-    case 'triangle':
-      return `<path d="M${x.toFixed(1)} ${(y - 4.5).toFixed(1)}L${(x + 4).toFixed(1)} ${(y + 3).toFixed(1)}L${(x - 4).toFixed(1)} ${(y + 3).toFixed(1)}Z" fill="${color}">${t}</path>`
+      return `<rect x="${(x - r).toFixed(1)}" y="${(y - r).toFixed(1)}" width="${2 * r}" height="${2 * r}" fill="${color}">${t}</rect>`
+    case 'triangle': {
+      const k = r / 3.5
+      return `<path d="M${x.toFixed(1)} ${(y - 4.5 * k).toFixed(1)}L${(x + 4 * k).toFixed(1)} ${(y + 3 * k).toFixed(1)}L${(x - 4 * k).toFixed(1)} ${(y + 3 * k).toFixed(1)}Z" fill="${color}">${t}</path>`
+    }
     default:
       return ''
   }
+}
+
+/** Two drawn points closer than this (px) hide each other. */
+const COINCIDE_PX = 1.5
+
+/**
+ * Where series would hide one another: for each series, how many series drawn after it pass
+ * through one of its points (it is drawn that much wider, with larger markers, so that it rims
+ * them), and a note for each pair that coincides everywhere (then the legend says so in words).
+ */
+export function coincidences(drawn: ReadonlyArray<{ label: string; points: ReadonlyArray<readonly [number, number]> }>): {
+  beneath: number[]
+  notes: string[]
+} {
+  const near = (a: readonly [number, number], b: readonly [number, number]) =>
+    Math.abs(a[0] - b[0]) < COINCIDE_PX && Math.abs(a[1] - b[1]) < COINCIDE_PX
+  const beneath = drawn.map(() => 0)
+  const notes: string[] = []
+  for (const [i, a] of drawn.entries()) {
+    for (const b of drawn.slice(i + 1)) {
+      const shared = a.points.filter((p) => b.points.some((q) => near(p, q))).length
+      if (shared === 0) continue
+      beneath[i] = (beneath[i] ?? 0) + 1
+      if (shared === a.points.length && shared === b.points.length)
+        notes.push(`${a.label} and ${b.label} coincide (the one beneath is drawn wider and paler)`)
+    }
+  }
+  return { beneath, notes }
 }
 
 interface Frame {
@@ -155,6 +187,11 @@ function legend(series: readonly LegendItem[], width: number): string {
   return out.join('')
 }
 
+/** A linear map from [d0, d1] to [r0, r1]. */
+function scale(d0: number, d1: number, r0: number, r1: number): (v: number) => number {
+  return (v) => r0 + ((v - d0) / (d1 - d0)) * (r1 - r0)
+}
+
 /** A line chart with one <polyline> per series (markers at every point, so one point still shows). */
 export function lineChart(o: LineChartOptions): string {
   const width = o.width ?? 860
@@ -173,7 +210,12 @@ export function lineChart(o: LineChartOptions): string {
   const y0 = yTicks[0] as number
   const y1 = yTicks[yTicks.length - 1] as number
   const legendRows = new Set(legendLayout(clean, width).map((p) => p.y)).size
-  const top = Math.max(MARGIN.top, 16 * legendRows + 24)
+  // series that coincide would hide each other: find them before anything is drawn (in px, as seen)
+  const provisional = { px: scale(x0, x1, MARGIN.left, width - MARGIN.right), py: scale(y0, y1, height - MARGIN.bottom, MARGIN.top) }
+  const { beneath, notes } = coincidences(
+    clean.map((s) => ({ label: s.label, points: s.points.map(([x, y]) => [provisional.px(x), provisional.py(y)] as const) })),
+  )
+  const top = Math.max(MARGIN.top, 16 * (legendRows + notes.length) + 24)
   const plotW = width - MARGIN.left - MARGIN.right
   const plotH = height - top - MARGIN.bottom
   const f: Frame = {
@@ -191,15 +233,22 @@ export function lineChart(o: LineChartOptions): string {
   )
   out.push(`<title>${esc(o.title)}</title>`)
   out.push(axes(f, o.xLabel, o.yLabel, xFormat, yFormat))
-  for (const s of clean) {
+  for (const [i, s] of clean.entries()) {
     const pts = s.points.map(([x, y]) => `${f.px(x).toFixed(1)},${f.py(y).toFixed(1)}`).join(' ')
+    const grow = 2.5 * (beneath[i] ?? 0)
+    // a line beneath others is wider and paler, so that the thin one on top stands out on it
+    const under = grow > 0 ? ' stroke-opacity="0.55"' : ''
     out.push(
-      `<g class="series"><polyline${attrs(s.attrs ?? {})} points="${pts}" fill="none" stroke="${s.color}" stroke-width="${s.strokeWidth ?? 2}" stroke-linejoin="round"${s.dash ? ` stroke-dasharray="${s.dash}"` : ''}/>`,
+      `<g class="series"><polyline${attrs(s.attrs ?? {})} points="${pts}" fill="none" stroke="${s.color}" stroke-width="${(s.strokeWidth ?? 2) + grow}"${under} stroke-linejoin="round"${s.dash ? ` stroke-dasharray="${s.dash}"` : ''}/>`,
     )
-    for (const [x, y] of s.points) out.push(markerSvg(s.marker, f.px(x), f.py(y), s.color, `${s.label}: ${xFormat(x)} → ${yFormat(y)}`))
+    for (const [x, y] of s.points)
+      out.push(markerSvg(s.marker, f.px(x), f.py(y), s.color, `${s.label}: ${xFormat(x)} → ${yFormat(y)}`, grow))
     out.push('</g>')
   }
   out.push(legend(clean, width))
+  const noteY = 16 * (legendRows + 1)
+  for (const [i, note] of notes.entries())
+    out.push(`<text class="coincide-note" x="${MARGIN.left}" y="${noteY + 16 * i}" dy="0.32em">${esc(note)}</text>`)
   out.push('</svg>')
   return out.join('')
 }

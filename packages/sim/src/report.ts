@@ -213,12 +213,16 @@ function sweepSection(sweep: SweepResult): string {
   ].join('')
 }
 
-const METHODS_NOTE = `<section data-testid="methods"><h2>Methods in brief</h2><ul>
-<li><strong>per-request</strong> (Spark/FIL+): every valid measurement is one datapoint, minority results included.</li>
-<li><strong>committee</strong>: one 0/1 datapoint per committee, its majority result.</li>
-<li><strong>committee-fraction</strong>: per committee, the success fraction of its valid measurements, averaged over committees (S3’s 5-minute-bucket analogue).</li>
-<li>Intervals are 95 % Wilson score intervals; result codes that do not count toward RSR are left out of all three.</li>
+const METHODS_NOTE = `<section data-testid="methods"><h2>How to read this report</h2><ul>
+<li><strong>committee</strong>: the checkers given the same task (a CID at a provider) in a round; its majority result is the network’s verdict on that task.</li>
+<li><strong>per-request</strong> RSR (Spark/FIL+): the share of all retrieval requests that succeeded; every valid measurement is one datapoint, minority results included.</li>
+<li><strong>committee</strong> RSR: the share of committees whose majority result is a success; one 0/1 datapoint per committee (too small or without a majority: left out).</li>
+<li><strong>committee-fraction</strong> RSR: the mean of each committee’s success fraction (its OK measurements / its valid ones) over committees (S3’s 5-minute-bucket analogue).</li>
+<li><strong>[lower, upper]</strong>: the 95 % Wilson score interval of a rate; <strong>n</strong> is its sample count (measurements, or committees). Result codes that do not count toward RSR are left out of all three.</li>
+<li><strong>n/a</strong> or <strong>—</strong>: nothing was counted (no request or committee of that provider), so there is no rate.</li>
+<li><strong>agree</strong>: a member agrees with its committee when its result equals the committee’s majority (it is rewarded, MAJORITY_RESULT); <strong>captured</strong>: adversaries made the majority differ from what the honest members would have said.</li>
 <li><strong>true rate</strong>: the provider’s per-request success probability as honest checkers see it, the quantity all three methods estimate.</li>
+<li>Lines of two methods that coincide are drawn one over the other, the lower one wider and paler, and the chart says so.</li>
 </ul></section>`
 
 /** Renders the report as one self-contained HTML document. */
@@ -241,10 +245,11 @@ export function renderReport(input: ReportInput): string {
     body.push('<p data-testid="empty">This report holds no simulation results.</p>')
   } else {
     body.push(parameters(input, scenario))
+    // the words before the numbers: a reader meets every term below already explained
+    body.push(METHODS_NOTE)
     body.push(claimsSection(checkClaims(data)))
     if (input.sweep) body.push(sweepSection(input.sweep))
     if (input.run) body.push(runSection(input.run))
-    body.push(METHODS_NOTE)
   }
   return `<!DOCTYPE html>
 <html lang="en">

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest'
 import { renderReport } from '../src/report.js'
 import { claimOne, claimTwo, strictMajorityProbability } from '../src/report-claims.js'
 import { esc, shellQuote } from '../src/report-html.js'
-import { niceTicks } from '../src/report-svg.js'
+import { coincidences, type LineSeries, lineChart, niceTicks } from '../src/report-svg.js'
 import type { Estimate, ProviderResult, RunResult, Scenario, SweepPoint, SweepResult } from '../src/types.js'
 
 // Hand-made fixtures for the renderer, typed against types.ts. The numbers are chosen to exercise
@@ -149,12 +149,16 @@ describe('renderReport', () => {
     expect(html).toContain('{&quot;HTTP_502&quot;:2,&quot;TIMEOUT&quot;:1}')
     expect(html).toContain('always-fail')
     expect(html).toContain('<td class="swept">0<span class="tag">swept 0 → 0.04</span></td>')
+    // the command writes the scenario it runs, so that it works pasted anywhere
     expect(html).toContain(
-      '<pre data-testid="command">spark-swarm sim --scenario scenario.json --sweep adversaries.0.share=0:0.04:0.01 --repetitions 1 --seed seed-1</pre>',
+      `<pre data-testid="command">mkdir -p repeat &amp;&amp; cat &gt; repeat/scenario.json &lt;&lt;${esc("'SCENARIO'")}\n{\n`,
+    )
+    expect(html).toContain(
+      '\nSCENARIO\nspark-swarm sim --scenario repeat/scenario.json --sweep adversaries.0.share=0:0.04:0.01 --repetitions 1 --seed seed-1 --out repeat</pre>',
     )
     expect(html).toContain('generated 2025-01-01T00:00:00Z')
     const withFile = renderReport({ sweep, scenarioFile: "my runs/it's.json" })
-    expect(withFile).toContain(esc(`--scenario 'my runs/it'\\''s.json'`))
+    expect(withFile).toContain(esc(`--scenario 'repeat/it'\\''s.json'`))
   })
 
   it('escapes a malicious scenario name and miner id', () => {
@@ -231,7 +235,7 @@ describe('renderReport', () => {
     ])
     const out = renderReport({ run: r })
     expect(out).toContain('data-testid="providers-results"')
-    expect(out).toContain('<pre data-testid="command">spark-swarm sim --scenario scenario.json --seed seed-1</pre>')
+    expect(out).toContain('\nSCENARIO\nspark-swarm sim --scenario repeat/scenario.json --seed seed-1 --out repeat</pre>')
     const [sizes] = svgByTestId(out, 'sizes-chart')
     expect(sizes).toBeDefined()
     const bars = [...sizes!.matchAll(/<rect class="(bar(?: muted)?)" data-from="(\d+)" data-to="(\d+)" data-count="(\d+)"/g)]
@@ -277,6 +281,55 @@ describe('report helpers', () => {
     expect(niceTicks(0, 0.04)).toEqual([0, 0.01, 0.02, 0.03, 0.04])
     expect(niceTicks(0, 0)).toEqual([0, 0.2, 0.4, 0.6, 0.8, 1])
     expect(niceTicks(3, 97)).toEqual([0, 20, 40, 60, 80, 100])
+  })
+
+  it('two methods that coincide stay visible: the one beneath is wider, with larger markers, and a note says so', () => {
+    const line = (label: string, ys: number[], dash?: string): LineSeries => ({
+      label,
+      color: '#000',
+      marker: 'circle',
+      ...(dash ? { dash } : {}),
+      attrs: { 'data-method': label },
+      points: ys.map((y, i) => [i, y] as const),
+    })
+    const svg = lineChart({
+      title: 't',
+      xLabel: 'x',
+      yLabel: 'y',
+      series: [line('a', [1, 2, 3]), line('b', [1, 2, 3], '2 3'), line('c', [3, 1, 0])],
+    })
+    const width = (m: string) => Number(new RegExp(`data-method="${m}"[^>]*stroke-width="([\\d.]+)"`).exec(svg)?.[1])
+    expect(width('a')).toBeGreaterThan(width('b'))
+    expect(width('b')).toBe(2)
+    expect(width('c')).toBe(2)
+    expect(svg).toContain('<text class="coincide-note"')
+    expect(svg).toContain('a and b coincide (the one beneath is drawn wider and paler)')
+    expect(svg).not.toContain('and c coincide')
+    // a crossing at one drawn point widens the lower line too, without a note
+    expect(
+      coincidences([
+        {
+          label: 'a',
+          points: [
+            [0, 0],
+            [10, 10],
+          ],
+        },
+        {
+          label: 'b',
+          points: [
+            [0, 0],
+            [10, 50],
+          ],
+        },
+      ]),
+    ).toEqual({ beneath: [1, 0], notes: [] })
+    expect(
+      coincidences([
+        { label: 'a', points: [[0, 0]] },
+        { label: 'b', points: [[0, 9]] },
+      ]),
+    ).toEqual({ beneath: [0, 0], notes: [] })
   })
 
   it('strictMajorityProbability is the binomial tail above n/2', () => {

@@ -35,10 +35,15 @@ function committeesOf(r: RoundReport): Array<[string, CommitteeView]> {
 }
 
 function writeCommittees(sorted: Array<[string, CommitteeView]>, r: RoundReport, write: (line: string) => void): void {
-  write(`  ${'task'.padEnd(16)} ${'provider'.padEnd(8)} ${'size'.padStart(4)}  ${'majority'.padEnd(20)} ${'agree'.padEnd(6)} members`)
+  write(`  ${'task'.padEnd(16)} ${'provider'.padEnd(8)} ${'size'.padStart(4)}  ${'majority'.padEnd(20)} ${'agree'.padEnd(6)} reported`)
   for (const [id, { result, members }] of sorted) {
-    const cids = members.map((i) => r.anchored.get(i)?.attested[id])
-    const same = cids.filter((c) => c === cids[0]).length
+    // agree: the members that attested the committee CID most of them attested
+    const tally = new Map<string | undefined, number>()
+    for (const i of members) {
+      const cid = r.anchored.get(i)?.attested[id]
+      tally.set(cid, (tally.get(cid) ?? 0) + 1)
+    }
+    const same = Math.max(0, ...[...tally].filter(([cid]) => cid !== undefined).map(([, n]) => n))
     const counts = Object.entries(result.counts)
       .map(([code, n]) => `${code}×${n}`)
       .join(' ')
@@ -56,6 +61,22 @@ function writeScores(sorted: Array<[string, CommitteeView]>, write: (line: strin
   for (const [minerId, s] of Object.entries(scores))
     write(`  ${minerId.padEnd(8)} ${pct(s.perRequest)} ${pct(s.committee)} ${pct(s.committeeFraction)}`)
 }
+
+/**
+ * What the round tables mean, one line each, printed once before the first round. The words are
+ * the scoring section's (spec/protocol.md): an operator should not need the spec to read them.
+ */
+export const HOW_TO_READ: readonly string[] = [
+  'how to read a round:',
+  '  committee: the nodes given the same task (a CID at a provider) in the round; "majority" is the result most of its members reported, the network\'s verdict',
+  '  size: the members with a valid measurement; reported: each result code × the members that reported it',
+  "  agree k/n: k of the committee's n member nodes attested the same committee (same CID: majority and counts); n/n is full agreement",
+  "  per-request RSR: the share of all the provider's retrieval requests that succeeded, every counted measurement (minority results included)",
+  "  committee RSR: the share of the provider's committees whose majority result is a success (too small, no majority, or uncounted result: left out)",
+  "  committee-fraction RSR: the mean of each committee's success fraction (its OK members / its counted members) over the provider's committees",
+  '  "87.5% (7/8) [53–98]": the rate, successes/total, and its 95 % Wilson interval in percent; n/a: no request or committee of that provider counted',
+  '  summary … anchored by k of N nodes: every node agrees on the round when all N anchored one summary CID',
+]
 
 /** One round of the demo's output: its committees, the three scores per provider, its summary CIDs. */
 export function writeRound(round: number, r: RoundReport, nodeCount: number, write: (line: string) => void): void {

@@ -1,5 +1,5 @@
 import { DEMO_PROVIDERS, startSwarm } from '@spark-swarm/devnet'
-import { type RoundReport, writeRound } from './demo-report.js'
+import { HOW_TO_READ, type RoundReport, writeRound } from './demo-report.js'
 
 export interface DemoOptions {
   nodes: number
@@ -59,6 +59,8 @@ export async function runDemo({ nodes, rounds, roundSeconds, write }: DemoOption
   })
   const finished = watchRounds(swarm.nodes, rounds, (round, r) => writeRound(round, r, swarm.nodes.length, write))
   write(`nodes: ${swarm.nodes.map((n) => n.peerId.slice(-6)).join(' ')}; catalogue of ${swarm.world.catalogue.entries.length} tasks`)
+  write('')
+  for (const line of HOW_TO_READ) write(line)
   try {
     const deadline = (rounds + 3) * roundSeconds * 1000 + 15_000
     await Promise.race([

@@ -236,6 +236,8 @@ class SwarmCheckerNode extends TypedEventTarget<CheckerNodeEvents> implements Ch
       now: this.#clock.now(),
       peerId: this.peerId,
       stationId: this.stationId,
+      checkerVersion: this.#checkerVersion,
+      inetGroup: this.#init.inetGroup,
       multiaddrs: this.multiaddrs(),
       outdated: this.#versionCheck.outdated,
       bannedPeers: this.#bans.size,

@@ -42,12 +42,16 @@ td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
 .swatch { display: inline-block; width: 10px; height: 10px; border-radius: 2px; margin-right: 6px; vertical-align: -1px; }
 #rsr-chart { width: 100%; height: auto; display: block; }
 #rsr-chart text { fill: var(--muted); font-size: 11px; }
+#rsr-chart text.axis-label { fill: var(--fg); font-size: 12px; }
 #rsr-chart .grid { stroke: var(--line); }
 #rsr-chart polyline { fill: none; stroke-width: 2.2; stroke-linejoin: round; }
 #rsr-legend { display: flex; flex-wrap: wrap; gap: 4px 16px; margin-top: 6px; font-size: 12.5px; }
 #summaries li { margin: 2px 0; overflow-wrap: anywhere; }
 #summaries { padding-left: 0; list-style: none; margin: 0; }
 .scroll { overflow-x: auto; }
+#legend ul { margin: 0; padding-left: 18px; }
+#legend li { margin: 2px 0; }
+#legend strong { font-weight: 600; }
 `
 
 export const STATUS_PAGE_SCRIPT = `
@@ -73,7 +77,9 @@ export const STATUS_PAGE_SCRIPT = `
     return e
   }
   const short = (v, head = 8, tail = 6) => (typeof v === 'string' && v.length > head + tail + 1 ? v.slice(0, head) + '…' + v.slice(-tail) : String(v ?? ''))
-  const pct = (r) => (typeof r === 'number' ? (r * 100).toFixed(1) + ' %' : '—')
+  const pct = (r) => (typeof r === 'number' ? (r * 100).toFixed(1) + ' %' : 'n/a')
+  const interval = (b, over) =>
+    Array.isArray(b) ? '95 % Wilson interval [' + (b[0] * 100).toFixed(1) + ' – ' + (b[1] * 100).toFixed(1) + ' %] over ' + over : 'n/a: nothing counted'
   const pill = (result) =>
     result === null || result === undefined ? h('span', { class: 'pill none' }, '—') : h('span', { class: 'pill ' + (result === 'OK' ? 'ok' : 'fail') }, result)
   const setText = (id, v) => {
@@ -99,6 +105,17 @@ export const STATUS_PAGE_SCRIPT = `
     setText('station-id', short(st.stationId, 10, 6) || '—')
     $('station-id').title = st.stationId || ''
     setText('network', st.network)
+    setText('version', st.version || '—')
+    setText('inet-group', st.inetGroup || 'not set')
+    const r = st.reachability
+    setText(
+      'reachability',
+      r
+        ? (r.nonLoopback ? 'listens on a non-loopback address' : r.listenAddresses ? 'loopback only: peers on other machines cannot dial it' : 'not listening') +
+            ' (' + r.listenAddresses + ' listen address' + (r.listenAddresses === 1 ? '' : 'es') + '), ' + r.peers + ' peer' + (r.peers === 1 ? '' : 's') + ' connected'
+        : '—',
+    )
+    $('reachability').title = (st.multiaddrs || []).join(' ')
     setText('peers', st.peers)
     setText('jobs-completed', st.jobsCompleted)
     setText('store', st.store.measurements + ' measurements, ' + (st.store.bytes / 1048576).toFixed(1) + ' MiB')
@@ -143,13 +160,14 @@ export const STATUS_PAGE_SCRIPT = `
       'providers-table',
       providers.map((p) => {
         const r = (last && last.providers[p]) || { perRequest: null, committee: null, committeeFraction: null, total: 0 }
+        const iv = r.intervals || {}
         return h(
           'tr',
           { 'data-provider': p },
           h('td', {}, h('span', { class: 'swatch', 'data-colour': colourOf(p) }), p),
-          h('td', { class: 'num', 'data-testid': 'rsr-value' }, pct(r.perRequest)),
-          h('td', { class: 'num' }, pct(r.committee)),
-          h('td', { class: 'num' }, pct(r.committeeFraction)),
+          h('td', { class: 'num', 'data-testid': 'rsr-value', title: interval(iv.perRequest, r.total + ' requests') }, pct(r.perRequest)),
+          h('td', { class: 'num', title: interval(iv.committee, 'its committees') }, pct(r.committee)),
+          h('td', { class: 'num', title: interval(iv.committeeFraction, 'its committees') }, pct(r.committeeFraction)),
           h('td', { class: 'num' }, r.total),
         )
       }),
@@ -162,7 +180,8 @@ export const STATUS_PAGE_SCRIPT = `
     const svg = $('rsr-chart')
     const rounds = st.rounds.slice().reverse()
     // drawn at the size shown, so that text stays at its size whatever the width
-    const W = Math.max(320, Math.round(svg.clientWidth || 640)), H = 240, L = 40, R = 12, T = 10, B = 26
+    // margins hold the tick labels (a round number is centred on its tick, so R is half of one) and the axis titles
+    const W = Math.max(320, Math.round(svg.clientWidth || 640)), H = 260, L = 62, R = 28, T = 12, B = 44
     svg.setAttribute('viewBox', '0 0 ' + W + ' ' + H)
     const x = (i) => (rounds.length < 2 ? L + (W - L - R) / 2 : L + (i * (W - L - R)) / (rounds.length - 1))
     const y = (rate) => T + (1 - rate) * (H - T - B)
@@ -176,10 +195,16 @@ export const STATUS_PAGE_SCRIPT = `
     const every = Math.max(1, Math.ceil(rounds.length / Math.floor(W / 48)))
     rounds.forEach((r, i) => {
       if (i % every) return
-      const label = s('text', { x: x(i), y: H - 8, 'text-anchor': 'middle' })
+      const label = s('text', { x: x(i), y: H - B + 16, 'text-anchor': 'middle' })
       label.textContent = String(r.round)
       parts.push(label)
     })
+    const xTitle = s('text', { class: 'axis-label', 'data-testid': 'rsr-x-label', x: L + (W - L - R) / 2, y: H - 6, 'text-anchor': 'middle' })
+    xTitle.textContent = 'round (anchored)'
+    const yMid = T + (H - T - B) / 2
+    const yTitle = s('text', { class: 'axis-label', 'data-testid': 'rsr-y-label', x: 14, y: yMid, 'text-anchor': 'middle', transform: 'rotate(-90 14 ' + yMid + ')' })
+    yTitle.textContent = 'per-request RSR'
+    parts.push(xTitle, yTitle)
     for (const p of providers) {
       const points = []
       rounds.forEach((r, i) => {
@@ -281,6 +306,9 @@ export const STATUS_PAGE_HTML = `<!doctype html>
 <section data-testid="node"><h2>Node</h2><dl>
 <dt>Peer id</dt><dd id="peer-id" class="mono" data-testid="peer-id"></dd>
 <dt>Station id</dt><dd id="station-id" class="mono" data-testid="station-id"></dd>
+<dt>Version</dt><dd id="version" data-testid="version"></dd>
+<dt>Inet group</dt><dd id="inet-group" class="mono" data-testid="inet-group"></dd>
+<dt>Reachability</dt><dd id="reachability" data-testid="reachability"></dd>
 <dt>Peers</dt><dd id="peers" data-testid="peers"></dd>
 <dt>Jobs completed</dt><dd id="jobs-completed" data-testid="jobs-completed"></dd>
 <dt>Store</dt><dd id="store" data-testid="store"></dd>
@@ -291,16 +319,25 @@ export const STATUS_PAGE_HTML = `<!doctype html>
 <div class="scroll"><table id="tasks-table" data-testid="tasks-table"><thead><tr><th>Task CID</th><th>Provider</th><th>Status</th><th>Result</th></tr></thead><tbody></tbody></table></div>
 </section>
 <section class="wide" data-testid="rsr-section"><h2>Retrieval success rate per provider (per request)</h2>
-<svg id="rsr-chart" data-testid="rsr-chart" viewBox="0 0 640 240" role="img" aria-label="Retrieval success rate per provider over the last rounds"></svg>
+<svg id="rsr-chart" data-testid="rsr-chart" viewBox="0 0 640 260" role="img" aria-label="Retrieval success rate per provider over the last rounds"></svg>
 <div id="rsr-legend" data-testid="rsr-legend"></div>
 </section>
 <section data-testid="providers"><h2>Providers, last anchored round</h2>
-<div class="scroll"><table id="providers-table" data-testid="providers-table"><thead><tr><th>Provider</th><th class="num">RSR</th><th class="num">Committee</th><th class="num">Fraction</th><th class="num">Requests</th></tr></thead><tbody></tbody></table></div>
+<div class="scroll"><table id="providers-table" data-testid="providers-table"><thead><tr><th>Provider</th><th class="num">Per-request RSR</th><th class="num">Committee RSR</th><th class="num">Committee-fraction RSR</th><th class="num">Requests</th></tr></thead><tbody></tbody></table></div>
 </section>
 <section data-testid="summaries-section"><h2>Latest summaries</h2><ul id="summaries" data-testid="summaries"></ul></section>
 <section class="wide" data-testid="committees"><h2>Committees <span id="committees-round" data-testid="committees-round"></span></h2>
-<div class="scroll"><table id="committees-table" data-testid="committees-table"><thead><tr><th>Task CID</th><th>Provider</th><th class="num">Size</th><th>Majority</th><th>This node</th><th>Confirmed</th></tr></thead><tbody></tbody></table></div>
+<div class="scroll"><table id="committees-table" data-testid="committees-table"><thead><tr><th>Task CID</th><th>Provider</th><th class="num">Size</th><th>Majority result</th><th>This node</th><th>Confirmed (agree)</th></tr></thead><tbody></tbody></table></div>
 </section>
+<section class="wide" id="legend" data-testid="legend"><h2>How to read this page</h2><ul>
+<li><strong>Committee</strong>: the nodes given the same task (a CID at a provider) in a round; its majority result is the network’s verdict on that task.</li>
+<li><strong>Per-request RSR</strong>: the share of all the provider’s retrieval requests that succeeded (every counted measurement, minority results included).</li>
+<li><strong>Committee RSR</strong>: the share of the provider’s committees whose majority result is a success (committees too small or without a majority are left out).</li>
+<li><strong>Committee-fraction RSR</strong>: the mean, over the provider’s committees, of each committee’s success fraction (its OK members / its counted members).</li>
+<li><strong>[lower – upper]</strong>: the 95 % Wilson score interval of a rate; hover over a rate to see it.</li>
+<li><strong>n/a</strong>: no request or committee of that provider counted in the round.</li>
+<li><strong>Confirmed (agree)</strong>: a strict majority of the committee’s members attested the same committee (same CID: majority and counts) as this node.</li>
+</ul></section>
 </main>
 <script>${STATUS_PAGE_SCRIPT}</script>
 </body>

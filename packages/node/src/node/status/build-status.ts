@@ -1,4 +1,4 @@
-import { type ProtocolParams, parseTaskId } from '@spark-swarm/protocol'
+import { CHECKER_VERSION, type ProtocolParams, parseTaskId } from '@spark-swarm/protocol'
 import type { GossipMetrics } from '../../gossip/index.js'
 import type { NodeStore } from '../../store/index.js'
 import type { Convergence } from '../anchor/convergence.js'
@@ -11,6 +11,9 @@ export interface StatusSources {
   now: number
   peerId: string
   stationId: string
+  /** Defaults to this package's CHECKER_VERSION. */
+  checkerVersion?: string
+  inetGroup?: string
   multiaddrs: string[]
   outdated: boolean
   bannedPeers: number
@@ -38,6 +41,13 @@ export function buildStatus(s: StatusSources): CheckerNodeStatus {
       }))
     : []
   return {
+    version: s.checkerVersion ?? CHECKER_VERSION,
+    inetGroup: s.inetGroup ?? null,
+    reachability: {
+      listenAddresses: s.multiaddrs.length,
+      nonLoopback: s.multiaddrs.some(isOutsideAddress),
+      peers: running?.peers ?? 0,
+    },
     peerId: s.peerId,
     stationId: s.stationId,
     network: s.params.network,
@@ -57,4 +67,12 @@ export function buildStatus(s: StatusSources): CheckerNodeStatus {
       banned: s.bannedPeers,
     },
   }
+}
+
+/** A multiaddr others could dial: an IP address that is neither loopback nor unspecified, or a DNS name. */
+export function isOutsideAddress(multiaddr: string): boolean {
+  const [, proto, host] = multiaddr.split('/')
+  if (proto === 'ip4') return !(host?.startsWith('127.') || host === '0.0.0.0')
+  if (proto === 'ip6') return !(host === '::1' || host === '::')
+  return proto === 'dns' || proto === 'dns4' || proto === 'dns6' || proto === 'dnsaddr'
 }

@@ -1,4 +1,4 @@
-import { type ProtocolParams, roundAt, roundStartTime, taskId } from '@spark-swarm/protocol'
+import { type ProtocolParams, type Rate, roundAt, roundStartTime, taskId } from '@spark-swarm/protocol'
 import type { RoundOutcome } from '../anchor/anchor.js'
 
 /** One anchored round as the node sees it: what the status page and `/api/status` show. */
@@ -18,10 +18,38 @@ export interface RoundStatus {
     confirmed: boolean
   }>
   /** Per provider: the three success rates (null without samples) and the per-request sample count. */
-  providers: Record<string, { perRequest: number | null; committee: number | null; committeeFraction: number | null; total: number }>
+  providers: Record<
+    string,
+    {
+      perRequest: number | null
+      committee: number | null
+      committeeFraction: number | null
+      total: number
+      /** The 95 % Wilson intervals of the three rates, [lower, upper] (null without samples). */
+      intervals?: { perRequest: [number, number] | null; committee: [number, number] | null; committeeFraction: [number, number] | null }
+    }
+  >
+}
+
+/**
+ * What the node knows of how others reach it: its own listen addresses and connections. It cannot
+ * know whether its public address is reachable from outside; a loopback-only node surely is not.
+ */
+export interface Reachability {
+  /** How many addresses libp2p listens on. */
+  listenAddresses: number
+  /** Some listen address is neither loopback nor unspecified: peers elsewhere could dial it. */
+  nonLoopback: boolean
+  /** Peers connected now. */
+  peers: number
 }
 
 export interface CheckerNodeStatus {
+  /** The checker software's version (what the version gate compares). */
+  version: string
+  /** The /24 (or /48) group this node's measurements are tasked under; null when not told. */
+  inetGroup: string | null
+  reachability: Reachability
   peerId: string
   stationId: string
   network: string
@@ -80,10 +108,15 @@ export function roundStatus(outcome: RoundOutcome, isConfirmed: (round: number, 
           committee: s.committee.rate,
           committeeFraction: s.committeeFraction.rate,
           total: s.perRequest.total,
+          intervals: { perRequest: bounds(s.perRequest), committee: bounds(s.committee), committeeFraction: bounds(s.committeeFraction) },
         },
       ]),
     ),
   }
+}
+
+function bounds(r: Rate): [number, number] | null {
+  return r.interval ? [r.interval.lower, r.interval.upper] : null
 }
 
 /** The current round's times. */
