@@ -9,7 +9,7 @@ import { type Clock, systemClock } from './clock.js'
 import { composeParts, type NodeParts } from './compose.js'
 import { type CheckerNodeEvents, TypedEventTarget } from './events.js'
 import { type Logger, silentLogger } from './logger.js'
-import { type OpenedNode, openNode } from './open.js'
+import { closeOpenedNode, type OpenedNode, openNode } from './open.js'
 import type { Host } from './peers/host.js'
 import { PeerBans } from './peers/peer-bans.js'
 import { startPeerCare } from './peers/peer-care.js'
@@ -153,28 +153,40 @@ class SwarmCheckerNode extends TypedEventTarget<CheckerNodeEvents> implements Ch
     const shared = { params: this.#params, catalogue: this.#catalogue, clock: this.#clock, log: this.#log }
     const opened = await openNode(init, { ...shared, gater: this.#bans.gater(init.connectionGater) })
     this.#identity = opened.identity
-    const parts = composeParts(
-      opened,
-      { ...shared, events: this, versionCheck: this.#versionCheck, signal: controller.signal },
-      {
-        inetGroup: init.inetGroup,
-        checkerVersion: this.#checkerVersion,
-        checkWindow: init.checkWindow ?? 0.5,
-        retainRounds: init.retainRounds ?? 72,
-      },
-    )
+    let parts: NodeParts
+    try {
+      parts = composeParts(
+        opened,
+        { ...shared, events: this, versionCheck: this.#versionCheck, signal: controller.signal },
+        {
+          inetGroup: init.inetGroup,
+          checkerVersion: this.#checkerVersion,
+          checkWindow: init.checkWindow ?? 0.5,
+          retainRounds: init.retainRounds ?? 72,
+        },
+      )
+    } catch (err) {
+      await closeOpenedNode(opened).catch(() => {})
+      throw err
+    }
     this.#convergence = parts.convergence
     this.#gossipMetrics = parts.gossipMetrics
     this.#running = { ...opened, ...parts, controller }
-    await this.#versionCheck.check()
-    parts.loop.start()
-    startPeerCare(opened.host.libp2p, {
-      bans: this.#bans,
-      signal: controller.signal,
-      minPeers: init.minPeers ?? 8,
-      roundDurationMs: this.#params.roundDurationMs,
-      log: this.#log,
-    })
+    try {
+      await this.#versionCheck.check()
+      parts.loop.start()
+      startPeerCare(opened.host.libp2p, {
+        bans: this.#bans,
+        signal: controller.signal,
+        minPeers: init.minPeers ?? 8,
+        roundDurationMs: this.#params.roundDurationMs,
+        log: this.#log,
+      })
+    } catch (err) {
+      // a node that could not start runs nothing: no timers, no sockets, the data dir free again
+      await this.stop().catch(() => {})
+      throw err
+    }
     this.emit('activity', { level: 'info', message: `checker node ${opened.identity.peerId} started` })
   }
 
@@ -185,9 +197,7 @@ class SwarmCheckerNode extends TypedEventTarget<CheckerNodeEvents> implements Ch
     await running.loop.stop()
     // aborted provides unwind while their connections are still open (see Anchoring.stop)
     await running.anchoring.stop()
-    await running.bitswap?.stop()
-    await running.host.stop()
-    running.store.close()
+    await closeOpenedNode(running)
     this.#running = undefined
   }
 
