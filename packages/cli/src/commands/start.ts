@@ -4,6 +4,7 @@ import {
   createTrackerClient,
   instrumentNode,
   joinNetwork,
+  ListenError,
   prepareDataDir,
   StoreError,
   startStatusServer,
@@ -30,7 +31,7 @@ interface NetworkSetup {
  */
 async function networkSetup(config: NodeConfig, warn: (message: string) => void): Promise<NetworkSetup> {
   if (!config.tracker) return { params: networkParams(config), bootstrap: config.bootstrap }
-  const tracker = createTrackerClient({ url: config.tracker, checkerVersion: CHECKER_VERSION })
+  const tracker = trackerClient(config.tracker)
   let network: Awaited<ReturnType<typeof joinNetwork>>
   try {
     network = await joinNetwork({ tracker, trackerUrl: config.tracker, dataDir: config.dataDir })
@@ -47,9 +48,29 @@ async function networkSetup(config: NodeConfig, warn: (message: string) => void)
   return { params: network.params, bootstrap: [...config.bootstrap, ...network.bootstrap], gate: tracker }
 }
 
-/** The node's coded errors (a read-only data dir, a full disk, a broken cache) as a message and exit code 1. */
+/** The tracker's client; a tracker URL it cannot use (`127.0.0.1:8080`, no scheme) is a config error, exit 2. */
+function trackerClient(url: string) {
+  try {
+    return createTrackerClient({ url, checkerVersion: CHECKER_VERSION })
+  } catch (err) {
+    if (!(err instanceof TrackerError)) throw err
+    const example = url.includes('://') ? '' : `, e.g. http://${url}`
+    throw new CliError(
+      `${err.message}: set --tracker (SPARK_SWARM_TRACKER, or tracker in the config file) to an http: or https: URL${example} [${err.code}]`,
+      EXIT.usage,
+      err.code,
+    )
+  }
+}
+
+/**
+ * The node's coded errors (a data dir read-only or in use, a port in use, a full disk, a broken
+ * cache) as a one-line message and exit code 1.
+ */
 function operatorError(err: unknown): unknown {
-  if (err instanceof StoreError || err instanceof TrackerError) return new CliError(`${err.message} [${err.code}]`, EXIT.failure)
+  if (err instanceof StoreError || err instanceof TrackerError || err instanceof ListenError) {
+    return new CliError(`${err.message} [${err.code}]`, EXIT.failure, err.code)
+  }
   return err
 }
 
@@ -100,7 +121,14 @@ export async function runStart(
     throw operatorError(err)
   })
   const metrics = instrumentNode(node)
-  const server = await startStatusServer({ node, registry: metrics.registry, host: config.apiHost, port: config.apiPort })
+  // a part that fails to start stops what started before it: a node that cannot serve its status does not run unseen
+  const server = await startStatusServer({ node, registry: metrics.registry, host: config.apiHost, port: config.apiPort }).catch(
+    async (err: unknown) => {
+      metrics.stop()
+      await node.stop()
+      throw operatorError(err)
+    },
+  )
   write(`spark-swarm ${CHECKER_VERSION} node ${node.peerId} on ${network.params.network}`)
   write(`  station id ${node.stationId}`)
   write(`  listening  ${node.multiaddrs().join(' ')}`)

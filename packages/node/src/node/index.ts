@@ -10,6 +10,7 @@ export type {
   SummaryAnchoredDetail,
 } from './events.js'
 export { TypedEventTarget } from './events.js'
+export { ListenError, type ListenErrorCode, libp2pListenError } from './listen-error.js'
 export type { Logger } from './logger.js'
 export { silentLogger } from './logger.js'
 export { CHECKER_VERSION, type CheckerNode, type CheckerNodeInit, createCheckerNode, type VersionGate } from './node.js'

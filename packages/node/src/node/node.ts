@@ -9,7 +9,7 @@ import { type Clock, systemClock } from './clock.js'
 import { composeParts, type NodeParts } from './compose.js'
 import { type CheckerNodeEvents, TypedEventTarget } from './events.js'
 import { type Logger, silentLogger } from './logger.js'
-import { type OpenedNode, openNode } from './open.js'
+import { closeOpenedNode, type OpenedNode, openNode } from './open.js'
 import type { Host } from './peers/host.js'
 import { PeerBans } from './peers/peer-bans.js'
 import { startPeerCare } from './peers/peer-care.js'
@@ -92,13 +92,6 @@ interface Running extends OpenedNode, NodeParts {
   controller: AbortController
 }
 
-/** Closes what `openNode` opened, in reverse: bitswap, the host (libp2p and helia), the store. */
-async function closeOpened(opened: Pick<OpenedNode, 'bitswap' | 'host' | 'store'>): Promise<void> {
-  await opened.bitswap?.stop()
-  await opened.host.stop()
-  opened.store.close()
-}
-
 /**
  * The composition root: opens the resources (open.ts), wires the parts (compose.ts), starts the
  * round loop and peer care, and stops them in reverse. What outlives a stop (identity, the version
@@ -177,7 +170,7 @@ class SwarmCheckerNode extends TypedEventTarget<CheckerNodeEvents> implements Ch
     const opened = await openNode(init, { ...shared, gater: this.#bans.gater(init.connectionGater) })
     this.#identity = opened.identity
     // stop() came while the data dir and host were being opened
-    if (controller.signal.aborted) return closeOpened(opened)
+    if (controller.signal.aborted) return closeOpenedNode(opened)
     let parts: NodeParts
     try {
       parts = composeParts(
@@ -193,23 +186,30 @@ class SwarmCheckerNode extends TypedEventTarget<CheckerNodeEvents> implements Ch
     } catch (err) {
       // nothing may stay open behind a start that failed: stop() would not know of it
       controller.abort()
-      await closeOpened(opened)
+      await closeOpenedNode(opened).catch(() => {})
       throw err
     }
     this.#convergence = parts.convergence
     this.#gossipMetrics = parts.gossipMetrics
     this.#running = { ...opened, ...parts, controller }
-    await this.#versionCheck.check()
-    // stop() came while the tracker was asked: it closes what runs once this returns; nothing may start
-    if (controller.signal.aborted) return
-    parts.loop.start()
-    startPeerCare(opened.host.libp2p, {
-      bans: this.#bans,
-      signal: controller.signal,
-      minPeers: init.minPeers ?? 8,
-      roundDurationMs: this.#params.roundDurationMs,
-      log: this.#log,
-    })
+    try {
+      await this.#versionCheck.check()
+      // stop() came while the tracker was asked: it closes what runs once this returns; nothing may start
+      if (controller.signal.aborted) return
+      parts.loop.start()
+      startPeerCare(opened.host.libp2p, {
+        bans: this.#bans,
+        signal: controller.signal,
+        minPeers: init.minPeers ?? 8,
+        roundDurationMs: this.#params.roundDurationMs,
+        log: this.#log,
+      })
+    } catch (err) {
+      // a node that could not start runs nothing: no timers, no sockets, the data dir free again
+      // (not this.stop(): it waits for this very start)
+      await this.#closeRunning().catch(() => {})
+      throw err
+    }
     this.emit('activity', { level: 'info', message: `checker node ${opened.identity.peerId} started` })
   }
 
@@ -219,13 +219,18 @@ class SwarmCheckerNode extends TypedEventTarget<CheckerNodeEvents> implements Ch
       this.#starting.controller.abort()
       await this.#starting.done.catch(() => {})
     }
+    await this.#closeRunning()
+  }
+
+  /** Stops the parts, then closes what they ran on (the data dir's lock last). */
+  async #closeRunning(): Promise<void> {
     const running = this.#running
     if (!running) return
     running.controller.abort()
     await running.loop.stop()
     // aborted provides unwind while their connections are still open (see Anchoring.stop)
     await running.anchoring.stop()
-    await closeOpened(running)
+    await closeOpenedNode(running)
     this.#running = undefined
   }
 

@@ -11,8 +11,17 @@ import {
   type RetrievalChecker,
   type RetrievalCheckerInit,
 } from '../retrieval/index.js'
-import { loadOrCreateIdentity, type NodeIdentity, type NodeStore, openNodeStore, prepareDataDir } from '../store/index.js'
+import {
+  type DataDirLock,
+  loadOrCreateIdentity,
+  lockDataDir,
+  type NodeIdentity,
+  type NodeStore,
+  openNodeStore,
+  prepareDataDir,
+} from '../store/index.js'
 import type { Clock } from './clock.js'
+import { libp2pListenError } from './listen-error.js'
 import type { Logger } from './logger.js'
 import { createHost, type Host } from './peers/host.js'
 import { createRandomnessSource } from './round/randomness.js'
@@ -41,6 +50,8 @@ export interface OpenedNode {
   checker: RetrievalChecker
   bitswap: BitswapFetcher | undefined
   rounds: Rounds
+  /** This node's claim on the data dir: released last, after the store and the host are closed. */
+  lock: DataDirLock
 }
 
 /**
@@ -62,31 +73,55 @@ export async function openNode(
   }
   // a read-only or misplaced data dir fails here, naming it, before anything is opened
   await prepareDataDir(init.dataDir)
-  const identity = await loadOrCreateIdentity(init.dataDir, { warn: (message) => log.warn(message) })
-  const store = openNodeStore({
-    path: join(init.dataDir, 'node.sqlite'),
-    now: () => clock.now(),
-    ...(init.storeMaxBytes !== undefined ? { maxBytes: init.storeMaxBytes } : {}),
-  })
-  const host = await createHost({
-    dataDir: init.dataDir,
-    privateKey: identity.privateKey,
-    params,
-    listen: init.listen ?? ['/ip4/127.0.0.1/tcp/0'],
-    bootstrap: init.bootstrap ?? [],
-    loopback: init.loopback ?? false,
-    connectionGater: shared.gater,
-  })
-  const bitswap = init.bitswap === false ? undefined : await createBitswapFetcher()
-  const checker = createRetrievalChecker(init.retrieval ?? {}, {
-    minerResolver: minerResolverFor(catalogue, init.rpcUrl),
-    indexerUrl: init.indexerUrl,
-    clock: () => clock.now(),
-    ...(bitswap ? { bitswap } : {}),
-  })
-  const randomness = createRandomnessSource(params, init.drandUrl ? { drandUrl: init.drandUrl } : {})
-  const rounds = new Rounds(params, catalogue, randomness, identity.stationKey.stationId)
-  return { catalogueCid: ownCatalogueCid, identity, store, host, checker, bitswap, rounds }
+  const lock = await lockDataDir(init.dataDir)
+  // what is open so far, closed in reverse when a later step fails: a failed start leaves nothing behind
+  const opened: Array<() => Promise<void> | void> = [() => lock.release()]
+  try {
+    const identity = await loadOrCreateIdentity(init.dataDir, { warn: (message) => log.warn(message) })
+    const store = openNodeStore({
+      path: join(init.dataDir, 'node.sqlite'),
+      now: () => clock.now(),
+      ...(init.storeMaxBytes !== undefined ? { maxBytes: init.storeMaxBytes } : {}),
+    })
+    opened.push(() => store.close())
+    const host = await createHost({
+      dataDir: init.dataDir,
+      privateKey: identity.privateKey,
+      params,
+      listen: init.listen ?? ['/ip4/127.0.0.1/tcp/0'],
+      bootstrap: init.bootstrap ?? [],
+      loopback: init.loopback ?? false,
+      connectionGater: shared.gater,
+    }).catch((err: unknown) => {
+      throw libp2pListenError(err) ?? err
+    })
+    opened.push(() => host.stop())
+    const bitswap = init.bitswap === false ? undefined : await createBitswapFetcher()
+    if (bitswap) opened.push(() => bitswap.stop())
+    const checker = createRetrievalChecker(init.retrieval ?? {}, {
+      minerResolver: minerResolverFor(catalogue, init.rpcUrl),
+      indexerUrl: init.indexerUrl,
+      clock: () => clock.now(),
+      ...(bitswap ? { bitswap } : {}),
+    })
+    const randomness = createRandomnessSource(params, init.drandUrl ? { drandUrl: init.drandUrl } : {})
+    const rounds = new Rounds(params, catalogue, randomness, identity.stationKey.stationId)
+    return { catalogueCid: ownCatalogueCid, identity, store, host, checker, bitswap, rounds, lock }
+  } catch (err) {
+    for (const close of opened.reverse()) await Promise.resolve(close()).catch(() => {})
+    throw err
+  }
+}
+
+/** Closes what `openNode` opened, in reverse; the data dir's lock goes last, whatever failed before it. */
+export async function closeOpenedNode(opened: OpenedNode): Promise<void> {
+  try {
+    await opened.bitswap?.stop()
+    await opened.host.stop()
+    opened.store.close()
+  } finally {
+    await opened.lock.release()
+  }
 }
 
 /** Providers the catalogue names need no chain lookup; Lotus only when some are not named. */

@@ -1,6 +1,7 @@
 import { createServer } from 'node:http'
 import { closeHttp, httpUrl, listenHttp } from '@spark-swarm/http'
 import type { Registry } from 'prom-client'
+import { ListenError } from '../node/listen-error.js'
 import { type Logger, silentLogger } from '../node/logger.js'
 import type { ObservedNode } from './metrics.js'
 import { createStatusHandler, json } from './status-routes.js'
@@ -50,7 +51,9 @@ export async function startStatusServer(options: StatusServerOptions): Promise<S
     else socket.destroy()
   })
 
-  const { port } = await listenHttp(server, options.port ?? 0, host)
+  const { port } = await listenHttp(server, options.port ?? 0, host).catch((err: unknown) => {
+    throw statusListenError(err, host, options.port ?? 0)
+  })
   server.on('error', (err) => log.error('status server error', { error: err.message }))
   // the URL names the host asked for (e.g. localhost), not the address it resolved to
   const url = `${httpUrl(host, port)}/`
@@ -65,4 +68,25 @@ export async function startStatusServer(options: StatusServerOptions): Promise<S
       return stopping
     },
   }
+}
+
+/** The status server's listen failure as a ListenError naming host:port and the flags that move it. */
+function statusListenError(err: unknown, host: string, port: number): ListenError {
+  const address = `${host.includes(':') ? `[${host}]` : host}:${port}`
+  const code = (err as NodeJS.ErrnoException).code
+  if (code === 'EADDRINUSE') {
+    return new ListenError(
+      'STATUS_PORT_IN_USE',
+      address,
+      `the status API cannot listen on ${address}: the port is in use (another node?): stop what holds it, or pass another --api-port`,
+      { cause: err },
+    )
+  }
+  const why = err instanceof Error ? err.message : String(err)
+  return new ListenError(
+    'STATUS_LISTEN_FAILED',
+    address,
+    `the status API cannot listen on ${address} (${why}): pass another --api-host or --api-port`,
+    { cause: err },
+  )
 }

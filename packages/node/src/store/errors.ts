@@ -14,6 +14,8 @@ export type StoreErrorCode =
   | 'STORE_SCHEMA_TOO_NEW'
   /** The data dir cannot be created or written by this user (read-only, wrong owner, not a directory). */
   | 'DATA_DIR_NOT_WRITABLE'
+  /** Another running node holds the data dir (its `node.lock` names a live pid). */
+  | 'DATA_DIR_IN_USE'
   /** A write found no space: the disk (ENOSPC, SQLITE_FULL) or the store's `maxBytes` is full. Nothing stored before is lost. */
   | 'STORE_DISK_FULL'
   /** Any other failed write (an I/O error, a file that became read-only). Nothing stored before is lost. */

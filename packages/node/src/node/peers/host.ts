@@ -69,7 +69,15 @@ export async function createHost(init: HostInit) {
       },
     }),
   )
-  await helia.start()
+  try {
+    await helia.start()
+  } catch (err) {
+    // a port in use, say: libp2p stopped itself, the stores below it are still open
+    await helia.stop().catch(() => {})
+    await blockstore.close()
+    await datastore.close()
+    throw err
+  }
   return {
     helia,
     libp2p: helia.libp2p,
