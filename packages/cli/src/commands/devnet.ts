@@ -23,7 +23,7 @@ export async function runDevnet(opts: { nodes: number; roundSeconds: number }, w
     `devnet: ${swarm.nodes.length} nodes, rounds of ${opts.roundSeconds} s; providers ${DEMO_PROVIDERS.map((p) => p.minerId).join(', ')}`,
   )
   write(`  IPNI ${swarm.world.ipniUrl}   chain RPC ${swarm.world.rpcUrl}`)
-  for (const [i, node] of swarm.nodes.entries()) write(`  node ${i} ${node.peerId}  status ${servers[i]?.server.url}/`)
+  for (const [i, node] of swarm.nodes.entries()) write(`  node ${i} ${node.peerId}  status ${servers[i]?.server.url}`)
   write('Ctrl-C stops it.')
   await new Promise<void>((resolve) => {
     process.once('SIGINT', () => resolve())
