@@ -1,5 +1,6 @@
 import {
   CHECKER_VERSION,
+  claimDataDirNetwork,
   createCheckerNode,
   createTrackerClient,
   instrumentNode,
@@ -72,6 +73,10 @@ export async function runStart(
   const ignored = ignoredWithTracker(config)
   if (ignored) log.warn(ignored)
   const network = await networkSetup(config, (message) => log.warn(message))
+  // one data dir, one network: another network's rounds would mix with this one's
+  await claimDataDirNetwork(config.dataDir, network.params).catch((err) => {
+    throw operatorError(err)
+  })
   if (!config.catalogue)
     throw new CliError('no task catalogue: pass --catalogue <file> (JSON {"entries": [{"cid", "minerId", "providerId"?}]})')
   let catalogue: Catalogue
