@@ -3,7 +3,7 @@ import { setMaxListeners } from 'node:events'
 import { isLibp2pClosingStreamError } from '@spark-swarm/node'
 import { ProtocolError } from '@spark-swarm/protocol'
 import { CommanderError } from 'commander'
-import { CliError, EXIT } from './cli-error.js'
+import { CliError, cliErrorLine, EXIT } from './cli-error.js'
 import { createProgram } from './program.js'
 
 // libp2p's connection manager closes every connection with one shared abort signal when it stops:
@@ -27,7 +27,7 @@ try {
     // commander already printed its message; --help and --version end here with code 0
     process.exitCode = err.exitCode === 0 ? EXIT.ok : EXIT.usage
   } else if (err instanceof CliError) {
-    process.stderr.write(`spark-swarm: ${err.message}\n`)
+    process.stderr.write(`spark-swarm: ${cliErrorLine(err)}\n`)
     process.exitCode = err.exitCode
   } else if (err instanceof ProtocolError) {
     process.stderr.write(`spark-swarm: ${err.message} [${err.code}]\n`)

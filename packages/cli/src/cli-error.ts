@@ -18,3 +18,14 @@ export class CliError extends Error {
     this.code = code ?? (exitCode === EXIT.usage ? 'CLI_BAD_INPUT' : exitCode === EXIT.failure ? 'CLI_FAILURE' : `CLI_EXIT_${exitCode}`)
   }
 }
+
+/** A setting in a config file, variable or flag is wrong (exit 2). */
+export const CONFIG_INVALID = 'CONFIG_INVALID'
+
+/**
+ * The line an operator sees: the message, ending in its code in brackets as docs/operators.md
+ * promises (a message that already names its code keeps it).
+ */
+export function cliErrorLine(err: CliError): string {
+  return /\[[A-Z0-9_]+\]$/.test(err.message) ? err.message : `${err.message} [${err.code}]`
+}

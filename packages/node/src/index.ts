@@ -83,12 +83,16 @@ export type {
   UnpublishedMeasurement,
 } from './store/index.js'
 export {
+  claimDataDirNetwork,
+  DATA_DIR_NETWORK_FILE,
+  type DataDirNetwork,
   IDENTITY_KEY_FILE,
   identityFromSeed,
   ioErrorCode,
   loadOrCreateIdentity,
   openNodeStore,
   prepareDataDir,
+  readDataDirNetwork,
   SCHEMA_VERSION,
   StoreError,
   writeError,

@@ -41,7 +41,7 @@ export async function runDevnet(opts: WorldOptions & { nodes: number }, write: (
     `devnet: ${swarm.nodes.length} nodes, rounds of ${opts.roundSeconds} s; providers ${DEMO_PROVIDERS.map((p) => p.minerId).join(', ')}`,
   )
   write(`  IPNI ${swarm.world.ipniUrl}   chain RPC ${swarm.world.rpcUrl}`)
-  for (const [i, node] of swarm.nodes.entries()) write(`  node ${i} ${node.peerId}  status ${servers[i]?.server.url}/`)
+  for (const [i, node] of swarm.nodes.entries()) write(`  node ${i} ${node.peerId}  status ${servers[i]?.server.url}`)
   write('Ctrl-C stops it.')
   await untilSignal()
   for (const { server, metrics } of servers) {

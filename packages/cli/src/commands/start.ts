@@ -1,5 +1,6 @@
 import {
   CHECKER_VERSION,
+  claimDataDirNetwork,
   createCheckerNode,
   createTrackerClient,
   instrumentNode,
@@ -14,8 +15,9 @@ import {
 import { type Catalogue, type ProtocolParams, validateCatalogue } from '@spark-swarm/protocol'
 import { CliError, EXIT } from '../cli-error.js'
 import { readCliEnv } from '../config/env.js'
-import { isLoopbackOnly, type NodeConfig, networkParams, resolveNodeConfig } from '../config/node-config.js'
+import { ignoredWithTracker, isLoopbackOnly, type NodeConfig, networkParams, resolveNodeConfig } from '../config/node-config.js'
 import { createLogger } from '../logger.js'
+import { inetGroupWarning, logNodeProgress } from '../node-log.js'
 import { readJsonFile } from '../read-json.js'
 
 interface NetworkSetup {
@@ -89,7 +91,13 @@ export async function runStart(
   await prepareDataDir(config.dataDir).catch((err) => {
     throw operatorError(err)
   })
+  const ignored = ignoredWithTracker(config)
+  if (ignored) log.warn(ignored)
   const network = await networkSetup(config, (message) => log.warn(message))
+  // one data dir, one network: another network's rounds would mix with this one's
+  await claimDataDirNetwork(config.dataDir, network.params).catch((err) => {
+    throw operatorError(err)
+  })
   if (!config.catalogue)
     throw new CliError('no task catalogue: pass --catalogue <file> (JSON {"entries": [{"cid", "minerId", "providerId"?}]})')
   let catalogue: Catalogue
@@ -117,6 +125,7 @@ export async function runStart(
   })
   node.addEventListener('activity', (e) => log[e.detail.level](e.detail.message, e.detail.code ? { code: e.detail.code } : undefined))
   node.addEventListener('outdated', (e) => log.error(e.detail.message, { minCheckerVersion: e.detail.minCheckerVersion }))
+  logNodeProgress(node, log)
   await node.start().catch((err) => {
     throw operatorError(err)
   })
@@ -132,7 +141,13 @@ export async function runStart(
   write(`spark-swarm ${CHECKER_VERSION} node ${node.peerId} on ${network.params.network}`)
   write(`  station id ${node.stationId}`)
   write(`  listening  ${node.multiaddrs().join(' ')}`)
-  write(`  status     ${server.url}/  (metrics ${server.url}/metrics)`)
+  const noInetGroup = inetGroupWarning(config.inetGroup)
+  if (noInetGroup) {
+    log.warn(noInetGroup, { code: 'INET_GROUP_UNSET' })
+    write(`  WARNING    ${noInetGroup}`)
+  }
+  // server.url ends in `/`
+  write(`  status     ${server.url}  (metrics ${server.url}metrics)`)
   await new Promise<void>((resolve) => {
     process.once('SIGINT', () => resolve())
     process.once('SIGTERM', () => resolve())

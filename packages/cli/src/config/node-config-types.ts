@@ -17,4 +17,6 @@ export interface NodeConfig {
   apiHost: string
   apiPort: number
   logLevel: LogLevel
+  /** Where each setting that is not the default came from (a flag, a variable, the file), for messages. */
+  sources?: Partial<Record<keyof NodeConfig, string>>
 }

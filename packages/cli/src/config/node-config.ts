@@ -1,7 +1,7 @@
 import { homedir } from 'node:os'
 import { join } from 'node:path'
 import { getPreset, type ProtocolParams, validateParams } from '@spark-swarm/protocol'
-import { CliError } from '../cli-error.js'
+import { CliError, CONFIG_INVALID, EXIT } from '../cli-error.js'
 import { LOG_LEVELS, type LogLevel } from '../logger.js'
 import { readJsonFile } from '../read-json.js'
 import { ENV_KEYS } from './env.js'
@@ -27,8 +27,9 @@ const DEFAULTS: NodeConfig = {
 
 const LIST_KEYS = new Set<keyof NodeConfig>(['listen', 'bootstrap'])
 
+/** A setting that is wrong: exit 2, with the code docs/operators.md lists. */
 function fail(source: string, key: string, message: string): never {
-  throw new CliError(`${source}: ${key} ${message}`)
+  throw new CliError(`${source}: ${key} ${message}`, EXIT.usage, CONFIG_INVALID)
 }
 
 /** Checks one value's type and shape; the message names where it came from and what to do. */
@@ -77,8 +78,12 @@ export async function resolveNodeConfig(
   configPath?: string,
 ): Promise<NodeConfig> {
   const config: Record<string, unknown> = { ...DEFAULTS }
+  const sources: Record<string, string> = {}
   if (configPath) {
-    const file = (await readJsonFile(configPath, 'config file')) as Record<string, unknown>
+    const file = (await readJsonFile(configPath, 'config file').catch((err) => {
+      // unreadable stays a failure to run (1); not JSON is a bad config (2)
+      throw err instanceof CliError && err.exitCode === EXIT.usage ? new CliError(err.message, EXIT.usage, CONFIG_INVALID) : err
+    })) as Record<string, unknown>
     if (typeof file !== 'object' || file === null || Array.isArray(file)) fail(configPath, 'the file', 'must hold a JSON object')
     for (const [key, value] of Object.entries(file)) {
       // own keys only: `in` would take "toString" or "constructor" for settings
@@ -90,16 +95,22 @@ export async function resolveNodeConfig(
         )
       }
       config[key] = coerce(configPath, key as keyof NodeConfig, value)
+      sources[key] = configPath
     }
   }
   for (const [name, key] of Object.entries(ENV_KEYS)) {
-    if (env[name] !== undefined && env[name] !== '') config[key] = coerce(`environment ${name}`, key, env[name])
+    if (env[name] !== undefined && env[name] !== '') {
+      config[key] = coerce(`environment ${name}`, key, env[name])
+      sources[key] = `environment ${name}`
+    }
   }
   for (const [key, value] of Object.entries(flags)) {
-    if (value !== undefined)
-      config[key] = coerce(`--${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`, key as keyof NodeConfig, value)
+    if (value === undefined) continue
+    const flag = `--${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`
+    config[key] = coerce(flag, key as keyof NodeConfig, value)
+    sources[key] = flag
   }
-  return config as unknown as NodeConfig
+  return { ...config, sources } as unknown as NodeConfig
 }
 
 /** True when every multiaddr is on loopback (127.0.0.0/8 or ::1): none, or all of them. */
@@ -107,11 +118,23 @@ export function isLoopbackOnly(multiaddrs: readonly string[]): boolean {
   return multiaddrs.every((a) => /^\/ip4\/127\./.test(a) || /^\/ip6\/::1\//.test(a))
 }
 
+/**
+ * The settings a tracker overrides: with `--tracker` the node takes the tracker's params, so a
+ * `network` or `params` set anywhere is not used. One line naming them and where they came from.
+ */
+export function ignoredWithTracker(config: NodeConfig): string | undefined {
+  if (!config.tracker) return undefined
+  const ignored = (['network', 'params'] as const).filter((key) => config.sources?.[key] !== undefined)
+  if (ignored.length === 0) return undefined
+  const named = ignored.map((key) => `${key} (from ${config.sources?.[key]})`).join(' and ')
+  return `${named} ignored: with --tracker the node runs on the tracker's params; leave ${ignored.join('/')} out, or drop --tracker to use them`
+}
+
 /** The protocol params of the configured network: its preset with the configured overrides, validated. */
 export function networkParams(config: NodeConfig): ProtocolParams {
   try {
     return validateParams({ ...getPreset(config.network), ...config.params })
   } catch (err) {
-    throw new CliError(`network "${config.network}": ${(err as Error).message}`)
+    throw new CliError(`network "${config.network}": ${(err as Error).message}`, EXIT.usage, CONFIG_INVALID)
   }
 }

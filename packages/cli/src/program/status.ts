@@ -1,4 +1,5 @@
 import { runStatus } from '../commands/status.js'
+import { statusApiUrl } from '../config/status-api.js'
 import { stdoutLine } from './output.js'
 import type { RegisterCommand } from './register.js'
 
@@ -7,9 +8,10 @@ export const registerStatus: RegisterCommand = (program, env) => {
   program
     .command('status')
     .description('ask a running node how it is doing (its status API, 127.0.0.1 by default)')
-    .option('--api <url>', "the node's status API (env SPARK_SWARM_API)", env.api ?? 'http://127.0.0.1:9090')
+    .option('--api <url>', "the node's status API (env SPARK_SWARM_API; default http://127.0.0.1:9090)")
+    .option('--config <file>', 'the JSON config file the node was started with: ask at its apiHost/apiPort')
     .option('--json', 'print the full status as JSON')
     .action(async (opts) => {
-      await runStatus(opts, stdoutLine)
+      await runStatus({ api: await statusApiUrl(opts, env.api), json: opts.json }, stdoutLine)
     })
 }

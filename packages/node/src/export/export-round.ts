@@ -5,7 +5,7 @@ import { decodeCommitteeBlock, decodeMeasurementList, decodeRoundSummary, fromHe
 import { FsBlockstore } from 'blockstore-fs'
 import { CID } from 'multiformats/cid'
 import * as Digest from 'multiformats/hashes/digest'
-import { openNodeStore } from '../store/index.js'
+import { type DataDirNetwork, type NodeStore, openNodeStore, readDataDirNetwork } from '../store/index.js'
 
 export class ExportError extends Error {
   override readonly name = 'ExportError'
@@ -20,30 +20,26 @@ export async function exportRoundCar(
   dataDir: string,
   round?: number,
 ): Promise<{ root: CID; round: number; car: AsyncIterable<Uint8Array> }> {
+  // the store first: a path that is no data dir fails here, before the blockstore creates anything
   const store = openNodeStore({ path: join(dataDir, 'node.sqlite') })
-  let summaryText: string | null | undefined
-  let which: number
-  try {
-    if (round === undefined) {
-      const last = store.lastAnchoredSummary()
-      if (!last) throw new ExportError(`no anchored round in ${dataDir} yet: let the node finish a round first`)
-      summaryText = last.summaryCid
-      which = last.round
-    } else {
-      summaryText = store.roundState(round)?.summaryCid
-      which = round
-      if (!summaryText) throw new ExportError(`round ${round} is not anchored in ${dataDir}: pick one the node has finished`)
-    }
-  } finally {
-    store.close()
-  }
   const blockstore = new FsBlockstore(join(dataDir, 'blocks'))
-  await blockstore.open()
   const get = async (cid: CID): Promise<Uint8Array> => {
     const chunks: Uint8Array[] = []
     for await (const chunk of blockstore.get(cid)) chunks.push(chunk)
     return Buffer.concat(chunks)
   }
+  let picked: { round: number; summaryCid: string }
+  try {
+    await blockstore.open()
+    picked = await pickRound(store, dataDir, round, get)
+  } catch (err) {
+    await blockstore.close()
+    throw err
+  } finally {
+    store.close()
+  }
+  const summaryText = picked.summaryCid
+  const which = picked.round
   const root = CID.parse(summaryText)
   const blocks: Array<{ cid: CID; bytes: Uint8Array }> = []
   const add = async (cid: CID) => {
@@ -69,4 +65,45 @@ export async function exportRoundCar(
     await writer.close()
   })()
   return { root, round: which, car: out }
+}
+
+/**
+ * The anchored round to export: the one asked for, or the newest of the data dir's own network.
+ * A data dir used before it recorded its network may hold rounds of others: their summaries name
+ * another network, or params of another genesis, and are passed over.
+ */
+async function pickRound(
+  store: NodeStore,
+  dataDir: string,
+  round: number | undefined,
+  get: (cid: CID) => Promise<Uint8Array>,
+): Promise<{ round: number; summaryCid: string }> {
+  if (round !== undefined) {
+    const summaryCid = store.roundState(round)?.summaryCid
+    if (!summaryCid) throw new ExportError(`round ${round} is not anchored in ${dataDir}: pick one the node has finished`)
+    return { round, summaryCid }
+  }
+  const own = await readDataDirNetwork(dataDir)
+  let before = Number.MAX_SAFE_INTEGER
+  for (let last = store.lastAnchoredSummary(before); last; last = store.lastAnchoredSummary(before)) {
+    if (!own || (await ofNetwork(last.summaryCid, own, get))) return last
+    before = last.round
+  }
+  const which = own ? ` of network "${own.network}"` : ''
+  throw new ExportError(`no anchored round${which} in ${dataDir} yet: let the node finish a round first`)
+}
+
+async function ofNetwork(summaryCid: string, own: DataDirNetwork, get: (cid: CID) => Promise<Uint8Array>): Promise<boolean> {
+  try {
+    const summary = decodeRoundSummary(await get(CID.parse(summaryCid)))
+    if (summary.network !== own.network) return false
+    if (summary.paramsDigest === own.paramsDigest) return true
+    const params = dagCbor.decode(await get(CID.createV1(dagCbor.code, Digest.create(0x12, fromHex(summary.paramsDigest))))) as {
+      genesisTime?: unknown
+    }
+    return params.genesisTime === own.genesisTime
+  } catch {
+    // a round whose blocks are missing or damaged cannot be exported anyway
+    return false
+  }
 }

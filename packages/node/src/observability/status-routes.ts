@@ -58,18 +58,28 @@ function statusRoutes({ node, registry, isRunning }: StatusRouteComponents): Rec
 }
 
 /**
+ * The request's path as sent. Not `new URL(url, base)`: that reads `//metrics` as a host named
+ * `metrics` with the path `/`, so a doubled slash served the page instead of a 404.
+ */
+export function requestPath(url: string | undefined): string | undefined {
+  const target = url ?? '/'
+  try {
+    // origin-form (`/path?query`) is the usual; absolute-form (`http://host/path`) is allowed too
+    return target.startsWith('/') ? new URL(`http://localhost${target}`).pathname : new URL(target).pathname
+  } catch {
+    return undefined
+  }
+}
+
+/**
  * The status server's answers: a route by path (`/index.html` is `/`), HEAD where GET works, any
  * other method a 405, any other path a 404, both as JSON.
  */
 export function createStatusHandler(components: StatusRouteComponents) {
   const routes = statusRoutes(components)
   return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
-    let path: string
-    try {
-      path = new URL(req.url ?? '/', 'http://localhost').pathname
-    } catch {
-      return json(res, false, 400, { error: 'bad request' })
-    }
+    let path = requestPath(req.url)
+    if (path === undefined) return json(res, false, 400, { error: 'bad request' })
     if (path === '/index.html') path = '/'
     const route = Object.hasOwn(routes, path) ? routes[path] : undefined
     if (!route) return json(res, req.method === 'HEAD', 404, { error: 'not found', path })

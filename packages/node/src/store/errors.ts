@@ -22,6 +22,8 @@ export type StoreErrorCode =
   | 'STORE_WRITE_FAILED'
   /** The cached network params (`network.json`) are unreadable or invalid. */
   | 'NETWORK_CACHE_INVALID'
+  /** The data dir holds another network's rounds (by name and genesis), or its network file is damaged. */
+  | 'DATA_DIR_OTHER_NETWORK'
 
 /**
  * The one error type of the node's persistent state (identity key and store). `message` is for

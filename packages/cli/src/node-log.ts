@@ -1,0 +1,53 @@
+import type { CheckerNode, Logger } from '@spark-swarm/node'
+
+/**
+ * The node's progress as info lines, from its events: without them an operator's log never said
+ * that a round's measurements went out, that a round was evaluated, or that its summary was
+ * anchored, only the warnings and errors.
+ */
+export function logNodeProgress(node: CheckerNode, log: Logger): void {
+  // one round's count of published measurements, so each line says how far this round is
+  const published = new Map<number, number>()
+  node.addEventListener('measurement:published', ({ detail }) => {
+    const count = (published.get(detail.round) ?? 0) + 1
+    published.set(detail.round, count)
+    for (const round of published.keys()) if (round < detail.round - 2) published.delete(round)
+    log.info(`round ${detail.round}: measurement published`, {
+      round: detail.round,
+      published: count,
+      minerId: detail.task.minerId,
+      retrievalResult: detail.retrievalResult,
+      cid: detail.cid,
+    })
+  })
+  node.addEventListener('round:evaluated', ({ detail }) => {
+    const { evaluation } = detail
+    log.info(`round ${detail.round}: evaluated`, {
+      round: detail.round,
+      measurements: evaluation.measurements.length,
+      dropped: evaluation.dropped.length,
+      committees: evaluation.committees.length,
+      providers: Object.keys(evaluation.providers).length,
+      mine: detail.mine.length,
+    })
+  })
+  node.addEventListener('summary:anchored', ({ detail }) => {
+    log.info(`round ${detail.round}: summary anchored`, {
+      round: detail.round,
+      summaryCid: detail.summaryCid,
+      committeesAttested: Object.keys(detail.attested).length,
+    })
+  })
+}
+
+/** The inet group every node gets when none is set: all such nodes share it, so all but one are DUP_INET_GROUP. */
+export const UNKNOWN_INET_GROUP = 'unknown'
+
+/** One loud line while the node's inet group is not set, naming the setting and what it costs. */
+export function inetGroupWarning(inetGroup: string): string | undefined {
+  if (inetGroup !== UNKNOWN_INET_GROUP) return undefined
+  return (
+    'no inet group set: this node is in group "unknown" with every other node that has none, and all but one of them ' +
+    'are dropped as DUP_INET_GROUP; pass --inet-group <your /24 or IPv6 /48> (env SPARK_SWARM_INET_GROUP, config inetGroup)'
+  )
+}
