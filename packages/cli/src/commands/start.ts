@@ -91,9 +91,10 @@ export async function runStart(
   await prepareDataDir(config.dataDir).catch((err) => {
     throw operatorError(err)
   })
+  // a tracker URL it cannot use fails first, alone, before any warning about what it overrides
+  const network = await networkSetup(config, (message) => log.warn(message))
   const ignored = ignoredWithTracker(config)
   if (ignored) log.warn(ignored)
-  const network = await networkSetup(config, (message) => log.warn(message))
   // one data dir, one network: another network's rounds would mix with this one's
   await claimDataDirNetwork(config.dataDir, network.params).catch((err) => {
     throw operatorError(err)
