@@ -31,9 +31,12 @@ interface NetworkSetup {
  * starts and keeps working on the params it had when the tracker is down), else from the preset
  * and overrides.
  */
-async function networkSetup(config: NodeConfig, warn: (message: string) => void): Promise<NetworkSetup> {
-  if (!config.tracker) return { params: networkParams(config), bootstrap: config.bootstrap }
-  const tracker = trackerClient(config.tracker)
+async function networkSetup(
+  config: NodeConfig,
+  tracker: ReturnType<typeof trackerClient> | undefined,
+  warn: (message: string) => void,
+): Promise<NetworkSetup> {
+  if (!config.tracker || !tracker) return { params: networkParams(config), bootstrap: config.bootstrap }
   let network: Awaited<ReturnType<typeof joinNetwork>>
   try {
     network = await joinNetwork({ tracker, trackerUrl: config.tracker, dataDir: config.dataDir })
@@ -92,9 +95,10 @@ export async function runStart(
     throw operatorError(err)
   })
   // a tracker URL it cannot use fails first, alone, before any warning about what it overrides
-  const network = await networkSetup(config, (message) => log.warn(message))
+  const tracker = config.tracker ? trackerClient(config.tracker) : undefined
   const ignored = ignoredWithTracker(config)
   if (ignored) log.warn(ignored)
+  const network = await networkSetup(config, tracker, (message) => log.warn(message))
   // one data dir, one network: another network's rounds would mix with this one's
   await claimDataDirNetwork(config.dataDir, network.params).catch((err) => {
     throw operatorError(err)
