@@ -3,6 +3,6 @@
  * the node config file and `spark-swarm verify` random inputs through the same functions the
  * commands use. The command line itself is `bin.js`; embedders want @spark-swarm/node instead.
  */
-export { CliError, EXIT } from './cli-error.js'
+export { CliError, CONFIG_INVALID, EXIT } from './cli-error.js'
 export { runVerify } from './commands/export-verify.js'
 export { type NodeConfig, networkParams, resolveNodeConfig } from './config/node-config.js'

@@ -1,7 +1,7 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { CliError, networkParams, resolveNodeConfig, runVerify } from '@spark-swarm/cli'
+import { CliError, CONFIG_INVALID, networkParams, resolveNodeConfig, runVerify } from '@spark-swarm/cli'
 import * as fc from 'fast-check'
 import { CID } from 'multiformats/cid'
 import { carBytes } from '../car-bytes.js'
@@ -58,14 +58,17 @@ export async function cliConfigTarget(): Promise<FuzzTarget<string>> {
     run: async (text) => {
       await writeFile(path, text)
       const config = await resolveNodeConfig({}, {}, path)
-      // unknown keys are an error naming the key, whatever the key is called
-      const unknown = Object.keys(config).filter((k) => !NODE_CONFIG_KEYS.includes(k))
+      // unknown keys are an error naming the key, whatever the key is called; `sources` says where
+      // each setting came from, so its keys must be settings too
+      const { sources, ...settings } = config
+      const unknown = [...Object.keys(settings), ...Object.keys(sources ?? {})].filter((k) => !NODE_CONFIG_KEYS.includes(k))
       invariant(unknown.length === 0, `accepted unknown settings ${unknown.join(', ').slice(0, 80)}`)
       networkParams(config)
       return undefined
     },
     codeOf: (err) => codeWhenInstance(err, CliError),
-    codes: CLI_CODES,
+    // a setting the file gets wrong is CONFIG_INVALID (exit 2), as docs/operators.md promises
+    codes: [...CLI_CODES, CONFIG_INVALID],
     close: () => rm(dir, { recursive: true, force: true }),
   }
 }
