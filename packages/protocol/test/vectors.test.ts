@@ -11,8 +11,9 @@ import {
   verifyDrandBeacon,
 } from '../src/index.js'
 
-// Public known-answer vectors, shared with the rest of the project (../shared/vectors/).
-const vectorsDir = new URL('../../../../shared/vectors/', import.meta.url)
+// Public known-answer vectors (Spark's tasker, drand quicknet), copied into the repository so a
+// clone alone runs them: test/vectors/public/.
+const vectorsDir = new URL('../../../test/vectors/public/', import.meta.url)
 const tasker = JSON.parse(readFileSync(new URL('spark-tasker.json', vectorsDir), 'utf8'))
 const drand = JSON.parse(readFileSync(new URL('drand-quicknet.json', vectorsDir), 'utf8'))
 
