@@ -52,23 +52,17 @@ export function memoryStore(now: () => number = () => GENESIS): NodeStore {
 
 /** A successful retrieval's fields, as the checker reports them: those of the fuzz harness's OK measurement. */
 export function okFields(round: number): MeasurementFields {
-  const m = okMeasurement(params, round, station(0), { cid: 'bafy-ok', minerId: 'f01' })
-  const fields: MeasurementFields = {
-    indexerResult: m.indexerResult,
-    protocol: m.protocol,
-    providerId: m.providerId,
-    providerAddress: m.providerAddress,
-    statusCode: m.statusCode,
-    headStatusCode: m.headStatusCode,
-    timeout: m.timeout,
-    carTooLarge: m.carTooLarge,
-    byteLength: m.byteLength,
-    carChecksum: m.carChecksum,
-    startAt: m.startAt,
-    firstByteAt: m.firstByteAt,
-    endAt: m.endAt,
-    retrievalResult: m.retrievalResult,
-  }
+  // all but who measured what, when: the fields a retrieval check decides
+  const {
+    protocolVersion: _version,
+    network: _network,
+    round: _round,
+    task: _task,
+    stationId: _station,
+    inetGroup: _group,
+    checkerVersion: _checker,
+    ...fields
+  } = okMeasurement(params, round, station(0), { cid: 'bafy-ok', minerId: 'f01' })
   return fields
 }
 
