@@ -3,9 +3,9 @@
  * report holds. Verdicts are computed, never assumed: a verdict is given only when the 95 %
  * intervals decide it; otherwise the claim is "not covered by this run", with the reason.
  */
-import { wilsonInterval } from '@spark-swarm/protocol'
 import { mean, num, pct, points } from './report-html.js'
-import type { AdversarySpec, Estimate, RunResult, Scenario } from './types.js'
+import { type PooledEstimate, type ProviderPool, poolProviders } from './report-pool.js'
+import type { AdversarySpec, RunResult, Scenario } from './types.js'
 
 /** A set of repetitions of one scenario: a sweep point, or a single run. */
 export interface ClaimPoint {
@@ -33,60 +33,6 @@ export interface ClaimFinding {
   evidence: string[]
   /** Optional per-provider detail (plain text cells). */
   table?: { headers: string[]; rows: string[][] }
-}
-
-/** One provider over the repetitions of a point: rates pooled by samples, 95 % Wilson intervals. */
-export interface PooledEstimate {
-  rate: number | null
-  lower: number | null
-  upper: number | null
-  samples: number
-}
-
-export interface ProviderPool {
-  minerId: string
-  trueRate: number
-  perRequest: PooledEstimate
-  committee: PooledEstimate
-  committeeFraction: PooledEstimate
-}
-
-/** Pools estimates of several runs: Σ rate·n / Σ n, with the Wilson interval of the pooled counts. */
-export function pool(estimates: readonly Estimate[]): PooledEstimate {
-  let successes = 0
-  let samples = 0
-  for (const e of estimates) {
-    if (e.rate === null || !Number.isFinite(e.rate) || e.samples <= 0) continue
-    successes += e.rate * e.samples
-    samples += e.samples
-  }
-  if (samples === 0) return { rate: null, lower: null, upper: null, samples: 0 }
-  // a single run keeps its own interval (the engine may have computed it from exact counts)
-  const only = estimates.filter((e) => e.rate !== null && e.samples > 0)
-  if (only.length === 1 && only[0]!.lower !== null && only[0]!.upper !== null) {
-    return { rate: only[0]!.rate, lower: only[0]!.lower, upper: only[0]!.upper, samples }
-  }
-  const interval = wilsonInterval(successes, samples)
-  return { rate: successes / samples, lower: interval?.lower ?? null, upper: interval?.upper ?? null, samples }
-}
-
-/** Per provider (first-seen order), pooled over the runs. */
-export function poolProviders(runs: readonly RunResult[]): ProviderPool[] {
-  const byMiner = new Map<string, RunResult['providers']>()
-  for (const run of runs) {
-    for (const p of run.providers) {
-      const list = byMiner.get(p.minerId) ?? []
-      list.push(p)
-      byMiner.set(p.minerId, list)
-    }
-  }
-  return [...byMiner.entries()].map(([minerId, list]) => ({
-    minerId,
-    trueRate: mean(list.map((p) => p.trueRate)) ?? Number.NaN,
-    perRequest: pool(list.map((p) => p.perRequest)),
-    committee: pool(list.map((p) => p.committee)),
-    committeeFraction: pool(list.map((p) => p.committeeFraction)),
-  }))
 }
 
 /** Always-fail liars that lie about every provider (a `targetMinerId` narrows them to one). */

@@ -5,19 +5,12 @@
  * scoring checked against the data, the sweep charts (error per method, captured committees, estimated vs true RSR), and
  * for a single run the per-provider estimates, committee sizes and counts.
  */
-import {
-  type ClaimFinding,
-  type ClaimPoint,
-  checkClaims,
-  type PooledEstimate,
-  type ProviderPool,
-  poolProviders,
-  VERDICT_TEXT,
-} from './report-claims.js'
+import { type ClaimFinding, type ClaimPoint, checkClaims, VERDICT_TEXT } from './report-claims.js'
 import { CSS } from './report-css.js'
 import { attrs, esc, mean, num, pct, points, table } from './report-html.js'
 import type { ReportInput } from './report-input.js'
 import { parameters } from './report-parameters.js'
+import { type PooledEstimate, type ProviderPool, poolProviders } from './report-pool.js'
 import { runSection } from './report-run.js'
 import { type LineSeries, lineChart, type Marker } from './report-svg.js'
 import type { RunResult, SweepPoint, SweepResult } from './types.js'
