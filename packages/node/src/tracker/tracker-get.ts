@@ -16,6 +16,8 @@ export interface TrackerGetInit {
 export interface TrackerAnswer {
   status: number
   text: string
+  /** The answer's headers: the gate's minimum version, the tracker's `Date` for a clock check. */
+  headers: Headers
   /** The URL asked, for error messages. */
   url: string
 }
@@ -48,7 +50,7 @@ export function createTrackerGet({ base, checkerVersion, fetch, timeoutMs }: Tra
       throw new TrackerError('TRACKER_UNREACHABLE', `tracker ${url} is unavailable (HTTP ${res.status})`, { status: res.status })
     }
     try {
-      return { status: res.status, text: await readBoundedText(res, MAX_BODY_BYTES), url }
+      return { status: res.status, text: await readBoundedText(res, MAX_BODY_BYTES), headers: res.headers, url }
     } catch (err) {
       if (err instanceof RangeError) {
         throw new TrackerError('TRACKER_BAD_RESPONSE', `tracker ${url} answered more than ${MAX_BODY_BYTES} bytes`, { status: res.status })
