@@ -42,7 +42,7 @@ export {
   sparkEpochToDrandRound,
   verifyDrandBeacon,
 } from './randomness/drand.js'
-export { localBeaconRandomness, nextLocalBeacon, verifyLocalBeaconLink } from './randomness/local.js'
+export { localBeaconRandomness } from './randomness/local.js'
 export type { RoundSeeds } from './randomness/seeds.js'
 export { deriveRoundSeeds } from './randomness/seeds.js'
 export { SeededStream } from './prng.js'
@@ -123,7 +123,7 @@ export { decodeCommitteeBlock, decodeMeasurementList, decodeRoundSummary } from 
 
 // Offline verification of an anchored round from its blocks
 export type { RoundVerification } from './verify-round.js'
-export { MAX_LOCAL_BEACON_ROUND, verifyRoundBlocks } from './verify-round.js'
+export { verifyRoundBlocks } from './verify-round.js'
 
 // The tracker's wire contract: paths, headers, the outdated answer and the bodies' checks
 export type { GateOkBody, NetworkInfo, TrackerErrorBody, WireCheck } from './tracker-wire.js'

@@ -13,13 +13,6 @@ import { deriveRoundSeeds } from './randomness/seeds.js'
 import { buildRoundSummary, type RoundSummary } from './summary.js'
 import { decodeCommitteeBlock, decodeMeasurementList, decodeRoundSummary } from './summary-decode.js'
 
-/**
- * The local beacon chain is recomputed link by link from genesis (≈ 2.5 µs a link): a round
- * number an export names is capped so that a forged one cannot keep the verifier busy for hours.
- * 200,000 rounds are 23 days of the devnet preset's 10 s rounds.
- */
-export const MAX_LOCAL_BEACON_ROUND = 200_000
-
 /** Decodes a params or catalogue block; its bytes hash to the link, but may still be anything. */
 function decodeBlock(bytes: Uint8Array, code: 'PARAMS_INVALID' | 'CATALOGUE_INVALID', what: string): unknown {
   try {
@@ -125,10 +118,6 @@ function readRules(
   if (!catalogueBytes) return undefined
   const catalogue = validateCatalogue(decodeBlock(catalogueBytes, 'CATALOGUE_INVALID', 'catalogue') as Catalogue)
   if (params.randomness.type === 'local') {
-    if (summary.round > MAX_LOCAL_BEACON_ROUND) {
-      problems.push(`round ${summary.round} is beyond the ${MAX_LOCAL_BEACON_ROUND} rounds of local beacon chain this verifier recomputes`)
-      return undefined
-    }
     if (localBeaconRandomness(params.randomness.genesisSeed, summary.round) !== summary.randomness) {
       problems.push('the randomness is not the local beacon of this round')
     }

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto'
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import {
@@ -24,7 +25,6 @@ import {
   toHex,
   validateCatalogue,
   validateParams,
-  verifyLocalBeaconLink,
   wilsonInterval,
 } from '../src/index.js'
 
@@ -66,13 +66,32 @@ describe('versions', () => {
 
 describe('local randomness', () => {
   const genesis = 'aa'.repeat(32)
-  it('is a verifiable hash chain', () => {
-    const r5 = localBeaconRandomness(genesis, 5)
-    const r6 = localBeaconRandomness(genesis, 6)
-    expect(r5).not.toBe(r6)
-    expect(verifyLocalBeaconLink(r5, 6, r6)).toBe(true)
-    expect(verifyLocalBeaconLink(r5, 7, r6)).toBe(false)
+  // spec §2.3, computed here with node:crypto rather than the protocol's own hashing
+  const specBeacon = (n: number): string => {
+    const round = Buffer.alloc(8)
+    round.writeBigUInt64BE(BigInt(n))
+    const hash = createHash('sha256')
+    hash.update('spark-swarm/v1/local-beacon')
+    hash.update(Buffer.from([0]))
+    hash.update(round)
+    hash.update(Buffer.from(genesis, 'hex'))
+    return hash.digest('hex')
+  }
+  it('is the genesis seed at round 0 and the spec hash of (n, genesis seed) after', () => {
     expect(localBeaconRandomness(genesis, 0)).toBe(genesis)
+    for (const n of [1, 2, 5, 6, 1000, 700_000]) expect(localBeaconRandomness(genesis, n)).toBe(specBeacon(n))
+    expect(localBeaconRandomness(genesis, 5)).not.toBe(localBeaconRandomness(genesis, 6))
+  })
+  it('costs one hash whatever the round: round 2^50 at once', () => {
+    const started = performance.now()
+    expect(localBeaconRandomness(genesis, 2 ** 50)).toBe(specBeacon(2 ** 50))
+    // the old chain took about 2.5 µs a link: 2^50 links would be decades
+    expect(performance.now() - started).toBeLessThan(1000)
+  })
+  it('refuses a round that is not a non-negative safe integer', () => {
+    for (const bad of [-1, 1.5, Number.NaN, 2 ** 53]) {
+      expect(() => localBeaconRandomness(genesis, bad)).toThrow(expect.objectContaining({ code: 'ROUND_INVALID' }))
+    }
   })
   it('derives a distinct seed per purpose', () => {
     const seeds = deriveRoundSeeds(3, localBeaconRandomness(genesis, 3))

@@ -89,7 +89,11 @@ describe('evaluateRound', () => {
   })
 
   it('counts a liar minority per request but not in the committee result', () => {
-    const liars = new Set(stations.slice(0, 4).map((s) => s.stationId))
+    // four stations that check f01000 this round, whatever the round's seed picks
+    const selector = new TaskSelector(ctx.tasks, ctx.seeds.nodeSelection)
+    const checksF01000 = stations.filter((s) => selector.pick(s.stationId, params.maxTasksPerNode).some((t) => t.minerId === 'f01000'))
+    const liars = new Set(checksF01000.slice(0, 4).map((s) => s.stationId))
+    expect(liars.size).toBe(4)
     const ms = assignedMeasurements(ctx, stations, (key, task, i) =>
       liars.has(key.stationId)
         ? { statusCode: 502, headStatusCode: null, byteLength: null, carChecksum: null, firstByteAt: null }

@@ -34,6 +34,7 @@ describe('protocol v1 known answers', () => {
   it('devnet beacon and round seeds', () => {
     expect(localBeaconRandomness(genesis, 1)).toBe(v.devnetBeacon['1'])
     expect(localBeaconRandomness(genesis, 2)).toBe(v.devnetBeacon['2'])
+    expect(localBeaconRandomness(genesis, 1_000_000)).toBe(v.devnetBeacon['1000000'])
     const seeds = deriveRoundSeeds(1, v.devnetBeacon['1'])
     expect({
       tasks: seeds.tasks,

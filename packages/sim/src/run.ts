@@ -1,6 +1,6 @@
 import { availableParallelism } from 'node:os'
 import { Worker } from 'node:worker_threads'
-import { fromHex, localBeaconRandomness, nextLocalBeacon, toHex } from '@spark-swarm/protocol'
+import { localBeaconRandomness } from '@spark-swarm/protocol'
 import { RecordPool } from './pool.js'
 import { Population } from './population.js'
 import { simulateRound } from './round.js'
@@ -30,11 +30,9 @@ export function runRounds(scenario: ValidatedScenario, from: number, to: number,
   const population = new Population(world)
   const pool = new RecordPool(world.params)
   const out: RoundStats[] = []
-  let beacon = fromHex(localBeaconRandomness(world.genesisSeed, from))
   for (let round = from; round < to; round++) {
-    if (round > from) beacon = nextLocalBeacon(beacon, round)
     population.advanceTo(round)
-    const { stats } = simulateRound(world, population, round, toHex(beacon), pool)
+    const { stats } = simulateRound(world, population, round, localBeaconRandomness(world.genesisSeed, round), pool)
     out.push(stats)
     onRound?.(stats)
   }
