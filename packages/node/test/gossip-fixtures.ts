@@ -18,11 +18,11 @@ import { okMeasurement } from '../../fuzz/src/round-fixture.js'
 import type { GossipValidationContext, RoundInfo } from '../src/gossip/index.js'
 
 /*
- * Shared by the gossip tests: a devnet-like network whose round 5 is current (round 4 still in
+ * Shared by the gossip tests: a devnet-like network whose round 8 is current (round 7 still in
  * its grace period), with a catalogue larger than a round so that rounds differ in their tasks.
  */
 
-export const CURRENT_ROUND = 5
+export const CURRENT_ROUND = 8
 
 export const params: ProtocolParams = {
   ...devnet,

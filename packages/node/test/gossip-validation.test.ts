@@ -235,7 +235,7 @@ describe('validateAttestationMessage', () => {
     expect(outcome(() => validateAttestationMessage(encodeAttestation({ ...a, signature: new Uint8Array(64) }), topic, ctx))).toBe(
       'INVALID_SIGNATURE:reject',
     )
-    // valid for round 3 as seen from round 4: replayed into round 4 it fails on its signature
+    // valid for the previous round as seen from this one: replayed into this round it fails on its signature
     const both = findStation((k) => assigned(round, k).find((t) => assigned(round - 1, k).some((u) => u.cid === t.cid)))
     const old = signAttestation({ ...statement(), round: round - 1, task: both.found, stationId: both.key.stationId }, both.key)
     const oldCtx = validationContext({ currentRound: round })
