@@ -115,7 +115,7 @@ describe('found by fuzzing', () => {
     expect(code(() => verifyRoundBlocks(changed.root, changed.blocks))).toBe('MEASUREMENT_LIST_MALFORMED')
   })
 
-  it('a round export naming a far-off round of a local-beacon network is checked at once: its randomness is not that round\'s', () => {
+  it("a round export naming a far-off round of a local-beacon network is checked at once: its randomness is not that round's", () => {
     const changed = roundWith({ kind: 'summary' }, 'round', 2 ** 53 - 1)
     const started = performance.now()
     const verdict = verifyRoundBlocks(changed.root, changed.blocks)
