@@ -6,7 +6,8 @@ import { afterAll, describe, expect, it } from 'vitest'
 
 // Convergence (DESIGN §3): a node that missed measurements attests a different committee CID than
 // the other members; when it sees theirs it fetches their committee block and measurement list
-// over bitswap, pulls what it lacks, checks it, evaluates again and ends up attesting the same CID.
+// over bitswap, pulls what it lacks, checks it, evaluates again and ends up attesting the same CID;
+// the rounds after it anchor the same summary CIDs on every node (no forked summary chain).
 const ROUND_MS = 5_000
 let swarm: Swarm | undefined
 afterAll(async () => swarm?.stop(), 30_000)
@@ -71,5 +72,22 @@ describe('convergence after lost messages', () => {
       const others = [latest('a'), latest('c')].map((d) => d?.attested[task]).filter((x) => x !== undefined)
       for (const other of others) expect([task, cid]).toEqual([task, other])
     }
-  }, 60_000)
+    // B says why it anchored round 0 again
+    expect(db?.reanchored).toBe('catch-up')
+    // and the summary chain is one again: the next rounds' summaries link the round-0 summary as
+    // the node holds it after catch-up (spec §9.1), so all three anchor the same summary CIDs
+    const held = (node: string, round: number) =>
+      anchored.filter((x) => x.node === node && x.detail.round === round).at(-1)?.detail.summaryCid
+    const alike = (round: number) => {
+      const cids = ['a', 'b', 'c'].map((n) => held(n, round))
+      return cids.every((cid) => cid !== undefined && cid === cids[0])
+    }
+    const chainDeadline = Date.now() + 4 * ROUND_MS + 20_000
+    while (Date.now() < chainDeadline && !(alike(1) && alike(2))) await new Promise((r) => setTimeout(r, 100))
+    for (const round of [0, 1, 2])
+      expect(
+        ['a', 'b', 'c'].map((n) => held(n, round)),
+        `round ${round}`,
+      ).toEqual(Array(3).fill(held('a', round)))
+  }, 90_000)
 })

@@ -6,7 +6,8 @@ import { type SwarmWatch, waitFor, watchSwarm } from './swarm-watch.js'
 // 6 nodes cut into two halves by their connection gaters for a whole round, then healed before
 // the round is evaluated: each half evaluates only its own measurements, so the halves attest
 // different committee blocks; once they hear each other's attestations they pull what they
-// missed (catch-up, spec §12.7) and every node ends up attesting the same CIDs.
+// missed (catch-up, spec §12.7) and every node ends up attesting the same CIDs, and anchoring the
+// same summary CIDs of that round and of the rounds after it.
 const NODES = 6
 const ROUND_MS = 4_000
 const partition = createPartition()
@@ -76,10 +77,16 @@ describe('a partition healed', () => {
     for (const a of final) expect(a.attested).toEqual(final[0]?.attested)
     const convergedMs = Math.max(...final.map((a) => a.at)) - healedAt
     console.info(`partition healed: all ${NODES} nodes attest the same CIDs for round ${round} ${convergedMs} ms after the heal`)
-    // and the swarm is one again: the next rounds' committees are attested alike by all (their
-    // summaries may still differ: each links the summary its node had for the round before)
+    // and the swarm is one again: the next rounds' committees are attested alike by all, and their
+    // summaries are equal too (spec §9.1: each links the previous summary as its node holds it
+    // after catch-up, and a re-anchored round re-links the later ones), so one split round does not
+    // fork the summary chain
+    const oneSummary = (r: number) =>
+      watch.latest(r).size === NODES && new Set([...watch.latest(r).values()].map((a) => a.summaryCid)).size === 1
     for (const r of [round + 1, round + 2]) {
       await waitFor(`round ${r} attested alike by all`, () => watch.attestedAlike(r, NODES), 6 * ROUND_MS)
+      await waitFor(`round ${r} anchored with one summary by all`, () => oneSummary(r), 6 * ROUND_MS)
     }
+    expect(oneSummary(round), 'the split round itself still agrees').toBe(true)
   }, 90_000)
 })

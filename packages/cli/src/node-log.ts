@@ -32,10 +32,13 @@ export function logNodeProgress(node: CheckerNode, log: Logger): void {
     })
   })
   node.addEventListener('summary:anchored', ({ detail }) => {
-    log.info(`round ${detail.round}: summary anchored`, {
+    // a re-anchored round says why: catch-up pulled missing measurements, or relink followed a changed previous summary
+    const again = detail.reanchored ? ` again (${detail.reanchored})` : ''
+    log.info(`round ${detail.round}: summary anchored${again}`, {
       round: detail.round,
       summaryCid: detail.summaryCid,
       committeesAttested: Object.keys(detail.attested).length,
+      ...(detail.reanchored ? { reanchored: detail.reanchored } : {}),
     })
   })
 }

@@ -90,4 +90,33 @@ describe('anchoring a round', () => {
     }
     for (const c of outcome.evaluation.committees) expect(outcome.sizes.get(taskId(c.task))).toBe(1)
   })
+
+  it('re-links an anchored round over a changed previous summary: a new root, the same committees, nothing attested again', async () => {
+    const t = await anchoringWithOwnMeasurements()
+    store = t.store
+    const outcome = await t.anchoring.anchorRound(ROUND)
+    const published = t.pubsub.published.length
+    // the round before was re-anchored meanwhile (a catch-up): the node now holds another summary of it
+    const previous = cidText(cidOfDagCbor(new Uint8Array([0xa1, 0x61, 0x70, 0x01])))
+    t.store.setRoundState(ROUND - 1, 'anchored', previous)
+
+    const relinked = await t.anchoring.relinkRound(outcome)
+
+    expect(relinked.summaryCid).not.toBe(outcome.summaryCid)
+    expect(relinked.previous).toBe(previous)
+    const summary = decodeRoundSummary(t.blocks.get(relinked.summaryCid) as Uint8Array)
+    expect(summary.previous?.toString()).toBe(previous)
+    expect(summary.committees.map(String)).toEqual(
+      decodeRoundSummary(t.blocks.get(outcome.summaryCid) as Uint8Array).committees.map(String),
+    )
+    expect(t.store.roundState(ROUND)).toMatchObject({ state: 'anchored', summaryCid: relinked.summaryCid })
+    expect(t.provided).toContain(relinked.summaryCid)
+    expect(t.pubsub.published.length).toBe(published)
+    expect(t.events.of('summary:anchored').at(-1)).toEqual({
+      round: ROUND,
+      summaryCid: relinked.summaryCid,
+      attested: Object.fromEntries(outcome.attested),
+      reanchored: 'relink',
+    })
+  })
 })

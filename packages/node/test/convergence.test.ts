@@ -96,6 +96,8 @@ function outcomeOf(task: RetrievalTask, attested: string, members: number): Roun
     round: ROUND,
     evaluation: { committees: [] } as unknown as RoundOutcome['evaluation'],
     summaryCid: attested,
+    previous: null,
+    committees: new Map([[id, attested]]),
     attested: new Map([[id, attested]]),
     sizes: new Map([[id, members]]),
     mine: [id],
@@ -170,6 +172,8 @@ describe('convergence', () => {
     expect(t.store.hasMeasurement(missing.cid)).toBe(true)
     const pulled = t.store.measurementsOfRound(ROUND).find((row) => row.cid === missing.cid)
     expect(new Uint8Array(pulled?.bytes as Uint8Array)).toEqual(missing.bytes)
-    expect(t.events.of('activity').map((a) => a.message)).toContain(`round ${ROUND}: pulled missing measurements, evaluating again`)
+    expect(t.events.of('activity').map((a) => a.message)).toContain(
+      `round ${ROUND}: pulled missing measurements of 1 committee block(s), evaluating again`,
+    )
   })
 })

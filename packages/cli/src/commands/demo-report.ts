@@ -76,6 +76,7 @@ export const HOW_TO_READ: readonly string[] = [
   "  committee-fraction RSR: the mean of each committee's success fraction (its OK members / its counted members) over the provider's committees",
   '  "87.5% (7/8) [53–98]": the rate, successes/total, and its 95 % Wilson interval in percent; n/a: no request or committee of that provider counted',
   '  summary … anchored by k of N nodes: every node agrees on the round when all N anchored one summary CID',
+  '  agree (the last line): every node holds the same summary CID of a round, after catch-up; a node re-anchors a round it missed measurements of, and re-links the rounds after it',
 ]
 
 /** One round of the demo's output: its committees, the three scores per provider, its summary CIDs. */
@@ -88,4 +89,42 @@ export function writeRound(round: number, r: RoundReport, nodeCount: number, wri
   writeCommittees(sorted, r, write)
   writeScores(sorted, write)
   for (const [cid, n] of summaries) write(`  summary ${cid}  anchored by ${n} of ${nodeCount} nodes`)
+}
+
+/** "0–2" for consecutive rounds, else "0, 2, 3". */
+const roundList = (rounds: number[]): string =>
+  rounds.length > 1 && rounds.every((r, i) => i === 0 || r === (rounds[i - 1] as number) + 1)
+    ? `${rounds[0]}–${rounds.at(-1)}`
+    : rounds.join(', ')
+
+/**
+ * The demo's last word on agreement (spec §9.1): the nodes agree on a round when every node holds
+ * the same summary CID of it, as anchored last (after catch-up and re-links); else which differ.
+ */
+export function writeAgreement(
+  reports: ReadonlyMap<number, RoundReport>,
+  rounds: number[],
+  nodeCount: number,
+  write: (line: string) => void,
+): void {
+  const sorted = [...rounds].sort((a, b) => a - b)
+  const differing: string[] = []
+  for (const round of sorted) {
+    const byCid = new Map<string, number[]>()
+    for (const [i, a] of reports.get(round)?.anchored ?? []) byCid.set(a.summaryCid, [...(byCid.get(a.summaryCid) ?? []), i])
+    const held = [...byCid.values()].reduce((n, nodes) => n + nodes.length, 0)
+    if (byCid.size === 1 && held === nodeCount) continue
+    const groups = [...byCid].map(
+      ([cid, nodes]) =>
+        `${nodes.length > 1 ? 'nodes' : 'node'} ${nodes.sort((a, b) => a - b).join(',')} ${nodes.length > 1 ? 'hold' : 'holds'} …${cid.slice(-8)}`,
+    )
+    if (held < nodeCount) groups.push(`${nodeCount - held} anchored none`)
+    differing.push(`round ${round}: ${groups.join('; ')}`)
+  }
+  if (differing.length === 0)
+    write(`agreement: every node holds the same summary CID of round${sorted.length > 1 ? 's' : ''} ${roundList(sorted)}`)
+  else {
+    write(`agreement: the nodes hold different summary CIDs of ${differing.length} of ${sorted.length} rounds`)
+    for (const line of differing) write(`  ${line}`)
+  }
 }

@@ -1,5 +1,5 @@
 import { DEMO_PROVIDERS, startSwarm } from '@spark-swarm/devnet'
-import { HOW_TO_READ, type RoundReport, writeRound } from './demo-report.js'
+import { HOW_TO_READ, type RoundReport, writeAgreement, writeRound } from './demo-report.js'
 
 export interface DemoOptions {
   nodes: number
@@ -14,7 +14,11 @@ type SwarmNodes = Awaited<ReturnType<typeof startSwarm>>['nodes']
  * Collects what every node says about each round and calls `onRound` once per round, when all
  * nodes have anchored it; resolves after `rounds` rounds.
  */
-function watchRounds(nodes: SwarmNodes, rounds: number, onRound: (round: number, r: RoundReport) => void): Promise<void> {
+function watchRounds(
+  nodes: SwarmNodes,
+  rounds: number,
+  onRound: (round: number, r: RoundReport) => void,
+): { finished: Promise<void>; reports: Map<number, RoundReport>; shown: Set<number> } {
   const reports = new Map<number, RoundReport>()
   const report = (round: number) => {
     let r = reports.get(round)
@@ -26,7 +30,7 @@ function watchRounds(nodes: SwarmNodes, rounds: number, onRound: (round: number,
   }
   let printed = 0
   const shown = new Set<number>()
-  return new Promise<void>((resolve) => {
+  const finished = new Promise<void>((resolve) => {
     nodes.forEach((node, i) => {
       node.addEventListener('round:evaluated', (e) => report(e.detail.round).evaluated.set(i, e.detail))
       node.addEventListener('summary:anchored', (e) => {
@@ -41,6 +45,7 @@ function watchRounds(nodes: SwarmNodes, rounds: number, onRound: (round: number,
       })
     })
   })
+  return { finished, reports, shown }
 }
 
 /**
@@ -57,7 +62,7 @@ export async function runDemo({ nodes, rounds, roundSeconds, write }: DemoOption
     // of a handful follows only some topics in some rounds, so its summary would differ by design
     params: { roundDurationMs: roundSeconds * 1000, gracePeriodMs: 1000, maxTasksPerNode: 4, minCommitteeSize: 3, committeeShards: 1 },
   })
-  const finished = watchRounds(swarm.nodes, rounds, (round, r) => writeRound(round, r, swarm.nodes.length, write))
+  const { finished, reports, shown } = watchRounds(swarm.nodes, rounds, (round, r) => writeRound(round, r, swarm.nodes.length, write))
   write(`nodes: ${swarm.nodes.map((n) => n.peerId.slice(-6)).join(' ')}; catalogue of ${swarm.world.catalogue.entries.length} tasks`)
   write('')
   for (const line of HOW_TO_READ) write(line)
@@ -67,6 +72,9 @@ export async function runDemo({ nodes, rounds, roundSeconds, write }: DemoOption
       finished,
       new Promise((_, reject) => setTimeout(() => reject(new Error('the devnet did not finish its rounds in time')), deadline).unref()),
     ])
+    // re-anchorings (catch-up, re-links) update `reports`: the line says what the nodes hold now
+    write('')
+    writeAgreement(reports, [...shown], swarm.nodes.length, write)
   } finally {
     await swarm.stop()
   }

@@ -3,6 +3,7 @@ import type { GossipMetrics } from '../gossip/index.js'
 import { installGossip } from '../gossip/install.js'
 import { type Anchoring, createAnchoring } from './anchor/anchor.js'
 import { type Convergence, createConvergence } from './anchor/convergence.js'
+import { createSummaryChain, type SummaryChain } from './anchor/summary-chain.js'
 import type { Clock } from './clock.js'
 import type { CheckerNodeEvents, TypedEventTarget } from './events.js'
 import type { Logger } from './logger.js'
@@ -25,6 +26,8 @@ export interface PartsInit {
 export interface NodeParts {
   ownChecks: OwnChecks
   anchoring: Anchoring
+  /** The one anchoring queue: the round loop and catch-ups anchor through it (spec §9.1). */
+  chain: SummaryChain
   convergence: Convergence
   loop: RoundLoop
   gossipMetrics: GossipMetrics
@@ -64,12 +67,14 @@ export function composeParts(
     { params, rounds, store, blockstore: host.helia.blockstore, routing: host.helia.routing, pubsub, stationKey, events, log, signal },
     { catalogue: shared.catalogue, catalogueCid: opened.catalogueCid },
   )
+  // the chain tells convergence of re-linked rounds; convergence exists by the time anything is anchored
+  const chain = createSummaryChain({ anchoring, relinked: (outcome) => convergence.relinked(outcome), log })
   const convergence = createConvergence({
     params,
     rounds,
     store,
     blocks: host.helia.blockstore,
-    reanchor: (round) => anchoring.anchorRound(round),
+    reanchor: (round) => chain.anchor(round, { reanchored: 'catch-up' }),
     events,
     log,
     signal,
@@ -84,11 +89,11 @@ export function composeParts(
       pubsub,
       ownChecks,
       publisher,
-      anchorRound: async (round) => convergence.anchored(await anchoring.anchorRound(round)),
+      anchorRound: async (round) => convergence.anchored(await chain.anchor(round)),
       versionCheck: shared.versionCheck,
       events,
     },
     { checkWindow: init.checkWindow, tickMs: Math.min(1_000, Math.max(50, params.roundDurationMs / 20)), retainRounds: init.retainRounds },
   )
-  return { ownChecks, anchoring, convergence, loop, gossipMetrics }
+  return { ownChecks, anchoring, chain, convergence, loop, gossipMetrics }
 }

@@ -27,6 +27,11 @@ export interface SummaryAnchoredDetail {
   summaryCid: string
   /** The committee blocks this node attested, by task id (`cid::minerId`). */
   attested: Record<string, string>
+  /**
+   * Set when the round was anchored before: `catch-up` after pulling missing measurements (spec
+   * §12.7), `relink` when the previous round's summary changed and this one now links it (§9.1).
+   */
+  reanchored?: 'catch-up' | 'relink'
 }
 
 export interface CommitteeConfirmedDetail {

@@ -228,6 +228,8 @@ class SwarmCheckerNode extends TypedEventTarget<CheckerNodeEvents> implements Ch
     if (!running) return
     running.controller.abort()
     await running.loop.stop()
+    // catch-ups may still have queued a re-anchoring: it ends (aborted) before the blockstore closes
+    await running.chain.stop()
     // aborted provides unwind while their connections are still open (see Anchoring.stop)
     await running.anchoring.stop()
     await closeOpenedNode(running)

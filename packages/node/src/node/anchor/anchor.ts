@@ -1,4 +1,5 @@
 import {
+  type BuiltSummary,
   buildRoundSummary,
   type Catalogue,
   createInterner,
@@ -19,13 +20,17 @@ import type { NodePubSub } from '../peers/host.js'
 import type { RoundInfo, Rounds } from '../round/rounds.js'
 import { attestCommittees } from './attest.js'
 import { createProviding, type ProvideRouting } from './provide.js'
-import { type BlockSink, putSummaryBlocks } from './summary-blocks.js'
+import { type BlockSink, putSummaryBlocks, putSummaryRoot } from './summary-blocks.js'
 
 /** What the node concluded about a round, kept for status and for counting attestations. */
 export interface RoundOutcome {
   round: number
   evaluation: RoundEvaluation
   summaryCid: string
+  /** The summary this one links as `previous` (spec §9.1), null for the first the node anchored. */
+  previous: string | null
+  /** Every committee block CID of the summary, by task id (what catch-up compares, spec §12.7). */
+  committees: Map<string, string>
   /** Committee block CIDs this node attested, by task id. */
   attested: Map<string, string>
   /** Committee sizes by task id. */
@@ -55,8 +60,17 @@ export interface AnchoringInit {
 }
 
 export interface Anchoring {
-  /** Evaluates a finished round, anchors its summary and attests this node's committees. */
-  anchorRound(round: number): Promise<RoundOutcome>
+  /**
+   * Evaluates a finished round, anchors its summary and attests this node's committees;
+   * `reanchored` says why a round anchored before is anchored again.
+   */
+  anchorRound(round: number, options?: { reanchored?: 'catch-up' }): Promise<RoundOutcome>
+  /**
+   * Rebuilds an anchored round's summary root over what the node now holds as the previous
+   * round's summary (spec §9.1 re-link): same evaluation and committee blocks, so nothing is
+   * attested again; only the root is stored and provided.
+   */
+  relinkRound(outcome: RoundOutcome): Promise<RoundOutcome>
   /** Lets DHT provides still running unwind (5 s at most); called on stop, before the host closes. */
   stop(): Promise<void>
 }
@@ -71,6 +85,17 @@ export function createAnchoring(components: AnchoringComponents, init: Anchoring
   const { params, rounds, store, events, signal } = components
   const providing = createProviding(components)
 
+  const build = (round: number, info: RoundInfo, evaluation: RoundEvaluation) => {
+    const previous = store.lastAnchoredSummary(round)?.summaryCid ?? null
+    const built = buildRoundSummary(evaluation, {
+      params,
+      seeds: info.seeds,
+      catalogueCid: init.catalogueCid,
+      previous: previous ? CID.parse(previous) : null,
+    })
+    return { built, previous }
+  }
+
   const evaluate = (round: number, info: RoundInfo) => {
     const rows = store.measurementsOfRound(round)
     const intern = createInterner()
@@ -80,20 +105,14 @@ export function createAnchoring(components: AnchoringComponents, init: Anchoring
     }))
     // every stored measurement passed the gossip validator (or our own signing): no need to verify again
     const evaluation = evaluateRound({ params, round, seeds: info.seeds, tasks: info.tasks }, records, { signatures: 'trusted' })
-    const previous = store.lastAnchoredSummary(round)
-    const built = buildRoundSummary(evaluation, {
-      params,
-      seeds: info.seeds,
-      catalogueCid: init.catalogueCid,
-      previous: previous ? CID.parse(previous.summaryCid) : null,
-    })
-    return { rows, evaluation, built }
+    return { rows, evaluation, ...build(round, info, evaluation) }
   }
+  const committeesOf = (built: BuiltSummary) => new Map([...built.committees].map(([id, block]) => [id, block.cid.toString()]))
 
   return {
-    async anchorRound(round) {
+    async anchorRound(round, options = {}) {
       const info = await rounds.get(round, { signal })
-      const { rows, evaluation, built } = evaluate(round, info)
+      const { rows, evaluation, built, previous } = evaluate(round, info)
       await putSummaryBlocks(
         components.blockstore,
         { params, catalogue: init.catalogue, catalogueCid: init.catalogueCid, built, measurements: rows },
@@ -105,8 +124,24 @@ export function createAnchoring(components: AnchoringComponents, init: Anchoring
       store.setRoundState(round, 'anchored', summaryCid)
       const sizes = new Map(evaluation.committees.map((c) => [taskId(c.task), c.size]))
       events.emit('round:evaluated', { round, evaluation, mine: info.mine })
-      events.emit('summary:anchored', { round, summaryCid, attested: Object.fromEntries(attested) })
-      return { round, evaluation, summaryCid, attested, sizes, mine: info.mine.map(taskId) }
+      events.emit('summary:anchored', {
+        round,
+        summaryCid,
+        attested: Object.fromEntries(attested),
+        ...(options.reanchored ? { reanchored: options.reanchored } : {}),
+      })
+      return { round, evaluation, summaryCid, previous, committees: committeesOf(built), attested, sizes, mine: info.mine.map(taskId) }
+    },
+    async relinkRound(outcome) {
+      const { round } = outcome
+      const info = await rounds.get(round, { signal })
+      const { built, previous } = build(round, info, outcome.evaluation)
+      await putSummaryRoot(components.blockstore, built, { storePath: store.path, round, signal })
+      providing.provide(round, [built.root.cid])
+      const summaryCid = built.root.cid.toString()
+      store.setRoundState(round, 'anchored', summaryCid)
+      events.emit('summary:anchored', { round, summaryCid, attested: Object.fromEntries(outcome.attested), reanchored: 'relink' })
+      return { ...outcome, summaryCid, previous }
     },
     stop: () => providing.settle(),
   }

@@ -34,6 +34,8 @@ export interface ConvergenceComponents {
 export interface Convergence {
   /** Our own result of a round, once anchored. */
   anchored(outcome: RoundOutcome): void
+  /** A kept round's summary was re-linked over a changed previous one (spec §9.1): status shows the new CID. */
+  relinked(outcome: RoundOutcome): void
   /** An attestation accepted by the gossip validator, with the bytes it decoded (stored as they came). */
   received(attestation: Attestation, bytes?: Uint8Array): void
   outcome(round: number): RoundOutcome | undefined
@@ -60,11 +62,15 @@ export function createConvergence(components: ConvergenceComponents): Convergenc
       for (const r of outcomes.keys()) if (r < outcome.round - KEPT_ROUNDS) outcomes.delete(r)
       confirmations.prune((r) => outcomes.has(r))
       catchUps.prune(outcome.round, (r) => outcomes.has(r))
-      for (const [id, ours] of outcome.attested) {
-        // attestations that came before we anchored: a different CID means we may lack something
+      // attestations that came before we anchored: a different CID means we may lack something,
+      // in any committee of our summary, not only ours (spec §12.7: the whole summary converges)
+      for (const [id, ours] of outcome.committees) {
         for (const a of store.attestationsOf(outcome.round, id)) catchUps.differs(outcome.round, ours, a.committeeCid)
-        confirmations.count(outcomes.get(outcome.round), outcome.round, id)
       }
+      for (const id of outcome.attested.keys()) confirmations.count(outcomes.get(outcome.round), outcome.round, id)
+    },
+    relinked(outcome) {
+      if (outcomes.has(outcome.round)) outcomes.set(outcome.round, outcome)
     },
     outcome: (round) => outcomes.get(round),
     recent: (count) => [...outcomes.values()].sort((a, b) => b.round - a.round).slice(0, count),
@@ -79,7 +85,7 @@ export function createConvergence(components: ConvergenceComponents): Convergenc
         // canonical either way: the validator's bytes when given, else the one encoding
         bytes: bytes ?? encodeAttestation(attestation),
       })
-      const ours = outcomes.get(attestation.round)?.attested.get(id)
+      const ours = outcomes.get(attestation.round)?.committees.get(id)
       if (ours) catchUps.differs(attestation.round, ours, committeeCid)
       confirmations.count(outcomes.get(attestation.round), attestation.round, id)
     },
@@ -88,24 +94,21 @@ export function createConvergence(components: ConvergenceComponents): Convergenc
 }
 
 /**
- * Catch-ups: when a member attests a committee CID other than ours, pull what we lack and
- * evaluate again, one catch-up at a time per round, a bounded number of times.
+ * Catch-ups: when a member attests a committee CID other than ours (any committee of our summary),
+ * pull what we lack and evaluate again. CIDs are batched per round: every CID that differs while a
+ * batch runs joins the next, and a batch is evaluated once (not once per committee), a bounded
+ * number of times per round.
  */
 function createCatchUps(components: ConvergenceComponents, outcomes: Map<number, RoundOutcome>) {
   const seenCids = new Set<string>()
   const catchUps = new Map<number, number>()
-  const queues = new Map<number, Promise<void>>()
+  const pending = new Map<number, Set<string>>()
+  const running = new Set<number>()
   const fetchFailures = new Map<string, number>()
   const failedCatchUps = new Map<number, number>()
 
-  const catchUp = async (round: number, committeeCid: string) => {
-    const done = catchUps.get(round) ?? 0
-    if (done >= MAX_CATCH_UPS_PER_ROUND || (failedCatchUps.get(round) ?? 0) >= MAX_FAILED_CATCH_UPS_PER_ROUND) return
-    if (!(await pullMembers(components, round, committeeCid))) return
-    catchUps.set(round, done + 1)
-    components.events.emit('activity', { level: 'info', message: `round ${round}: pulled missing measurements, evaluating again` })
-    outcomes.set(round, await components.reanchor(round))
-  }
+  const exhausted = (round: number) =>
+    (catchUps.get(round) ?? 0) >= MAX_CATCH_UPS_PER_ROUND || (failedCatchUps.get(round) ?? 0) >= MAX_FAILED_CATCH_UPS_PER_ROUND
 
   const failed = (round: number, theirs: string, err: unknown) => {
     components.log.debug('catch-up failed', { round, cid: theirs, error: String(err) })
@@ -117,17 +120,51 @@ function createCatchUps(components: ConvergenceComponents, outcomes: Map<number,
     if (failures < MAX_FETCH_ATTEMPTS) seenCids.delete(theirs)
   }
 
+  /** Pulls every CID of the batch (one failing does not stop the others); true if any added a measurement. */
+  const pullBatch = async (round: number, batch: string[]) => {
+    let added = false
+    for (const cid of batch) {
+      if (exhausted(round)) break
+      try {
+        if (await pullMembers(components, round, cid)) added = true
+      } catch (err) {
+        failed(round, cid, err)
+      }
+    }
+    return added
+  }
+
+  // one batch at a time per round, so that re-evaluations do not race each other
+  const drain = async (round: number) => {
+    try {
+      for (let batch = pending.get(round); batch && batch.size > 0 && !exhausted(round); batch = pending.get(round)) {
+        pending.delete(round)
+        if (!(await pullBatch(round, [...batch]))) continue
+        catchUps.set(round, (catchUps.get(round) ?? 0) + 1)
+        components.events.emit('activity', {
+          level: 'info',
+          message: `round ${round}: pulled missing measurements of ${batch.size} committee block(s), evaluating again`,
+        })
+        outcomes.set(round, await components.reanchor(round))
+      }
+    } catch (err) {
+      components.log.debug('catch-up re-evaluation failed', { round, error: String(err) })
+    } finally {
+      pending.delete(round)
+      running.delete(round)
+    }
+  }
+
   return {
     differs(round: number, ours: string, theirs: string) {
-      if (ours === theirs || seenCids.has(theirs)) return
+      if (ours === theirs || seenCids.has(theirs) || exhausted(round)) return
       seenCids.add(theirs)
-      // one catch-up at a time per round, so that re-evaluations do not race each other
-      const previous = queues.get(round) ?? Promise.resolve()
-      const next = previous.then(() => catchUp(round, theirs)).catch((err) => failed(round, theirs, err))
-      queues.set(round, next)
-      void next.finally(() => {
-        if (queues.get(round) === next) queues.delete(round)
-      })
+      pending.set(round, (pending.get(round) ?? new Set()).add(theirs))
+      if (running.has(round)) return
+      running.add(round)
+      // started after the current task, so that CIDs noticed together (the attestations stored
+      // before we anchored) form one batch
+      void Promise.resolve().then(() => drain(round))
     },
     /** Forgets what no kept round needs, and bounds the sets peers can grow. */
     prune(latest: number, kept: (round: number) => boolean) {

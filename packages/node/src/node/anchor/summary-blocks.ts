@@ -38,3 +38,20 @@ export async function putSummaryBlocks(
     throw writeError(err, join(dirname(where.storePath), 'blocks'), `the summary of round ${where.round}`)
   }
 }
+
+/**
+ * Puts only a summary's root block: what a re-link (spec §9.1) changes, since committee and list
+ * blocks do not depend on `previous`. A failed write names the blockstore's directory.
+ */
+export async function putSummaryRoot(
+  blockstore: BlockSink,
+  built: Pick<BuiltSummary, 'root'>,
+  where: { storePath: string; round: number; signal: AbortSignal },
+): Promise<void> {
+  try {
+    await blockstore.put(built.root.cid, built.root.bytes, { signal: where.signal })
+  } catch (err) {
+    if (where.signal.aborted) throw err
+    throw writeError(err, join(dirname(where.storePath), 'blocks'), `the summary of round ${where.round}`)
+  }
+}
