@@ -52,7 +52,7 @@ describe('createTrackerClient against a real tracker', () => {
   it('network() answers the validated network info', async () => {
     const client = createTrackerClient({ url: tracker.url, checkerVersion: '1.2.0' })
     const info = await client.network()
-    const params = { ...devnet, catalogueCid: 'bafycat', minCheckerVersion: '1.2.0' }
+    const params = { ...devnet, catalogueCid: 'bafycat' }
     expect(info).toEqual({
       network: 'devnet',
       params,
@@ -150,7 +150,7 @@ describe('createTrackerClient with bad answers', () => {
     await expectTrackerError(network({ ...good, bootstrap: 'x' }), 'TRACKER_BAD_RESPONSE')
     await expectTrackerError(network({ ...good, bootstrap: [1] }), 'TRACKER_BAD_RESPONSE')
     await expectTrackerError(network({ ...good, catalogueCid: null }), 'TRACKER_BAD_RESPONSE')
-    await expectTrackerError(network({ ...good, minCheckerVersion: '9.9.9' }), 'TRACKER_BAD_RESPONSE')
+    await expectTrackerError(network({ ...good, minCheckerVersion: '0.0.1' }), 'TRACKER_BAD_RESPONSE') // below the params floor
     const huge = cannedFetch(200, 'x'.repeat(2 * 1024 * 1024))
     await expectTrackerError(createTrackerClient({ url: 'http://t', checkerVersion: '1.2.0', ...huge }).network(), 'TRACKER_BAD_RESPONSE')
   })
