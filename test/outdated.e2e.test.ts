@@ -72,7 +72,7 @@ describe('version gate', () => {
     const jobsWhenOutdated = jobs
     await new Promise((r) => setTimeout(r, 3 * ROUND_MS))
     expect(outdated).toHaveLength(1)
-    expect(errors.some((m) => m.includes('outdated'))).toBe(true)
+    expect(errors.filter((m) => m.includes('the network requires 9.0.0 or later'))).toHaveLength(1)
     expect(jobs).toBeLessThanOrEqual(jobsWhenOutdated + 2) // checks already under way may finish
     const before = node.status().jobsCompleted
     await new Promise((r) => setTimeout(r, 2 * ROUND_MS))
@@ -81,5 +81,15 @@ describe('version gate', () => {
     const status = node.status()
     expect(status.outdated).toBe(true)
     expect(status.peerId).toMatch(/^12D3KooW/)
+
+    // the network lowers its minimum again: the node is let back in and works again, without a restart
+    const accepted: string[] = []
+    node.addEventListener('version:accepted', (e) => accepted.push(e.detail.message))
+    const jobsBeforeAccepted = node.status().jobsCompleted
+    await writeConfig('0.1.0')
+    await until('the version:accepted event', () => accepted.length > 0, 4 * ROUND_MS)
+    await until('checks again', () => node?.status().jobsCompleted !== jobsBeforeAccepted, 4 * ROUND_MS)
+    expect(accepted).toHaveLength(1)
+    expect(node.status().outdated).toBe(false)
   }, 60_000)
 })

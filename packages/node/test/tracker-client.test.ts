@@ -39,11 +39,11 @@ async function expectTrackerError(promise: Promise<unknown>, code: string, statu
 }
 
 /** A fetch that answers one canned response and records the requests. */
-function cannedFetch(status: number, body: string, contentType = 'application/json') {
+function cannedFetch(status: number, body: string, contentType = 'application/json', headers: Record<string, string> = {}) {
   const calls: Array<{ url: string; headers: Headers }> = []
   const fetch: typeof globalThis.fetch = async (input, init) => {
     calls.push({ url: String(input), headers: new Headers(init?.headers) })
-    return new Response(body, { status, headers: { 'content-type': contentType } })
+    return new Response(body, { status, headers: { 'content-type': contentType, ...headers } })
   }
   return { fetch, calls }
 }
@@ -52,7 +52,7 @@ describe('createTrackerClient against a real tracker', () => {
   it('network() answers the validated network info', async () => {
     const client = createTrackerClient({ url: tracker.url, checkerVersion: '1.2.0' })
     const info = await client.network()
-    const params = { ...devnet, catalogueCid: 'bafycat', minCheckerVersion: '1.2.0' }
+    const params = { ...devnet, catalogueCid: 'bafycat' }
     expect(info).toEqual({
       network: 'devnet',
       params,
@@ -71,13 +71,20 @@ describe('createTrackerClient against a real tracker', () => {
   })
 
   it('gate() says outdated below the minimum, and after the minimum is raised', async () => {
-    expect(await createTrackerClient({ url: tracker.url, checkerVersion: '1.1.9' }).gate()).toEqual({ outdated: true })
-    expect(await createTrackerClient({ url: tracker.url, checkerVersion: '1.2.0-rc.1' }).gate()).toEqual({ outdated: true })
+    // the minimum comes from the gate's header: the body stays Spark's exact text
+    expect(await createTrackerClient({ url: tracker.url, checkerVersion: '1.1.9' }).gate()).toEqual({
+      outdated: true,
+      minCheckerVersion: '1.2.0',
+    })
+    expect(await createTrackerClient({ url: tracker.url, checkerVersion: '1.2.0-rc.1' }).gate()).toEqual({
+      outdated: true,
+      minCheckerVersion: '1.2.0',
+    })
     const client = createTrackerClient({ url: tracker.url, checkerVersion: '1.3.0' })
     expect((await client.gate()).outdated).toBe(false)
     await writeConfig('1.4.0')
     await tracker.reload()
-    expect(await client.gate()).toEqual({ outdated: true })
+    expect(await client.gate()).toEqual({ outdated: true, minCheckerVersion: '1.4.0' })
     expect((await client.network()).minCheckerVersion).toBe('1.4.0')
     await writeConfig('1.2.0')
     await tracker.reload()
@@ -104,6 +111,15 @@ describe('createTrackerClient with bad answers', () => {
     const gate = (status: number, body: string) =>
       createTrackerClient({ url: 'http://t', checkerVersion: '1.2.0', ...cannedFetch(status, body) }).gate()
     expect(await gate(400, 'OUTDATED CLIENT')).toEqual({ outdated: true })
+    const withMin = (min: string) =>
+      createTrackerClient({
+        url: 'http://t',
+        checkerVersion: '1.2.0',
+        ...cannedFetch(400, 'OUTDATED CLIENT', 'text/plain', { 'x-spark-swarm-min-version': min }),
+      }).gate()
+    expect(await withMin('1.5.0')).toEqual({ outdated: true, minCheckerVersion: '1.5.0' })
+    // a minimum that is not a version is left out, not shown to the operator
+    expect(await withMin('soon')).toEqual({ outdated: true })
     await expectTrackerError(gate(400, 'OUTDATED CLIENT\n'), 'TRACKER_BAD_RESPONSE', 400)
     await expectTrackerError(gate(400, 'outdated client'), 'TRACKER_BAD_RESPONSE', 400)
     const invalid = await expectTrackerError(
@@ -134,7 +150,7 @@ describe('createTrackerClient with bad answers', () => {
     await expectTrackerError(network({ ...good, bootstrap: 'x' }), 'TRACKER_BAD_RESPONSE')
     await expectTrackerError(network({ ...good, bootstrap: [1] }), 'TRACKER_BAD_RESPONSE')
     await expectTrackerError(network({ ...good, catalogueCid: null }), 'TRACKER_BAD_RESPONSE')
-    await expectTrackerError(network({ ...good, minCheckerVersion: '9.9.9' }), 'TRACKER_BAD_RESPONSE')
+    await expectTrackerError(network({ ...good, minCheckerVersion: '0.0.1' }), 'TRACKER_BAD_RESPONSE') // below the params floor
     const huge = cannedFetch(200, 'x'.repeat(2 * 1024 * 1024))
     await expectTrackerError(createTrackerClient({ url: 'http://t', checkerVersion: '1.2.0', ...huge }).network(), 'TRACKER_BAD_RESPONSE')
   })

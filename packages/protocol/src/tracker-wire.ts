@@ -1,5 +1,5 @@
 import { type ProtocolParams, paramsDigest, validateParams } from './params.js'
-import { parseVersion } from './version.js'
+import { isVersionAtLeast, parseVersion } from './version.js'
 
 /*
  * The tracker's wire contract, in one place: the tracker serves these shapes and the node's client
@@ -54,14 +54,20 @@ export type WireCheck<T> = { ok: true; value: T } | { ok: false; problem: string
  * The `/v1/network` body for validated params, in the wire's key order. `paramsDigest` is passed
  * in because the tracker computed it once when it read its config.
  */
-export function networkInfoBody(params: ProtocolParams, digest: string, bootstrap: readonly string[]): NetworkInfo {
+export function networkInfoBody(
+  params: ProtocolParams,
+  digest: string,
+  bootstrap: readonly string[],
+  /** The gate's minimum (policy), at or above `params.minCheckerVersion` (the consensus floor). */
+  gateMinimum: string = params.minCheckerVersion,
+): NetworkInfo {
   return {
     network: params.network,
     params,
     paramsDigest: digest,
     bootstrap: [...bootstrap],
     catalogueCid: params.catalogueCid,
-    minCheckerVersion: params.minCheckerVersion,
+    minCheckerVersion: gateMinimum,
   }
 }
 
@@ -94,8 +100,12 @@ export function checkNetworkInfo(body: unknown): WireCheck<NetworkInfo> {
   if (body.network !== params.network) return { ok: false, problem: 'network differs from params.network' }
   if (body.paramsDigest !== paramsDigest(params)) return { ok: false, problem: 'paramsDigest does not match the params' }
   if (body.catalogueCid !== params.catalogueCid) return { ok: false, problem: 'catalogueCid differs from params.catalogueCid' }
-  if (body.minCheckerVersion !== params.minCheckerVersion) {
-    return { ok: false, problem: 'minCheckerVersion differs from params.minCheckerVersion' }
+  // the gate's minimum is policy, at or above the params' consensus floor
+  if (typeof body.minCheckerVersion !== 'string' || !isVersionOrUndefined(body.minCheckerVersion)) {
+    return { ok: false, problem: 'minCheckerVersion is not a version like 1.2.3' }
+  }
+  if (!isVersionAtLeast(body.minCheckerVersion, params.minCheckerVersion)) {
+    return { ok: false, problem: 'minCheckerVersion is below params.minCheckerVersion' }
   }
   const bootstrap = body.bootstrap
   if (
@@ -104,7 +114,7 @@ export function checkNetworkInfo(body: unknown): WireCheck<NetworkInfo> {
   ) {
     return { ok: false, problem: 'bootstrap is not a list of multiaddrs' }
   }
-  return { ok: true, value: networkInfoBody(params, body.paramsDigest as string, bootstrap) }
+  return { ok: true, value: networkInfoBody(params, body.paramsDigest as string, bootstrap, body.minCheckerVersion) }
 }
 
 /** Checks a parsed gate 200 body. */
@@ -129,4 +139,13 @@ export function parseTrackerErrorBody(text: string): { error: string; message: u
     // not JSON
   }
   return undefined
+}
+
+function isVersionOrUndefined(text: string): boolean {
+  try {
+    parseVersion(text)
+    return true
+  } catch {
+    return false
+  }
 }

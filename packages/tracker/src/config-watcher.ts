@@ -1,4 +1,4 @@
-import { parseTrackerConfig, readConfigText, type TrackerConfig } from './config.js'
+import { parseTrackerConfig, readConfigText, type TrackerConfig, TrackerConfigError } from './config.js'
 import { pollStat, watchDirectory } from './config-follow.js'
 import type { TrackerLogger } from './logger.js'
 
@@ -49,6 +49,15 @@ function createReloader(options: ConfigWatcherOptions): Reloader {
     const next = parseTrackerConfig(text, path)
     if (closed) return
     const previous = config
+    // the params are the consensus every node holds: changing them under running nodes splits the network
+    if (next.paramsDigest !== previous.paramsDigest) {
+      throw new TrackerConfigError(
+        'CONFIG_PARAMS_CHANGED',
+        path,
+        'params',
+        `tracker config ${path}: changes the params in force (${previous.paramsDigest.slice(0, 12)} → ${next.paramsDigest.slice(0, 12)}) without notice: refused, restart the network on them instead`,
+      )
+    }
     config = next
     options.onReload(next)
     logger.info('tracker config reloaded', {

@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises'
 import {
   getPreset,
+  isVersionAtLeast,
   MAX_BOOTSTRAP_MULTIADDR_LENGTH,
   type PresetName,
   ProtocolError,
@@ -17,6 +18,8 @@ export type TrackerConfigErrorCode =
   | 'CONFIG_UNREADABLE'
   /** The file is not JSON, or a key breaks a rule; `key` names it. */
   | 'CONFIG_INVALID'
+  /** A reload that would change the params in force (the consensus) without notice: refused. */
+  | 'CONFIG_PARAMS_CHANGED'
 
 /** A bad tracker config file. `message` names the file and the key, and says what is wrong. */
 export class TrackerConfigError extends Error {
@@ -127,7 +130,6 @@ export function parseTrackerConfig(text: string, path: string): TrackerConfig {
   }
 
   const params = { ...getPreset(preset as string), ...(overrides as object) } as ProtocolParams
-  if (minCheckerVersion !== undefined) params.minCheckerVersion = minCheckerVersion as string
   try {
     validateParams(params)
   } catch (err) {
@@ -137,6 +139,9 @@ export function parseTrackerConfig(text: string, path: string): TrackerConfig {
       fail(key, err.message.startsWith(`${key} `) ? err.message.slice(key.length + 1) : err.message, err)
     }
     fail('params', `are invalid: ${(err as Error).message}`, err)
+  }
+  if (minCheckerVersion !== undefined && !isVersionAtLeast(minCheckerVersion as string, params.minCheckerVersion)) {
+    fail('minCheckerVersion', `must be at or above params.minCheckerVersion (${params.minCheckerVersion}), got ${shown(minCheckerVersion)}`)
   }
   let digest: string
   try {
@@ -149,7 +154,8 @@ export function parseTrackerConfig(text: string, path: string): TrackerConfig {
     params,
     paramsDigest: digest,
     bootstrap: [...(bootstrap as string[])],
-    minCheckerVersion: params.minCheckerVersion,
+    // the gate's minimum is policy: at or above the params' consensus floor, never below it
+    minCheckerVersion: (minCheckerVersion as string | undefined) ?? params.minCheckerVersion,
   })
 }
 

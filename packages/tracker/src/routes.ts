@@ -16,7 +16,10 @@ export interface Served {
 }
 
 export function serve(config: TrackerConfig): Served {
-  return { config, networkBody: JSON.stringify(networkInfoBody(config.params, config.paramsDigest, config.bootstrap)) }
+  return {
+    config,
+    networkBody: JSON.stringify(networkInfoBody(config.params, config.paramsDigest, config.bootstrap, config.minCheckerVersion)),
+  }
 }
 
 export interface RouteComponents {

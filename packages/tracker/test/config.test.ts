@@ -34,7 +34,7 @@ describe('parseTrackerConfig', () => {
     expect(Object.isFrozen(config.bootstrap)).toBe(true)
   })
 
-  it('applies params overrides, then the top-level minCheckerVersion', () => {
+  it('applies params overrides; the top-level minCheckerVersion is the gate only, never below the params floor', () => {
     const config = parse({
       preset: 'devnet',
       params: { network: 'devnet-7', roundDurationMs: 30_000, minCheckerVersion: '0.9.0', catalogueCid: 'bafyfoo' },
@@ -45,10 +45,15 @@ describe('parseTrackerConfig', () => {
       ...devnet,
       network: 'devnet-7',
       roundDurationMs: 30_000,
-      minCheckerVersion: '1.4.0',
+      minCheckerVersion: '0.9.0',
       catalogueCid: 'bafyfoo',
     })
     expect(config.minCheckerVersion).toBe('1.4.0')
+    expectConfigError(
+      { preset: 'devnet', params: { minCheckerVersion: '0.9.0' }, minCheckerVersion: '0.8.0' },
+      'minCheckerVersion',
+      /at or above params.minCheckerVersion \(0.9.0\)/,
+    )
     expect(config.paramsDigest).toBe(paramsDigest(config.params))
     expect(config.bootstrap).toEqual([PEER])
   })

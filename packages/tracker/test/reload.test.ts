@@ -24,12 +24,31 @@ describe('hot reload', () => {
       params: { minCheckerVersion: string }
     }
     expect(network.minCheckerVersion).toBe('1.2.0')
-    expect(network.params.minCheckerVersion).toBe('1.2.0')
+    // the gate is policy: the params in force (the consensus floor, the digest) do not move
+    expect(network.params.minCheckerVersion).toBe(tracker.config().params.minCheckerVersion)
     expect(logger.lines.some((l) => l.message === 'tracker config reloaded' && l.fields?.minCheckerVersion === '1.2.0')).toBe(true)
     const metrics = await tracker.registry.metrics()
     expect(metrics).toContain('tracker_min_checker_version_info{version="1.2.0"} 1')
     expect(metrics).not.toContain('version="1.0.0"')
     expect(metrics).toMatch(/tracker_config_reloads_total\{outcome="success"\} [1-9]/)
+  })
+
+  it('refuses a reload that changes the params in force without notice, and keeps serving the old ones', async () => {
+    fx = await fixture({ ...base, minCheckerVersion: '1.0.0' })
+    const logger = recordingLogger()
+    const tracker = await fx.start({ logger })
+    const before = tracker.config().paramsDigest
+    await fx.write({ ...base, params: { minCommitteeSize: 7 }, minCheckerVersion: '1.0.0' })
+    await waitFor(
+      () => logger.lines.some((l) => l.message === 'tracker config reload failed: keeping the last good config'),
+      5_000,
+      'the refusal',
+    )
+    const refusal = logger.lines.find((l) => l.message === 'tracker config reload failed: keeping the last good config')
+    expect(String(refusal?.fields?.error)).toMatch(/changes the params in force .* without notice: refused/)
+    expect(tracker.config().paramsDigest).toBe(before)
+    const network = (await (await fetch(`${tracker.url}/v1/network`)).json()) as { paramsDigest: string }
+    expect(network.paramsDigest).toBe(before)
   })
 
   it('follows a file replaced by rename', async () => {

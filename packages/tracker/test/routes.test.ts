@@ -21,7 +21,7 @@ describe('GET /v1/network', () => {
     expect(res.status).toBe(200)
     expect(res.headers.get('content-type')).toMatch(/^application\/json/)
     expect(res.headers.get('cache-control')).toBe('no-store')
-    const params = { ...devnet, catalogueCid: 'bafycatalogue', minCheckerVersion: '1.2.0' }
+    const params = { ...devnet, catalogueCid: 'bafycatalogue' }
     expect(await res.json()).toEqual({
       network: 'devnet',
       params,

@@ -129,7 +129,7 @@ export async function runStart(
     logger: log,
   })
   node.addEventListener('activity', (e) => log[e.detail.level](e.detail.message, e.detail.code ? { code: e.detail.code } : undefined))
-  node.addEventListener('outdated', (e) => log.error(e.detail.message, { minCheckerVersion: e.detail.minCheckerVersion }))
+  // `outdated` and `version:accepted` come with an activity line of the same message: logged there, once
   logNodeProgress(node, log)
   await node.start().catch((err) => {
     throw operatorError(err)

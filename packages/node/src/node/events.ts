@@ -45,7 +45,7 @@ export interface CommitteeConfirmedDetail {
 
 export interface OutdatedDetail {
   checkerVersion: string
-  /** The network's minimum, when the tracker said. */
+  /** The network's minimum, when the tracker said (the gate's `x-spark-swarm-min-version` header). */
   minCheckerVersion?: string
   message: string
 }
@@ -61,8 +61,10 @@ export interface CheckerNodeEvents extends Record<string, CustomEvent> {
   'round:evaluated': CustomEvent<RoundEvaluatedDetail>
   'summary:anchored': CustomEvent<SummaryAnchoredDetail>
   'committee:confirmed': CustomEvent<CommitteeConfirmedDetail>
-  /** The network turned this checker away (400 OUTDATED CLIENT): emitted once; the node then does no work. */
+  /** The network turned this checker away (400 OUTDATED CLIENT): emitted once per verdict change; the node then does no work. */
   outdated: CustomEvent<OutdatedDetail>
+  /** The gate accepts this checker again after an `outdated`: the node works again from this round, without a restart. */
+  'version:accepted': CustomEvent<OutdatedDetail>
 }
 
 /** The libp2p ecosystem's typed EventTarget, with a short way to emit a detail. */

@@ -53,7 +53,8 @@ export interface CheckerNodeInit {
   bitswap?: boolean
   /**
    * The network's version gate (the tracker): asked at start and at every round. `outdated` stops
-   * all work for good (the node stays up so an app can show it); an unreachable tracker only warns.
+   * all work while it lasts (the node stays up so an app can show it, and `version:accepted` resumes
+   * it without a restart); an unreachable tracker only warns.
    */
   versionGate?: VersionGate
   /** libp2p's connection gater: which peers and addresses may connect (e.g. an allow-list). */

@@ -17,17 +17,30 @@ export interface VersionCheckInit {
 
 /** The node's standing with the network's version gate: asked at start and at every round start. */
 export interface VersionCheck {
-  /** True once the gate said this checker is too old; it stays so for the node's lifetime. */
+  /** True while the gate's last verdict was that this checker is too old. */
   readonly outdated: boolean
-  /** Whether the node may do work (false once outdated). */
+  /** Whether the node may do work (false while outdated). */
   mayWork(): boolean
-  /** Asks the gate (unless already outdated); emits `outdated` once, or warns when the gate cannot be reached. */
+  /**
+   * Asks the gate; on a change of verdict emits `outdated` (turned away) or `version:accepted`
+   * (let back in), once per change; warns when the gate cannot be reached.
+   */
   check(): Promise<void>
 }
 
+/** The outdated message: what the network requires, what this checker is, and what to do. */
+export function outdatedMessage(checkerVersion: string, minCheckerVersion: string | undefined): string {
+  const required = minCheckerVersion
+    ? `the network requires ${minCheckerVersion} or later`
+    : 'the network turned this checker away as outdated'
+  const update = minCheckerVersion ? `update spark-swarm to ${minCheckerVersion} or later` : 'update spark-swarm'
+  return `${required}; this checker is ${checkerVersion}: ${update}. It does no work until the network accepts it again.`
+}
+
 /**
- * An outdated verdict stops all work for good (the node stays up so an app can show it); an
- * unreachable tracker only warns, and the node goes on with the params it has.
+ * An outdated verdict stops all work while it lasts (the node stays up so an app can show it, and
+ * keeps asking at every round, so a network that lowers its minimum again gets the node back
+ * without a restart); an unreachable tracker only warns, and the node goes on as it was.
  */
 export function createVersionCheck(components: VersionCheckComponents, init: VersionCheckInit): VersionCheck {
   const { events } = components
@@ -38,25 +51,30 @@ export function createVersionCheck(components: VersionCheckComponents, init: Ver
     },
     mayWork: () => !outdated,
     async check() {
-      if (!init.gate || outdated) return
+      if (!init.gate) return
+      let verdict: Awaited<ReturnType<VersionGate['gate']>>
       try {
-        const verdict = await init.gate.gate()
-        if (verdict.outdated && !outdated) {
-          outdated = true
-          const minimum = verdict.minCheckerVersion ? ` to ${verdict.minCheckerVersion} or later` : ''
-          const message = `this checker (${init.checkerVersion}) is outdated: update${minimum}. It does no more work until then.`
-          events.emit('activity', { level: 'error', message })
-          events.emit('outdated', {
-            checkerVersion: init.checkerVersion,
-            ...(verdict.minCheckerVersion ? { minCheckerVersion: verdict.minCheckerVersion } : {}),
-            message,
-          })
-        }
+        verdict = await init.gate.gate()
       } catch (err) {
         events.emit('activity', {
           level: 'warn',
           message: `the tracker cannot be reached, working on the params we have: ${(err as Error).message}`,
         })
+        return
+      }
+      const min = verdict.minCheckerVersion ? { minCheckerVersion: verdict.minCheckerVersion } : {}
+      if (verdict.outdated && !outdated) {
+        outdated = true
+        const message = outdatedMessage(init.checkerVersion, verdict.minCheckerVersion)
+        // the one line an operator reads: the `outdated` event carries the same message for apps, not for a second log line
+        events.emit('activity', { level: 'error', message, code: 'OUTDATED_CLIENT' })
+        events.emit('outdated', { checkerVersion: init.checkerVersion, ...min, message })
+      } else if (!verdict.outdated && outdated) {
+        outdated = false
+        const at = verdict.minCheckerVersion ? ` (its minimum is now ${verdict.minCheckerVersion})` : ''
+        const message = `the network accepts this checker (${init.checkerVersion}) again${at}: back to work from this round`
+        events.emit('activity', { level: 'info', message, code: 'VERSION_ACCEPTED' })
+        events.emit('version:accepted', { checkerVersion: init.checkerVersion, ...min, message })
       }
     },
   }

@@ -4,13 +4,16 @@ import {
   isOutdatedAnswer,
   type NetworkInfo,
   OUTDATED_CLIENT_BODY,
+  parseVersion,
   TRACKER_GATE_PATH,
+  TRACKER_MIN_VERSION_HEADER,
   TRACKER_NETWORK_PATH,
 } from '@spark-swarm/protocol'
 import { checkClientOptions, trackerBaseUrl } from './client-options.js'
 import { answerJson, badAnswer, createTrackerGet, errorSummary } from './tracker-get.js'
 
-export type GateAnswer = { outdated: false; minCheckerVersion: string } | { outdated: true }
+/** The gate's verdict; an outdated one names the minimum when the tracker sent it in its header. */
+export type GateAnswer = { outdated: false; minCheckerVersion: string } | { outdated: true; minCheckerVersion?: string }
 
 export interface TrackerClientOptions {
   /** The tracker's base URL, e.g. `https://tracker.example.org` (a path prefix is kept). */
@@ -27,6 +30,15 @@ export interface TrackerClient {
   network(): Promise<NetworkInfo>
   /** Whether this checker's version is still accepted; TrackerError when the tracker cannot say. */
   gate(): Promise<GateAnswer>
+}
+
+function isVersion(text: string): boolean {
+  try {
+    parseVersion(text)
+    return true
+  } catch {
+    return false
+  }
 }
 
 /** The wire paths, relative to the base URL so that a path prefix of the tracker's URL is kept. */
@@ -54,7 +66,11 @@ export function createTrackerClient(options: TrackerClientOptions): TrackerClien
 
     async gate(): Promise<GateAnswer> {
       const answer = await get(GATE, 'application/json, text/plain')
-      if (isOutdatedAnswer(answer.status, answer.text)) return { outdated: true }
+      if (isOutdatedAnswer(answer.status, answer.text)) {
+        // the body must stay Spark's exact text, so the minimum comes in a header; a bad one is left out, not trusted
+        const min = answer.headers.get(TRACKER_MIN_VERSION_HEADER)
+        return min !== null && isVersion(min) ? { outdated: true, minCheckerVersion: min } : { outdated: true }
+      }
       if (answer.status !== 200) throw badAnswer(answer, `expected 200 or 400 ${OUTDATED_CLIENT_BODY} ${errorSummary(answer.text)}`)
       const checked = checkGateOk(answerJson(answer))
       if (!checked.ok) throw badAnswer(answer, checked.problem, checked.cause)
