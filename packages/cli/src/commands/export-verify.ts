@@ -6,6 +6,7 @@ import { CarReader } from '@ipld/car'
 import { ExportError, exportRoundCar } from '@spark-swarm/node'
 import { verifyRoundBlocks } from '@spark-swarm/protocol'
 import { CliError, EXIT } from '../cli-error.js'
+import { verdictLine } from './verify-verdict.js'
 
 /** `spark-swarm export [round]`: the round's CAR to a file or stdout. */
 export async function runExport(opts: { dataDir: string; round?: number; out?: string }, write: (line: string) => void) {
@@ -54,6 +55,8 @@ export async function runVerify(path: string, opts: { json?: boolean }, write: (
           recomputedCid: result.recomputedCid,
           round: result.round,
           network: result.network,
+          // the summary block is missing or does not decode: round and network are null
+          unreadable: result.round === null,
           problems: result.problems,
           notes: result.notes,
           committees: result.evaluation?.committees.length ?? 0,
@@ -64,7 +67,7 @@ export async function runVerify(path: string, opts: { json?: boolean }, write: (
       ),
     )
   } else {
-    write(`${result.ok ? 'verified' : 'NOT verified'}: round ${result.round} of ${result.network}, summary ${result.summaryCid}`)
+    write(verdictLine(result))
     if (result.evaluation)
       write(
         `  ${result.evaluation.measurements.length} signed measurements in ${result.evaluation.committees.length} committees re-evaluated`,
