@@ -98,7 +98,9 @@ function statusGauges(registry: Registry, status: () => CheckerNodeStatus): void
     'The last round this node anchored a summary of (-1 before any)',
     (s) => s.lastAnchored?.round ?? -1,
   )
-  gauge('spark_swarm_outdated', '1 while the network says this checker is too old (no work until accepted again)', (s) => (s.outdated ? 1 : 0))
+  gauge('spark_swarm_outdated', '1 while the network says this checker is too old (no work until accepted again)', (s) =>
+    s.outdated ? 1 : 0,
+  )
 }
 
 type Listener = (e: CustomEvent) => void
