@@ -16,8 +16,8 @@ const MAX_FETCH_ATTEMPTS = 3
  * nobody serves, and each costs a fetch timeout in the round's queue (docs/security.md, open).
  */
 const MAX_FAILED_CATCH_UPS_PER_ROUND = 8
-/** Rounds of outcomes kept: what status shows, not every round since start. */
-const KEPT_ROUNDS = 32
+/** Rounds of outcomes kept: what status shows, not every round since start (export, so the summary chain keeps as many). */
+export const KEPT_ROUNDS = 32
 
 export interface ConvergenceComponents {
   params: ProtocolParams

@@ -1,8 +1,7 @@
 import type { Logger } from '../logger.js'
 import type { Anchoring, RoundOutcome } from './anchor.js'
-
-/** Rounds the chain remembers for re-linking: as many as convergence keeps outcomes of. */
-const KEPT_ROUNDS = 32
+// the chain remembers for re-linking as many rounds as convergence keeps outcomes of
+import { KEPT_ROUNDS } from './convergence.js'
 
 export interface SummaryChainComponents {
   anchoring: Pick<Anchoring, 'anchorRound' | 'relinkRound'>
