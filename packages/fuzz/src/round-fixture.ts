@@ -110,13 +110,15 @@ export function okMeasurement(
 let built: RoundFixture | undefined
 
 export function roundFixture(): RoundFixture {
-  built ??= build()
+  built ??= buildRoundFixture(fuzzParams, FUZZ_ROUND)
   return built
 }
 
-function build(): RoundFixture {
-  const params = fuzzParams
-  const round = FUZZ_ROUND
+/**
+ * The same kind of round under other params (their local beacon) and at another round number:
+ * e.g. a devnet round long after genesis, which an offline verifier must re-check at the same cost.
+ */
+export function buildRoundFixture(params: ProtocolParams, round: number): RoundFixture {
   const { seeds, tasks, selector } = roundView(params, round)
   const stations = Array.from({ length: 4 }, (_, i) => stationKeyFromSeed(sha256(`fuzz station ${i}`)))
   const measurements = stations.flatMap((key) =>
