@@ -151,6 +151,20 @@ describe('createTrackerClient with bad answers', () => {
     await expectTrackerError(network({ ...good, bootstrap: [1] }), 'TRACKER_BAD_RESPONSE')
     await expectTrackerError(network({ ...good, catalogueCid: null }), 'TRACKER_BAD_RESPONSE')
     await expectTrackerError(network({ ...good, minCheckerVersion: '0.0.1' }), 'TRACKER_BAD_RESPONSE') // below the params floor
+    // an announced change of the params: kept when it checks out, a bad answer when it does not
+    const next = { ...good.params, tasksPerRound: 24 }
+    const upcoming = { fromRound: 9, params: next, paramsDigest: paramsDigest(next) }
+    expect((await network({ ...good, upcoming })).upcoming).toEqual(upcoming)
+    const badUpcoming = await expectTrackerError(
+      network({ ...good, upcoming: { ...upcoming, paramsDigest: good.paramsDigest } }),
+      'TRACKER_BAD_RESPONSE',
+    )
+    expect(badUpcoming.message).toContain('upcoming.paramsDigest does not match upcoming.params')
+    const otherNetwork = { ...next, genesisTime: 1 }
+    await expectTrackerError(
+      network({ ...good, upcoming: { ...upcoming, params: otherNetwork, paramsDigest: paramsDigest(otherNetwork) } }),
+      'TRACKER_BAD_RESPONSE',
+    )
     const huge = cannedFetch(200, 'x'.repeat(2 * 1024 * 1024))
     await expectTrackerError(createTrackerClient({ url: 'http://t', checkerVersion: '1.2.0', ...huge }).network(), 'TRACKER_BAD_RESPONSE')
   })

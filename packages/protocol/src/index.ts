@@ -10,6 +10,17 @@
 // Params and presets: the rules of a network, one typed object (spec §1)
 export type { PresetName, ProtocolParams, RandomnessParams } from './params.js'
 export { devnet, getPreset, mainnet, paramsDigest, presets, roundAt, roundStartTime, sparkCompat, validateParams } from './params.js'
+// Announced changes of the params: what is in force in a round, and which changes a tracker refuses (spec §1.3)
+export type { ParamsSchedule, UpcomingParams } from './params-change.js'
+export {
+  changedIdentityKeys,
+  IDENTITY_KEYS,
+  PARAMS_NOTICE_ROUNDS,
+  paramsForRound,
+  scheduleAt,
+  scheduleChangeProblem,
+  upcomingParams,
+} from './params-change.js'
 
 // Versions: the protocol version and this checker's version, and how versions compare
 export type { Version } from './version.js'
@@ -130,6 +141,7 @@ export type { GateOkBody, NetworkInfo, TrackerErrorBody, WireCheck } from './tra
 export {
   checkGateOk,
   checkNetworkInfo,
+  checkUpcoming,
   gateOkBody,
   isOutdatedAnswer,
   MAX_BOOTSTRAP_MULTIADDR_LENGTH,

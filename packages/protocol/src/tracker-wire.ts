@@ -1,4 +1,5 @@
 import { type ProtocolParams, paramsDigest, validateParams } from './params.js'
+import { changedIdentityKeys, type UpcomingParams } from './params-change.js'
 import { isVersionAtLeast, parseVersion } from './version.js'
 
 /*
@@ -33,6 +34,8 @@ export interface NetworkInfo {
   bootstrap: string[]
   catalogueCid: string | null
   minCheckerVersion: string
+  /** An announced change of the params (spec §1.3): from `fromRound` on, `upcoming.params` are in force. */
+  upcoming?: UpcomingParams
 }
 
 /** The gate's 200 answer; an outdated checker gets `400 OUTDATED CLIENT` instead. */
@@ -60,6 +63,8 @@ export function networkInfoBody(
   bootstrap: readonly string[],
   /** The gate's minimum (policy), at or above `params.minCheckerVersion` (the consensus floor). */
   gateMinimum: string = params.minCheckerVersion,
+  /** The announced change still ahead, if any. */
+  upcoming?: UpcomingParams,
 ): NetworkInfo {
   return {
     network: params.network,
@@ -68,6 +73,7 @@ export function networkInfoBody(
     bootstrap: [...bootstrap],
     catalogueCid: params.catalogueCid,
     minCheckerVersion: gateMinimum,
+    ...(upcoming ? { upcoming: { fromRound: upcoming.fromRound, params: upcoming.params, paramsDigest: upcoming.paramsDigest } } : {}),
   }
 }
 
@@ -114,7 +120,33 @@ export function checkNetworkInfo(body: unknown): WireCheck<NetworkInfo> {
   ) {
     return { ok: false, problem: 'bootstrap is not a list of multiaddrs' }
   }
-  return { ok: true, value: networkInfoBody(params, body.paramsDigest as string, bootstrap, body.minCheckerVersion) }
+  const upcoming = body.upcoming === undefined ? undefined : checkUpcoming(body.upcoming, params)
+  if (upcoming && !upcoming.ok) return upcoming
+  return {
+    ok: true,
+    value: networkInfoBody(params, body.paramsDigest as string, bootstrap, body.minCheckerVersion, upcoming?.value),
+  }
+}
+
+/**
+ * Checks an announced change against the params in force: valid params, their digest, a round,
+ * and the same identity keys (a change of those is another network, spec §1.3).
+ */
+export function checkUpcoming(value: unknown, inForce: ProtocolParams): WireCheck<UpcomingParams> {
+  if (!isObject(value)) return { ok: false, problem: 'upcoming is not an object {fromRound, params, paramsDigest}' }
+  if (!Number.isSafeInteger(value.fromRound) || (value.fromRound as number) < 0) {
+    return { ok: false, problem: 'upcoming.fromRound is not a round number' }
+  }
+  let params: ProtocolParams
+  try {
+    params = validateParams(value.params as ProtocolParams)
+  } catch (err) {
+    return { ok: false, problem: `invalid upcoming.params: ${(err as Error).message}`, cause: err }
+  }
+  if (value.paramsDigest !== paramsDigest(params)) return { ok: false, problem: 'upcoming.paramsDigest does not match upcoming.params' }
+  const changed = changedIdentityKeys(inForce, params)
+  if (changed.length > 0) return { ok: false, problem: `upcoming.params change ${changed.join(', ')}, which never change` }
+  return { ok: true, value: { fromRound: value.fromRound as number, params, paramsDigest: value.paramsDigest } }
 }
 
 /** Checks a parsed gate 200 body. */

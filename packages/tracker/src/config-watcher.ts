@@ -1,4 +1,4 @@
-import { parseTrackerConfig, readConfigText, type TrackerConfig, TrackerConfigError } from './config.js'
+import { parseTrackerConfig, readConfigText, type TrackerConfig } from './config.js'
 import { pollStat, watchDirectory } from './config-follow.js'
 import type { TrackerLogger } from './logger.js'
 
@@ -11,6 +11,11 @@ export interface ConfigWatcherOptions {
   intervalMs: number
   /** Debounce of fs.watch events, so a file written in several steps is read once. */
   debounceMs?: number
+  /**
+   * Called with the config in force and the one just read, before the new one is applied; throws
+   * (a TrackerConfigError) to refuse it, e.g. a change of the params in force without notice.
+   */
+  check?(previous: TrackerConfig, next: TrackerConfig): void
   onReload(config: TrackerConfig): void
   onFailure(error: Error): void
 }
@@ -49,15 +54,7 @@ function createReloader(options: ConfigWatcherOptions): Reloader {
     const next = parseTrackerConfig(text, path)
     if (closed) return
     const previous = config
-    // the params are the consensus every node holds: changing them under running nodes splits the network
-    if (next.paramsDigest !== previous.paramsDigest) {
-      throw new TrackerConfigError(
-        'CONFIG_PARAMS_CHANGED',
-        path,
-        'params',
-        `tracker config ${path}: changes the params in force (${previous.paramsDigest.slice(0, 12)} → ${next.paramsDigest.slice(0, 12)}) without notice: refused, restart the network on them instead`,
-      )
-    }
+    options.check?.(previous, next)
     config = next
     options.onReload(next)
     logger.info('tracker config reloaded', {
@@ -65,6 +62,7 @@ function createReloader(options: ConfigWatcherOptions): Reloader {
       minCheckerVersion: next.minCheckerVersion,
       previousMinCheckerVersion: previous.minCheckerVersion,
       paramsDigest: next.paramsDigest,
+      ...(next.upcoming ? { upcomingFromRound: next.upcoming.fromRound, upcomingParamsDigest: next.upcoming.paramsDigest } : {}),
     })
   }
 

@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises'
 import {
+  changedIdentityKeys,
   getPreset,
   isVersionAtLeast,
   MAX_BOOTSTRAP_MULTIADDR_LENGTH,
@@ -9,6 +10,7 @@ import {
   paramsDigest,
   parseVersion,
   presets,
+  type UpcomingParams,
   validateParams,
 } from '@spark-swarm/protocol'
 
@@ -37,15 +39,17 @@ export class TrackerConfigError extends Error {
   }
 }
 
-/** The file as written: `{ preset, params?, bootstrap?, minCheckerVersion? }`. */
+/** The file as written: `{ preset, params?, bootstrap?, minCheckerVersion?, upcoming? }`. */
 export interface TrackerConfigFile {
   preset: PresetName
   /** Overrides of the preset's ProtocolParams (shallow: `randomness` is replaced whole). */
   params?: Partial<ProtocolParams>
   /** Bootstrap multiaddrs, e.g. `/ip4/203.0.113.7/tcp/4001/p2p/12D3KooW…`. */
   bootstrap?: string[]
-  /** Overrides `params.minCheckerVersion`. */
+  /** The gate's minimum (policy), at or above `params.minCheckerVersion`; default that floor. */
   minCheckerVersion?: string
+  /** An announced change (spec §1.3): from round `fromRound` on, the params with these overrides are in force. */
+  upcoming?: { fromRound: number; params: Partial<ProtocolParams> }
 }
 
 /** A validated, frozen config: what the tracker serves. */
@@ -56,9 +60,12 @@ export interface TrackerConfig {
   paramsDigest: string
   bootstrap: readonly string[]
   minCheckerVersion: string
+  /** The announced change: `upcoming.params` are `params` with the file's `upcoming.params` overrides. */
+  upcoming?: UpcomingParams
 }
 
-const FILE_KEYS = ['preset', 'params', 'bootstrap', 'minCheckerVersion']
+const FILE_KEYS = ['preset', 'params', 'bootstrap', 'minCheckerVersion', 'upcoming']
+const UPCOMING_KEYS = ['fromRound', 'params']
 const MAX_BOOTSTRAP = 256
 // a multiaddr with a peer id: `/proto/value/…/p2p/<id>`, printable, no spaces
 const MULTIADDR = /^(?:\/[A-Za-z0-9._~:%+=-]+)+\/p2p\/[A-Za-z0-9]+$/
@@ -129,26 +136,12 @@ export function parseTrackerConfig(text: string, path: string): TrackerConfig {
     }
   }
 
-  const params = { ...getPreset(preset as string), ...(overrides as object) } as ProtocolParams
-  try {
-    validateParams(params)
-  } catch (err) {
-    if (err instanceof ProtocolError) {
-      const key = typeof err.meta.key === 'string' && err.meta.key ? `params.${err.meta.key}` : 'params'
-      // validateParams says "params.<key> <rule>": keep its rule, name the file
-      fail(key, err.message.startsWith(`${key} `) ? err.message.slice(key.length + 1) : err.message, err)
-    }
-    fail('params', `are invalid: ${(err as Error).message}`, err)
-  }
+  const params = checkedParams({ ...getPreset(preset as string), ...(overrides as object) } as ProtocolParams, 'params', fail)
   if (minCheckerVersion !== undefined && !isVersionAtLeast(minCheckerVersion as string, params.minCheckerVersion)) {
     fail('minCheckerVersion', `must be at or above params.minCheckerVersion (${params.minCheckerVersion}), got ${shown(minCheckerVersion)}`)
   }
-  let digest: string
-  try {
-    digest = paramsDigest(params)
-  } catch (err) {
-    return fail('params', `cannot be encoded: ${(err as Error).message}`, err)
-  }
+  const digest = digestOf(params, 'params', fail)
+  const upcoming = raw.upcoming === undefined ? undefined : parseUpcoming(raw.upcoming, params, fail)
   return deepFreeze({
     preset: preset as PresetName,
     params,
@@ -156,7 +149,51 @@ export function parseTrackerConfig(text: string, path: string): TrackerConfig {
     bootstrap: [...(bootstrap as string[])],
     // the gate's minimum is policy: at or above the params' consensus floor, never below it
     minCheckerVersion: (minCheckerVersion as string | undefined) ?? params.minCheckerVersion,
+    ...(upcoming ? { upcoming } : {}),
   })
+}
+
+type Fail = (key: string, rule: string, cause?: unknown) => never
+
+/** Validated params; a bad key fails naming it under `prefix` (`params.<key>`, `upcoming.params.<key>`). */
+function checkedParams(params: ProtocolParams, prefix: string, fail: Fail): ProtocolParams {
+  try {
+    return validateParams(params)
+  } catch (err) {
+    if (err instanceof ProtocolError) {
+      const key = typeof err.meta.key === 'string' && err.meta.key ? `${prefix}.${err.meta.key}` : prefix
+      // validateParams says "params.<key> <rule>": keep its rule, name the file
+      const own = `params.${err.meta.key} `
+      return fail(key, err.message.startsWith(own) ? err.message.slice(own.length) : err.message, err)
+    }
+    return fail(prefix, `are invalid: ${(err as Error).message}`, err)
+  }
+}
+
+function digestOf(params: ProtocolParams, key: string, fail: Fail): string {
+  try {
+    return paramsDigest(params)
+  } catch (err) {
+    return fail(key, `cannot be encoded: ${(err as Error).message}`, err)
+  }
+}
+
+/** `upcoming: {fromRound, params}`: the overrides apply to the params in force, whose identity keys they may not change. */
+function parseUpcoming(raw: unknown, inForce: ProtocolParams, fail: Fail): UpcomingParams {
+  if (!isPlainObject(raw)) return fail('upcoming', 'must be an object like {"fromRound": 1200, "params": {"tasksPerRound": 2000}}')
+  for (const key of Object.keys(raw)) {
+    if (!UPCOMING_KEYS.includes(key)) fail(`upcoming.${key}`, `is not a key of upcoming (known: ${UPCOMING_KEYS.join(', ')})`)
+  }
+  if (!Number.isSafeInteger(raw.fromRound) || (raw.fromRound as number) < 0) {
+    fail('upcoming.fromRound', `must be a round number (an integer ≥ 0), got ${shown(raw.fromRound)}`)
+  }
+  if (!isPlainObject(raw.params)) fail('upcoming.params', 'must be an object of ProtocolParams overrides')
+  const params = checkedParams({ ...inForce, ...(raw.params as object) } as ProtocolParams, 'upcoming.params', fail)
+  const identity = changedIdentityKeys(inForce, params)
+  if (identity.length > 0) {
+    fail(`upcoming.params.${identity[0]}`, 'never changes: a network with another one is another network, started on its own')
+  }
+  return { fromRound: raw.fromRound as number, params, paramsDigest: digestOf(params, 'upcoming.params', fail) }
 }
 
 /** Reads and validates a config file; TrackerConfigError when it is unreadable or invalid. */

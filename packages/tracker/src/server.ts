@@ -1,13 +1,15 @@
 import { createServer, type Server } from 'node:http'
 import { closeHttp, httpUrl, listenHttp } from '@spark-swarm/http'
+import { roundAt, scheduleChangeProblem } from '@spark-swarm/protocol'
 import type { Registry } from 'prom-client'
-import { parseTrackerConfig, readConfigText, type TrackerConfig } from './config.js'
+import { parseTrackerConfig, readConfigText, type TrackerConfig, TrackerConfigError } from './config.js'
 import { type ConfigWatcher, watchConfig } from './config-watcher.js'
 import { silentLogger, type TrackerLogger } from './logger.js'
 import { answerMalformed } from './malformed.js'
 import { createTrackerMetrics, type TrackerMetrics } from './metrics.js'
 import { createRequestHandler } from './request.js'
-import { createRoutes, type Served, serve } from './routes.js'
+import { createRoutes } from './routes.js'
+import { type Served, serve } from './served.js'
 
 export interface StartTrackerOptions {
   /** The JSON config file; read at start (a bad file throws) and followed afterwards. */
@@ -23,6 +25,8 @@ export interface StartTrackerOptions {
   requestTimeoutMs?: number
   /** Connections open at once; default 1024. */
   maxConnections?: number
+  /** Unix ms now; default Date.now. What is served depends on the round (announced changes, spec §1.3). */
+  clock?: () => number
 }
 
 export interface Tracker {
@@ -41,7 +45,7 @@ export interface Tracker {
 const MAX_HEADER_SIZE = 8192
 
 /** The served config and the watcher that replaces it when the file changes. */
-async function followConfig(options: StartTrackerOptions, logger: TrackerLogger, metrics: TrackerMetrics) {
+async function followConfig(options: StartTrackerOptions, logger: TrackerLogger, metrics: TrackerMetrics, clock: () => number) {
   const { configPath } = options
   const initialText = await readConfigText(configPath)
   let served = serve(parseTrackerConfig(initialText, configPath))
@@ -52,6 +56,14 @@ async function followConfig(options: StartTrackerOptions, logger: TrackerLogger,
     initialText,
     logger,
     intervalMs: options.reloadIntervalMs ?? 1000,
+    // the params are the consensus every node holds: they change only with notice, never under running nodes
+    check: (previous, next) => {
+      const round = roundAt(previous.params, clock())
+      const problem = scheduleChangeProblem(previous, next, round)
+      if (problem !== undefined) {
+        throw new TrackerConfigError('CONFIG_PARAMS_CHANGED', configPath, 'params', `tracker config ${configPath}: refused: ${problem}`)
+      }
+    },
     onReload: (config) => {
       served = serve(config)
       metrics.reload('success')
@@ -88,9 +100,10 @@ export async function startTracker(options: StartTrackerOptions): Promise<Tracke
   const { host = '127.0.0.1', port = 0, logger = silentLogger } = options
   const requestTimeoutMs = options.requestTimeoutMs ?? 10_000
   const metrics = createTrackerMetrics()
-  const { served, watcher } = await followConfig(options, logger, metrics)
+  const clock = options.clock ?? Date.now
+  const { served, watcher } = await followConfig(options, logger, metrics, clock)
 
-  const routes = createRoutes({ served, metrics })
+  const routes = createRoutes({ served, now: clock, metrics })
   const server = createTrackerServer(requestTimeoutMs, options.maxConnections ?? 1024, createRequestHandler({ routes, metrics, logger }))
   answerMalformed(server, { metrics, maxHeaderSize: MAX_HEADER_SIZE, requestTimeoutMs })
 

@@ -45,7 +45,7 @@ describe('hot reload', () => {
       'the refusal',
     )
     const refusal = logger.lines.find((l) => l.message === 'tracker config reload failed: keeping the last good config')
-    expect(String(refusal?.fields?.error)).toMatch(/changes the params in force .* without notice: refused/)
+    expect(String(refusal?.fields?.error)).toMatch(/refused: changes the params in force .* without notice: announce them in "upcoming"/)
     expect(tracker.config().paramsDigest).toBe(before)
     const network = (await (await fetch(`${tracker.url}/v1/network`)).json()) as { paramsDigest: string }
     expect(network.paramsDigest).toBe(before)

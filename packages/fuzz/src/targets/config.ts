@@ -87,6 +87,8 @@ export function trackerConfigTarget(): FuzzTarget<string> {
     { preset: 'devnet', bootstrap: [PEER], minCheckerVersion: '1.2.0' },
     { preset: 'mainnet', params: { roundDurationMs: 600_000, catalogueCid: 'bafyfuzzcatalogue' }, bootstrap: [] },
     { preset: 'spark-compat' },
+    // an announced change of the params (spec §1.3)
+    { preset: 'devnet', upcoming: { fromRound: 1200, params: { tasksPerRound: 24, minCheckerVersion: '0.2.0' } } },
   ]
   return {
     name: 'tracker config',
@@ -94,6 +96,7 @@ export function trackerConfigTarget(): FuzzTarget<string> {
     run(text) {
       const config = parseTrackerConfig(text, 'tracker.json')
       checkParams(config.params)
+      if (config.upcoming) checkParams(config.upcoming.params)
       return undefined
     },
     codeOf: (err) => codeWhenInstance(err, TrackerConfigError),

@@ -206,13 +206,15 @@ export function trackerClientTarget(): FuzzTarget<TrackerAnswers> {
     catalogueCid: null,
     minCheckerVersion: '1.2.0',
   }
+  const next = { ...params, tasksPerRound: 24 }
+  const announcing = { ...network, upcoming: { fromRound: 1200, params: next, paramsDigest: paramsDigest(next) } }
   const gateAnswer = fc.oneof(
     { weight: 3, arbitrary: httpAnswer(jsonTextInputs([{ ok: true, minCheckerVersion: '1.2.0' }])) },
     fc.record({ status: fc.constantFrom(400, 200), body: mutatedText('OUTDATED CLIENT'), unreachable: fc.constant(false) }),
   )
   return {
     name: 'tracker answers (node client)',
-    arbitrary: fc.record({ network: httpAnswer(jsonTextInputs([network])), gate: gateAnswer }),
+    arbitrary: fc.record({ network: httpAnswer(jsonTextInputs([network, announcing])), gate: gateAnswer }),
     run: async (answers) => {
       const fetch = answering((url) => (url.endsWith('/v1/gate') ? answers.gate : answers.network))
       const client = createTrackerClient({ url: 'http://127.0.0.1:1/', checkerVersion: '1.2.0', fetch })
