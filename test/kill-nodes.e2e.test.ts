@@ -77,10 +77,11 @@ describe('kill -9 of 30 % of the nodes mid-round', () => {
       () => victims.some((v) => v.lines.some((l) => l.event === 'measured' && l.round === round)),
       4 * ROUND_MS,
     )
-    for (const v of victims) v.child.kill('SIGKILL')
-    await Promise.all(victims.map((v) => v.exited))
-    expect(roundAt(swarm.params, Date.now()), 'killed mid-round').toBe(round)
+    // mid-round is when the signal goes out; on a loaded machine the exits may be reaped after the round ends
     const killedAt = Date.now()
+    for (const v of victims) v.child.kill('SIGKILL')
+    expect(roundAt(swarm.params, killedAt), 'killed mid-round').toBe(round)
+    await Promise.all(victims.map((v) => v.exited))
 
     // the survivors complete the round: every one anchors it, and they end up attesting the same blocks
     const latestAgree = (r: number) => watch.attestedAlike(r, SURVIVORS)
