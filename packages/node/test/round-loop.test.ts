@@ -2,6 +2,8 @@ import { cidOfDagCbor, cidText, decodeSignedMeasurement, roundStartTime, taskId 
 import { afterEach, describe, expect, it } from 'vitest'
 import { measurementTopic } from '../src/gossip/index.js'
 import { type CheckerNodeEvents, TypedEventTarget } from '../src/node/events.js'
+import { createNodeHealth } from '../src/node/health/health.js'
+import { LocalFaults } from '../src/node/health/local-faults.js'
 import { silentLogger } from '../src/node/logger.js'
 import { createOwnChecks } from '../src/node/round/own-check.js'
 import { createPublisher } from '../src/node/round/publish.js'
@@ -34,8 +36,14 @@ function loopWith(options: { gate?: VersionGate; anchorMs?: number } = {}) {
   const anchored: Array<{ round: number; at: number }> = []
   const publisher = createPublisher({ params, clock, store, pubsub, log: silentLogger })
   const versionCheck = createVersionCheck({ events }, { ...(options.gate ? { gate: options.gate } : {}), checkerVersion: '0.1.0' })
+  // an indexer that answers: no local fault, every result is published
+  const health = createNodeHealth({
+    faults: new LocalFaults(events, () => clock.now()),
+    probe: { probe: async () => ({ reachable: true }) },
+    indexerUrl: 'http://127.0.0.1:1',
+  })
   const ownChecks = createOwnChecks(
-    { params, checker, store, publisher, events, stationKey: key },
+    { params, checker, store, publisher, events, stationKey: key, health },
     { entries: new Map(), inetGroup: 'inet-test', checkerVersion: '0.1.0' },
   )
   const loop = createRoundLoop(
@@ -49,6 +57,7 @@ function loopWith(options: { gate?: VersionGate; anchorMs?: number } = {}) {
       publisher,
       versionCheck,
       events,
+      health,
       async anchorRound(round) {
         anchored.push({ round, at: clock.now() })
         // a slow disk: anchoring the first round takes this long of virtual time

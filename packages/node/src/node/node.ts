@@ -182,6 +182,7 @@ class SwarmCheckerNode extends TypedEventTarget<CheckerNodeEvents> implements Ch
           checkerVersion: this.#checkerVersion,
           checkWindow: init.checkWindow ?? 0.5,
           retainRounds: init.retainRounds ?? 72,
+          indexerUrl: init.indexerUrl,
         },
       )
     } catch (err) {

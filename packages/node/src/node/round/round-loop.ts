@@ -2,6 +2,7 @@ import { type ProtocolParams, roundAt, roundStartTime, taskId } from '@spark-swa
 import type { NodeStore } from '../../store/index.js'
 import type { Clock } from '../clock.js'
 import type { CheckerNodeEvents, TypedEventTarget } from '../events.js'
+import type { NodeHealth } from '../health/health.js'
 import type { NodePubSub } from '../peers/host.js'
 import type { VersionCheck } from '../version-gate.js'
 import type { OwnChecks } from './own-check.js'
@@ -23,6 +24,8 @@ export interface RoundLoopComponents {
   /** Asked at every round start, before any work; no work once it says outdated. */
   versionCheck: Pick<VersionCheck, 'check' | 'mayWork'>
   events: TypedEventTarget<CheckerNodeEvents>
+  /** Told of every round start: local faults about the indexer are probed again then (spec §5.4). */
+  health: Pick<NodeHealth, 'roundStarted'>
 }
 
 export interface RoundLoopInit {
@@ -113,6 +116,7 @@ async function startRound(
 ): Promise<void> {
   const { params, clock, rounds, store, versionCheck } = components
   await versionCheck.check()
+  await components.health.roundStarted(round, { signal })
   const info = await rounds.get(round, { signal })
   const previous = rounds.known(round - 1)
   updateSubscriptions(components.pubsub, params, previous ? [previous, info] : [info])
