@@ -3,7 +3,9 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { type OutsideWorld, startOutsideWorld } from '@spark-swarm/devnet'
 import { startTracker } from '@spark-swarm/tracker'
+import type { Browser } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { launchChromium } from './browser.js'
 import { spawnCli } from './cli-process.js'
 import { type LoopbackProxy, startLoopbackProxy } from './loopback-proxy.js'
 
@@ -22,6 +24,7 @@ let dir: string
 let world: OutsideWorld | undefined
 let tracker: Awaited<ReturnType<typeof startTracker>> | undefined
 let proxy: LoopbackProxy | undefined
+let browser: Browser | undefined
 const nodes: Array<ReturnType<typeof spawnCli>> = []
 
 beforeAll(async () => {
@@ -34,6 +37,7 @@ beforeAll(async () => {
   proxy = await startLoopbackProxy(world.ipniUrl)
 })
 afterAll(async () => {
+  await browser?.close().catch(() => {})
   for (const node of nodes) await node.stop()
   await proxy?.stop()
   await tracker?.stop()
@@ -49,6 +53,13 @@ interface Status {
 
 async function status(api: string): Promise<Status> {
   return (await fetch(`${api}/api/status`, { signal: AbortSignal.timeout(5_000) })).json() as Promise<Status>
+}
+
+/** One sample of the node's /metrics, e.g. `spark_swarm_local_fault{fault="IPNI_UNREACHABLE"}`. */
+async function metric(api: string, series: string): Promise<number | undefined> {
+  const text = await (await fetch(`${api}/metrics`, { signal: AbortSignal.timeout(5_000) })).text()
+  const line = text.split('\n').find((l) => l.startsWith(`${series} `))
+  return line === undefined ? undefined : Number(line.slice(series.length + 1))
 }
 
 type Node = ReturnType<typeof spawnCli> & { api: string; name: string }
@@ -133,6 +144,23 @@ describe('local faults', () => {
     expect(logs(c).filter((l) => l.msg.includes('measurement published'))).toEqual([])
     expect(logs(c).filter((l) => l.retrievalResult === 'IPNI_ERROR_FETCH' && l.reason === 'IPNI_UNREACHABLE').length).toBeGreaterThan(0)
 
+    // …and shows it: /api/status, /metrics and the status page's banner
+    const shown = (await status(c.api)).localFaults ?? []
+    expect(shown.map((f) => f.code)).toEqual(['IPNI_UNREACHABLE'])
+    expect(shown[0]?.message).toContain(`the indexer ${cut.url} cannot be reached`)
+    expect(await metric(c.api, 'spark_swarm_local_fault{fault="IPNI_UNREACHABLE"}')).toBe(1)
+    expect(await metric(c.api, 'spark_swarm_local_fault{fault="CLOCK_OFF"}')).toBe(0)
+    expect(await metric(c.api, 'spark_swarm_measurements_withheld_total{reason="IPNI_UNREACHABLE"}')).toBeGreaterThan(0)
+    expect(await metric(a.api, 'spark_swarm_local_fault{fault="IPNI_UNREACHABLE"}')).toBe(0)
+    browser = await launchChromium()
+    const page = await browser.newPage()
+    await page.goto(`${c.api}/`)
+    const banner = page.getByTestId('local-fault')
+    await banner.waitFor({ state: 'visible', timeout: 10_000 })
+    expect(await banner.textContent()).toMatch(
+      /LOCAL FAULT IPNI_UNREACHABLE since .*: the indexer http:\/\/127\.0\.0\.1:\d+ cannot be reached.*withheld, not blamed on providers.*What to do: check that this host reaches the indexer/,
+    )
+
     // A and B evaluated those rounds with the healthy provider at 100 % per request: C blamed it for nothing
     const cutRounds = withheld.filter((r) => r > Math.min(...withheld))
     for (const node of [a, b]) {
@@ -160,5 +188,12 @@ describe('local faults', () => {
       6 * ROUND_MS,
     )
     expect(published.retrievalResult).toBe('OK')
+    await until(
+      "no local fault in C's status",
+      async () => ((await status(c.api)).localFaults?.length === 0 ? true : undefined),
+      3 * ROUND_MS,
+    )
+    expect(await metric(c.api, 'spark_swarm_local_fault{fault="IPNI_UNREACHABLE"}')).toBe(0)
+    await banner.waitFor({ state: 'hidden', timeout: 10_000 })
   }, 120_000)
 })

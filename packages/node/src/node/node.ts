@@ -253,6 +253,7 @@ class SwarmCheckerNode extends TypedEventTarget<CheckerNodeEvents> implements Ch
       ...(running ? { running: { store: running.store, ownChecks: running.ownChecks, peers: running.host.libp2p.getPeers().length } } : {}),
       ...(this.#convergence ? { convergence: this.#convergence } : {}),
       ...(this.#gossipMetrics ? { gossipMetrics: this.#gossipMetrics } : {}),
+      ...(running ? { localFaults: running.health.faults.list() } : {}),
     })
   }
 }
