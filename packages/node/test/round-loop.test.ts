@@ -7,6 +7,7 @@ import { LocalFaults } from '../src/node/health/local-faults.js'
 import { silentLogger } from '../src/node/logger.js'
 import { createOwnChecks } from '../src/node/round/own-check.js'
 import { createPublisher } from '../src/node/round/publish.js'
+import { DrandUnreachableError } from '../src/node/round/randomness.js'
 import { createRoundLoop, type RoundLoop } from '../src/node/round/round-loop.js'
 import { createVersionCheck, type VersionGate } from '../src/node/version-gate.js'
 import type { NodeStore } from '../src/store/index.js'
@@ -18,11 +19,20 @@ const CHECK_WINDOW = 0.5
 const key = station(0)
 
 /** A round loop wired as the node wires it, with a stub checker, gossipsub and anchoring. */
-function loopWith(options: { gate?: VersionGate; anchorMs?: number } = {}) {
+function loopWith(options: { gate?: VersionGate; anchorMs?: number; drandDownFor?: number[] } = {}) {
   const clock = new FakeClock(GENESIS + 1)
   const events = new TypedEventTarget<CheckerNodeEvents>()
-  const recorded = recordEvents(events, ['measurement:published', 'activity', 'outdated'])
-  const rounds = roundsOf(key)
+  const recorded = recordEvents(events, ['measurement:published', 'activity', 'outdated', 'local-fault'])
+  const derived = roundsOf(key)
+  // drand cannot be reached at these rounds' starts: their randomness, and so their tasks, are unknown
+  const rounds = {
+    known: (round: number) => derived.known(round),
+    get: async (round: number) => {
+      if (options.drandDownFor?.includes(round))
+        throw new DrandUnreachableError('http://127.0.0.1:9/public/7', 'fetch failed (ECONNREFUSED)')
+      return derived.get(round)
+    },
+  }
   const store = memoryStore(() => clock.now())
   const pubsub = stubPubsub()
   const checkedAt: Array<{ round: number; id: string; at: number }> = []
@@ -66,7 +76,7 @@ function loopWith(options: { gate?: VersionGate; anchorMs?: number } = {}) {
     },
     { checkWindow: CHECK_WINDOW, tickMs: 1_000, retainRounds: 72 },
   )
-  return { clock, events: recorded, rounds, store, pubsub, checkedAt, anchored, loop }
+  return { clock, events: recorded, rounds: derived, store, pubsub, checkedAt, anchored, loop }
 }
 
 describe('round loop', () => {
@@ -150,6 +160,24 @@ describe('round loop', () => {
     expect(t.anchored).toEqual([])
     expect(t.pubsub.published).toEqual([])
     expect(t.events.of('outdated')).toHaveLength(1)
+  })
+
+  it('without the drand beacon a round is skipped under the local fault DRAND_UNREACHABLE, cleared once a beacon comes', async () => {
+    const t = loopWith({ drandDownFor: [0, 1] })
+    running = t
+    t.loop.start()
+    await t.clock.runUntil(() => t.checkedAt.some((c) => c.round === 2), 3 * params.roundDurationMs)
+    expect(t.checkedAt.every((c) => c.round === 2)).toBe(true)
+    const faults = t.events.of('local-fault')
+    expect(faults.map((f) => [f.state, f.code])).toEqual([
+      ['set', 'DRAND_UNREACHABLE'],
+      ['cleared', 'DRAND_UNREACHABLE'],
+    ])
+    expect(faults[0]?.message).toBe(
+      'round 0 is skipped: the drand beacon cannot be fetched from http://127.0.0.1:9/public/7: fetch failed (ECONNREFUSED)',
+    )
+    // said as the fault it is, not as a failed check each round
+    expect(t.events.of('activity').filter((a) => a.level === 'error')).toEqual([])
   })
 
   it('stop() ends the loop and its scheduled checks', async () => {

@@ -13,6 +13,7 @@ import {
   type VersionGate,
 } from '@spark-swarm/node'
 import { type Catalogue, type ProtocolParams, validateCatalogue } from '@spark-swarm/protocol'
+import { aloneWarning } from '../alone-warning.js'
 import { CliError, EXIT } from '../cli-error.js'
 import { readCliEnv } from '../config/env.js'
 import { ignoredWithTracker, isLoopbackOnly, type NodeConfig, networkParams, resolveNodeConfig } from '../config/node-config.js'
@@ -150,6 +151,11 @@ export async function runStart(
   if (noInetGroup) {
     log.warn(noInetGroup, { code: 'INET_GROUP_UNSET' })
     write(`  WARNING    ${noInetGroup}`)
+  }
+  const alone = aloneWarning(config.tracker, network.bootstrap)
+  if (alone) {
+    log.warn(alone, { code: 'NO_PEERS' })
+    write(`  WARNING    ${alone}`)
   }
   // server.url ends in `/`
   write(`  status     ${server.url}  (metrics ${server.url}metrics)`)

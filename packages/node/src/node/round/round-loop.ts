@@ -7,8 +7,9 @@ import type { NodePubSub } from '../peers/host.js'
 import type { VersionCheck } from '../version-gate.js'
 import type { OwnChecks } from './own-check.js'
 import type { Publisher } from './publish.js'
+import { DrandUnreachableError } from './randomness.js'
 import { failureReporter, type ReportFailure } from './report-failure.js'
-import type { Rounds } from './rounds.js'
+import type { RoundInfo, Rounds } from './rounds.js'
 import { updateSubscriptions } from './subscriptions.js'
 
 export interface RoundLoopComponents {
@@ -25,7 +26,7 @@ export interface RoundLoopComponents {
   versionCheck: Pick<VersionCheck, 'check' | 'mayWork'>
   events: TypedEventTarget<CheckerNodeEvents>
   /** Told of every round start: local faults about the indexer are probed again then (spec §5.4). */
-  health: Pick<NodeHealth, 'roundStarted'>
+  health: Pick<NodeHealth, 'roundStarted' | 'faults'>
 }
 
 export interface RoundLoopInit {
@@ -116,8 +117,18 @@ async function startRound(
 ): Promise<void> {
   const { params, clock, rounds, store, versionCheck } = components
   await versionCheck.check()
-  await components.health.roundStarted(round, { signal })
-  const info = await rounds.get(round, { signal })
+  const { health } = components
+  await health.roundStarted(round, { signal })
+  let info: RoundInfo
+  try {
+    info = await rounds.get(round, { signal })
+  } catch (err) {
+    // no beacon, no tasks: this node's own fault, said once as such, not a "checking failed" every round
+    if (!(err instanceof DrandUnreachableError) || signal.aborted) throw err
+    health.faults.set('DRAND_UNREACHABLE', `round ${round} is skipped: ${err.message}`)
+    return
+  }
+  health.faults.clear('DRAND_UNREACHABLE', `the drand beacon of round ${round} was fetched`)
   const previous = rounds.known(round - 1)
   updateSubscriptions(components.pubsub, params, previous ? [previous, info] : [info])
   store.setRoundState(round, 'checking')
