@@ -49,6 +49,7 @@ interface Status {
   round: number
   rounds: Array<{ round: number; providers: Record<string, { perRequest: number | null; total: number }> }>
   localFaults?: Array<{ code: string; since: number; message: string }>
+  tasks: Array<{ minerId: string; status: string; retrievalResult: string | null }>
 }
 
 async function status(api: string): Promise<Status> {
@@ -149,6 +150,13 @@ describe('local faults', () => {
     expect(shown.map((f) => f.code)).toEqual(['IPNI_UNREACHABLE'])
     expect(shown[0]?.message).toContain(`the indexer ${cut.url} cannot be reached`)
     expect(await metric(c.api, 'spark_swarm_local_fault{fault="IPNI_UNREACHABLE"}')).toBe(1)
+    // its withheld tasks are recorded as such: checked, nothing published
+    const task = await until(
+      "a local-fault task in C's status",
+      async () => (await status(c.api)).tasks.find((t) => t.status === 'local-fault'),
+      3 * ROUND_MS,
+    )
+    expect(task.retrievalResult).toBe('IPNI_ERROR_FETCH')
     expect(await metric(c.api, 'spark_swarm_local_fault{fault="CLOCK_OFF"}')).toBe(0)
     expect(await metric(c.api, 'spark_swarm_measurements_withheld_total{reason="IPNI_UNREACHABLE"}')).toBeGreaterThan(0)
     expect(await metric(a.api, 'spark_swarm_local_fault{fault="IPNI_UNREACHABLE"}')).toBe(0)

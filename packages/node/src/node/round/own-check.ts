@@ -75,7 +75,7 @@ export function createOwnChecks(components: OwnChecksComponents, init: OwnChecks
       const verdict = await health.judge(info.round, entry, outcome.fields, { signal })
       if (!verdict.publish) {
         try {
-          store.completeTask(info.round, id, { status: 'no-measurement' })
+          store.completeTask(info.round, id, { status: 'local-fault' })
         } catch (err) {
           report(`round ${info.round}: the task of ${task.minerId} stays pending`, err)
         }
