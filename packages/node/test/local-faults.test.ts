@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net'
 import { describe, expect, it } from 'vitest'
 import { type CheckerNodeEvents, TypedEventTarget } from '../src/node/events.js'
 import { blame, isSuspect, roundFault } from '../src/node/health/blame.js'
+import { diskFullFault } from '../src/node/health/disk-full.js'
 import { createNodeHealth } from '../src/node/health/health.js'
 import { type LocalFaultDetail, LocalFaults } from '../src/node/health/local-faults.js'
 import { createIndexerProbe, type ProbeResult } from '../src/node/health/probe.js'
@@ -180,5 +181,27 @@ describe('indexer probe', () => {
     const gone = await createIndexerProbe({ indexerUrl: `http://127.0.0.1:${port}` }).probe()
     expect(gone).toMatchObject({ reachable: false, noNetwork: false })
     expect((gone as { error: string }).error).toMatch(/ECONNREFUSED/)
+  })
+})
+
+describe('DISK_FULL', () => {
+  it('set by a reported full disk; cleared by an anchored round only after a round without a refused write', () => {
+    let now = 0
+    const { faults, seen } = faultsWithEvents(() => now)
+    const reported: string[] = []
+    const disk = diskFullFault(faults, () => now, 1_000)
+    const report = disk.reporting((what) => reported.push(what))
+    report('round 3: not anchored', Object.assign(new Error('no space left'), { code: 'STORE_DISK_FULL' }))
+    report('round 3: other', Object.assign(new Error('I/O'), { code: 'STORE_WRITE_FAILED' }))
+    // every failure is still reported as before
+    expect(reported).toEqual(['round 3: not anchored', 'round 3: other'])
+    expect(faults.list()).toEqual([{ code: 'DISK_FULL', since: 0, message: 'no space left' }])
+    now = 500
+    disk.anchored(3)
+    expect(faults.has('DISK_FULL')).toBe(true)
+    now = 1_000
+    disk.anchored(4)
+    expect(faults.has('DISK_FULL')).toBe(false)
+    expect(seen.map((s) => s.state)).toEqual(['set', 'cleared'])
   })
 })

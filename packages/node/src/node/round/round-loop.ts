@@ -2,6 +2,7 @@ import { type ProtocolParams, roundAt, roundStartTime, taskId } from '@spark-swa
 import type { NodeStore } from '../../store/index.js'
 import type { Clock } from '../clock.js'
 import type { CheckerNodeEvents, TypedEventTarget } from '../events.js'
+import { type DiskFullFault, diskFullFault } from '../health/disk-full.js'
 import type { NodeHealth } from '../health/health.js'
 import type { NodePubSub } from '../peers/host.js'
 import type { VersionCheck } from '../version-gate.js'
@@ -58,7 +59,8 @@ export function createRoundLoop(components: RoundLoopComponents, init: RoundLoop
   let running: { controller: AbortController; done: Promise<void> } | undefined
 
   const run = async (signal: AbortSignal) => {
-    const report = failureReporter(components.events, signal)
+    const diskFull = diskFullFault(components.health.faults, () => clock.now(), params.roundDurationMs)
+    const report = diskFull.reporting(failureReporter(components.events, signal))
     const inFlight = new Set<Promise<void>>()
     const anchored = new Set<number>()
     let anchoring: Promise<void> | undefined
@@ -75,7 +77,7 @@ export function createRoundLoop(components: RoundLoopComponents, init: RoundLoop
       // Anchoring (evaluation, some 60 blockstore writes, attestations) takes seconds on a slow
       // disk; the loop must not wait on it, or the next round is derived late and the node Ignores
       // that round's gossip as ROUND_UNKNOWN. One anchoring runs at a time, oldest round first.
-      anchoring ??= anchorDueRounds(components, init, { round, now, anchored, report, signal })
+      anchoring ??= anchorDueRounds(components, init, { round, now, anchored, report, signal, diskFull })
         .catch((err) => report('anchoring failed', err))
         .finally(() => {
           anchoring = undefined
@@ -161,7 +163,8 @@ async function anchorDueRounds(
     anchored,
     report,
     signal,
-  }: { round: number; now: number; anchored: Set<number>; report: ReportFailure; signal: AbortSignal },
+    diskFull,
+  }: { round: number; now: number; anchored: Set<number>; report: ReportFailure; signal: AbortSignal; diskFull: DiskFullFault },
 ): Promise<void> {
   const { params, store, versionCheck } = components
   for (let r = Math.max(0, round - 2); r < round; r++) {
@@ -178,6 +181,8 @@ async function anchorDueRounds(
     anchored.add(r)
     try {
       await components.anchorRound(r)
+      // both stores took this round's writes: a full disk may be over
+      diskFull.anchored(r)
       // months of rounds must not fill the disk: old rounds' rows go (summaries stay in helia)
       if (r >= init.retainRounds) store.pruneRoundsBefore(r - init.retainRounds)
     } catch (err) {
