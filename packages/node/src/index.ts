@@ -15,6 +15,8 @@ export type {
   CheckerNodeInit,
   CheckerNodeStatus,
   Clock,
+  ClockReading,
+  ClockSource,
   CommitteeConfirmedDetail,
   Logger,
   MeasurementPublishedDetail,

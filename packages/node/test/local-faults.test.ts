@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net'
 import { describe, expect, it } from 'vitest'
 import { type CheckerNodeEvents, TypedEventTarget } from '../src/node/events.js'
 import { blame, isSuspect, roundFault } from '../src/node/health/blame.js'
+import { checkClock, clockOffset } from '../src/node/health/clock-check.js'
 import { diskFullFault } from '../src/node/health/disk-full.js'
 import { createNodeHealth } from '../src/node/health/health.js'
 import { type LocalFaultDetail, LocalFaults } from '../src/node/health/local-faults.js'
@@ -203,5 +204,42 @@ describe('DISK_FULL', () => {
     disk.anchored(4)
     expect(faults.has('DISK_FULL')).toBe(false)
     expect(seen.map((s) => s.state)).toEqual(['set', 'cleared'])
+  })
+})
+
+describe('CLOCK_OFF', () => {
+  // the tracker's Date has whole seconds: 12:00:00 stands for any time in [12:00:00, 12:00:01)
+  const t = Date.parse('2026-12-03T12:00:00Z')
+
+  it("counts only an offset beyond the Date header's second and the limit", () => {
+    // answered within the second the tracker stamped: no skew, whatever the truncation
+    expect(clockOffset({ trackerDate: t, sentAt: t + 100, receivedAt: t + 900 }, 500).off).toBe(false)
+    expect(clockOffset({ trackerDate: t, sentAt: t + 1_400, receivedAt: t + 1_450 }, 500).off).toBe(false)
+    // ahead: sent 2 s after the tracker's second ended
+    expect(clockOffset({ trackerDate: t, sentAt: t + 3_000, receivedAt: t + 3_050 }, 500)).toEqual({ offsetMs: 2_525, off: true })
+    // behind: the answer came before the tracker's stamp
+    expect(clockOffset({ trackerDate: t, sentAt: t - 5_050, receivedAt: t - 5_000 }, 500)).toEqual({ offsetMs: -5_525, off: true })
+  })
+
+  it('sets and clears the fault from the latest reading; no reading changes nothing', () => {
+    const { faults, seen } = faultsWithEvents()
+    let reading: { trackerDate: number; sentAt: number; receivedAt: number } | undefined
+    const source = { clockReading: () => reading }
+    checkClock(source, faults, 500)
+    checkClock(undefined, faults, 500)
+    expect(seen).toEqual([])
+    reading = { trackerDate: t, sentAt: t + 60_000, receivedAt: t + 60_010 }
+    checkClock(source, faults, 500)
+    expect(faults.list()[0]?.message).toBe(
+      "this host's clock is 59.5 s ahead of the tracker's (more than 500 ms, a quarter round, is too far)",
+    )
+    // every result is withheld meanwhile: its round and times would be wrong
+    expect(blame('OK', faults.codes())).toEqual({ publish: false, reason: 'CLOCK_OFF' })
+    reading = { trackerDate: t, sentAt: t + 200, receivedAt: t + 210 }
+    checkClock(source, faults, 500)
+    expect(seen.map((s) => [s.state, s.code])).toEqual([
+      ['set', 'CLOCK_OFF'],
+      ['cleared', 'CLOCK_OFF'],
+    ])
   })
 })

@@ -19,10 +19,10 @@ const CHECK_WINDOW = 0.5
 const key = station(0)
 
 /** A round loop wired as the node wires it, with a stub checker, gossipsub and anchoring. */
-function loopWith(options: { gate?: VersionGate; anchorMs?: number; drandDownFor?: number[] } = {}) {
+function loopWith(options: { gate?: VersionGate; anchorMs?: number; drandDownFor?: number[]; clockAheadMs?: number } = {}) {
   const clock = new FakeClock(GENESIS + 1)
   const events = new TypedEventTarget<CheckerNodeEvents>()
-  const recorded = recordEvents(events, ['measurement:published', 'activity', 'outdated', 'local-fault'])
+  const recorded = recordEvents(events, ['measurement:published', 'activity', 'outdated', 'local-fault', 'measurement:withheld'])
   const derived = roundsOf(key)
   // drand cannot be reached at these rounds' starts: their randomness, and so their tasks, are unknown
   const rounds = {
@@ -68,6 +68,17 @@ function loopWith(options: { gate?: VersionGate; anchorMs?: number; drandDownFor
       versionCheck,
       events,
       health,
+      // the tracker's clock, behind this node's by clockAheadMs (in whole seconds, as a Date header)
+      ...(options.clockAheadMs !== undefined
+        ? {
+            clockSource: {
+              clockReading: () => {
+                const at = clock.now()
+                return { trackerDate: Math.floor((at - (options.clockAheadMs as number)) / 1000) * 1000, sentAt: at, receivedAt: at }
+              },
+            },
+          }
+        : {}),
       async anchorRound(round) {
         anchored.push({ round, at: clock.now() })
         // a slow disk: anchoring the first round takes this long of virtual time
@@ -178,6 +189,27 @@ describe('round loop', () => {
     )
     // said as the fault it is, not as a failed check each round
     expect(t.events.of('activity').filter((a) => a.level === 'error')).toEqual([])
+  })
+
+  it("a clock far off the tracker's is CLOCK_OFF: every result is withheld, nothing published", async () => {
+    const t = loopWith({ clockAheadMs: 60_000 })
+    running = t
+    const info = await t.rounds.get(0)
+    t.loop.start()
+    await t.clock.runUntil(() => t.events.of('measurement:withheld').length === info.mine.length, params.roundDurationMs)
+    expect(t.events.of('local-fault').map((f) => [f.state, f.code])).toEqual([['set', 'CLOCK_OFF']])
+    expect(t.events.of('measurement:withheld').every((w) => w.reason === 'CLOCK_OFF')).toBe(true)
+    expect(t.pubsub.published).toEqual([])
+    expect([...t.store.taskStatus(0).values()].map((s) => s.status)).toEqual(info.mine.map(() => 'local-fault'))
+  })
+
+  it("a clock within a quarter round of the tracker's publishes as usual", async () => {
+    const t = loopWith({ clockAheadMs: 0 })
+    running = t
+    const info = await t.rounds.get(0)
+    t.loop.start()
+    await t.clock.runUntil(() => t.events.of('measurement:published').length === info.mine.length, params.roundDurationMs)
+    expect(t.events.of('local-fault')).toEqual([])
   })
 
   it('stop() ends the loop and its scheduled checks', async () => {

@@ -127,6 +127,8 @@ export async function runStart(
     // on loopback (the default) and dials out to a real network's bootstrap peers
     loopback: isLoopbackOnly(config.listen) && isLoopbackOnly(network.bootstrap),
     ...(network.gate ? { versionGate: network.gate } : {}),
+    // the tracker's Date header is the clock this node is checked against (CLOCK_OFF)
+    ...(tracker ? { clockSource: tracker } : {}),
     logger: log,
   })
   node.addEventListener('activity', (e) => log[e.detail.level](e.detail.message, e.detail.code ? { code: e.detail.code } : undefined))

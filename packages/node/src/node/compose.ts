@@ -6,6 +6,7 @@ import { type Convergence, createConvergence } from './anchor/convergence.js'
 import { createSummaryChain, type SummaryChain } from './anchor/summary-chain.js'
 import type { Clock } from './clock.js'
 import type { CheckerNodeEvents, TypedEventTarget } from './events.js'
+import type { ClockSource } from './health/clock-check.js'
 import { createNodeHealth, type NodeHealth } from './health/health.js'
 import { LocalFaults } from './health/local-faults.js'
 import { createIndexerProbe } from './health/probe.js'
@@ -54,6 +55,8 @@ export function composeParts(
     events: TypedEventTarget<CheckerNodeEvents>
     versionCheck: VersionCheck
     signal: AbortSignal
+    /** The tracker's clock, for CLOCK_OFF. */
+    clockSource?: ClockSource
   },
   init: PartsInit,
 ): NodeParts {
@@ -105,6 +108,7 @@ export function composeParts(
       versionCheck: shared.versionCheck,
       events,
       health,
+      ...(shared.clockSource ? { clockSource: shared.clockSource } : {}),
     },
     { checkWindow: init.checkWindow, tickMs: Math.min(1_000, Math.max(50, params.roundDurationMs / 20)), retainRounds: init.retainRounds },
   )

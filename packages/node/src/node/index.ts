@@ -11,6 +11,7 @@ export type {
   SummaryAnchoredDetail,
 } from './events.js'
 export { TypedEventTarget } from './events.js'
+export type { ClockReading, ClockSource } from './health/clock-check.js'
 export {
   LOCAL_FAULT_ADVICE,
   LOCAL_FAULT_CODES,

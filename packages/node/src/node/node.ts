@@ -8,6 +8,7 @@ import type { Convergence } from './anchor/convergence.js'
 import { type Clock, systemClock } from './clock.js'
 import { composeParts, type NodeParts } from './compose.js'
 import { type CheckerNodeEvents, TypedEventTarget } from './events.js'
+import type { ClockSource } from './health/clock-check.js'
 import { type Logger, silentLogger } from './logger.js'
 import { closeOpenedNode, type OpenedNode, openNode } from './open.js'
 import type { Host } from './peers/host.js'
@@ -57,6 +58,11 @@ export interface CheckerNodeInit {
    * it without a restart); an unreachable tracker only warns.
    */
   versionGate?: VersionGate
+  /**
+   * The network's clock (the tracker client is one): read at every round start; a local clock
+   * more than a quarter round off sets the local fault CLOCK_OFF, and every result is withheld.
+   */
+  clockSource?: ClockSource
   /** libp2p's connection gater: which peers and addresses may connect (e.g. an allow-list). */
   connectionGater?: ConnectionGater
   /** Below this many connected peers the node redials peers it knows; default 8. */
@@ -176,7 +182,13 @@ class SwarmCheckerNode extends TypedEventTarget<CheckerNodeEvents> implements Ch
     try {
       parts = composeParts(
         opened,
-        { ...shared, events: this, versionCheck: this.#versionCheck, signal: controller.signal },
+        {
+          ...shared,
+          events: this,
+          versionCheck: this.#versionCheck,
+          signal: controller.signal,
+          ...(init.clockSource ? { clockSource: init.clockSource } : {}),
+        },
         {
           inetGroup: init.inetGroup,
           checkerVersion: this.#checkerVersion,

@@ -2,6 +2,7 @@ import { type ProtocolParams, roundAt, roundStartTime, taskId } from '@spark-swa
 import type { NodeStore } from '../../store/index.js'
 import type { Clock } from '../clock.js'
 import type { CheckerNodeEvents, TypedEventTarget } from '../events.js'
+import { type ClockSource, checkClock } from '../health/clock-check.js'
 import { type DiskFullFault, diskFullFault } from '../health/disk-full.js'
 import type { NodeHealth } from '../health/health.js'
 import type { NodePubSub } from '../peers/host.js'
@@ -28,6 +29,8 @@ export interface RoundLoopComponents {
   events: TypedEventTarget<CheckerNodeEvents>
   /** Told of every round start: local faults about the indexer are probed again then (spec §5.4). */
   health: Pick<NodeHealth, 'roundStarted' | 'faults'>
+  /** The tracker's clock, read at every round start (the version check just asked it): CLOCK_OFF when far off. */
+  clockSource?: ClockSource
 }
 
 export interface RoundLoopInit {
@@ -120,6 +123,8 @@ async function startRound(
   const { params, clock, rounds, store, versionCheck } = components
   await versionCheck.check()
   const { health } = components
+  // a quarter round: beyond it, this node derives rounds and stamps times its peers would not
+  checkClock(components.clockSource, health.faults, params.roundDurationMs / 4)
   await health.roundStarted(round, { signal })
   let info: RoundInfo
   try {
