@@ -62,8 +62,14 @@ function startNode(dataDir: string, p: ProtocolParams, over: Partial<CheckerNode
     ...over,
   })
   nodes.push(node)
-  const seen = { activity: [] as ActivityDetail[], measured: [] as string[], anchored: new Map<number, string>() }
+  const seen = {
+    activity: [] as ActivityDetail[],
+    measured: [] as string[],
+    anchored: new Map<number, string>(),
+    faults: [] as Array<{ state: string; code: string }>,
+  }
   node.addEventListener('activity', (e) => seen.activity.push(e.detail))
+  node.addEventListener('local-fault', (e) => seen.faults.push({ state: e.detail.state, code: e.detail.code }))
   node.addEventListener('measurement:published', (e) => seen.measured.push(e.detail.cid))
   node.addEventListener('summary:anchored', (e) => seen.anchored.set(e.detail.round, e.detail.summaryCid))
   return { node, seen, started: node.start() }
@@ -93,6 +99,10 @@ describe('disk full while a node runs', () => {
     await until('two more rounds', () => first.node.status().round >= roundAtFailure + 2, 4 * ROUND_MS)
     expect(first.seen.activity.filter((a) => a.code === 'STORE_DISK_FULL').length).toBeGreaterThan(1)
     expect(first.node.status().peerId).toMatch(/^12D3KooW/)
+    // the full disk is a local fault while it lasts: status (and so /metrics and the page) shows it
+    expect(first.seen.faults[0]).toEqual({ state: 'set', code: 'DISK_FULL' })
+    await until('DISK_FULL in status', () => first.node.status().localFaults.some((f) => f.code === 'DISK_FULL'), 2 * ROUND_MS)
+    expect(first.node.status().localFaults.find((f) => f.code === 'DISK_FULL')?.message).toMatch(/no space left/)
     const measured = [...first.seen.measured]
     const anchored = new Map(first.seen.anchored)
     expect(measured.length).toBeGreaterThan(0)
@@ -148,6 +158,13 @@ describe('disk full while a node runs', () => {
     // room again: the node anchors the next round by itself, no restart
     await unlink(trap)
     await until('a later round anchored', () => [...seen.anchored.keys()].some((r) => r > failedRound), 6 * ROUND_MS)
+    // set when the write failed, cleared by itself once a round was anchored with no refused write for a round
+    await until('DISK_FULL cleared', () => seen.faults.length >= 2, 4 * ROUND_MS)
+    expect(seen.faults).toEqual([
+      { state: 'set', code: 'DISK_FULL' },
+      { state: 'cleared', code: 'DISK_FULL' },
+    ])
+    expect(node.status().localFaults).toEqual([])
     await node.stop()
     const db = openRaw(join(dataDir, 'node.sqlite'))
     try {

@@ -133,6 +133,12 @@ describe('a node as an operator starts it', () => {
     expect(entry).toMatchObject({ level: 40, code: 'INET_GROUP_UNSET' })
   })
 
+  it('warns loudly that it runs alone: no tracker and no bootstrap peers', async () => {
+    await node.waitForLine(/^ {2}WARNING {4}running alone: no tracker and no bootstrap peers — .*pass --tracker <url>.*--bootstrap/)
+    const entry = await waitForLog(node, /^running alone: no tracker and no bootstrap peers/)
+    expect(entry).toMatchObject({ level: 40, code: 'NO_PEERS' })
+  })
+
   it('logs that a round was published, evaluated and anchored, with counts', async () => {
     expect(await waitForLog(node, /^round \d+: measurement published$/)).toMatchObject({ published: 1, retrievalResult: 'OK' })
     const evaluated = await waitForLog(node, /^round \d+: evaluated$/)

@@ -1,4 +1,4 @@
-import type { CheckerNode, Logger } from '@spark-swarm/node'
+import { type CheckerNode, LOCAL_FAULT_ADVICE, type Logger } from '@spark-swarm/node'
 
 /**
  * The node's progress as info lines, from its events: without them an operator's log never said
@@ -20,6 +20,15 @@ export function logNodeProgress(node: CheckerNode, log: Logger): void {
       cid: detail.cid,
     })
   })
+  node.addEventListener('measurement:withheld', ({ detail }) => {
+    log.info(`round ${detail.round}: measurement withheld (${detail.reason})`, {
+      round: detail.round,
+      minerId: detail.task.minerId,
+      retrievalResult: detail.retrievalResult,
+      reason: detail.reason,
+    })
+  })
+  logLocalFaults(node, log)
   node.addEventListener('round:evaluated', ({ detail }) => {
     const { evaluation } = detail
     log.info(`round ${detail.round}: evaluated`, {
@@ -40,6 +49,26 @@ export function logNodeProgress(node: CheckerNode, log: Logger): void {
       committeesAttested: Object.keys(detail.attested).length,
       ...(detail.reanchored ? { reanchored: detail.reanchored } : {}),
     })
+  })
+}
+
+/**
+ * One line when a local fault begins, one when it ends (spec §5.4): what failed, that the node
+ * withholds what it would blame on providers meanwhile, and what to do.
+ */
+function logLocalFaults(node: CheckerNode, log: Logger): void {
+  node.addEventListener('local-fault', ({ detail }) => {
+    if (detail.state === 'set') {
+      log.warn(
+        `local fault ${detail.code}: ${detail.message} — measurements are withheld until it clears; ${LOCAL_FAULT_ADVICE[detail.code]}`,
+        { code: detail.code },
+      )
+    } else {
+      const seconds = Math.round((Date.now() - detail.since) / 1000)
+      log.info(`local fault ${detail.code} cleared after ${seconds} s: ${detail.message}; measurements are published again`, {
+        code: detail.code,
+      })
+    }
   })
 }
 

@@ -44,6 +44,7 @@ function fakeStatus(): CheckerNodeStatus {
     lastAnchored: { round: 41, summaryCid: 'bafysummary41' },
     gossip: { accepted: { measurement: 12, attestation: 3 }, rejected: { INVALID_SIGNATURE: 2 }, ignored: { DUPLICATE: 7 }, banned: 1 },
     store: { bytes: 65536, measurements: 99 },
+    localFaults: [],
   }
 }
 
@@ -143,6 +144,24 @@ describe('observability', () => {
     expect(sample(again, 'spark_swarm_current_round')).toBe(43)
     expect(sample(again, 'spark_swarm_gossip_messages_total{outcome="accepted",kind="measurement"}')).toBe(20)
     expect(again).not.toContain('INVALID_SIGNATURE')
+  })
+
+  it('shows local faults: a 0/1 gauge per fault, and withheld results counted by their fault', async () => {
+    const before = (await call(server.url, '/metrics')).body
+    expect(sample(before, 'spark_swarm_local_fault{fault="IPNI_UNREACHABLE"}')).toBe(0)
+    expect(sample(before, 'spark_swarm_local_fault{fault="CLOCK_OFF"}')).toBe(0)
+    fake.set({ localFaults: [{ code: 'IPNI_UNREACHABLE', since: 1_000, message: 'the indexer http://127.0.0.1:9 cannot be reached' }] })
+    const task = { cid: 'bafytask', minerId: 'f01000' }
+    fake.events.emit('measurement:withheld', { round: 41, task, retrievalResult: 'IPNI_ERROR_FETCH', reason: 'IPNI_UNREACHABLE' })
+    fake.events.emit('measurement:withheld', { round: 41, task, retrievalResult: 'IPNI_ERROR_FETCH', reason: 'IPNI_UNREACHABLE' })
+    const during = (await call(server.url, '/metrics')).body
+    expect(sample(during, 'spark_swarm_local_fault{fault="IPNI_UNREACHABLE"}')).toBe(1)
+    expect(sample(during, 'spark_swarm_local_fault{fault="NO_NETWORK"}')).toBe(0)
+    expect(sample(during, 'spark_swarm_measurements_withheld_total{reason="IPNI_UNREACHABLE"}')).toBe(2)
+    // nothing withheld is counted as a published check
+    expect(during).not.toContain('spark_swarm_checks_total{result="IPNI_ERROR_FETCH"}')
+    fake.set({ localFaults: [] })
+    expect(sample((await call(server.url, '/metrics')).body, 'spark_swarm_local_fault{fault="IPNI_UNREACHABLE"}')).toBe(0)
   })
 
   it('counts the events: rounds (re-evaluations apart), checks per result, confirmed committees', async () => {

@@ -2,9 +2,12 @@ import { cidOfDagCbor, cidText, decodeSignedMeasurement, roundStartTime, taskId 
 import { afterEach, describe, expect, it } from 'vitest'
 import { measurementTopic } from '../src/gossip/index.js'
 import { type CheckerNodeEvents, TypedEventTarget } from '../src/node/events.js'
+import { createNodeHealth } from '../src/node/health/health.js'
+import { LocalFaults } from '../src/node/health/local-faults.js'
 import { silentLogger } from '../src/node/logger.js'
 import { createOwnChecks } from '../src/node/round/own-check.js'
 import { createPublisher } from '../src/node/round/publish.js'
+import { DrandUnreachableError } from '../src/node/round/randomness.js'
 import { createRoundLoop, type RoundLoop } from '../src/node/round/round-loop.js'
 import { createVersionCheck, type VersionGate } from '../src/node/version-gate.js'
 import type { NodeStore } from '../src/store/index.js'
@@ -16,11 +19,20 @@ const CHECK_WINDOW = 0.5
 const key = station(0)
 
 /** A round loop wired as the node wires it, with a stub checker, gossipsub and anchoring. */
-function loopWith(options: { gate?: VersionGate; anchorMs?: number } = {}) {
+function loopWith(options: { gate?: VersionGate; anchorMs?: number; drandDownFor?: number[]; clockAheadMs?: number } = {}) {
   const clock = new FakeClock(GENESIS + 1)
   const events = new TypedEventTarget<CheckerNodeEvents>()
-  const recorded = recordEvents(events, ['measurement:published', 'activity', 'outdated'])
-  const rounds = roundsOf(key)
+  const recorded = recordEvents(events, ['measurement:published', 'activity', 'outdated', 'local-fault', 'measurement:withheld'])
+  const derived = roundsOf(key)
+  // drand cannot be reached at these rounds' starts: their randomness, and so their tasks, are unknown
+  const rounds = {
+    known: (round: number) => derived.known(round),
+    get: async (round: number) => {
+      if (options.drandDownFor?.includes(round))
+        throw new DrandUnreachableError('http://127.0.0.1:9/public/7', 'fetch failed (ECONNREFUSED)')
+      return derived.get(round)
+    },
+  }
   const store = memoryStore(() => clock.now())
   const pubsub = stubPubsub()
   const checkedAt: Array<{ round: number; id: string; at: number }> = []
@@ -34,8 +46,14 @@ function loopWith(options: { gate?: VersionGate; anchorMs?: number } = {}) {
   const anchored: Array<{ round: number; at: number }> = []
   const publisher = createPublisher({ params, clock, store, pubsub, log: silentLogger })
   const versionCheck = createVersionCheck({ events }, { ...(options.gate ? { gate: options.gate } : {}), checkerVersion: '0.1.0' })
+  // an indexer that answers: no local fault, every result is published
+  const health = createNodeHealth({
+    faults: new LocalFaults(events, () => clock.now()),
+    probe: { probe: async () => ({ reachable: true }) },
+    indexerUrl: 'http://127.0.0.1:1',
+  })
   const ownChecks = createOwnChecks(
-    { params, checker, store, publisher, events, stationKey: key },
+    { params, checker, store, publisher, events, stationKey: key, health },
     { entries: new Map(), inetGroup: 'inet-test', checkerVersion: '0.1.0' },
   )
   const loop = createRoundLoop(
@@ -49,6 +67,18 @@ function loopWith(options: { gate?: VersionGate; anchorMs?: number } = {}) {
       publisher,
       versionCheck,
       events,
+      health,
+      // the tracker's clock, behind this node's by clockAheadMs (in whole seconds, as a Date header)
+      ...(options.clockAheadMs !== undefined
+        ? {
+            clockSource: {
+              clockReading: () => {
+                const at = clock.now()
+                return { trackerDate: Math.floor((at - (options.clockAheadMs as number)) / 1000) * 1000, sentAt: at, receivedAt: at }
+              },
+            },
+          }
+        : {}),
       async anchorRound(round) {
         anchored.push({ round, at: clock.now() })
         // a slow disk: anchoring the first round takes this long of virtual time
@@ -57,7 +87,7 @@ function loopWith(options: { gate?: VersionGate; anchorMs?: number } = {}) {
     },
     { checkWindow: CHECK_WINDOW, tickMs: 1_000, retainRounds: 72 },
   )
-  return { clock, events: recorded, rounds, store, pubsub, checkedAt, anchored, loop }
+  return { clock, events: recorded, rounds: derived, store, pubsub, checkedAt, anchored, loop }
 }
 
 describe('round loop', () => {
@@ -141,6 +171,45 @@ describe('round loop', () => {
     expect(t.anchored).toEqual([])
     expect(t.pubsub.published).toEqual([])
     expect(t.events.of('outdated')).toHaveLength(1)
+  })
+
+  it('without the drand beacon a round is skipped under the local fault DRAND_UNREACHABLE, cleared once a beacon comes', async () => {
+    const t = loopWith({ drandDownFor: [0, 1] })
+    running = t
+    t.loop.start()
+    await t.clock.runUntil(() => t.checkedAt.some((c) => c.round === 2), 3 * params.roundDurationMs)
+    expect(t.checkedAt.every((c) => c.round === 2)).toBe(true)
+    const faults = t.events.of('local-fault')
+    expect(faults.map((f) => [f.state, f.code])).toEqual([
+      ['set', 'DRAND_UNREACHABLE'],
+      ['cleared', 'DRAND_UNREACHABLE'],
+    ])
+    expect(faults[0]?.message).toBe(
+      'round 0 is skipped: the drand beacon cannot be fetched from http://127.0.0.1:9/public/7: fetch failed (ECONNREFUSED)',
+    )
+    // said as the fault it is, not as a failed check each round
+    expect(t.events.of('activity').filter((a) => a.level === 'error')).toEqual([])
+  })
+
+  it("a clock far off the tracker's is CLOCK_OFF: every result is withheld, nothing published", async () => {
+    const t = loopWith({ clockAheadMs: 60_000 })
+    running = t
+    const info = await t.rounds.get(0)
+    t.loop.start()
+    await t.clock.runUntil(() => t.events.of('measurement:withheld').length === info.mine.length, params.roundDurationMs)
+    expect(t.events.of('local-fault').map((f) => [f.state, f.code])).toEqual([['set', 'CLOCK_OFF']])
+    expect(t.events.of('measurement:withheld').every((w) => w.reason === 'CLOCK_OFF')).toBe(true)
+    expect(t.pubsub.published).toEqual([])
+    expect([...t.store.taskStatus(0).values()].map((s) => s.status)).toEqual(info.mine.map(() => 'local-fault'))
+  })
+
+  it("a clock within a quarter round of the tracker's publishes as usual", async () => {
+    const t = loopWith({ clockAheadMs: 0 })
+    running = t
+    const info = await t.rounds.get(0)
+    t.loop.start()
+    await t.clock.runUntil(() => t.events.of('measurement:published').length === info.mine.length, params.roundDurationMs)
+    expect(t.events.of('local-fault')).toEqual([])
   })
 
   it('stop() ends the loop and its scheduled checks', async () => {

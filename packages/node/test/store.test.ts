@@ -49,19 +49,19 @@ function openError(fn: () => unknown): StoreError {
 }
 
 describe('openNodeStore', () => {
-  it('creates a WAL database at schema version 1', () => {
+  it('creates a WAL database at schema version 2', () => {
     store.close()
     const raw = new Database(path, { readonly: true })
     try {
       expect(raw.pragma('journal_mode', { simple: true })).toBe('wal')
       expect(raw.pragma('auto_vacuum', { simple: true })).toBe(2)
-      expect(raw.prepare('SELECT version FROM schema_version').pluck().all()).toEqual([1])
+      expect(raw.prepare('SELECT version FROM schema_version').pluck().all()).toEqual([1, 2])
       const tables = raw.prepare(`SELECT name FROM sqlite_schema WHERE type = 'table' ORDER BY name`).pluck().all()
       expect(tables).toEqual(['attestations', 'measurements', 'rounds', 'schema_version', 'tasks'])
     } finally {
       raw.close()
     }
-    expect(SCHEMA_VERSION).toBe(1)
+    expect(SCHEMA_VERSION).toBe(2)
   })
 
   it('keeps data and does not re-migrate on reopen', () => {

@@ -63,6 +63,22 @@ describe('createTrackerClient against a real tracker', () => {
     })
   })
 
+  it("clockReading() is the tracker's Date of its last answer, with when it was asked and answered", async () => {
+    const client = createTrackerClient({ url: tracker.url, checkerVersion: '1.2.0' })
+    expect(client.clockReading()).toBeUndefined()
+    const before = Date.now()
+    await client.gate()
+    const reading = client.clockReading()
+    expect(reading).toBeDefined()
+    const { trackerDate, sentAt, receivedAt } = reading as NonNullable<typeof reading>
+    expect(sentAt).toBeGreaterThanOrEqual(before)
+    expect(receivedAt).toBeGreaterThanOrEqual(sentAt)
+    // the same host's clock, to the Date header's whole second
+    expect(trackerDate % 1_000).toBe(0)
+    expect(trackerDate).toBeGreaterThan(sentAt - 2_000)
+    expect(trackerDate).toBeLessThanOrEqual(receivedAt)
+  })
+
   it('gate() says not outdated at and above the minimum', async () => {
     for (const version of ['1.2.0', '1.3.0', '2.0.0-rc.1']) {
       const client = createTrackerClient({ url: `${tracker.url}/`, checkerVersion: version })

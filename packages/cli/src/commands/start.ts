@@ -13,6 +13,7 @@ import {
   type VersionGate,
 } from '@spark-swarm/node'
 import { type Catalogue, type ProtocolParams, validateCatalogue } from '@spark-swarm/protocol'
+import { aloneWarning } from '../alone-warning.js'
 import { CliError, EXIT } from '../cli-error.js'
 import { readCliEnv } from '../config/env.js'
 import { ignoredWithTracker, isLoopbackOnly, type NodeConfig, networkParams, resolveNodeConfig } from '../config/node-config.js'
@@ -126,6 +127,8 @@ export async function runStart(
     // on loopback (the default) and dials out to a real network's bootstrap peers
     loopback: isLoopbackOnly(config.listen) && isLoopbackOnly(network.bootstrap),
     ...(network.gate ? { versionGate: network.gate } : {}),
+    // the tracker's Date header is the clock this node is checked against (CLOCK_OFF)
+    ...(tracker ? { clockSource: tracker } : {}),
     logger: log,
   })
   node.addEventListener('activity', (e) => log[e.detail.level](e.detail.message, e.detail.code ? { code: e.detail.code } : undefined))
@@ -150,6 +153,11 @@ export async function runStart(
   if (noInetGroup) {
     log.warn(noInetGroup, { code: 'INET_GROUP_UNSET' })
     write(`  WARNING    ${noInetGroup}`)
+  }
+  const alone = aloneWarning(config.tracker, network.bootstrap)
+  if (alone) {
+    log.warn(alone, { code: 'NO_PEERS' })
+    write(`  WARNING    ${alone}`)
   }
   // server.url ends in `/`
   write(`  status     ${server.url}  (metrics ${server.url}metrics)`)

@@ -6,6 +6,10 @@ import { type Convergence, createConvergence } from './anchor/convergence.js'
 import { createSummaryChain, type SummaryChain } from './anchor/summary-chain.js'
 import type { Clock } from './clock.js'
 import type { CheckerNodeEvents, TypedEventTarget } from './events.js'
+import type { ClockSource } from './health/clock-check.js'
+import { createNodeHealth, type NodeHealth } from './health/health.js'
+import { LocalFaults } from './health/local-faults.js'
+import { createIndexerProbe } from './health/probe.js'
 import type { Logger } from './logger.js'
 import type { OpenedNode } from './open.js'
 import { createReceivedHandlers } from './receive.js'
@@ -20,6 +24,8 @@ export interface PartsInit {
   checkerVersion: string
   checkWindow: number
   retainRounds: number
+  /** The indexer the checks ask: the health probe asks it too. */
+  indexerUrl: string
 }
 
 /** The parts of a started node, wired to each other. */
@@ -31,6 +37,8 @@ export interface NodeParts {
   convergence: Convergence
   loop: RoundLoop
   gossipMetrics: GossipMetrics
+  /** The node's local faults and the judgement of its results (spec §5.4). */
+  health: NodeHealth
 }
 
 /**
@@ -47,6 +55,8 @@ export function composeParts(
     events: TypedEventTarget<CheckerNodeEvents>
     versionCheck: VersionCheck
     signal: AbortSignal
+    /** The tracker's clock, for CLOCK_OFF. */
+    clockSource?: ClockSource
   },
   init: PartsInit,
 ): NodeParts {
@@ -55,8 +65,13 @@ export function composeParts(
   const pubsub = host.libp2p.services.pubsub
   const stationKey = opened.identity.stationKey
   const publisher = createPublisher({ params, clock, store, pubsub, log })
+  const health = createNodeHealth({
+    faults: new LocalFaults(events, () => clock.now()),
+    probe: createIndexerProbe({ indexerUrl: init.indexerUrl, now: () => clock.now() }),
+    indexerUrl: init.indexerUrl,
+  })
   const ownChecks = createOwnChecks(
-    { params, checker: opened.checker, store, publisher, events, stationKey },
+    { params, checker: opened.checker, store, publisher, events, stationKey, health },
     {
       entries: new Map(shared.catalogue.entries.map((e) => [taskId(e), e])),
       inetGroup: init.inetGroup,
@@ -92,8 +107,10 @@ export function composeParts(
       anchorRound: async (round) => convergence.anchored(await chain.anchor(round)),
       versionCheck: shared.versionCheck,
       events,
+      health,
+      ...(shared.clockSource ? { clockSource: shared.clockSource } : {}),
     },
     { checkWindow: init.checkWindow, tickMs: Math.min(1_000, Math.max(50, params.roundDurationMs / 20)), retainRounds: init.retainRounds },
   )
-  return { ownChecks, anchoring, chain, convergence, loop, gossipMetrics }
+  return { ownChecks, anchoring, chain, convergence, loop, gossipMetrics, health }
 }

@@ -1,5 +1,6 @@
 import type { RetrievalTask, RoundEvaluation } from '@spark-swarm/protocol'
 import { TypedEventEmitter } from 'main-event'
+import type { LocalFaultCode, LocalFaultDetail } from './health/local-faults.js'
 
 export interface ActivityDetail {
   level: 'info' | 'warn' | 'error'
@@ -50,6 +51,16 @@ export interface OutdatedDetail {
   message: string
 }
 
+/** A check's result the node did not sign nor publish: a local fault of its own could have caused it (spec §5.4). */
+export interface MeasurementWithheldDetail {
+  round: number
+  task: RetrievalTask
+  /** What the check found, e.g. `IPNI_ERROR_FETCH`. */
+  retrievalResult: string
+  /** The local fault it is withheld for. */
+  reason: LocalFaultCode
+}
+
 /**
  * The events a `CheckerNode` emits (`node.addEventListener(name, (e) => e.detail)`), named
  * `noun:verb`; `activity` and `jobs-completed` are the names Filecoin Station's modules use.
@@ -65,6 +76,10 @@ export interface CheckerNodeEvents extends Record<string, CustomEvent> {
   outdated: CustomEvent<OutdatedDetail>
   /** The gate accepts this checker again after an `outdated`: the node works again from this round, without a restart. */
   'version:accepted': CustomEvent<OutdatedDetail>
+  /** A local fault began or ended (spec §5.4): while it lasts, results it could cause are withheld. */
+  'local-fault': CustomEvent<LocalFaultDetail>
+  /** A check's result withheld for a local fault: never signed nor gossiped. */
+  'measurement:withheld': CustomEvent<MeasurementWithheldDetail>
 }
 
 /** The libp2p ecosystem's typed EventTarget, with a short way to emit a detail. */

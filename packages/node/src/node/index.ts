@@ -5,11 +5,20 @@ export type {
   CheckerNodeEvents,
   CommitteeConfirmedDetail,
   MeasurementPublishedDetail,
+  MeasurementWithheldDetail,
   OutdatedDetail,
   RoundEvaluatedDetail,
   SummaryAnchoredDetail,
 } from './events.js'
 export { TypedEventTarget } from './events.js'
+export type { ClockReading, ClockSource } from './health/clock-check.js'
+export {
+  LOCAL_FAULT_ADVICE,
+  LOCAL_FAULT_CODES,
+  type LocalFault,
+  type LocalFaultCode,
+  type LocalFaultDetail,
+} from './health/local-faults.js'
 export { ListenError, type ListenErrorCode, libp2pListenError } from './listen-error.js'
 export type { Logger } from './logger.js'
 export { silentLogger } from './logger.js'

@@ -8,6 +8,7 @@ import type { Convergence } from './anchor/convergence.js'
 import { type Clock, systemClock } from './clock.js'
 import { composeParts, type NodeParts } from './compose.js'
 import { type CheckerNodeEvents, TypedEventTarget } from './events.js'
+import type { ClockSource } from './health/clock-check.js'
 import { type Logger, silentLogger } from './logger.js'
 import { closeOpenedNode, type OpenedNode, openNode } from './open.js'
 import type { Host } from './peers/host.js'
@@ -57,6 +58,11 @@ export interface CheckerNodeInit {
    * it without a restart); an unreachable tracker only warns.
    */
   versionGate?: VersionGate
+  /**
+   * The network's clock (the tracker client is one): read at every round start; a local clock
+   * more than a quarter round off sets the local fault CLOCK_OFF, and every result is withheld.
+   */
+  clockSource?: ClockSource
   /** libp2p's connection gater: which peers and addresses may connect (e.g. an allow-list). */
   connectionGater?: ConnectionGater
   /** Below this many connected peers the node redials peers it knows; default 8. */
@@ -176,12 +182,19 @@ class SwarmCheckerNode extends TypedEventTarget<CheckerNodeEvents> implements Ch
     try {
       parts = composeParts(
         opened,
-        { ...shared, events: this, versionCheck: this.#versionCheck, signal: controller.signal },
+        {
+          ...shared,
+          events: this,
+          versionCheck: this.#versionCheck,
+          signal: controller.signal,
+          ...(init.clockSource ? { clockSource: init.clockSource } : {}),
+        },
         {
           inetGroup: init.inetGroup,
           checkerVersion: this.#checkerVersion,
           checkWindow: init.checkWindow ?? 0.5,
           retainRounds: init.retainRounds ?? 72,
+          indexerUrl: init.indexerUrl,
         },
       )
     } catch (err) {
@@ -252,6 +265,7 @@ class SwarmCheckerNode extends TypedEventTarget<CheckerNodeEvents> implements Ch
       ...(running ? { running: { store: running.store, ownChecks: running.ownChecks, peers: running.host.libp2p.getPeers().length } } : {}),
       ...(this.#convergence ? { convergence: this.#convergence } : {}),
       ...(this.#gossipMetrics ? { gossipMetrics: this.#gossipMetrics } : {}),
+      ...(running ? { localFaults: running.health.faults.list() } : {}),
     })
   }
 }

@@ -1,5 +1,6 @@
 import { Counter, collectDefaultMetrics, Gauge, Registry } from 'prom-client'
 import type { CheckerNodeEvents } from '../node/events.js'
+import { LOCAL_FAULT_CODES } from '../node/health/local-faults.js'
 import type { CheckerNode } from '../node/node.js'
 import type { CheckerNodeStatus } from '../node/status/status.js'
 
@@ -98,6 +99,16 @@ function statusGauges(registry: Registry, status: () => CheckerNodeStatus): void
     'The last round this node anchored a summary of (-1 before any)',
     (s) => s.lastAnchored?.round ?? -1,
   )
+  new Gauge({
+    name: 'spark_swarm_local_fault',
+    help: "1 while a fault of the node's own is set (spec §5.4): results it could cause are withheld, not blamed on providers",
+    labelNames: ['fault'] as const,
+    registers: [registry],
+    collect() {
+      const set = new Set(status().localFaults.map((f) => f.code))
+      for (const fault of LOCAL_FAULT_CODES) this.set({ fault }, set.has(fault) ? 1 : 0)
+    },
+  })
   gauge('spark_swarm_outdated', '1 while the network says this checker is too old (no work until accepted again)', (s) =>
     s.outdated ? 1 : 0,
   )
@@ -134,6 +145,13 @@ function eventCounters(registry: Registry): Array<[string, Listener]> {
     registers: [registry],
   })
 
+  const withheld = new Counter({
+    name: 'spark_swarm_measurements_withheld_total',
+    help: 'Check results this node withheld (never signed nor published) for a fault of its own, by that fault',
+    labelNames: ['reason'] as const,
+    registers: [registry],
+  })
+
   const evaluatedRounds = new Set<number>()
   const anchoredRounds = new Set<number>()
   const firstTime = (seen: Set<number>, round: number) => {
@@ -150,10 +168,12 @@ function eventCounters(registry: Registry): Array<[string, Listener]> {
   }
   const onPublished = (e: CheckerNodeEvents['measurement:published']) => checks.inc({ result: e.detail.retrievalResult })
   const onConfirmed = () => committeesConfirmed.inc()
+  const onWithheld = (e: CheckerNodeEvents['measurement:withheld']) => withheld.inc({ reason: e.detail.reason })
   return [
     on('round:evaluated', onEvaluated),
     on('summary:anchored', onAnchored),
     on('measurement:published', onPublished),
     on('committee:confirmed', onConfirmed),
+    on('measurement:withheld', onWithheld),
   ]
 }

@@ -2,10 +2,13 @@
  * The status page's script (inline; the status server allows exactly it by its CSP hash): polls
  * `api/status` every 2 s and renders it, peer-supplied strings as text nodes, never as markup.
  */
+import { LOCAL_FAULT_ADVICE } from '../node/health/local-faults.js'
+
 export const STATUS_PAGE_SCRIPT = `
 'use strict'
 ;(() => {
   const POLL_MS = 2000
+  const FAULT_ADVICE = ${JSON.stringify(LOCAL_FAULT_ADVICE)}
   const SVG = 'http://www.w3.org/2000/svg'
   const COLORS = ['#2563eb', '#16a34a', '#dc2626', '#d97706', '#7c3aed', '#0891b2', '#db2777', '#65a30d', '#64748b', '#ea580c']
   const $ = (id) => document.getElementById(id)
@@ -68,6 +71,23 @@ export const STATUS_PAGE_SCRIPT = `
     setText('jobs-completed', st.jobsCompleted)
     setText('store', st.store.measurements + ' measurements, ' + (st.store.bytes / 1048576).toFixed(1) + ' MiB')
     $('outdated').hidden = !st.outdated
+    renderLocalFaults(st.localFaults || [])
+  }
+
+  // one line per fault: what failed, since when, that nothing it could cause is blamed on providers, what to do
+  const renderLocalFaults = (faults) => {
+    const banner = $('local-fault')
+    banner.hidden = faults.length === 0
+    banner.replaceChildren(
+      ...faults.map((f) =>
+        h(
+          'div',
+          { 'data-fault': f.code },
+          h('strong', {}, 'LOCAL FAULT ' + f.code),
+          ' since ' + new Date(f.since).toLocaleTimeString() + ': ' + f.message + '. Results it could cause are withheld, not blamed on providers, until it clears. What to do: ' + (FAULT_ADVICE[f.code] || 'see docs/operators.md') + '.',
+        ),
+      ),
+    )
   }
 
   const renderTasks = (st) =>

@@ -48,7 +48,7 @@ const DNS_ERRORS = new Set(['ENOTFOUND', 'EAI_AGAIN', 'EAI_NONAME', 'EAI_FAIL'])
 const CONNECT_ERRORS = new Set(['ECONNREFUSED', 'EHOSTUNREACH', 'ENETUNREACH', 'EHOSTDOWN'])
 
 /** The `code`s along an error's cause chain (undici wraps the socket error: `TypeError('fetch failed', { cause })`). */
-function* systemCodes(err: unknown, depth = 0): Generator<string> {
+export function* systemCodes(err: unknown, depth = 0): Generator<string> {
   if (depth > 5 || typeof err !== 'object' || err === null) return
   const { code, cause, errors } = err as { code?: unknown; cause?: unknown; errors?: unknown }
   if (typeof code === 'string') yield code

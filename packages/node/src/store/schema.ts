@@ -47,7 +47,26 @@ CREATE TABLE attestations (
 ) STRICT, WITHOUT ROWID;
 `
 
-export const MIGRATIONS: readonly string[] = [V1]
+/*
+ * V2: a task may end as `local-fault`: its check's result was withheld because a fault of the node's
+ * own could have caused it (spec §5.4). SQLite cannot change a CHECK constraint in place, so the
+ * table is rebuilt with its rows (the documented way: create, copy, drop, rename), inside the
+ * migration's one transaction.
+ */
+const V2 = `
+CREATE TABLE tasks_v2 (
+  round           INTEGER NOT NULL CHECK (round >= 0),
+  task_id         TEXT    NOT NULL,
+  status          TEXT    NOT NULL CHECK (status IN ('pending', 'done', 'no-measurement', 'local-fault')),
+  measurement_cid TEXT,
+  PRIMARY KEY (round, task_id)
+) STRICT, WITHOUT ROWID;
+INSERT INTO tasks_v2 (round, task_id, status, measurement_cid) SELECT round, task_id, status, measurement_cid FROM tasks;
+DROP TABLE tasks;
+ALTER TABLE tasks_v2 RENAME TO tasks;
+`
+
+export const MIGRATIONS: readonly string[] = [V1, V2]
 
 /** The schema version this code writes. */
 export const SCHEMA_VERSION = MIGRATIONS.length

@@ -6,7 +6,8 @@
  */
 
 export type MeasurementOrigin = 'self' | 'peer'
-export type TaskStatus = 'pending' | 'done' | 'no-measurement'
+/** `local-fault`: checked, but its result withheld for a fault of the node's own (spec §5.4), so no measurement. */
+export type TaskStatus = 'pending' | 'done' | 'no-measurement' | 'local-fault'
 export type RoundState = 'checking' | 'evaluated' | 'anchored'
 
 export interface MeasurementRecord {

@@ -9,8 +9,9 @@ import {
   TRACKER_MIN_VERSION_HEADER,
   TRACKER_NETWORK_PATH,
 } from '@spark-swarm/protocol'
+import type { ClockReading } from '../node/health/clock-check.js'
 import { checkClientOptions, trackerBaseUrl } from './client-options.js'
-import { answerJson, badAnswer, createTrackerGet, errorSummary } from './tracker-get.js'
+import { answerJson, badAnswer, createTrackerGet, errorSummary, type TrackerGet } from './tracker-get.js'
 
 /** The gate's verdict; an outdated one names the minimum when the tracker sent it in its header. */
 export type GateAnswer = { outdated: false; minCheckerVersion: string } | { outdated: true; minCheckerVersion?: string }
@@ -30,6 +31,8 @@ export interface TrackerClient {
   network(): Promise<NetworkInfo>
   /** Whether this checker's version is still accepted; TrackerError when the tracker cannot say. */
   gate(): Promise<GateAnswer>
+  /** The tracker's clock as its last answer's `Date` header told it (for CLOCK_OFF, spec §5.4); undefined before any. */
+  clockReading(): ClockReading | undefined
 }
 
 function isVersion(text: string): boolean {
@@ -53,9 +56,19 @@ export function createTrackerClient(options: TrackerClientOptions): TrackerClien
   const { checkerVersion, timeoutMs = 10_000 } = options
   const base = trackerBaseUrl(options.url)
   checkClientOptions(checkerVersion, timeoutMs)
-  const get = createTrackerGet({ base, checkerVersion, fetch: options.fetch ?? globalThis.fetch, timeoutMs })
+  const plainGet = createTrackerGet({ base, checkerVersion, fetch: options.fetch ?? globalThis.fetch, timeoutMs })
+  let reading: ClockReading | undefined
+  // every answer carries the tracker's Date: the last one read is the node's clock reference
+  const get: TrackerGet = async (path, accept) => {
+    const sentAt = Date.now()
+    const answer = await plainGet(path, accept)
+    const trackerDate = Date.parse(answer.headers.get('date') ?? '')
+    if (Number.isFinite(trackerDate)) reading = { trackerDate, sentAt, receivedAt: Date.now() }
+    return answer
+  }
 
   return Object.freeze({
+    clockReading: () => reading,
     async network(): Promise<NetworkInfo> {
       const answer = await get(NETWORK, 'application/json')
       if (answer.status !== 200) throw badAnswer(answer, `expected 200 ${errorSummary(answer.text)}`)

@@ -2,6 +2,7 @@ import { type CatalogueEntry, type ProtocolParams, type RetrievalTask, type Stat
 import type { RetrievalChecker } from '../../retrieval/index.js'
 import type { NodeStore } from '../../store/index.js'
 import type { CheckerNodeEvents, TypedEventTarget } from '../events.js'
+import type { NodeHealth } from '../health/health.js'
 import { buildOwnMeasurement } from './measure.js'
 import type { Publisher } from './publish.js'
 import type { ReportFailure } from './report-failure.js'
@@ -14,6 +15,8 @@ export interface OwnChecksComponents {
   publisher: Publisher
   events: TypedEventTarget<CheckerNodeEvents>
   stationKey: StationKey
+  /** Decides, before signing, whether a result is the provider's or a local fault's (spec §5.4). */
+  health: Pick<NodeHealth, 'judge'>
 }
 
 export interface OwnChecksInit {
@@ -37,12 +40,13 @@ export interface OwnChecks {
  * measurement is stored before it is published, so a failed write means it never left the process.
  */
 export function createOwnChecks(components: OwnChecksComponents, init: OwnChecksInit): OwnChecks {
-  const { params, checker, store, publisher, events, stationKey } = components
+  const { params, checker, store, publisher, events, stationKey, health } = components
   let jobsCompleted = 0
   const results = new Map<number, Map<string, string>>()
 
-  const remember = (round: number, id: string, retrievalResult: string) => {
-    jobsCompleted++
+  // a withheld result shows in status, but is no job done: nothing went out
+  const remember = (round: number, id: string, retrievalResult: string, job = true) => {
+    if (job) jobsCompleted++
     const ofRound = results.get(round) ?? new Map<string, string>()
     ofRound.set(id, retrievalResult)
     results.set(round, ofRound)
@@ -66,6 +70,22 @@ export function createOwnChecks(components: OwnChecksComponents, init: OwnChecks
           return
         }
         events.emit('activity', { level: 'warn', message: `round ${info.round}: no measurement for ${task.minerId} (${outcome.reason})` })
+        return
+      }
+      const verdict = await health.judge(info.round, entry, outcome.fields, { signal })
+      if (!verdict.publish) {
+        try {
+          store.completeTask(info.round, id, { status: 'local-fault' })
+        } catch (err) {
+          report(`round ${info.round}: the task of ${task.minerId} stays pending`, err)
+        }
+        remember(info.round, id, outcome.fields.retrievalResult, false)
+        events.emit('measurement:withheld', {
+          round: info.round,
+          task,
+          retrievalResult: outcome.fields.retrievalResult,
+          reason: verdict.reason,
+        })
         return
       }
       const own = buildOwnMeasurement(outcome, {

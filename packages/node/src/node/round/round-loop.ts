@@ -2,12 +2,16 @@ import { type ProtocolParams, roundAt, roundStartTime, taskId } from '@spark-swa
 import type { NodeStore } from '../../store/index.js'
 import type { Clock } from '../clock.js'
 import type { CheckerNodeEvents, TypedEventTarget } from '../events.js'
+import { type ClockSource, checkClock } from '../health/clock-check.js'
+import { type DiskFullFault, diskFullFault } from '../health/disk-full.js'
+import type { NodeHealth } from '../health/health.js'
 import type { NodePubSub } from '../peers/host.js'
 import type { VersionCheck } from '../version-gate.js'
 import type { OwnChecks } from './own-check.js'
 import type { Publisher } from './publish.js'
+import { DrandUnreachableError } from './randomness.js'
 import { failureReporter, type ReportFailure } from './report-failure.js'
-import type { Rounds } from './rounds.js'
+import type { RoundInfo, Rounds } from './rounds.js'
 import { updateSubscriptions } from './subscriptions.js'
 
 export interface RoundLoopComponents {
@@ -23,6 +27,10 @@ export interface RoundLoopComponents {
   /** Asked at every round start, before any work; no work once it says outdated. */
   versionCheck: Pick<VersionCheck, 'check' | 'mayWork'>
   events: TypedEventTarget<CheckerNodeEvents>
+  /** Told of every round start: local faults about the indexer are probed again then (spec §5.4). */
+  health: Pick<NodeHealth, 'roundStarted' | 'faults'>
+  /** The tracker's clock, read at every round start (the version check just asked it): CLOCK_OFF when far off. */
+  clockSource?: ClockSource
 }
 
 export interface RoundLoopInit {
@@ -54,7 +62,8 @@ export function createRoundLoop(components: RoundLoopComponents, init: RoundLoop
   let running: { controller: AbortController; done: Promise<void> } | undefined
 
   const run = async (signal: AbortSignal) => {
-    const report = failureReporter(components.events, signal)
+    const diskFull = diskFullFault(components.health.faults, () => clock.now(), params.roundDurationMs)
+    const report = diskFull.reporting(failureReporter(components.events, signal))
     const inFlight = new Set<Promise<void>>()
     const anchored = new Set<number>()
     let anchoring: Promise<void> | undefined
@@ -71,7 +80,7 @@ export function createRoundLoop(components: RoundLoopComponents, init: RoundLoop
       // Anchoring (evaluation, some 60 blockstore writes, attestations) takes seconds on a slow
       // disk; the loop must not wait on it, or the next round is derived late and the node Ignores
       // that round's gossip as ROUND_UNKNOWN. One anchoring runs at a time, oldest round first.
-      anchoring ??= anchorDueRounds(components, init, { round, now, anchored, report, signal })
+      anchoring ??= anchorDueRounds(components, init, { round, now, anchored, report, signal, diskFull })
         .catch((err) => report('anchoring failed', err))
         .finally(() => {
           anchoring = undefined
@@ -113,7 +122,20 @@ async function startRound(
 ): Promise<void> {
   const { params, clock, rounds, store, versionCheck } = components
   await versionCheck.check()
-  const info = await rounds.get(round, { signal })
+  const { health } = components
+  // a quarter round: beyond it, this node derives rounds and stamps times its peers would not
+  checkClock(components.clockSource, health.faults, params.roundDurationMs / 4)
+  await health.roundStarted(round, { signal })
+  let info: RoundInfo
+  try {
+    info = await rounds.get(round, { signal })
+  } catch (err) {
+    // no beacon, no tasks: this node's own fault, said once as such, not a "checking failed" every round
+    if (!(err instanceof DrandUnreachableError) || signal.aborted) throw err
+    health.faults.set('DRAND_UNREACHABLE', `round ${round} is skipped: ${err.message}`)
+    return
+  }
+  health.faults.clear('DRAND_UNREACHABLE', `the drand beacon of round ${round} was fetched`)
   const previous = rounds.known(round - 1)
   updateSubscriptions(components.pubsub, params, previous ? [previous, info] : [info])
   store.setRoundState(round, 'checking')
@@ -146,7 +168,8 @@ async function anchorDueRounds(
     anchored,
     report,
     signal,
-  }: { round: number; now: number; anchored: Set<number>; report: ReportFailure; signal: AbortSignal },
+    diskFull,
+  }: { round: number; now: number; anchored: Set<number>; report: ReportFailure; signal: AbortSignal; diskFull: DiskFullFault },
 ): Promise<void> {
   const { params, store, versionCheck } = components
   for (let r = Math.max(0, round - 2); r < round; r++) {
@@ -163,6 +186,8 @@ async function anchorDueRounds(
     anchored.add(r)
     try {
       await components.anchorRound(r)
+      // both stores took this round's writes: a full disk may be over
+      diskFull.anchored(r)
       // months of rounds must not fill the disk: old rounds' rows go (summaries stay in helia)
       if (r >= init.retainRounds) store.pruneRoundsBefore(r - init.retainRounds)
     } catch (err) {

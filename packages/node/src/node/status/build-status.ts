@@ -2,6 +2,7 @@ import { CHECKER_VERSION, type ProtocolParams, parseTaskId } from '@spark-swarm/
 import type { GossipMetrics } from '../../gossip/index.js'
 import type { NodeStore } from '../../store/index.js'
 import type { Convergence } from '../anchor/convergence.js'
+import type { LocalFault } from '../health/local-faults.js'
 import type { OwnChecks } from '../round/own-check.js'
 import { type CheckerNodeStatus, roundStatus, roundTimes, STATUS_ROUNDS } from './status.js'
 
@@ -26,6 +27,8 @@ export interface StatusSources {
   /** Kept after `stop()`: the rounds a stopped node anchored still show. */
   convergence?: Pick<Convergence, 'recent' | 'isConfirmed'>
   gossipMetrics?: GossipMetrics
+  /** The node's local faults now; none before `start()`. */
+  localFaults?: LocalFault[]
 }
 
 /** The node's status as `status()`, the status page and `/api/status` show it. */
@@ -66,6 +69,7 @@ export function buildStatus(s: StatusSources): CheckerNodeStatus {
       ignored: Object.fromEntries(gossipMetrics?.ignored ?? []),
       banned: s.bannedPeers,
     },
+    localFaults: s.localFaults ?? [],
   }
 }
 

@@ -1,5 +1,6 @@
 import { type ProtocolParams, type Rate, roundAt, roundStartTime, taskId } from '@spark-swarm/protocol'
 import type { RoundOutcome } from '../anchor/anchor.js'
+import type { LocalFault } from '../health/local-faults.js'
 
 /** One anchored round as the node sees it: what the status page and `/api/status` show. */
 export interface RoundStatus {
@@ -76,6 +77,8 @@ export interface CheckerNodeStatus {
     banned: number
   }
   store: { bytes: number; measurements: number }
+  /** The local faults set now (spec §5.4), oldest first: while one lasts, results it could cause are withheld. */
+  localFaults: LocalFault[]
 }
 
 /** How many anchored rounds `status()` reports. */
