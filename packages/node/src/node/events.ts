@@ -1,5 +1,6 @@
 import type { RetrievalTask, RoundEvaluation } from '@spark-swarm/protocol'
 import { TypedEventEmitter } from 'main-event'
+import type { ParamsChangedDetail } from './params-watch.js'
 
 export interface ActivityDetail {
   level: 'info' | 'warn' | 'error'
@@ -65,6 +66,11 @@ export interface CheckerNodeEvents extends Record<string, CustomEvent> {
   outdated: CustomEvent<OutdatedDetail>
   /** The gate accepts this checker again after an `outdated`: the node works again from this round, without a restart. */
   'version:accepted': CustomEvent<OutdatedDetail>
+  /**
+   * The network's params in force differ from the ones this node runs on (an announced change took
+   * effect, or the node missed one): once per difference. `spark-swarm start` restarts the node on them.
+   */
+  'params:changed': CustomEvent<ParamsChangedDetail>
 }
 
 /** The libp2p ecosystem's typed EventTarget, with a short way to emit a detail. */

@@ -1,6 +1,6 @@
 import { setMaxListeners } from 'node:events'
 import type { ConnectionGater } from '@libp2p/interface'
-import { type Catalogue, CHECKER_VERSION, type ProtocolParams, validateCatalogue, validateParams } from '@spark-swarm/protocol'
+import { type Catalogue, CHECKER_VERSION, type ProtocolParams, roundAt, validateCatalogue, validateParams } from '@spark-swarm/protocol'
 import type { GossipMetrics } from '../gossip/index.js'
 import type { RetrievalCheckerInit } from '../retrieval/index.js'
 import type { NodeIdentity } from '../store/index.js'
@@ -10,6 +10,7 @@ import { composeParts, type NodeParts } from './compose.js'
 import { type CheckerNodeEvents, TypedEventTarget } from './events.js'
 import { type Logger, silentLogger } from './logger.js'
 import { closeOpenedNode, type OpenedNode, openNode } from './open.js'
+import { createParamsWatch, type NetworkSource, type ParamsWatch } from './params-watch.js'
 import type { Host } from './peers/host.js'
 import { PeerBans } from './peers/peer-bans.js'
 import { startPeerCare } from './peers/peer-care.js'
@@ -18,6 +19,7 @@ import type { CheckerNodeStatus } from './status/status.js'
 import { createVersionCheck, type VersionCheck, type VersionGate } from './version-gate.js'
 
 export { CHECKER_VERSION } from '@spark-swarm/protocol'
+export type { NetworkSource } from './params-watch.js'
 export type { VersionGate } from './version-gate.js'
 
 export interface CheckerNodeInit {
@@ -57,6 +59,13 @@ export interface CheckerNodeInit {
    * it without a restart); an unreachable tracker only warns.
    */
   versionGate?: VersionGate
+  /**
+   * The network's params as its tracker serves them, asked at start and at every round: when the
+   * params in force differ from `params` the node emits `params:changed` (once per difference) and
+   * its status shows `params.mismatch`. The node goes on as it is; the app restarts it on the new
+   * params (`spark-swarm start` does). Without it the node never compares.
+   */
+  networkSource?: NetworkSource
   /** libp2p's connection gater: which peers and addresses may connect (e.g. an allow-list). */
   connectionGater?: ConnectionGater
   /** Below this many connected peers the node redials peers it knows; default 8. */
@@ -106,6 +115,7 @@ class SwarmCheckerNode extends TypedEventTarget<CheckerNodeEvents> implements Ch
   readonly #clock: Clock
   readonly #bans: PeerBans
   readonly #versionCheck: VersionCheck
+  readonly #paramsWatch: ParamsWatch
   #identity: NodeIdentity | undefined
   #convergence: Convergence | undefined
   #gossipMetrics: GossipMetrics | undefined
@@ -123,6 +133,10 @@ class SwarmCheckerNode extends TypedEventTarget<CheckerNodeEvents> implements Ch
     this.#versionCheck = createVersionCheck(
       { events: this },
       { ...(init.versionGate ? { gate: init.versionGate } : {}), checkerVersion: this.#checkerVersion },
+    )
+    this.#paramsWatch = createParamsWatch(
+      { events: this },
+      { params: this.#params, ...(init.networkSource ? { source: init.networkSource } : {}) },
     )
     // apps pass these around unbound (`process.once('SIGTERM', node.stop)`), as the closures they were
     this.start = this.start.bind(this)
@@ -176,7 +190,7 @@ class SwarmCheckerNode extends TypedEventTarget<CheckerNodeEvents> implements Ch
     try {
       parts = composeParts(
         opened,
-        { ...shared, events: this, versionCheck: this.#versionCheck, signal: controller.signal },
+        { ...shared, events: this, versionCheck: this.#networkCheck(), signal: controller.signal },
         {
           inetGroup: init.inetGroup,
           checkerVersion: this.#checkerVersion,
@@ -194,7 +208,7 @@ class SwarmCheckerNode extends TypedEventTarget<CheckerNodeEvents> implements Ch
     this.#gossipMetrics = parts.gossipMetrics
     this.#running = { ...opened, ...parts, controller }
     try {
-      await this.#versionCheck.check()
+      await this.#networkCheck().check()
       // stop() came while the tracker was asked: it closes what runs once this returns; nothing may start
       if (controller.signal.aborted) return
       parts.loop.start()
@@ -212,6 +226,23 @@ class SwarmCheckerNode extends TypedEventTarget<CheckerNodeEvents> implements Ch
       throw err
     }
     this.emit('activity', { level: 'info', message: `checker node ${opened.identity.peerId} started` })
+  }
+
+  /**
+   * What the round loop asks at every round start: the version gate and, alongside it, whether the
+   * network's params in force are still this node's.
+   */
+  #networkCheck(): VersionCheck {
+    const versionCheck = this.#versionCheck
+    return {
+      get outdated() {
+        return versionCheck.outdated
+      },
+      mayWork: () => versionCheck.mayWork(),
+      check: async () => {
+        await Promise.all([versionCheck.check(), this.#paramsWatch.check(roundAt(this.#params, this.#clock.now()))])
+      },
+    }
   }
 
   async stop(): Promise<void> {
@@ -252,6 +283,7 @@ class SwarmCheckerNode extends TypedEventTarget<CheckerNodeEvents> implements Ch
       ...(running ? { running: { store: running.store, ownChecks: running.ownChecks, peers: running.host.libp2p.getPeers().length } } : {}),
       ...(this.#convergence ? { convergence: this.#convergence } : {}),
       ...(this.#gossipMetrics ? { gossipMetrics: this.#gossipMetrics } : {}),
+      paramsStatus: this.#paramsWatch.status(),
     })
   }
 }

@@ -1,7 +1,8 @@
-import { CHECKER_VERSION, type ProtocolParams, parseTaskId } from '@spark-swarm/protocol'
+import { CHECKER_VERSION, type ProtocolParams, paramsDigest, parseTaskId } from '@spark-swarm/protocol'
 import type { GossipMetrics } from '../../gossip/index.js'
 import type { NodeStore } from '../../store/index.js'
 import type { Convergence } from '../anchor/convergence.js'
+import type { ParamsStatus } from '../params-watch.js'
 import type { OwnChecks } from '../round/own-check.js'
 import { type CheckerNodeStatus, roundStatus, roundTimes, STATUS_ROUNDS } from './status.js'
 
@@ -26,6 +27,8 @@ export interface StatusSources {
   /** Kept after `stop()`: the rounds a stopped node anchored still show. */
   convergence?: Pick<Convergence, 'recent' | 'isConfirmed'>
   gossipMetrics?: GossipMetrics
+  /** The params watch's view; without it, the node's own params and no mismatch. */
+  paramsStatus?: ParamsStatus
 }
 
 /** The node's status as `status()`, the status page and `/api/status` show it. */
@@ -66,6 +69,7 @@ export function buildStatus(s: StatusSources): CheckerNodeStatus {
       ignored: Object.fromEntries(gossipMetrics?.ignored ?? []),
       banned: s.bannedPeers,
     },
+    params: s.paramsStatus ?? { paramsDigest: paramsDigest(s.params), upcoming: null, mismatch: null },
   }
 }
 

@@ -1,5 +1,6 @@
 import { type ProtocolParams, type Rate, roundAt, roundStartTime, taskId } from '@spark-swarm/protocol'
 import type { RoundOutcome } from '../anchor/anchor.js'
+import type { ParamsStatus } from '../params-watch.js'
 
 /** One anchored round as the node sees it: what the status page and `/api/status` show. */
 export interface RoundStatus {
@@ -76,6 +77,8 @@ export interface CheckerNodeStatus {
     banned: number
   }
   store: { bytes: number; measurements: number }
+  /** The params this node runs on, the network's announced change, and whether the two differ now (spec §1.3). */
+  params: ParamsStatus
 }
 
 /** How many anchored rounds `status()` reports. */
