@@ -48,12 +48,12 @@ describe('spark-swarm verify on a devnet round long after genesis', () => {
   })
 
   it('a tampered measurement fails, and the verdict still names the round and network', async () => {
-    const blocks = new Map(round.summary.blocks)
-    const [first] = round.measurementBytes
-    const [cid] = [...blocks].find(([, bytes]) => bytes === first) ?? []
+    const blocks = new Map<string, Uint8Array>(round.summary.blocks)
+    const first = round.measurementBytes[0] as Uint8Array
+    const cid = [...blocks].find(([, bytes]) => bytes === first)?.[0]
     expect(cid).toBeDefined()
-    const tampered = Uint8Array.from(first as Uint8Array)
-    tampered[tampered.length - 1] ^= 1
+    const tampered = Uint8Array.from(first)
+    tampered[tampered.length - 1] = (tampered[tampered.length - 1] as number) ^ 1
     blocks.set(cid as string, tampered)
     const car = join(dir, 'tampered.car')
     await writeCar(car, round.summary.root, blocks)

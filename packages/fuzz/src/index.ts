@@ -20,7 +20,7 @@ export {
   valueMutation,
   valuePaths,
 } from './mutate-value.js'
-export { buildRoundFixture, roundFixture } from './round-fixture.js'
+export { buildRoundFixture, type RoundFixture, roundFixture } from './round-fixture.js'
 export { type BlockRef, mutateRound, type RoundMutation } from './round-mutation.js'
 export { type FuzzFailure, type RunTargetOptions, runTarget, type TargetStats } from './run-target.js'
 export { codeWhenInstance, FuzzInvariantError, type FuzzTarget, invariant } from './target.js'

@@ -45,6 +45,7 @@ function fakeStatus(): CheckerNodeStatus {
     gossip: { accepted: { measurement: 12, attestation: 3 }, rejected: { INVALID_SIGNATURE: 2 }, ignored: { DUPLICATE: 7 }, banned: 1 },
     store: { bytes: 65536, measurements: 99 },
     localFaults: [],
+    params: { paramsDigest: 'aa'.repeat(32), upcoming: null, mismatch: null },
   }
 }
 
@@ -125,6 +126,7 @@ describe('observability', () => {
     expect(sample(text, 'spark_swarm_current_round')).toBe(42)
     expect(sample(text, 'spark_swarm_last_anchored_round')).toBe(41)
     expect(sample(text, 'spark_swarm_outdated')).toBe(0)
+    expect(sample(text, 'spark_swarm_params_mismatch')).toBe(0)
     expect(sample(text, 'spark_swarm_gossip_messages_total{outcome="accepted",kind="measurement"}')).toBe(12)
     expect(sample(text, 'spark_swarm_gossip_messages_total{outcome="accepted",kind="attestation"}')).toBe(3)
     expect(sample(text, 'spark_swarm_gossip_messages_total{outcome="rejected",code="INVALID_SIGNATURE"}')).toBe(2)
@@ -137,10 +139,17 @@ describe('observability', () => {
     expect(text).toContain('nodejs_eventloop_lag_seconds')
 
     // the next scrape sees the status of then
-    fake.set({ peers: 2, outdated: true, round: 43, gossip: { accepted: { measurement: 20 }, rejected: {}, ignored: {}, banned: 0 } })
+    fake.set({
+      peers: 2,
+      outdated: true,
+      round: 43,
+      gossip: { accepted: { measurement: 20 }, rejected: {}, ignored: {}, banned: 0 },
+      params: { paramsDigest: 'aa'.repeat(32), upcoming: null, mismatch: { round: 43, paramsDigest: 'bb'.repeat(32), announced: true } },
+    })
     const again = (await call(server.url, '/metrics')).body
     expect(sample(again, 'spark_swarm_peers')).toBe(2)
     expect(sample(again, 'spark_swarm_outdated')).toBe(1)
+    expect(sample(again, 'spark_swarm_params_mismatch')).toBe(1)
     expect(sample(again, 'spark_swarm_current_round')).toBe(43)
     expect(sample(again, 'spark_swarm_gossip_messages_total{outcome="accepted",kind="measurement"}')).toBe(20)
     expect(again).not.toContain('INVALID_SIGNATURE')
@@ -249,7 +258,17 @@ describe('observability', () => {
     expect(res.status).toBe(200)
     expect(res.headers['content-type']).toBe('text/html; charset=utf-8')
     expect(res.body).toBe(STATUS_PAGE_HTML)
-    for (const id of ['round', 'countdown', 'rsr-chart', 'providers-table', 'committees-table', 'tasks-table', 'summaries', 'outdated']) {
+    for (const id of [
+      'round',
+      'countdown',
+      'rsr-chart',
+      'providers-table',
+      'committees-table',
+      'tasks-table',
+      'summaries',
+      'outdated',
+      'params-mismatch',
+    ]) {
       expect(res.body).toContain(`id="${id}"`)
       expect(res.body).toContain(`data-testid="${id}"`)
     }

@@ -1,6 +1,7 @@
 import type { RetrievalTask, RoundEvaluation } from '@spark-swarm/protocol'
 import { TypedEventEmitter } from 'main-event'
 import type { LocalFaultCode, LocalFaultDetail } from './health/local-faults.js'
+import type { ParamsChangedDetail } from './params-watch.js'
 
 export interface ActivityDetail {
   level: 'info' | 'warn' | 'error'
@@ -80,6 +81,11 @@ export interface CheckerNodeEvents extends Record<string, CustomEvent> {
   'local-fault': CustomEvent<LocalFaultDetail>
   /** A check's result withheld for a local fault: never signed nor gossiped. */
   'measurement:withheld': CustomEvent<MeasurementWithheldDetail>
+  /**
+   * The network's params in force differ from the ones this node runs on (an announced change took
+   * effect, or the node missed one): once per difference. The app restarts the node on them.
+   */
+  'params:changed': CustomEvent<ParamsChangedDetail>
 }
 
 /** The libp2p ecosystem's typed EventTarget, with a short way to emit a detail. */

@@ -23,6 +23,7 @@ export { ListenError, type ListenErrorCode, libp2pListenError } from './listen-e
 export type { Logger } from './logger.js'
 export { silentLogger } from './logger.js'
 export { CHECKER_VERSION, type CheckerNode, type CheckerNodeInit, createCheckerNode, type VersionGate } from './node.js'
+export type { NetworkSource, ParamsChangedDetail, ParamsStatus } from './params-watch.js'
 export { isLibp2pClosingStreamError } from './peers/libp2p-races.js'
 export { createRandomnessSource, type RandomnessSource } from './round/randomness.js'
 export type { CheckerNodeStatus, RoundStatus } from './status/status.js'

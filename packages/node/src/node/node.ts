@@ -1,6 +1,6 @@
 import { setMaxListeners } from 'node:events'
 import type { ConnectionGater } from '@libp2p/interface'
-import { type Catalogue, CHECKER_VERSION, type ProtocolParams, validateCatalogue, validateParams } from '@spark-swarm/protocol'
+import { type Catalogue, CHECKER_VERSION, type ProtocolParams, roundAt, validateCatalogue, validateParams } from '@spark-swarm/protocol'
 import type { GossipMetrics } from '../gossip/index.js'
 import type { RetrievalCheckerInit } from '../retrieval/index.js'
 import type { NodeIdentity } from '../store/index.js'
@@ -11,6 +11,7 @@ import { type CheckerNodeEvents, TypedEventTarget } from './events.js'
 import type { ClockSource } from './health/clock-check.js'
 import { type Logger, silentLogger } from './logger.js'
 import { closeOpenedNode, type OpenedNode, openNode } from './open.js'
+import { createParamsWatch, type NetworkSource, type ParamsWatch } from './params-watch.js'
 import type { Host } from './peers/host.js'
 import { PeerBans } from './peers/peer-bans.js'
 import { startPeerCare } from './peers/peer-care.js'
@@ -19,6 +20,7 @@ import type { CheckerNodeStatus } from './status/status.js'
 import { createVersionCheck, type VersionCheck, type VersionGate } from './version-gate.js'
 
 export { CHECKER_VERSION } from '@spark-swarm/protocol'
+export type { NetworkSource } from './params-watch.js'
 export type { VersionGate } from './version-gate.js'
 
 export interface CheckerNodeInit {
@@ -63,6 +65,13 @@ export interface CheckerNodeInit {
    * more than a quarter round off sets the local fault CLOCK_OFF, and every result is withheld.
    */
   clockSource?: ClockSource
+  /**
+   * The network's params as its tracker serves them, asked at start and at every round: when the
+   * params in force differ from `params` the node emits `params:changed` (once per difference) and
+   * its status shows `params.mismatch`. The node goes on as it is; the app restarts it on the new
+   * params. Without it the node never compares.
+   */
+  networkSource?: NetworkSource
   /** libp2p's connection gater: which peers and addresses may connect (e.g. an allow-list). */
   connectionGater?: ConnectionGater
   /** Below this many connected peers the node redials peers it knows; default 8. */
@@ -112,6 +121,7 @@ class SwarmCheckerNode extends TypedEventTarget<CheckerNodeEvents> implements Ch
   readonly #clock: Clock
   readonly #bans: PeerBans
   readonly #versionCheck: VersionCheck
+  readonly #paramsWatch: ParamsWatch
   #identity: NodeIdentity | undefined
   #convergence: Convergence | undefined
   #gossipMetrics: GossipMetrics | undefined
@@ -129,6 +139,10 @@ class SwarmCheckerNode extends TypedEventTarget<CheckerNodeEvents> implements Ch
     this.#versionCheck = createVersionCheck(
       { events: this },
       { ...(init.versionGate ? { gate: init.versionGate } : {}), checkerVersion: this.#checkerVersion },
+    )
+    this.#paramsWatch = createParamsWatch(
+      { events: this },
+      { params: this.#params, ...(init.networkSource ? { source: init.networkSource } : {}) },
     )
     // apps pass these around unbound (`process.once('SIGTERM', node.stop)`), as the closures they were
     this.start = this.start.bind(this)
@@ -185,7 +199,7 @@ class SwarmCheckerNode extends TypedEventTarget<CheckerNodeEvents> implements Ch
         {
           ...shared,
           events: this,
-          versionCheck: this.#versionCheck,
+          versionCheck: this.#networkCheck(),
           signal: controller.signal,
           ...(init.clockSource ? { clockSource: init.clockSource } : {}),
         },
@@ -207,7 +221,7 @@ class SwarmCheckerNode extends TypedEventTarget<CheckerNodeEvents> implements Ch
     this.#gossipMetrics = parts.gossipMetrics
     this.#running = { ...opened, ...parts, controller }
     try {
-      await this.#versionCheck.check()
+      await this.#networkCheck().check()
       // stop() came while the tracker was asked: it closes what runs once this returns; nothing may start
       if (controller.signal.aborted) return
       parts.loop.start()
@@ -225,6 +239,23 @@ class SwarmCheckerNode extends TypedEventTarget<CheckerNodeEvents> implements Ch
       throw err
     }
     this.emit('activity', { level: 'info', message: `checker node ${opened.identity.peerId} started` })
+  }
+
+  /**
+   * What the round loop asks at every round start: the version gate and, alongside it, whether the
+   * network's params in force are still this node's.
+   */
+  #networkCheck(): VersionCheck {
+    const versionCheck = this.#versionCheck
+    return {
+      get outdated() {
+        return versionCheck.outdated
+      },
+      mayWork: () => versionCheck.mayWork(),
+      check: async () => {
+        await Promise.all([versionCheck.check(), this.#paramsWatch.check(roundAt(this.#params, this.#clock.now()))])
+      },
+    }
   }
 
   async stop(): Promise<void> {
@@ -266,6 +297,7 @@ class SwarmCheckerNode extends TypedEventTarget<CheckerNodeEvents> implements Ch
       ...(this.#convergence ? { convergence: this.#convergence } : {}),
       ...(this.#gossipMetrics ? { gossipMetrics: this.#gossipMetrics } : {}),
       ...(running ? { localFaults: running.health.faults.list() } : {}),
+      paramsStatus: this.#paramsWatch.status(),
     })
   }
 }

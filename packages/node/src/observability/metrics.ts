@@ -112,6 +112,9 @@ function statusGauges(registry: Registry, status: () => CheckerNodeStatus): void
   gauge('spark_swarm_outdated', '1 while the network says this checker is too old (no work until accepted again)', (s) =>
     s.outdated ? 1 : 0,
   )
+  gauge('spark_swarm_params_mismatch', "1 while the network's params in force differ from the ones this node runs on", (s) =>
+    s.params.mismatch ? 1 : 0,
+  )
 }
 
 type Listener = (e: CustomEvent) => void

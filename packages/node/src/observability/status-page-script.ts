@@ -71,6 +71,9 @@ export const STATUS_PAGE_SCRIPT = `
     setText('jobs-completed', st.jobsCompleted)
     setText('store', st.store.measurements + ' measurements, ' + (st.store.bytes / 1048576).toFixed(1) + ' MiB')
     $('outdated').hidden = !st.outdated
+    const mismatch = st.params && st.params.mismatch
+    $('params-mismatch').hidden = !mismatch
+    setText('params-mismatch-detail', mismatch ? 'round ' + mismatch.round + ': the network ' + mismatch.paramsDigest.slice(0, 12) + '…, this node ' + st.params.paramsDigest.slice(0, 12) + '…' : '')
     renderLocalFaults(st.localFaults || [])
   }
 

@@ -1,7 +1,16 @@
 import { randomBytes } from 'node:crypto'
 import { open, readFile, rename, unlink } from 'node:fs/promises'
 import { join } from 'node:path'
-import { type ProtocolParams, paramsDigest, validateParams } from '@spark-swarm/protocol'
+import {
+  checkUpcoming,
+  type ProtocolParams,
+  paramsDigest,
+  paramsForRound,
+  roundAt,
+  type UpcomingParams,
+  upcomingParams,
+  validateParams,
+} from '@spark-swarm/protocol'
 import { StoreError, writeError } from '../store/errors.js'
 import { syncDir } from '../store/sync-dir.js'
 import type { TrackerClient } from './client.js'
@@ -25,11 +34,16 @@ export interface CachedNetwork {
   savedAt: number
   params: ProtocolParams
   bootstrap: string[]
+  /** The announced change the tracker served with them (spec §1.3), when there was one. */
+  upcoming?: UpcomingParams
 }
 
 /** The network a node joins, and where its params came from. */
 export interface JoinedNetwork {
+  /** The params in force now: an announced change that took effect is applied, also to cached params. */
   params: ProtocolParams
+  /** The announced change still ahead, if any. */
+  upcoming?: UpcomingParams
   bootstrap: string[]
   source: 'tracker' | 'cache'
   /** The cache file: written when `source` is `tracker`, read when it is `cache`. */
@@ -56,9 +70,15 @@ export async function joinNetwork(options: { tracker: TrackerClient; trackerUrl:
   let trackerError: TrackerError
   try {
     const info = await tracker.network()
-    const entry: CachedNetwork = { tracker: trackerUrl, savedAt: Date.now(), params: info.params, bootstrap: info.bootstrap }
+    const entry: CachedNetwork = {
+      tracker: trackerUrl,
+      savedAt: Date.now(),
+      params: info.params,
+      bootstrap: info.bootstrap,
+      ...(info.upcoming ? { upcoming: info.upcoming } : {}),
+    }
     await writeNetworkCache(dataDir, entry)
-    return { params: info.params, bootstrap: info.bootstrap, source: 'tracker', cachePath, savedAt: entry.savedAt }
+    return { ...inForce(entry, entry.savedAt), bootstrap: info.bootstrap, source: 'tracker', cachePath, savedAt: entry.savedAt }
   } catch (err) {
     if (!(err instanceof TrackerError)) throw err
     trackerError = err
@@ -80,7 +100,15 @@ export async function joinNetwork(options: { tracker: TrackerClient; trackerUrl:
       { cause: trackerError },
     )
   }
-  return { params: cached.params, bootstrap: cached.bootstrap, source: 'cache', cachePath, savedAt: cached.savedAt, trackerError }
+  return { ...inForce(cached, Date.now()), bootstrap: cached.bootstrap, source: 'cache', cachePath, savedAt: cached.savedAt, trackerError }
+}
+
+/** The params in force at `nowMs`, and the announcement still ahead then. */
+function inForce(network: Pick<CachedNetwork, 'params' | 'upcoming'>, nowMs: number): Pick<JoinedNetwork, 'params' | 'upcoming'> {
+  const schedule = { params: network.params, paramsDigest: paramsDigest(network.params), upcoming: network.upcoming }
+  const round = roundAt(network.params, nowMs)
+  const ahead = upcomingParams(schedule, round)
+  return { params: paramsForRound(schedule, round).params, ...(ahead ? { upcoming: ahead } : {}) }
 }
 
 /**
@@ -139,7 +167,13 @@ export async function readNetworkCache(dataDir: string): Promise<CachedNetwork |
   if (!Array.isArray(bootstrap) || !bootstrap.every((a) => typeof a === 'string' && a.startsWith('/'))) {
     throw invalid(path, 'its bootstrap is not a list of multiaddrs')
   }
-  return { tracker: file.tracker, savedAt: file.savedAt, params, bootstrap: [...bootstrap] }
+  let upcoming: UpcomingParams | undefined
+  if (file.upcoming !== undefined) {
+    const checked = checkUpcoming(file.upcoming, params)
+    if (!checked.ok) throw invalid(path, `its ${checked.problem}`, checked.cause)
+    upcoming = checked.value
+  }
+  return { tracker: file.tracker, savedAt: file.savedAt, params, bootstrap: [...bootstrap], ...(upcoming ? { upcoming } : {}) }
 }
 
 function invalid(path: string, why: string, cause?: unknown): StoreError {

@@ -1,8 +1,9 @@
-import { CHECKER_VERSION, type ProtocolParams, parseTaskId } from '@spark-swarm/protocol'
+import { CHECKER_VERSION, type ProtocolParams, paramsDigest, parseTaskId } from '@spark-swarm/protocol'
 import type { GossipMetrics } from '../../gossip/index.js'
 import type { NodeStore } from '../../store/index.js'
 import type { Convergence } from '../anchor/convergence.js'
 import type { LocalFault } from '../health/local-faults.js'
+import type { ParamsStatus } from '../params-watch.js'
 import type { OwnChecks } from '../round/own-check.js'
 import { type CheckerNodeStatus, roundStatus, roundTimes, STATUS_ROUNDS } from './status.js'
 
@@ -29,6 +30,8 @@ export interface StatusSources {
   gossipMetrics?: GossipMetrics
   /** The node's local faults now; none before `start()`. */
   localFaults?: LocalFault[]
+  /** The params watch's view; without it, the node's own params and no mismatch. */
+  paramsStatus?: ParamsStatus
 }
 
 /** The node's status as `status()`, the status page and `/api/status` show it. */
@@ -70,6 +73,7 @@ export function buildStatus(s: StatusSources): CheckerNodeStatus {
       banned: s.bannedPeers,
     },
     localFaults: s.localFaults ?? [],
+    params: s.paramsStatus ?? { paramsDigest: paramsDigest(s.params), upcoming: null, mismatch: null },
   }
 }
 

@@ -1,6 +1,7 @@
 import { type ProtocolParams, type Rate, roundAt, roundStartTime, taskId } from '@spark-swarm/protocol'
 import type { RoundOutcome } from '../anchor/anchor.js'
 import type { LocalFault } from '../health/local-faults.js'
+import type { ParamsStatus } from '../params-watch.js'
 
 /** One anchored round as the node sees it: what the status page and `/api/status` show. */
 export interface RoundStatus {
@@ -79,6 +80,8 @@ export interface CheckerNodeStatus {
   store: { bytes: number; measurements: number }
   /** The local faults set now (spec §5.4), oldest first: while one lasts, results it could cause are withheld. */
   localFaults: LocalFault[]
+  /** The params this node runs on, the network's announced change, and whether the two differ now (spec §1.3). */
+  params: ParamsStatus
 }
 
 /** How many anchored rounds `status()` reports. */
