@@ -10,9 +10,9 @@ header { display: flex; align-items: baseline; gap: 12px; padding: 14px 20px; bo
 header h1 { font-size: 18px; margin: 0; }
 #conn { margin-left: auto; color: var(--muted); font-size: 12px; }
 #conn.down { color: var(--bad); }
-#outdated { margin: 12px 20px 0; padding: 10px 14px; border-radius: 8px; background: var(--bad-bg); color: var(--bad); font-weight: 600; }
-#local-fault { margin: 12px 20px 0; padding: 10px 14px; border-radius: 8px; background: var(--bad-bg); color: var(--bad); }
-#params-mismatch { margin: 12px 20px 0; padding: 10px 14px; border-radius: 8px; background: var(--bad-bg); color: var(--bad); font-weight: 600; }
+/* the banners: one look for every state that stops or limits the node's work */
+#outdated, #local-fault, #params-mismatch { margin: 12px 20px 0; padding: 10px 14px; border-radius: 8px; background: var(--bad-bg); color: var(--bad); }
+#outdated, #params-mismatch { font-weight: 600; }
 main { display: grid; grid-template-columns: repeat(auto-fit, minmax(420px, 1fr)); gap: 14px; padding: 14px 20px 24px; }
 section { background: var(--card); border: 1px solid var(--line); border-radius: 10px; padding: 12px 16px; min-width: 0; }
 section.wide { grid-column: 1 / -1; }
