@@ -20,6 +20,7 @@ import { ignoredWithTracker, isLoopbackOnly, type NodeConfig, networkParams, res
 import { createLogger } from '../logger.js'
 import { inetGroupWarning, logNodeProgress } from '../node-log.js'
 import { readJsonFile } from '../read-json.js'
+import { followParams, type NodeRun } from './start-follow.js'
 
 interface NetworkSetup {
   params: ProtocolParams
@@ -113,39 +114,10 @@ export async function runStart(
     if (err instanceof CliError) throw err
     throw new CliError(`catalogue ${config.catalogue}: ${(err as Error).message}`)
   }
-  const node = createCheckerNode({
-    dataDir: config.dataDir,
-    params: network.params,
-    catalogue,
-    indexerUrl: config.indexer,
-    ...(config.rpc ? { rpcUrl: config.rpc } : {}),
-    ...(config.drand ? { drandUrl: config.drand } : {}),
-    listen: config.listen,
-    bootstrap: network.bootstrap,
-    inetGroup: config.inetGroup,
-    // devnet gossip settings only for a swarm that is all on this host, not for a node that listens
-    // on loopback (the default) and dials out to a real network's bootstrap peers
-    loopback: isLoopbackOnly(config.listen) && isLoopbackOnly(network.bootstrap),
-    ...(network.gate ? { versionGate: network.gate } : {}),
-    // the tracker's Date header is the clock this node is checked against (CLOCK_OFF)
-    ...(tracker ? { clockSource: tracker } : {}),
-    logger: log,
-  })
-  node.addEventListener('activity', (e) => log[e.detail.level](e.detail.message, e.detail.code ? { code: e.detail.code } : undefined))
-  // `outdated` and `version:accepted` come with an activity line of the same message: logged there, once
-  logNodeProgress(node, log)
-  await node.start().catch((err) => {
-    throw operatorError(err)
-  })
-  const metrics = instrumentNode(node)
-  // a part that fails to start stops what started before it: a node that cannot serve its status does not run unseen
-  const server = await startStatusServer({ node, registry: metrics.registry, host: config.apiHost, port: config.apiPort }).catch(
-    async (err: unknown) => {
-      metrics.stop()
-      await node.stop()
-      throw operatorError(err)
-    },
-  )
+  const launch = (params: ProtocolParams, addresses: { listen: string[]; apiPort: number }) =>
+    launchNode(config, { params, catalogue, bootstrap: network.bootstrap, gate: network.gate, tracker, addresses }, log)
+  const first = await launch(network.params, { listen: config.listen, apiPort: config.apiPort })
+  const { node } = first
   write(`spark-swarm ${CHECKER_VERSION} node ${node.peerId} on ${network.params.network}`)
   write(`  station id ${node.stationId}`)
   write(`  listening  ${node.multiaddrs().join(' ')}`)
@@ -159,15 +131,85 @@ export async function runStart(
     log.warn(alone, { code: 'NO_PEERS' })
     write(`  WARNING    ${alone}`)
   }
-  // server.url ends in `/`
-  write(`  status     ${server.url}  (metrics ${server.url}metrics)`)
-  await new Promise<void>((resolve) => {
+  // the status URL ends in `/`
+  write(`  status     ${first.statusUrl}  (metrics ${first.statusUrl}metrics)`)
+  const stopRequested = new Promise<void>((resolve) => {
     process.once('SIGINT', () => resolve())
     process.once('SIGTERM', () => resolve())
   })
-  write('stopping…')
-  await server.stop()
-  metrics.stop()
-  await node.stop()
+  await followParams(first, {
+    launch,
+    dataDir: config.dataDir,
+    stopRequested,
+    write,
+    warn: (message, fields) => log.warn(message, fields),
+  }).catch((err) => {
+    throw operatorError(err)
+  })
   write('stopped')
+}
+
+interface LaunchSetup {
+  params: ProtocolParams
+  catalogue: Catalogue
+  bootstrap: string[]
+  gate: VersionGate | undefined
+  tracker: ReturnType<typeof trackerClient> | undefined
+  addresses: { listen: string[]; apiPort: number }
+}
+
+/**
+ * Starts the node with its metrics and status server. A part that fails to start stops what
+ * started before it: a node that cannot serve its status does not run unseen.
+ */
+async function launchNode(config: NodeConfig, setup: LaunchSetup, log: ReturnType<typeof createLogger>): Promise<NodeRun> {
+  const { params, tracker } = setup
+  const node = createCheckerNode({
+    dataDir: config.dataDir,
+    params,
+    catalogue: setup.catalogue,
+    indexerUrl: config.indexer,
+    ...(config.rpc ? { rpcUrl: config.rpc } : {}),
+    ...(config.drand ? { drandUrl: config.drand } : {}),
+    listen: setup.addresses.listen,
+    bootstrap: setup.bootstrap,
+    inetGroup: config.inetGroup,
+    // devnet gossip settings only for a swarm that is all on this host, not for a node that listens
+    // on loopback (the default) and dials out to a real network's bootstrap peers
+    loopback: isLoopbackOnly(config.listen) && isLoopbackOnly(setup.bootstrap),
+    ...(setup.gate ? { versionGate: setup.gate } : {}),
+    // the tracker's Date header is the clock this node is checked against (CLOCK_OFF)
+    ...(tracker ? { clockSource: tracker } : {}),
+    // and it says which params are in force each round, so the node knows when to follow a change
+    ...(tracker ? { networkSource: tracker } : {}),
+    logger: log,
+  })
+  node.addEventListener('activity', (e) => log[e.detail.level](e.detail.message, e.detail.code ? { code: e.detail.code } : undefined))
+  // `outdated` and `version:accepted` come with an activity line of the same message: logged there, once
+  logNodeProgress(node, log)
+  await node.start().catch((err) => {
+    throw operatorError(err)
+  })
+  const metrics = instrumentNode(node)
+  const server = await startStatusServer({ node, registry: metrics.registry, host: config.apiHost, port: setup.addresses.apiPort }).catch(
+    async (err: unknown) => {
+      metrics.stop()
+      await node.stop()
+      throw operatorError(err)
+    },
+  )
+  let stopping: Promise<void> | undefined
+  return {
+    node,
+    params,
+    statusUrl: server.url,
+    stop: () => {
+      stopping ??= (async () => {
+        await server.stop()
+        metrics.stop()
+        await node.stop()
+      })()
+      return stopping
+    },
+  }
 }

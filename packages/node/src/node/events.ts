@@ -83,7 +83,7 @@ export interface CheckerNodeEvents extends Record<string, CustomEvent> {
   'measurement:withheld': CustomEvent<MeasurementWithheldDetail>
   /**
    * The network's params in force differ from the ones this node runs on (an announced change took
-   * effect, or the node missed one): once per difference. The app restarts the node on them.
+   * effect, or the node missed one): once per difference. Whoever runs the node restarts it on them (`spark-swarm start` does).
    */
   'params:changed': CustomEvent<ParamsChangedDetail>
 }

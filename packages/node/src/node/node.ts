@@ -68,7 +68,7 @@ export interface CheckerNodeInit {
   /**
    * The network's params as its tracker serves them, asked at start and at every round: when the
    * params in force differ from `params` the node emits `params:changed` (once per difference) and
-   * its status shows `params.mismatch`. The node goes on as it is; the app restarts it on the new
+   * its status shows `params.mismatch`. The node goes on as it is; whoever runs it restarts it on the new
    * params. Without it the node never compares.
    */
   networkSource?: NetworkSource

@@ -5,7 +5,8 @@ import type { CheckerNodeEvents, TypedEventTarget } from './events.js'
  * Whether this node runs on its network's params (spec §1.3). A node on other params than its
  * peers' derives other tasks and committees, and none of them confirms: before, that went
  * unsaid. At every round the node asks the tracker which params are in force and says so, once,
- * when they differ from its own; the app then restarts the node on them.
+ * when they differ from its own; whoever runs the node then restarts it on them (`spark-swarm
+ * start` does, spec §1.3).
  */
 
 /** Where the network's params come from: the tracker's `GET /v1/network`. */

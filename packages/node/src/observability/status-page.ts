@@ -22,7 +22,7 @@ export const STATUS_PAGE_HTML = `<!doctype html>
 <header><h1>Spark Swarm checker</h1><span id="network" data-testid="network"></span><span id="conn" data-testid="connection">connecting…</span></header>
 <div id="outdated" data-testid="outdated" role="alert" hidden>OUTDATED: the network says this checker is too old, so it does no work until the network accepts it again. Upgrade it.</div>
 <div id="local-fault" data-testid="local-fault" role="alert" hidden></div>
-<div id="params-mismatch" data-testid="params-mismatch" role="alert" hidden>PARAMS MISMATCH: the network runs on other params than this node (<span id="params-mismatch-detail" class="mono"></span>), so its committees do not confirm with its peers' until it runs on the network's params. Restart the node to run on them.</div>
+<div id="params-mismatch" data-testid="params-mismatch" role="alert" hidden>PARAMS MISMATCH: the network runs on other params than this node (<span id="params-mismatch-detail" class="mono"></span>), so its committees do not confirm with its peers' until it runs on the network's params. <code>spark-swarm start</code> restarts itself on them; an app that embeds the node restarts it.</div>
 <main>
 <section data-testid="node"><h2>Node</h2><dl>
 <dt>Peer id</dt><dd id="peer-id" class="mono" data-testid="peer-id"></dd>
