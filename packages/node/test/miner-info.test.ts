@@ -1,6 +1,9 @@
 import type { CatalogueEntry } from '@spark-swarm/protocol'
 import { afterEach, describe, expect, it } from 'vitest'
 import { createRpcMinerResolver, createStaticMinerResolver, RetrievalError } from '../src/index.js'
+import { type CheckerNodeEvents, TypedEventTarget } from '../src/node/events.js'
+import { type LocalFaultDetail, LocalFaults } from '../src/node/health/local-faults.js'
+import { watchLotus } from '../src/node/health/lotus-watch.js'
 import { closedPort, type LocalServer, startServer } from './helpers/local-server.js'
 
 const PEER = '12D3KooWC8gXxg9LoJ9h3hy3jzBkEAxamyHEQJKtRmAuBuvoMzpr'
@@ -150,5 +153,40 @@ describe('createStaticMinerResolver', () => {
         { minerId: 'f01', providerId: '12D3KooWother' },
       ]),
     ).toThrow(expect.objectContaining({ code: 'INVALID_MINER_MAP' }))
+  })
+})
+
+describe('LOTUS_UNREACHABLE (spec §5.4)', () => {
+  it('is set when a lookup spent its retries without an answer, and cleared by the next answer', async () => {
+    let down = true
+    const rpc = await lotus({ f01000: PEER }, () => (down ? 503 : undefined))
+    const events = new TypedEventTarget<CheckerNodeEvents>()
+    const seen: LocalFaultDetail[] = []
+    events.addEventListener('local-fault', (e) => seen.push(e.detail))
+    const faults = new LocalFaults(events, () => 1_000)
+    const watch = watchLotus(createRpcMinerResolver({ rpcUrl: rpc.url, retries: 1, ...fast }), rpc.url)
+    watch.attach(faults)
+
+    expect((await rejection(watch.resolver.resolve('f01000'))).code).toBe('RPC_FAILURE')
+    expect(faults.list().map((f) => f.code)).toEqual(['LOTUS_UNREACHABLE'])
+    expect(faults.list()[0]?.message).toMatch(new RegExp(`^the chain RPC ${rpc.url} cannot be reached: could not resolve miner f01000`))
+    // a second failure says nothing new
+    await rejection(watch.resolver.resolve('f01000'))
+    expect(seen.map((s) => s.state)).toEqual(['set'])
+
+    down = false
+    expect(await watch.resolver.resolve('f01000')).toBe(PEER)
+    expect(faults.list()).toEqual([])
+    expect(seen.map((s) => `${s.state} ${s.code}`)).toEqual(['set LOTUS_UNREACHABLE', 'cleared LOTUS_UNREACHABLE'])
+  })
+
+  it('is not set by an answer that refuses the lookup (an unknown miner): the RPC is there', async () => {
+    const rpc = await lotus({})
+    const events = new TypedEventTarget<CheckerNodeEvents>()
+    const faults = new LocalFaults(events, () => 1_000)
+    const watch = watchLotus(createRpcMinerResolver({ rpcUrl: rpc.url, retries: 1, ...fast }), rpc.url)
+    watch.attach(faults)
+    expect((await rejection(watch.resolver.resolve('f09999'))).message).toContain('actor not found')
+    expect(faults.list()).toEqual([])
   })
 })

@@ -70,6 +70,7 @@ export function composeParts(
     probe: createIndexerProbe({ indexerUrl: init.indexerUrl, now: () => clock.now() }),
     indexerUrl: init.indexerUrl,
   })
+  opened.lotus?.attach(health.faults)
   const ownChecks = createOwnChecks(
     { params, checker: opened.checker, store, publisher, events, stationKey, health },
     {

@@ -21,6 +21,7 @@ import {
   prepareDataDir,
 } from '../store/index.js'
 import type { Clock } from './clock.js'
+import { type LotusWatch, watchLotus } from './health/lotus-watch.js'
 import { libp2pListenError } from './listen-error.js'
 import type { Logger } from './logger.js'
 import { createHost, type Host } from './peers/host.js'
@@ -50,6 +51,8 @@ export interface OpenedNode {
   checker: RetrievalChecker
   bitswap: BitswapFetcher | undefined
   rounds: Rounds
+  /** Sets and clears LOTUS_UNREACHABLE from the chain lookups, once attached to the node's faults; none without Lotus. */
+  lotus: LotusWatch | undefined
   /** This node's claim on the data dir: released last, after the store and the host are closed. */
   lock: DataDirLock
 }
@@ -98,15 +101,16 @@ export async function openNode(
     opened.push(() => host.stop())
     const bitswap = init.bitswap === false ? undefined : await createBitswapFetcher()
     if (bitswap) opened.push(() => bitswap.stop())
+    const { resolver, lotus } = minerResolverFor(catalogue, init.rpcUrl)
     const checker = createRetrievalChecker(init.retrieval ?? {}, {
-      minerResolver: minerResolverFor(catalogue, init.rpcUrl),
+      minerResolver: resolver,
       indexerUrl: init.indexerUrl,
       clock: () => clock.now(),
       ...(bitswap ? { bitswap } : {}),
     })
     const randomness = createRandomnessSource(params, init.drandUrl ? { drandUrl: init.drandUrl } : {})
     const rounds = new Rounds(params, catalogue, randomness, identity.stationKey.stationId)
-    return { catalogueCid: ownCatalogueCid, identity, store, host, checker, bitswap, rounds, lock }
+    return { catalogueCid: ownCatalogueCid, identity, store, host, checker, bitswap, rounds, lotus, lock }
   } catch (err) {
     for (const close of opened.reverse()) await Promise.resolve(close()).catch(() => {})
     throw err
@@ -125,9 +129,11 @@ export async function closeOpenedNode(opened: OpenedNode): Promise<void> {
 }
 
 /** Providers the catalogue names need no chain lookup; Lotus only when some are not named. */
-function minerResolverFor(catalogue: Catalogue, rpcUrl: string | undefined): MinerResolver {
+function minerResolverFor(catalogue: Catalogue, rpcUrl: string | undefined): { resolver: MinerResolver; lotus?: LotusWatch } {
   const named = catalogue.entries.filter((e): e is CatalogueEntry & { providerId: string } => typeof e.providerId === 'string')
-  return rpcUrl !== undefined && named.length < catalogue.entries.length
-    ? createRpcMinerResolver({ rpcUrl })
-    : createStaticMinerResolver(named.map((e) => ({ minerId: e.minerId, providerId: e.providerId })))
+  if (rpcUrl !== undefined && named.length < catalogue.entries.length) {
+    const lotus = watchLotus(createRpcMinerResolver({ rpcUrl }), rpcUrl)
+    return { resolver: lotus.resolver, lotus }
+  }
+  return { resolver: createStaticMinerResolver(named.map((e) => ({ minerId: e.minerId, providerId: e.providerId }))) }
 }
