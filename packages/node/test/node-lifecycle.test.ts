@@ -1,6 +1,7 @@
-import { mkdtemp, rm } from 'node:fs/promises'
+import { mkdtemp, readdir, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { FILECOIN_ADMISSION } from '@spark-swarm/protocol'
 import { afterEach, describe, expect, it } from 'vitest'
 import { type CheckerNode, createCheckerNode } from '../src/index.js'
 import { FakeClock } from './helpers/fake-clock.js'
@@ -53,6 +54,16 @@ describe('node lifecycle', () => {
     nodes.push(node)
     return node
   }
+
+  it('refuses version-2 params it cannot run yet, naming the version, before it opens anything', async () => {
+    const dataDir = await mkdtemp(join(tmpdir(), 'spark-swarm-lifecycle-'))
+    dirs.push(dataDir)
+    const v2 = { ...params, protocolVersion: 2, admission: FILECOIN_ADMISSION }
+    expect(() =>
+      createCheckerNode({ dataDir, params: v2, catalogue, indexerUrl: 'http://127.0.0.1:9', inetGroup: '127.0.0.0/24' }),
+    ).toThrow(/this node runs protocol version 1 only; version 2 \(spec §13\) is not supported by it yet/)
+    expect(await readdir(dataDir)).toEqual([])
+  })
 
   it('a stop() while start() still asks the tracker leaves nothing running', async () => {
     const clock = new FakeClock(GENESIS + 1)

@@ -22,6 +22,26 @@ export {
   upcomingParams,
 } from './params-change.js'
 
+// Version 2's admission by deposit: participants, station bindings, the eligibility height (spec §13)
+export type { AdmissionParams, StationBinding } from './admission/index.js'
+export {
+  ADMISSION_KEYS,
+  bindingText,
+  checkAdmission,
+  delegatedFromEthAddress,
+  eligibilityHeight,
+  FILECOIN_ADMISSION,
+  meetsDeposit,
+  PARTICIPANT_PATTERN,
+  participantFromAddress,
+  participantOfPrivateKey,
+  participantOfPublicKey,
+  personalMessageDigest,
+  recoverPersonalSigner,
+  signBinding,
+  verifyBinding,
+} from './admission/index.js'
+
 // Versions: the protocol version and this checker's version, and how versions compare
 export type { Version } from './version.js'
 export { CHECKER_VERSION, compareVersions, isVersionAtLeast, PROTOCOL_VERSION, parseVersion } from './version.js'

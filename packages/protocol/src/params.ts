@@ -1,4 +1,5 @@
 import * as dagCbor from '@ipld/dag-cbor'
+import { type AdmissionParams, checkAdmission } from './admission/params.js'
 import { sha256, toHex } from './bytes.js'
 import { ProtocolError } from './errors.js'
 import { QUICKNET } from './randomness/drand-chains.js'
@@ -50,6 +51,11 @@ export interface ProtocolParams {
   randomness: RandomnessParams
   /** CID of the task catalogue, or null when the network has not published one yet. */
   catalogueCid: string | null
+  /**
+   * Version 2 only (spec §13.1): who may check, by deposit. Absent in version 1, so version-1
+   * params and their digests are what they were.
+   */
+  admission?: AdmissionParams
 }
 
 const MINUTE = 60_000
@@ -157,6 +163,7 @@ function devnetShape(): Record<keyof ProtocolParams, true> {
     minCheckerVersion: true,
     randomness: true,
     catalogueCid: true,
+    admission: true,
   }
 }
 
@@ -166,6 +173,8 @@ export function validateParams(params: ProtocolParams): ProtocolParams {
   for (const key of Object.keys(params))
     if (!PARAM_KEYS.has(key)) invalid(key, `is not a protocol parameter (known: ${[...PARAM_KEYS].join(', ')})`)
   positiveInteger(params, 'protocolVersion')
+  // a version this code does not know would run on rules it does not have
+  if (params.protocolVersion > 2) invalid('protocolVersion', 'must be 1 or 2 (spec §13 is version 2)')
   if (typeof params.network !== 'string' || !/^[a-z0-9][a-z0-9-]{0,62}$/.test(params.network)) {
     invalid('network', 'must be 1–63 lowercase letters, digits or dashes')
   }
@@ -201,6 +210,13 @@ export function validateParams(params: ProtocolParams): ProtocolParams {
   }
   if (params.catalogueCid !== null && typeof params.catalogueCid !== 'string') {
     invalid('catalogueCid', 'must be a CID string or null')
+  }
+  if (params.protocolVersion === 1 && params.admission !== undefined) {
+    invalid('admission', 'is a version-2 parameter (spec §13.1): remove it, or set protocolVersion to 2')
+  }
+  if (params.protocolVersion === 2) {
+    if (params.admission === undefined) invalid('admission', 'is required in version 2 (spec §13.1)')
+    checkAdmission(params.admission, invalid)
   }
   return params
 }

@@ -1,6 +1,14 @@
 import { setMaxListeners } from 'node:events'
 import type { ConnectionGater } from '@libp2p/interface'
-import { type Catalogue, CHECKER_VERSION, type ProtocolParams, roundAt, validateCatalogue, validateParams } from '@spark-swarm/protocol'
+import {
+  type Catalogue,
+  CHECKER_VERSION,
+  ProtocolError,
+  type ProtocolParams,
+  roundAt,
+  validateCatalogue,
+  validateParams,
+} from '@spark-swarm/protocol'
 import type { GossipMetrics } from '../gossip/index.js'
 import type { RetrievalCheckerInit } from '../retrieval/index.js'
 import type { NodeIdentity } from '../store/index.js'
@@ -132,6 +140,11 @@ class SwarmCheckerNode extends TypedEventTarget<CheckerNodeEvents> implements Ch
     super()
     this.#init = init
     this.#params = validateParams(init.params)
+    // version 2 (spec §13) has its pure rules, not yet the node's parts: running it on version 1's would be wrong
+    if (this.#params.protocolVersion !== 1) {
+      const message = `this node runs protocol version 1 only; version ${this.#params.protocolVersion} (spec §13) is not supported by it yet`
+      throw new ProtocolError('PARAMS_INVALID', message, { key: 'protocolVersion' })
+    }
     this.#catalogue = validateCatalogue(init.catalogue)
     this.#log = init.logger ?? silentLogger
     this.#clock = init.clock ?? systemClock

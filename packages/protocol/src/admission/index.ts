@@ -1,0 +1,13 @@
+export { delegatedFromEthAddress, participantFromAddress } from './address.js'
+export {
+  bindingText,
+  PARTICIPANT_PATTERN,
+  participantOfPrivateKey,
+  participantOfPublicKey,
+  personalMessageDigest,
+  recoverPersonalSigner,
+  type StationBinding,
+  signBinding,
+  verifyBinding,
+} from './binding.js'
+export { ADMISSION_KEYS, type AdmissionParams, checkAdmission, eligibilityHeight, FILECOIN_ADMISSION, meetsDeposit } from './params.js'
