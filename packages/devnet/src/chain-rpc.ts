@@ -1,7 +1,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import { sendHttp } from '@spark-swarm/http'
+import { ChainDeposits, type Deposit } from './chain-deposits.js'
 import { type Listener, LOOPBACK, startListener } from './listener.js'
-import { actorNotFound, chainHeadJson, minerInfoJson } from './lotus-json.js'
+import { actorNotFound, chainHeadJson, evmActorJson, minerInfoJson } from './lotus-json.js'
 
 export type ChainRpcMode =
   | { kind: 'normal' }
@@ -27,14 +28,22 @@ export interface FakeChainRpc {
   setMode(mode: ChainRpcMode): Promise<void>
   /** Add or change a miner; `null` models a miner actor that has no PeerId set. */
   setMiner(minerId: string, peerId: string | null): void
+  /** The participants' balances by height (spec §13), as StateGetActor answers them. */
+  readonly deposits: ChainDeposits
+  /** The head height now. */
+  height(): number
   stop(): Promise<void>
 }
 
 export interface FakeChainRpcOptions {
   /** Miner actor id → libp2p peer id reported by StateMinerInfo. */
   miners: Record<string, string | null>
-  /** The ChainHead height. Default 4_000_000. */
+  /** The ChainHead height. Default 4_000_000; ignored with `clock`. */
   height?: number
+  /** A chain that grows with time: the head is epoch `floor((now − genesisTime) / epochDurationMs)`. */
+  clock?: { genesisTime: number; epochDurationMs: number; now?: () => number }
+  /** Participants' balances (spec §13): StateGetActor at a tipset answers the balance at its height. */
+  deposits?: readonly Deposit[]
   host?: string
 }
 
@@ -42,11 +51,24 @@ type JsonRpcRequest = { jsonrpc?: string; id?: unknown; method?: unknown; params
 
 /**
  * A Lotus JSON-RPC 2.0 endpoint (POST /rpc/v1) answering `Filecoin.ChainHead` and
- * `Filecoin.StateMinerInfo`, the two calls that map a miner id to its peer id.
+ * `Filecoin.StateMinerInfo`, the two calls that map a miner id to its peer id, and
+ * `Filecoin.ChainGetTipSetByHeight` and `Filecoin.StateGetActor`, the two that read a participant's
+ * balance at a height (spec §13.4).
  */
 export async function startFakeChainRpc(options: FakeChainRpcOptions): Promise<FakeChainRpc> {
   const miners = new Map(Object.entries(options.miners))
-  const height = options.height ?? 4_000_000
+  const fixedHeight = options.height ?? 4_000_000
+  const clock = options.clock
+  const height = () =>
+    clock ? Math.max(0, Math.floor(((clock.now ?? Date.now)() - clock.genesisTime) / clock.epochDurationMs)) : fixedHeight
+  const deposits = new ChainDeposits(options.deposits)
+  // tipset key CID → height, for the tipsets this fake has handed out
+  const tipsets = new Map<string, number>()
+  const tipset = async (h: number) => {
+    const json = await chainHeadJson(h)
+    tipsets.set((json.Cids[0] as { '/': string })['/'], h)
+    return json
+  }
   const calls: RpcCall[] = []
   let mode: ChainRpcMode = { kind: 'normal' }
   let failuresLeft = 0
@@ -58,7 +80,34 @@ export async function startFakeChainRpc(options: FakeChainRpcOptions): Promise<F
     const params = Array.isArray(request.params) ? request.params : []
     if (request.method === 'Filecoin.ChainHead') {
       record('result')
-      return { ...base, result: await chainHeadJson(height) }
+      return { ...base, result: await tipset(height()) }
+    }
+    if (request.method === 'Filecoin.ChainGetTipSetByHeight') {
+      const h = params[0]
+      if (typeof h !== 'number' || !Number.isSafeInteger(h) || h < 0) {
+        record('error')
+        return { ...base, error: { code: -32602, message: 'ChainGetTipSetByHeight expects [height, tipSetKey]' } }
+      }
+      if (h > height()) {
+        record('error')
+        return { ...base, error: { code: 1, message: 'looking for tipset with height greater than start point' } }
+      }
+      record('result')
+      return { ...base, result: await tipset(h) }
+    }
+    if (request.method === 'Filecoin.StateGetActor') {
+      const [address, key] = params as [unknown, unknown]
+      const cid = Array.isArray(key) ? (key[0] as { '/': unknown } | undefined)?.['/'] : undefined
+      const at = typeof cid === 'string' ? tipsets.get(cid) : undefined
+      if (typeof address !== 'string' || at === undefined) {
+        record('error')
+        return { ...base, error: { code: 1, message: 'StateGetActor expects [address, tipSetKey] of a known tipset' } }
+      }
+      const balance = deposits.balanceAt(address, at)
+      record(balance === undefined ? 'error' : 'result')
+      return balance === undefined
+        ? { ...base, error: { code: 1, message: `resolution lookup failed (${address}): actor not found` } }
+        : { ...base, result: evmActorJson(address, balance) }
     }
     if (request.method === 'Filecoin.StateMinerInfo') {
       const minerId = params[0]
@@ -115,6 +164,8 @@ export async function startFakeChainRpc(options: FakeChainRpcOptions): Promise<F
     setMiner(minerId, peerId) {
       miners.set(minerId, peerId)
     },
+    deposits,
+    height,
     stop: () => listener.close(),
   }
 }

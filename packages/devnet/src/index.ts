@@ -3,6 +3,7 @@ import '@spark-swarm/node/polyfill'
 
 export { type BitswapPeer, type BitswapPeerOptions, startBitswapPeer } from './bitswap-peer.js'
 export { concat, encodeCar } from './car.js'
+export { ChainDeposits, type Deposit } from './chain-deposits.js'
 export {
   type ChainRpcMode,
   type FakeChainRpc,
@@ -36,7 +37,7 @@ export {
 } from './ipni-records.js'
 export { type Liar, type LiarKind, type LiarOptions, startLiar } from './liar.js'
 export { assertLoopback, LOOPBACK } from './listener.js'
-export { actorNotFound, chainHeadJson, minerInfoJson } from './lotus-json.js'
+export { actorNotFound, chainHeadJson, evmActorJson, minerInfoJson } from './lotus-json.js'
 export { type OutsideWorld, type OutsideWorldOptions, type OutsideWorldProvider, startOutsideWorld } from './outside-world.js'
 export { createPartition, type Partition } from './partition.js'
 export { type BitswapBehaviour, bitswapBehaviour, HEALTHY, type ProfileKind, type ProviderProfile, validateProfile } from './profiles.js'

@@ -6,10 +6,21 @@ import { sha256 } from 'multiformats/hashes/sha2'
  * Lotus JSON shapes for the two calls a checker makes, trimmed to the fields a client reads but
  * with Lotus's names and types, so a client written against glif.io works here unchanged.
  */
-export async function chainHeadJson(height: number): Promise<unknown> {
+export async function chainHeadJson(height: number): Promise<{ Cids: Array<{ '/': string }>; Blocks: unknown[]; Height: number }> {
   const bytes = dagCbor.encode({ devnetTipset: height })
   const cid = CID.createV1(dagCbor.code, await sha256.digest(bytes))
   return { Cids: [{ '/': cid.toString() }], Blocks: [], Height: height }
+}
+
+/** `Filecoin.StateGetActor`'s answer for an EVM account (an f410 address) holding `balance` attoFIL. */
+export function evmActorJson(f410: string, balance: bigint): unknown {
+  return {
+    Code: { '/': 'bafk2bzacebj3i5ehw2w6veowqisj2ag4wpp25glmmfsvejbwjj2e7axavonm6' },
+    Head: { '/': 'bafy2bzaceaxlmqjifehbkqeqeuzm2ojlklsoycmjrjbm6nrrkqmwexdyqzjp2' },
+    Nonce: 0,
+    Balance: balance.toString(),
+    DelegatedAddress: f410,
+  }
 }
 
 export function minerInfoJson(minerId: string, peerId: string | null): unknown {

@@ -222,3 +222,6 @@ export {
 
 // Utilities other packages share: one operation's signal, cancelled with the node or on its own deadline
 export { type ScopedSignal, scopedSignal } from './util/scoped-signal.js'
+
+// Version 2 (spec §13): who is eligible in a round, read from the chain
+export { type ChainEligibility, type ChainEligibilityInit, createChainEligibility, type EligibilitySnapshot } from './admission/index.js'

@@ -1,15 +1,8 @@
-import { readBoundedJson } from '../util/read-body.js'
 import { backoffDelay, delay } from './backoff.js'
-import {
-  RPC_ATTEMPT_TIMEOUT_MS,
-  RPC_MAX_BACKOFF_MS,
-  RPC_MAX_RESPONSE_BYTES,
-  RPC_MIN_BACKOFF_MS,
-  RPC_RETRIES,
-  RPC_TOTAL_TIMEOUT_MS,
-} from './constants.js'
+import { RPC_ATTEMPT_TIMEOUT_MS, RPC_MAX_BACKOFF_MS, RPC_MIN_BACKOFF_MS, RPC_RETRIES, RPC_TOTAL_TIMEOUT_MS } from './constants.js'
 import { describeError, RetrievalError } from './errors.js'
-import type { AbortOptions, FetchLike } from './types.js'
+import { createRpcCaller, type LotusRpcInit, rpcFailure } from './lotus-rpc.js'
+import type { AbortOptions } from './types.js'
 
 /**
  * Finds the libp2p peer id a storage provider (miner actor) advertises to IPNI under. Rejects
@@ -20,11 +13,7 @@ export interface MinerResolver {
   resolve(minerId: string, options?: AbortOptions): Promise<string>
 }
 
-export interface RpcMinerResolverInit {
-  /** A Lotus JSON-RPC v0/v1 endpoint, e.g. `https://api.node.glif.io/rpc/v1`. */
-  rpcUrl: string
-  /** Sent as `Authorization: Bearer <token>` when set. */
-  token?: string
+export interface RpcMinerResolverInit extends LotusRpcInit {
   /** Retries after transient failures (network, timeout, 5xx, 429); total attempts are retries + 1. */
   retries?: number
   minBackoffMs?: number
@@ -32,7 +21,6 @@ export interface RpcMinerResolverInit {
   /** Budget of the whole lookup, retries included (Spark: 60 s). */
   totalTimeoutMs?: number
   attemptTimeoutMs?: number
-  fetch?: FetchLike
 }
 
 // Lotus prints peer ids in base58btc or as a CIDv1 in base32; both are alphanumeric, and a
@@ -95,49 +83,6 @@ export function createRpcMinerResolver(init: RpcMinerResolverInit): MinerResolve
         meta: { minerId },
       })
     },
-  }
-}
-
-function rpcFailure(message: string, retryable: boolean, cause?: unknown): RetrievalError {
-  return new RetrievalError('RPC_FAILURE', message, { cause, meta: { retryable } })
-}
-
-type RpcCall = (method: string, params: unknown[], signal: AbortSignal) => Promise<unknown>
-
-function createRpcCaller(init: RpcMinerResolverInit): RpcCall {
-  const fetch = init.fetch ?? globalThis.fetch
-  const headers: Record<string, string> = { 'content-type': 'application/json', accept: 'application/json' }
-  if (init.token) headers.authorization = `Bearer ${init.token}`
-  let id = 0
-
-  return async (method, params, signal) => {
-    let res: Response
-    try {
-      res = await fetch(init.rpcUrl, {
-        method: 'POST',
-        headers,
-        body: JSON.stringify({ jsonrpc: '2.0', id: ++id, method, params }),
-        signal,
-      })
-    } catch (err) {
-      throw rpcFailure(`${method} failed: ${describeError(err)}`, true, err)
-    }
-    if (!res.ok) {
-      await res.body?.cancel()
-      const transient = res.status >= 500 || res.status === 429
-      throw rpcFailure(`${method} answered HTTP ${res.status}`, transient)
-    }
-    let body: { result?: unknown; error?: { code?: unknown; message?: unknown } }
-    try {
-      body = (await readBoundedJson(res, RPC_MAX_RESPONSE_BYTES)) as typeof body
-    } catch (err) {
-      throw rpcFailure(`${method} returned an unreadable answer: ${describeError(err)}`, true, err)
-    }
-    if (body?.error) {
-      // the node understood and refused (unknown actor, bad params): asking again gives the same answer
-      throw rpcFailure(`${method} failed: ${String(body.error.message ?? 'JSON-RPC error')} (code ${String(body.error.code)})`, false)
-    }
-    return body?.result
   }
 }
 

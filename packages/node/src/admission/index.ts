@@ -1,0 +1,1 @@
+export { type ChainEligibility, type ChainEligibilityInit, createChainEligibility, type EligibilitySnapshot } from './chain-eligibility.js'
