@@ -30,6 +30,7 @@ export {
   checkAdmission,
   delegatedFromEthAddress,
   eligibilityHeight,
+  eligibleFromTime,
   FILECOIN_ADMISSION,
   meetsDeposit,
   PARTICIPANT_PATTERN,

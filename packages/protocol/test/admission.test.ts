@@ -7,6 +7,7 @@ import {
   delegatedFromEthAddress,
   devnet,
   eligibilityHeight,
+  eligibleFromTime,
   FILECOIN_ADMISSION,
   FILECOIN_EPOCH_MS,
   FILECOIN_GENESIS_MS,
@@ -149,6 +150,21 @@ describe('eligibility height (spec §13.4)', () => {
         expect(h2 as number).toBeGreaterThanOrEqual(h)
       }),
     )
+  })
+
+  it('says from when a new deposit counts: exactly the first round start whose height reaches it (property)', () => {
+    const small: AdmissionParams = { ...a, chainGenesisTime: 5_000, epochDurationMs: 1_000, finalityEpochs: 7, windowEpochs: 4 }
+    fc.assert(
+      fc.property(fc.nat({ max: 10_000 }), (funded) => {
+        const from = eligibleFromTime(small, funded)
+        expect(eligibilityHeight(small, from) as number).toBeGreaterThanOrEqual(funded)
+        const before = eligibilityHeight(small, from - 1)
+        if (before !== null) expect(before).toBeLessThan(funded)
+      }),
+    )
+    // Filecoin mainnet: a deposit at a window's first epoch counts 7.5 h later; one epoch later, a day more
+    expect(eligibleFromTime(a, 2880 * 1000) - (FILECOIN_GENESIS_MS + 2880 * 1000 * FILECOIN_EPOCH_MS)).toBe(900 * FILECOIN_EPOCH_MS)
+    expect(eligibleFromTime(a, 2880 * 1000 + 1) - eligibleFromTime(a, 2880 * 1000)).toBe(2880 * FILECOIN_EPOCH_MS)
   })
 
   it('compares balances as whole attoFIL beyond 2^53', () => {

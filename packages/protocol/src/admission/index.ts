@@ -10,4 +10,12 @@ export {
   signBinding,
   verifyBinding,
 } from './binding.js'
-export { ADMISSION_KEYS, type AdmissionParams, checkAdmission, eligibilityHeight, FILECOIN_ADMISSION, meetsDeposit } from './params.js'
+export {
+  ADMISSION_KEYS,
+  type AdmissionParams,
+  checkAdmission,
+  eligibilityHeight,
+  eligibleFromTime,
+  FILECOIN_ADMISSION,
+  meetsDeposit,
+} from './params.js'

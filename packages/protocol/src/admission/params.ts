@@ -74,6 +74,16 @@ export function eligibilityHeight(admission: AdmissionParams, roundStartMs: numb
   return Math.floor(e / admission.windowEpochs) * admission.windowEpochs
 }
 
+/**
+ * The first moment a round may start and count a deposit first held at `fundedHeight` (spec §13.4):
+ * the height must be final behind the round's start and inside its window. A round that starts at
+ * or after this time has `eligibilityHeight ≥ fundedHeight`; one that starts before it does not.
+ */
+export function eligibleFromTime(admission: AdmissionParams, fundedHeight: number): number {
+  const window = Math.ceil(Math.max(0, fundedHeight) / admission.windowEpochs) * admission.windowEpochs
+  return admission.chainGenesisTime + (window + admission.finalityEpochs) * admission.epochDurationMs
+}
+
 /** Whether a balance (attoFIL, decimal string or bigint) meets the deposit. */
 export function meetsDeposit(admission: AdmissionParams, balanceAttoFil: bigint | string): boolean {
   return BigInt(balanceAttoFil) >= BigInt(admission.minDepositAttoFil)
