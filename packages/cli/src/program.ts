@@ -1,6 +1,7 @@
 import { CHECKER_VERSION } from '@spark-swarm/protocol'
 import { Command } from 'commander'
 import { readCliEnv } from './config/env.js'
+import { registerBind } from './program/bind.js'
 import { registerCheck } from './program/check.js'
 import { registerDemo } from './program/demo.js'
 import { registerDevnet } from './program/devnet.js'
@@ -24,6 +25,7 @@ const COMMANDS: readonly RegisterCommand[] = [
   registerTracker,
   registerDevnet,
   registerKeygen,
+  registerBind,
   registerStatus,
   registerExport,
   registerVerify,

@@ -223,5 +223,15 @@ export {
 // Utilities other packages share: one operation's signal, cancelled with the node or on its own deadline
 export { type ScopedSignal, scopedSignal } from './util/scoped-signal.js'
 
-// Version 2 (spec §13): who is eligible in a round, read from the chain
-export { type ChainEligibility, type ChainEligibilityInit, createChainEligibility, type EligibilitySnapshot } from './admission/index.js'
+// Version 2 (spec §13): the station's binding to its participant, and who is eligible in a round, read from the chain
+export {
+  BINDING_FILE,
+  bindingProblem,
+  type ChainEligibility,
+  type ChainEligibilityInit,
+  createChainEligibility,
+  type EligibilitySnapshot,
+  readBinding,
+  type SavedBinding,
+  saveBinding,
+} from './admission/index.js'

@@ -24,6 +24,8 @@ export type StoreErrorCode =
   | 'NETWORK_CACHE_INVALID'
   /** The data dir holds another network's rounds (by name and genesis), or its network file is damaged. */
   | 'DATA_DIR_OTHER_NETWORK'
+  /** A station binding (spec §13.2) whose signature is not the participant's, or that names another station or network. */
+  | 'BINDING_INVALID'
 
 /**
  * The one error type of the node's persistent state (identity key and store). `message` is for
