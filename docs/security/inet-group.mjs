@@ -5,8 +5,14 @@
 //   node docs/security/inet-group.mjs squat    one identity claims a victim's (self-reported) inet group
 //                                              and grinds its measurements' CIDs to sort first
 //   node docs/security/inet-group.mjs attest   identities minted until enough are assigned one task
-//                                              to out-attest its committee (spec §12.6)
+//                                              to out-attest its committee (spec §12.6), and what they
+//                                              confirm under the old rule and under confirmation by membership
 import {
+  buildCommitteeBlock,
+  committeeBlockMembership,
+  committeeMemberships,
+  countConfirmation,
+  decodeCommitteeBlock,
   deriveRoundSeeds,
   devnet,
   evaluateRound,
@@ -18,6 +24,7 @@ import {
   signMeasurement,
   stationKeyFromSeed,
   TaskSelector,
+  taskId,
 } from '@spark-swarm/protocol'
 
 const TASKS = 100
@@ -123,24 +130,77 @@ function squat() {
   }
 }
 
+/** The rule before: every stored attestation of X counted, against the committee size in this node's own view. */
+const oldRuleConfirms = (attesters, size) => 2 * attesters.length > size
+
 function attest() {
   const TRIALS = 20
   console.log(`${TASKS} tasks, K = ${K}: identities minted until ⌊n/2⌋ + 1 of them are assigned one given task (mean of ${TRIALS} tasks)`)
-  console.log("| committee size n (this node's view) | attesters needed | identities minted | time |")
-  console.log('| ---: | ---: | ---: | ---: |')
+  console.log("old rule: every assigned attester counts, against the size in this node's view (spec §12.6 before)")
+  console.log("new rule: only attesters whose measurement the attested block lists count, against that block's size")
+  console.log(
+    `columns 5-7: of the ${TRIALS} honest committees, how many the minted identities confirm (old rule, new rule), and the honest members (new rule)`,
+  )
+  console.log(
+    '| committee size n | attesters needed | identities minted | time | minted confirm, old rule | minted confirm, new rule (honest block / forged block) | honest members confirm, new rule |',
+  )
+  console.log('| ---: | ---: | ---: | ---: | ---: | ---: | ---: |')
   for (const n of [5, 10, 15, 30]) {
     const need = Math.floor(n / 2) + 1
     let minted = 0
+    const attackers = []
     const started = performance.now()
     for (let t = 0; t < TRIALS; t++) {
-      let found = 0
-      while (found < need) {
+      const found = []
+      while (found.length < need) {
         const station = key(`attester ${n} ${t} ${minted++}`)
-        if (selector.pickIndices(station.stationId, K).includes(t)) found++
+        if (selector.pickIndices(station.stationId, K).includes(t)) found.push(station.stationId)
       }
+      attackers.push(found)
     }
     const ms = (performance.now() - started) / TRIALS
-    console.log(`| ${n} | ${need} | ${Math.round(minted / TRIALS)} | ${ms.toFixed(0)} ms |`)
+    // the honest committee of each task: n stations assigned it, each with its signed measurement
+    const honest = []
+    const records = []
+    for (let t = 0; t < TRIALS; t++) {
+      const members = []
+      for (let i = 0; members.length < n; i++) {
+        const station = key(`honest ${n} ${t} ${i}`)
+        if (!selector.pickIndices(station.stationId, K).includes(t)) continue
+        members.push(station.stationId)
+        records.push(measurementRecord(measurement(station, tasks[t], `10.${t}.${members.length}.0/24`)))
+      }
+      honest.push(members)
+    }
+    const evaluation = evaluateRound(ctx, records)
+    const memberships = committeeMemberships(evaluation)
+    let oldConfirmed = 0
+    let honestBlock = 0
+    let forgedBlock = 0
+    let honestConfirmed = 0
+    for (let t = 0; t < TRIALS; t++) {
+      const id = taskId(tasks[t])
+      const own = memberships.get(id)
+      if (own.size !== n) throw new Error(`committee of task ${t} has ${own.size} members, not ${n}`)
+      if (oldRuleConfirms(attackers[t], own.size)) oldConfirmed++
+      // the minted identities attest the honest block: none of them is one of its members
+      if (countConfirmation(own, attackers[t]).confirmed) honestBlock++
+      // or a block of their own: the honest list with another result, as catch-up would read it
+      const committee = evaluation.committees.find((c) => taskId(c.task) === id)
+      const { block } = buildCommitteeBlock(
+        { ...committee, retrievalResult: 'TIMEOUT', counts: { TIMEOUT: committee.size } },
+        { params, seeds, network: params.network, round },
+      )
+      const forged = decodeCommitteeBlock(block.bytes)
+      const listed = records
+        .filter((r) => committee.measurements.includes(r.cid))
+        .map((r) => ({ stationId: r.measurement.stationId, network: r.measurement.network, round: r.measurement.round, taskId: id }))
+      if (countConfirmation(committeeBlockMembership(forged, committee.measurements.length, listed), attackers[t]).confirmed) forgedBlock++
+      if (countConfirmation(own, honest[t].slice(0, need)).confirmed) honestConfirmed++
+    }
+    console.log(
+      `| ${n} | ${need} | ${Math.round(minted / TRIALS)} | ${ms.toFixed(0)} ms | ${oldConfirmed} of ${TRIALS} | ${honestBlock} / ${forgedBlock} of ${TRIALS} | ${honestConfirmed} of ${TRIALS} |`,
+    )
   }
 }
 

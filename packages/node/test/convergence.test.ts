@@ -4,104 +4,19 @@ import {
   cidText,
   encodeSignedMeasurement,
   evaluateRound,
-  type RetrievalTask,
-  type SignedMeasurement,
   type StationKey,
-  signAttestation,
   taskId,
 } from '@spark-swarm/protocol'
-import { CID } from 'multiformats/cid'
 import { afterEach, describe, expect, it } from 'vitest'
-import type { RoundOutcome } from '../src/node/anchor/anchor.js'
-import { createConvergence } from '../src/node/anchor/convergence.js'
-import { type CheckerNodeEvents, TypedEventTarget } from '../src/node/events.js'
-import { silentLogger } from '../src/node/logger.js'
-import type { RoundInfo } from '../src/node/round/rounds.js'
 import type { NodeStore } from '../src/store/index.js'
+import { assignedTo, attestation, convergenceWith, node, outcomeOf, ROUND, storeMeasurement } from './helpers/convergence.js'
 import { signedMeasurement } from './helpers/measurements.js'
-import { memoryStore, params, recordEvents, roundsOf, station } from './helpers/node-fixtures.js'
-
-const ROUND = 3
-const node = station(0)
-const rounds = roundsOf(node)
+import { params } from './helpers/node-fixtures.js'
 
 /** The node's first task of the round and two other stations assigned the same task: a committee of three. */
-async function committeeOfThree(): Promise<{ info: RoundInfo; task: RetrievalTask; members: StationKey[] }> {
-  const info = await rounds.get(ROUND)
-  const task = info.mine[0] as RetrievalTask
-  const others: StationKey[] = []
-  for (let i = 1; others.length < 2; i++) {
-    const key = station(i)
-    if (info.selector.pick(key.stationId, params.maxTasksPerNode).some((t) => taskId(t) === taskId(task))) others.push(key)
-  }
-  return { info, task, members: [node, ...others] }
-}
-
-function attestation(key: StationKey, task: RetrievalTask, committee: string) {
-  return signAttestation(
-    {
-      protocolVersion: params.protocolVersion,
-      network: params.network,
-      round: ROUND,
-      task: { cid: task.cid, minerId: task.minerId },
-      stationId: key.stationId,
-      committee: CID.parse(committee),
-    },
-    key,
-  )
-}
-
-function store(s: NodeStore, info: RoundInfo, m: SignedMeasurement) {
-  const bytes = encodeSignedMeasurement(m)
-  const cid = cidText(cidOfDagCbor(bytes))
-  s.putMeasurement({
-    cid,
-    round: ROUND,
-    taskId: taskId(m.task),
-    stationId: m.stationId,
-    shard: info.shards.get(taskId(m.task)) as number,
-    bytes,
-    origin: 'peer',
-  })
-  return { cid, bytes }
-}
-
-/** A convergence over a real store and a blockstore stub holding `blocks`. */
-function convergenceWith(blocks: Map<string, Uint8Array>, reanchor: (round: number) => Promise<RoundOutcome>) {
-  const s = memoryStore()
-  const events = new TypedEventTarget<CheckerNodeEvents>()
-  const recorded = recordEvents(events, ['committee:confirmed', 'activity'])
-  const convergence = createConvergence({
-    params,
-    rounds,
-    store: s,
-    blocks: {
-      get(cid: CID) {
-        const bytes = blocks.get(cid.toString())
-        if (!bytes) throw new Error(`no block ${cid}`)
-        return [bytes]
-      },
-    },
-    reanchor,
-    events,
-    log: silentLogger,
-    signal: new AbortController().signal,
-  })
-  return { store: s, events: recorded, convergence }
-}
-
-function outcomeOf(task: RetrievalTask, attested: string, members: number): RoundOutcome {
-  const id = taskId(task)
-  return {
-    round: ROUND,
-    evaluation: { committees: [] } as unknown as RoundOutcome['evaluation'],
-    summaryCid: attested,
-    previous: null,
-    committees: new Map([[id, attested]]),
-    attested: new Map([[id, attested]]),
-    sizes: new Map([[id, members]]),
-    mine: [id],
-  }
+async function committeeOfThree() {
+  const { info, task, stations } = await assignedTo(3)
+  return { info, task, members: stations }
 }
 
 describe('convergence', () => {
@@ -118,7 +33,7 @@ describe('convergence', () => {
     const id = taskId(task)
     // our own attestation, stored when we anchored
     t.store.putAttestation({ round: ROUND, taskId: id, stationId: node.stationId, committeeCid: ours, bytes: new Uint8Array([1]) })
-    t.convergence.anchored(outcomeOf(task, ours, 3))
+    t.convergence.anchored(outcomeOf(task, ours, members))
     // one of three is no majority
     expect(t.events.of('committee:confirmed')).toEqual([])
     expect(t.convergence.isConfirmed(ROUND, id, ours)).toBe(false)
@@ -157,15 +72,15 @@ describe('convergence', () => {
     const ours = cidOfDagCbor(new Uint8Array([2])).toString()
     const t = convergenceWith(blocks, async (round) => {
       reanchored(round)
-      return outcomeOf(task, theirs, 3)
+      return outcomeOf(task, theirs, members)
     })
     open = t.store
     // this node holds two of the three measurements
-    for (const m of measurements.slice(0, 2)) store(t.store, info, m)
+    for (const m of measurements.slice(0, 2)) storeMeasurement(t.store, info, m)
     const missing = records[2] as (typeof records)[number]
     expect(t.store.hasMeasurement(missing.cid)).toBe(false)
 
-    t.convergence.anchored(outcomeOf(task, ours, 3))
+    t.convergence.anchored(outcomeOf(task, ours, members))
     t.convergence.received(attestation(members[2] as StationKey, task, theirs))
 
     expect(await evaluatedAgain).toBe(ROUND)

@@ -28,6 +28,7 @@ function stubAnchoring(clock: FakeClock) {
       committees: new Map(),
       attested: new Map(),
       sizes: new Map(),
+      memberships: new Map(),
       mine: [],
     }
   }

@@ -153,6 +153,10 @@ export type { Block, BuiltSummary, CommitteeBlock, RoundSummary, SummaryProvider
 export { buildCommitteeBlock, buildRoundSummary, SUMMARY_VERSION } from './summary.js'
 export { decodeCommitteeBlock, decodeMeasurementList, decodeRoundSummary } from './summary-decode.js'
 
+// Confirmation: which attesters of a committee block count, and when they confirm it (spec §12.6)
+export type { CommitteeMembership, ListedMeasurement } from './confirmation.js'
+export { committeeBlockMembership, committeeMemberships, countConfirmation } from './confirmation.js'
+
 // Offline verification of an anchored round from its blocks
 export type { RoundVerification } from './verify-round.js'
 export { verifyRoundBlocks } from './verify-round.js'

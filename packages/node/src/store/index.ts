@@ -10,6 +10,7 @@ export type {
   Attestation,
   AttestationRecord,
   MeasurementOrigin,
+  MeasurementOwner,
   MeasurementRecord,
   NodeStore,
   OpenNodeStoreOptions,

@@ -45,6 +45,12 @@ export interface UnpublishedMeasurement {
   bytes: Uint8Array
 }
 
+export interface MeasurementOwner {
+  round: number
+  taskId: string
+  stationId: string
+}
+
 export interface StoredMeasurement {
   cid: string
   bytes: Uint8Array
@@ -103,6 +109,8 @@ export interface NodeStore {
   /** All stored measurements of a round (own and peers'), by CID. */
   measurementsOfRound(round: number): StoredMeasurement[]
   hasMeasurement(cid: string): boolean
+  /** Who measured which task in which round, for a stored measurement (catch-up reads a committee block's members). */
+  measurementOwner(cid: string): MeasurementOwner | undefined
   countMeasurements(): number
 
   /** Inserts the round's tasks as pending; tasks already planned keep their status. Returns how many were new. */

@@ -5,6 +5,7 @@ import type {
   Attestation,
   AttestationRecord,
   MeasurementOrigin,
+  MeasurementOwner,
   MeasurementRecord,
   NodeStore,
   OpenNodeStoreOptions,
@@ -99,6 +100,7 @@ class SqliteNodeStore implements NodeStore {
   readonly #unpublished: Database.Statement<[number], { cid: string; round: number; shard: number; bytes: Buffer }>
   readonly #ofRound: Database.Statement<[number], { cid: string; bytes: Buffer }>
   readonly #hasMeasurement: Database.Statement<[string], number>
+  readonly #measurementOwner: Database.Statement<[string], MeasurementOwner>
   readonly #countMeasurements: Database.Statement<[], number>
   readonly #planTask: Database.Statement<[number, string]>
   readonly #taskStatus: Database.Statement<[number], { taskId: string; status: TaskStatus; measurementCid: string | null }>
@@ -141,6 +143,7 @@ class SqliteNodeStore implements NodeStore {
     )
     this.#ofRound = db.prepare('SELECT cid, bytes FROM measurements WHERE round = ? ORDER BY cid')
     this.#hasMeasurement = db.prepare<[string], number>('SELECT 1 FROM measurements WHERE cid = ?').pluck()
+    this.#measurementOwner = db.prepare('SELECT round, task_id AS taskId, station_id AS stationId FROM measurements WHERE cid = ?')
     this.#countMeasurements = db.prepare<[], number>('SELECT count(*) FROM measurements').pluck()
 
     this.#planTask = db.prepare(`INSERT INTO tasks (round, task_id, status) VALUES (?, ?, 'pending') ON CONFLICT DO NOTHING`)
@@ -274,6 +277,10 @@ class SqliteNodeStore implements NodeStore {
 
   hasMeasurement(cid: string): boolean {
     return this.#hasMeasurement.get(cid) !== undefined
+  }
+
+  measurementOwner(cid: string): MeasurementOwner | undefined {
+    return this.#measurementOwner.get(cid)
   }
 
   countMeasurements(): number {

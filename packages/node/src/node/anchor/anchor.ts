@@ -2,6 +2,8 @@ import {
   type BuiltSummary,
   buildRoundSummary,
   type Catalogue,
+  type CommitteeMembership,
+  committeeMemberships,
   createInterner,
   decodeSignedMeasurement,
   evaluateRound,
@@ -35,6 +37,11 @@ export interface RoundOutcome {
   attested: Map<string, string>
   /** Committee sizes by task id. */
   sizes: Map<string, number>
+  /**
+   * Each committee block's size and members (the stations of the measurements it lists), by task
+   * id: whose attestations of that block count (spec §12.6).
+   */
+  memberships: Map<string, CommitteeMembership>
   /** Task ids of this node's own tasks of the round. */
   mine: string[]
 }
@@ -130,7 +137,17 @@ export function createAnchoring(components: AnchoringComponents, init: Anchoring
         attested: Object.fromEntries(attested),
         ...(options.reanchored ? { reanchored: options.reanchored } : {}),
       })
-      return { round, evaluation, summaryCid, previous, committees: committeesOf(built), attested, sizes, mine: info.mine.map(taskId) }
+      return {
+        round,
+        evaluation,
+        summaryCid,
+        previous,
+        committees: committeesOf(built),
+        attested,
+        sizes,
+        memberships: committeeMemberships(evaluation),
+        mine: info.mine.map(taskId),
+      }
     },
     async relinkRound(outcome) {
       const { round } = outcome

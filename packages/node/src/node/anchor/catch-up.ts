@@ -1,9 +1,12 @@
 import {
+  type CommitteeMembership,
   cidOfDagCbor,
   cidText,
+  committeeBlockMembership,
   decodeCommitteeBlock,
   decodeMeasurementList,
   decodeSignedMeasurement,
+  type ListedMeasurement,
   type ProtocolParams,
   taskId,
   verifyMeasurementSignature,
@@ -24,26 +27,43 @@ export interface BlockSource {
 export interface CatchUpComponents {
   params: ProtocolParams
   rounds: Pick<Rounds, 'get'>
-  store: Pick<NodeStore, 'hasMeasurement' | 'putMeasurement'>
+  store: Pick<NodeStore, 'measurementOwner' | 'putMeasurement'>
   blocks: BlockSource
   log: Logger
   signal: AbortSignal
 }
 
+/** What one pulled committee block gave: whether any measurement was new, and whom the block lists. */
+export interface Pulled {
+  /** Some measurement was new: the round is worth evaluating again. */
+  added: boolean
+  /** The block's task id and members (spec §12.6), undefined if the block contradicts its own list. */
+  taskId: string
+  membership: CommitteeMembership | undefined
+}
+
 /**
  * Pulls the members of another member's committee block that this node lacks: the block, its
  * measurement list, then each missing measurement, checked like gossip before it is stored.
- * Resolves true if any was new (the round is then worth evaluating again).
+ * Resolves undefined for a block of another round or network; otherwise with what was new and
+ * with the block's members: the stations of the listed measurements it holds or pulled, which
+ * is what confirmation counts attesters of this block against.
  */
-export async function pullMembers(components: CatchUpComponents, round: number, committeeCid: string): Promise<boolean> {
+export async function pullMembers(components: CatchUpComponents, round: number, committeeCid: string): Promise<Pulled | undefined> {
   const { params, store } = components
   const committee = decodeCommitteeBlock(await fetchBlock(components, CID.parse(committeeCid)))
-  if (committee.round !== round || committee.network !== params.network) return false
-  const members = decodeMeasurementList(await fetchBlock(components, committee.measurements))
+  if (committee.round !== round || committee.network !== params.network) return undefined
+  const listed = decodeMeasurementList(await fetchBlock(components, committee.measurements))
+  const members: ListedMeasurement[] = []
   let added = 0
-  for (const cid of members) {
+  for (const cid of listed) {
     const text = cidText(cid)
-    if (store.hasMeasurement(text)) continue
+    const owner = store.measurementOwner(text)
+    if (owner) {
+      // stored ones passed the gossip validator or this same check: their station is known
+      members.push({ ...owner, network: params.network })
+      continue
+    }
     let bytes: Uint8Array
     let m: ReturnType<typeof decodeSignedMeasurement>
     try {
@@ -60,9 +80,10 @@ export async function pullMembers(components: CatchUpComponents, round: number, 
     const info = await components.rounds.get(round, { signal: components.signal })
     const shard = info.shards.get(taskId(m.task))
     if (shard === undefined) continue
+    members.push({ stationId: m.stationId, network: m.network, round: m.round, taskId: taskId(m.task) })
     if (store.putMeasurement({ cid: text, round, taskId: taskId(m.task), stationId: m.stationId, shard, bytes, origin: 'peer' })) added++
   }
-  return added > 0
+  return { added: added > 0, taskId: taskId(committee.task), membership: committeeBlockMembership(committee, listed.length, members) }
 }
 
 async function fetchBlock(components: Pick<CatchUpComponents, 'blocks' | 'signal'>, cid: CID): Promise<Uint8Array> {

@@ -6,6 +6,8 @@ import type { Rounds } from '../round/rounds.js'
 import type { RoundOutcome } from './anchor.js'
 import { type BlockSource, pullMembers } from './catch-up.js'
 import { createConfirmations } from './confirmations.js'
+import { createFetchBudget, fetchesPerAttester } from './fetch-budget.js'
+import { createKnownBlocks, type KnownBlocks } from './known-blocks.js'
 
 /** A round is re-evaluated at most this often from other members' attestations. */
 const MAX_CATCH_UPS_PER_ROUND = 3
@@ -22,7 +24,7 @@ export const KEPT_ROUNDS = 32
 export interface ConvergenceComponents {
   params: ProtocolParams
   rounds: Pick<Rounds, 'get'>
-  store: Pick<NodeStore, 'attestationsOf' | 'putAttestation' | 'hasMeasurement' | 'putMeasurement'>
+  store: Pick<NodeStore, 'attestationsOf' | 'putAttestation' | 'measurementOwner' | 'putMeasurement'>
   blocks: BlockSource
   /** Evaluates a round again once missing measurements were pulled. */
   reanchor(round: number): Promise<RoundOutcome>
@@ -46,28 +48,39 @@ export interface Convergence {
 
 /**
  * Convergence (DESIGN §3): counts attestations per committee and reports a committee result as
- * confirmed when a strict majority of its members attest the same CID. When a member attests a
- * CID other than ours, the node fetches that committee block and its measurement list over
- * bitswap, pulls the measurements it lacks, checks them, and evaluates the round again.
+ * confirmed when a strict majority of the block's members (stations whose measurement it lists)
+ * attest the same CID. When a member attests a CID other than ours, the node fetches that
+ * committee block and its measurement list over bitswap, pulls the measurements it lacks, checks
+ * them, and evaluates the round again.
  */
 export function createConvergence(components: ConvergenceComponents): Convergence {
   const { store } = components
   const outcomes = new Map<number, RoundOutcome>()
-  const confirmations = createConfirmations(components)
-  const catchUps = createCatchUps(components, outcomes)
+  const known = createKnownBlocks()
+  const confirmations = createConfirmations({ ...components, known })
+  const countAttested = (round: number) => {
+    const outcome = outcomes.get(round)
+    for (const id of outcome?.attested.keys() ?? []) confirmations.count(outcome, round, id)
+  }
+  const catchUps = createCatchUps(components, outcomes, known, {
+    // a fetched block's members are known now: its attestations stored before count from here
+    learned: (round, id) => confirmations.count(outcomes.get(round), round, id),
+    reanchored: countAttested,
+  })
 
   return {
     anchored(outcome) {
       outcomes.set(outcome.round, outcome)
       for (const r of outcomes.keys()) if (r < outcome.round - KEPT_ROUNDS) outcomes.delete(r)
       confirmations.prune((r) => outcomes.has(r))
+      known.prune((r) => outcomes.has(r))
       catchUps.prune(outcome.round, (r) => outcomes.has(r))
       // attestations that came before we anchored: a different CID means we may lack something,
       // in any committee of our summary, not only ours (spec §12.7: the whole summary converges)
       for (const [id, ours] of outcome.committees) {
-        for (const a of store.attestationsOf(outcome.round, id)) catchUps.differs(outcome.round, ours, a.committeeCid)
+        for (const a of store.attestationsOf(outcome.round, id)) catchUps.differs(outcome.round, ours, a.committeeCid, a.stationId)
       }
-      for (const id of outcome.attested.keys()) confirmations.count(outcomes.get(outcome.round), outcome.round, id)
+      countAttested(outcome.round)
     },
     relinked(outcome) {
       if (outcomes.has(outcome.round)) outcomes.set(outcome.round, outcome)
@@ -86,7 +99,7 @@ export function createConvergence(components: ConvergenceComponents): Convergenc
         bytes: bytes ?? encodeAttestation(attestation),
       })
       const ours = outcomes.get(attestation.round)?.committees.get(id)
-      if (ours) catchUps.differs(attestation.round, ours, committeeCid)
+      if (ours) catchUps.differs(attestation.round, ours, committeeCid, attestation.stationId)
       confirmations.count(outcomes.get(attestation.round), attestation.round, id)
     },
     isConfirmed: (round, id, cid) => confirmations.isConfirmed(round, id, cid),
@@ -97,15 +110,22 @@ export function createConvergence(components: ConvergenceComponents): Convergenc
  * Catch-ups: when a member attests a committee CID other than ours (any committee of our summary),
  * pull what we lack and evaluate again. CIDs are batched per round: every CID that differs while a
  * batch runs joins the next, and a batch is evaluated once (not once per committee), a bounded
- * number of times per round.
+ * number of times per round. Each attester may queue only a few CIDs per round (fetch-budget.ts).
+ * The members of every block fetched are kept in `known`, for confirmation.
  */
-function createCatchUps(components: ConvergenceComponents, outcomes: Map<number, RoundOutcome>) {
+function createCatchUps(
+  components: ConvergenceComponents,
+  outcomes: Map<number, RoundOutcome>,
+  known: Pick<KnownBlocks, 'learn'>,
+  notify: { learned(round: number, taskId: string): void; reanchored(round: number): void },
+) {
   const seenCids = new Set<string>()
   const catchUps = new Map<number, number>()
   const pending = new Map<number, Set<string>>()
   const running = new Set<number>()
   const fetchFailures = new Map<string, number>()
   const failedCatchUps = new Map<number, number>()
+  const budget = createFetchBudget(fetchesPerAttester(components.params.maxTasksPerNode, MAX_CATCH_UPS_PER_ROUND))
 
   const exhausted = (round: number) =>
     (catchUps.get(round) ?? 0) >= MAX_CATCH_UPS_PER_ROUND || (failedCatchUps.get(round) ?? 0) >= MAX_FAILED_CATCH_UPS_PER_ROUND
@@ -126,7 +146,13 @@ function createCatchUps(components: ConvergenceComponents, outcomes: Map<number,
     for (const cid of batch) {
       if (exhausted(round)) break
       try {
-        if (await pullMembers(components, round, cid)) added = true
+        const pulled = await pullMembers(components, round, cid)
+        if (!pulled) continue
+        if (pulled.added) added = true
+        if (pulled.membership) {
+          known.learn(round, cid, { taskId: pulled.taskId, membership: pulled.membership })
+          notify.learned(round, pulled.taskId)
+        }
       } catch (err) {
         failed(round, cid, err)
       }
@@ -146,6 +172,7 @@ function createCatchUps(components: ConvergenceComponents, outcomes: Map<number,
           message: `round ${round}: pulled missing measurements of ${batch.size} committee block(s), evaluating again`,
         })
         outcomes.set(round, await components.reanchor(round))
+        notify.reanchored(round)
       }
     } catch (err) {
       components.log.debug('catch-up re-evaluation failed', { round, error: String(err) })
@@ -156,8 +183,14 @@ function createCatchUps(components: ConvergenceComponents, outcomes: Map<number,
   }
 
   return {
-    differs(round: number, ours: string, theirs: string) {
+    /** `attester` attested `theirs` for a committee whose block is `ours` here. */
+    differs(round: number, ours: string, theirs: string, attester: string) {
       if (ours === theirs || seenCids.has(theirs) || exhausted(round)) return
+      if (!budget.allow(round, attester, theirs)) {
+        // not fetched, not marked seen: an attester within its budget may still bring it
+        components.log.debug('catch-up not fetched: the attester is over its fetches for the round', { round, cid: theirs, attester })
+        return
+      }
       seenCids.add(theirs)
       pending.set(round, (pending.get(round) ?? new Set()).add(theirs))
       if (running.has(round)) return
@@ -170,6 +203,7 @@ function createCatchUps(components: ConvergenceComponents, outcomes: Map<number,
     prune(latest: number, kept: (round: number) => boolean) {
       for (const r of failedCatchUps.keys()) if (!kept(r)) failedCatchUps.delete(r)
       for (const r of catchUps.keys()) if (r < latest - KEPT_ROUNDS) catchUps.delete(r)
+      budget.prune(kept)
       if (seenCids.size > 100_000) seenCids.clear()
       if (fetchFailures.size > 10_000) fetchFailures.clear()
     },
