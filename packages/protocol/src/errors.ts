@@ -18,6 +18,8 @@ export const PROTOCOL_ERROR_CODES = {
   STATION_ID_INVALID: 'a station id that is not the SPKI DER of an Ed25519 key',
   DRAND_BEACON_INVALID: 'a drand beacon that does not verify; `meta.round` names it when it is a number',
   VERSION_INVALID: 'a version string that is not MAJOR.MINOR.PATCH',
+  ADMISSION_SNAPSHOT_INVALID:
+    "a version-2 round evaluated without an admission snapshot, or with one of another height than the round's (spec §13.4)",
 } as const satisfies Record<string, string>
 
 /** A stable code of a ProtocolError, e.g. `'MEASUREMENT_MALFORMED'`. */

@@ -85,12 +85,15 @@ export { catalogueCid, createTaskIndex, encodeCatalogue, parseTaskId, sampleRoun
 export { committeeShard, getStationKey, getTaskKey, pickTasksForStation, TaskSelector } from './tasker.js'
 
 // Measurements: their fields, signatures, canonical bytes and JSON form
-export type { Measurement, SignedMeasurement } from './measurement.js'
+export type { Measurement, ParticipantBinding, SignedMeasurement } from './measurement.js'
 export {
   decodeSignedMeasurement,
   encodeMeasurement,
   encodeSignedMeasurement,
+  isVersion2,
   MAX_MEASUREMENT_BYTES,
+  MAX_MEASUREMENT_BYTES_V2,
+  maxMeasurementBytes,
   measurementCid,
   measurementSigningDigest,
   signMeasurement,
@@ -133,6 +136,7 @@ export type { CommitteeDecision, CommitteeFields, ConsensusEvaluation } from './
 export { evaluateCommittee } from './evaluation/committee.js'
 export { evaluateRound } from './evaluation/evaluate.js'
 export type {
+  AdmissionSnapshot,
   CommitteeResult,
   DropReason,
   EvaluatedMeasurement,

@@ -1,14 +1,36 @@
 import { fromHex, toHex } from './bytes.js'
 import { ProtocolError } from './errors.js'
-import { type Measurement, type SignedMeasurement, signedView, unsignedView, validateMeasurementShape } from './measurement.js'
+import { isVersion2, type Measurement, type SignedMeasurement, signedView, unsignedView, validateMeasurementShape } from './measurement.js'
 
-/** The JSON form, for NDJSON files and HTTP: the same fields, the signature as hex. */
-export interface SignedMeasurementJson extends Measurement {
+/** The JSON form, for NDJSON files and HTTP: the same fields, the signatures as hex. */
+export interface SignedMeasurementJson extends Omit<Measurement, 'bindingSignature'> {
+  /** Version 2 only: 130 lowercase hex digits. */
+  bindingSignature?: string
   signature: string
 }
 
 export function measurementToJson(m: SignedMeasurement): SignedMeasurementJson {
-  return { ...unsignedView(m), signature: toHex(m.signature) }
+  const view = unsignedView(m)
+  // version 1 has no binding fields at all: the view adds none
+  if (!isVersion2(view)) return { ...(view as Omit<Measurement, 'bindingSignature'>), signature: toHex(m.signature) }
+  // table order (spec §13.3): the three version-2 fields follow stationId
+  const { protocolVersion, network, round, task, stationId, participant, bindingFromRound, bindingSignature, ...rest } = view
+  return {
+    protocolVersion,
+    network,
+    round,
+    task,
+    stationId,
+    participant,
+    bindingFromRound,
+    bindingSignature: toHex(bindingSignature),
+    ...rest,
+    signature: toHex(m.signature),
+  }
+}
+
+function malformed(message: string): never {
+  throw new ProtocolError('MEASUREMENT_MALFORMED', message)
 }
 
 /**
@@ -16,11 +38,15 @@ export function measurementToJson(m: SignedMeasurement): SignedMeasurementJson {
  * (see `createInterner`) shares repeated strings between measurements of one round.
  */
 export function measurementFromJson(value: unknown, intern?: (s: string) => string): SignedMeasurement {
-  if (typeof value !== 'object' || value === null || Array.isArray(value))
-    throw new ProtocolError('MEASUREMENT_MALFORMED', 'a measurement must be a JSON object')
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) malformed('a measurement must be a JSON object')
   const { signature, ...rest } = value as Record<string, unknown>
-  if (typeof signature !== 'string' || !/^[0-9a-f]{128}$/.test(signature))
-    throw new ProtocolError('MEASUREMENT_MALFORMED', 'signature must be 128 lowercase hex digits')
+  if (typeof signature !== 'string' || !/^[0-9a-f]{128}$/.test(signature)) malformed('signature must be 128 lowercase hex digits')
+  // only version 2 has a binding; in version 1 the key stays unknown, for the shape check to refuse
+  if (rest.protocolVersion === 2) {
+    const binding = rest.bindingSignature
+    if (typeof binding !== 'string' || !/^[0-9a-f]{130}$/.test(binding)) malformed('bindingSignature must be 130 lowercase hex digits')
+    rest.bindingSignature = fromHex(binding)
+  }
   const checked = validateMeasurementShape({ ...rest, signature: fromHex(signature) }, true)
   // a fresh literal of fixed shape: V8 keeps it compact, unlike the spread object above
   const m = signedView(checked)
@@ -38,6 +64,7 @@ const INTERNED = [
   'providerAddress',
   'carChecksum',
   'retrievalResult',
+  'participant',
 ] as const
 
 /** Replaces the measurement's strings by shared instances; returns the same object. */

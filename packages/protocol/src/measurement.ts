@@ -1,6 +1,7 @@
 import { sign } from 'node:crypto'
 import * as dagCbor from '@ipld/dag-cbor'
 import type { CID } from 'multiformats/cid'
+import { PARTICIPANT_PATTERN } from './admission/binding.js'
 import type { RetrievalTask } from './catalogue.js'
 import { cidOfDagCbor } from './cid.js'
 import { DOMAIN, domainHash } from './domain.js'
@@ -40,6 +41,28 @@ export interface Measurement {
   endAt: number | null
   /** Derived from the fields above by `retrievalResultOf`; peers check it. */
   retrievalResult: string
+  /** Version 2 only, with the two binding fields (spec §13.3); absent, not null, in version 1. */
+  participant?: string
+  /** Version 2 only: `fromRound` of the station's binding to `participant`. */
+  bindingFromRound?: number
+  /** Version 2 only: the participant's EIP-191 signature of the binding, 65 bytes (spec §13.2). */
+  bindingSignature?: Uint8Array
+}
+
+/** What a version-2 measurement adds (spec §13.3): whom it checks for, and the binding that says so. */
+export interface ParticipantBinding {
+  /** `0x` and 40 lowercase hex digits. */
+  participant: string
+  bindingFromRound: number
+  bindingSignature: Uint8Array
+}
+
+/**
+ * Whether the measurement is of version 2, and so carries a binding. Shape validation makes the
+ * two the same: version 2 requires the three fields, every other version refuses them.
+ */
+export function isVersion2<M extends Measurement>(m: M): m is M & ParticipantBinding {
+  return m.protocolVersion === 2
 }
 
 export interface SignedMeasurement extends Measurement {
@@ -49,6 +72,17 @@ export interface SignedMeasurement extends Measurement {
 
 /** Larger gossip messages are rejected before decoding. */
 export const MAX_MEASUREMENT_BYTES = 2048
+
+/**
+ * Version 2's bound (spec §13.3): its three fields add up to 167 bytes, and a measurement at every
+ * string limit (2,070 bytes) would not fit in 2048. Version 1 keeps its own.
+ */
+export const MAX_MEASUREMENT_BYTES_V2 = 2304
+
+/** The largest signed encoding a measurement of this protocol version may have. */
+export function maxMeasurementBytes(protocolVersion: number): number {
+  return protocolVersion === 2 ? MAX_MEASUREMENT_BYTES_V2 : MAX_MEASUREMENT_BYTES
+}
 
 const STRING_LIMITS = {
   network: 63,
@@ -67,6 +101,7 @@ const TASK_MINER_LIMIT = 64
 
 const NULLABLE_STRINGS = ['indexerResult', 'protocol', 'providerId', 'providerAddress', 'carChecksum'] as const
 const NULLABLE_INTEGERS = ['statusCode', 'headStatusCode', 'byteLength', 'startAt', 'firstByteAt', 'endAt'] as const
+const BINDING_FIELDS = ['participant', 'bindingFromRound', 'bindingSignature'] as const
 const FIELDS = new Set([
   'protocolVersion',
   'network',
@@ -81,6 +116,7 @@ const FIELDS = new Set([
   ...NULLABLE_STRINGS,
   ...NULLABLE_INTEGERS,
 ])
+const FIELDS_V2 = new Set([...FIELDS, ...BINDING_FIELDS])
 
 function malformed(message: string): never {
   throw new ProtocolError('MEASUREMENT_MALFORMED', message)
@@ -106,8 +142,10 @@ export function validateMeasurementShape(value: unknown, signed: false): Measure
 export function validateMeasurementShape(value: unknown, signed: boolean): Measurement | SignedMeasurement {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) malformed('a measurement must be a map')
   const m = value as Record<string, unknown>
+  // the binding fields are version 2's (spec §13.3): in any other version they are unknown keys
+  const fields = m.protocolVersion === 2 ? FIELDS_V2 : FIELDS
   for (const k of Object.keys(m)) {
-    if (!FIELDS.has(k) && !(signed && k === 'signature')) malformed(`unknown field ${JSON.stringify(k.slice(0, 40))}`)
+    if (!fields.has(k) && !(signed && k === 'signature')) malformed(`unknown field ${JSON.stringify(k.slice(0, 40))}`)
   }
   if (!Number.isSafeInteger(m.protocolVersion) || (m.protocolVersion as number) < 1) malformed('protocolVersion must be a positive integer')
   if (!Number.isSafeInteger(m.round) || (m.round as number) < 0) malformed('round must be a non-negative integer')
@@ -131,9 +169,19 @@ export function validateMeasurementShape(value: unknown, signed: boolean): Measu
   }
   if (typeof m.timeout !== 'boolean') malformed('timeout must be a boolean')
   if (typeof m.carTooLarge !== 'boolean') malformed('carTooLarge must be a boolean')
-  for (const name of FIELDS) if (!(name in m)) malformed(`missing field ${name}`)
+  for (const name of fields) if (!(name in m)) malformed(`missing field ${name}`)
+  if (fields === FIELDS_V2) checkBindingFields(m)
   if (signed && !(m.signature instanceof Uint8Array && m.signature.length === 64)) malformed('signature must be 64 bytes')
   return m as unknown as Measurement
+}
+
+/** The version-2 fields' types (spec §13.3); `bindingFromRound ≤ round` is evaluation's (BINDING_INVALID), not shape's. */
+function checkBindingFields(m: Record<string, unknown>): void {
+  if (typeof m.participant !== 'string' || !PARTICIPANT_PATTERN.test(m.participant))
+    malformed('participant must be 0x and 40 lowercase hex digits')
+  if (!Number.isSafeInteger(m.bindingFromRound) || (m.bindingFromRound as number) < 0)
+    malformed('bindingFromRound must be a non-negative integer')
+  if (!(m.bindingSignature instanceof Uint8Array && m.bindingSignature.length === 65)) malformed('bindingSignature must be 65 bytes')
 }
 
 /** The signed form as a fresh object of fixed shape: V8 keeps such objects compact (a round holds 250k). */
@@ -145,7 +193,7 @@ export function signedView(m: SignedMeasurement): SignedMeasurement {
 
 /** A fresh object literal of fixed shape and key order, without the signature. */
 export function unsignedView(m: Measurement): Measurement {
-  return {
+  const view: Measurement = {
     protocolVersion: m.protocolVersion,
     network: m.network,
     round: m.round,
@@ -168,6 +216,15 @@ export function unsignedView(m: Measurement): Measurement {
     endAt: m.endAt,
     retrievalResult: m.retrievalResult,
   }
+  // added in one order, so every version-2 view still shares one hidden class; never as
+  // `undefined` keys in version 1, whose encoding has exactly its 21 fields
+  if (isVersion2(m)) {
+    const v2 = view as Measurement & ParticipantBinding
+    v2.participant = m.participant
+    v2.bindingFromRound = m.bindingFromRound
+    v2.bindingSignature = m.bindingSignature
+  }
+  return view
 }
 
 /** Canonical DAG-CBOR of the measurement without its signature: the bytes that get signed. */
@@ -197,8 +254,8 @@ export function signMeasurement(m: Measurement, key: Pick<StationKey, 'stationId
 export function encodeSignedMeasurement(m: SignedMeasurement): Uint8Array {
   const bytes = dagCbor.encode(validateMeasurementShape({ ...unsignedView(m), signature: m.signature }, true))
   // string limits count UTF-16 units; the wire limit counts bytes: never sign what peers refuse
-  if (bytes.length > MAX_MEASUREMENT_BYTES)
-    malformed(`the encoded measurement has ${bytes.length} bytes, more than ${MAX_MEASUREMENT_BYTES}`)
+  const limit = maxMeasurementBytes(m.protocolVersion)
+  if (bytes.length > limit) malformed(`the encoded measurement has ${bytes.length} bytes, more than ${limit}`)
   return bytes
 }
 
@@ -209,7 +266,9 @@ export function encodeSignedMeasurement(m: SignedMeasurement): Uint8Array {
  */
 export function decodeSignedMeasurement(bytes: Uint8Array): SignedMeasurement {
   return decodeCanonical(bytes, {
-    maxBytes: MAX_MEASUREMENT_BYTES,
+    // the version is inside the bytes: cap at the largest bound before decoding; re-encoding
+    // then applies the decoded version's own (2048 bytes for version 1, as before)
+    maxBytes: MAX_MEASUREMENT_BYTES_V2,
     what: 'a measurement',
     malformed,
     validate: (value) => validateMeasurementShape(value, true),

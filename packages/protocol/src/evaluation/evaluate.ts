@@ -8,8 +8,10 @@ import { TaskSelector } from '../tasker.js'
 import { isVersionAtLeast } from '../version.js'
 import { type ConsensusEvaluation, evaluateCommittee } from './committee.js'
 import type {
+  AdmissionSnapshot,
   CommitteeResult,
   DropReason,
+  EvaluatedMeasurement,
   EvaluateOptions,
   MeasurementRecord,
   RoundContext,
@@ -17,6 +19,8 @@ import type {
   TaskingEvaluation,
 } from './round-types.js'
 import { scoreProviders } from './scoring.js'
+import { digestBits, sortKeyBits } from './sort-key.js'
+import { admissionLabeller, roundAdmission } from './tasking-v2.js'
 
 /**
  * What evaluation keeps of a measurement: the fields it decides on, copied out so that the
@@ -25,6 +29,10 @@ import { scoreProviders } from './scoring.js'
 interface Entry {
   cid: string
   station: string
+  /** Version 2: whom the measurement checks for; its tasks and duplicates are the participant's. Else null. */
+  participant: string | null
+  bindingFromRound: number
+  bindingSignature: Uint8Array | null
   group: string
   /** The measurement's task object, for the output. */
   taskRef: RetrievalTask
@@ -48,32 +56,6 @@ interface Entry {
   lo: number
   label: TaskingEvaluation | null
   consensus: ConsensusEvaluation | null
-}
-
-const BASE32 = 'abcdefghijklmnopqrstuvwxyz234567'
-const BASE32_VALUE = new Int8Array(128).fill(-1)
-for (let i = 0; i < 32; i++) BASE32_VALUE[BASE32.charCodeAt(i)] = i
-
-/** [hi, lo] from 10 base32 digits of the CID text; zeros when the text is not base32 (ties then go by text). */
-function digestBits(cid: string): [number, number] {
-  let hi = 0
-  let lo = 0
-  for (let i = 8; i < 18; i++) {
-    const v = BASE32_VALUE[cid.charCodeAt(i)] ?? -1
-    if (v < 0) return [0, 0]
-    // 50 bits: the first 18 go to hi, the last 32 to lo
-    const carry = lo >>> 27
-    lo = ((lo << 5) | v) >>> 0
-    hi = ((hi << 5) | carry) & 0x3ffff
-  }
-  return [hi, lo]
-}
-
-/** [hi, lo] of an explicit 50-bit sort key (see `MeasurementRecord.sortKey`). */
-function sortKeyBits(key: number): [number, number] {
-  // a key outside [0, 2^50) would be masked silently into another record's place
-  if (!Number.isSafeInteger(key) || key < 0 || key >= 2 ** 50) throw new RangeError(`a sortKey must be an integer in [0, 2^50), got ${key}`)
-  return [Math.floor(key / 2 ** 32) & 0x3ffff, key >>> 0]
 }
 
 function dropReason(ctx: RoundContext, m: SignedMeasurement): DropReason | null {
@@ -131,6 +113,9 @@ function readEntries(ctx: RoundContext, input: Iterable<MeasurementRecord>, sign
     all.push({
       cid,
       station: m.stationId,
+      participant: m.participant ?? null,
+      bindingFromRound: m.bindingFromRound ?? 0,
+      bindingSignature: m.bindingSignature ?? null,
       group: m.inetGroup,
       taskRef: m.task,
       task: taskOf(m.task.cid, m.task.minerId) ?? -1,
@@ -160,21 +145,33 @@ function readEntries(ctx: RoundContext, input: Iterable<MeasurementRecord>, sign
   return { entries, dropped }
 }
 
-/** Step 1: labels that depend on the measurement alone. Returns the entries still unlabelled. */
-function labelTasking(ctx: RoundContext, entries: readonly Entry[]): Entry[] {
+/** Whose tasks a measurement counts toward: its participant's in version 2, else its station's. */
+const assignee = (e: Entry) => e.participant ?? e.station
+
+/**
+ * Step 1: labels that depend on the measurement alone (version 2: and on the admission
+ * snapshot). Returns the entries still unlabelled.
+ */
+function labelTasking(ctx: RoundContext, entries: readonly Entry[], admission: AdmissionSnapshot | null): Entry[] {
   const selector = new TaskSelector(ctx.tasks, ctx.seeds.nodeSelection)
+  const admissionLabel = admission && admissionLabeller(ctx, admission)
   const allowed = new Map<string, Set<number>>()
   const candidates: Entry[] = []
   for (const e of entries) {
     if (e.label !== null) continue
+    if (admissionLabel) {
+      e.label = admissionLabel(e)
+      if (e.label !== null) continue
+    }
     if (e.task < 0) {
       e.label = 'TASK_NOT_IN_ROUND'
       continue
     }
-    let mine = allowed.get(e.station)
+    const who = assignee(e)
+    let mine = allowed.get(who)
     if (!mine) {
-      mine = new Set(selector.pickIndices(e.station, ctx.params.maxTasksPerNode))
-      allowed.set(e.station, mine)
+      mine = new Set(selector.pickIndices(who, ctx.params.maxTasksPerNode))
+      allowed.set(who, mine)
     }
     if (mine.has(e.task)) candidates.push(e)
     else e.label = 'TASK_WRONG_NODE'
@@ -185,9 +182,10 @@ function labelTasking(ctx: RoundContext, entries: readonly Entry[]): Entry[] {
 /**
  * Step 2: one measurement per station and task, one per inet group and task, K tasks per group;
  * conflicts are settled by the key XOR the round's inet-group seed: an order fixed only once the
- * round seed is known (ties, vanishingly rare, by CID).
+ * round seed is known (ties, vanishingly rare, by CID). Version 2 (spec §13.5): one per
+ * participant and task, and no group rule: a group nobody can verify decides nothing.
  */
-function settleConflicts(ctx: RoundContext, candidates: readonly Entry[]): void {
+function settleConflicts(ctx: RoundContext, candidates: readonly Entry[], groupRules: boolean): void {
   const seed = fromHex(ctx.seeds.inetGroupOrder)
   // 50 bits of the seed: 18 from its first bytes, then the 32 of bytes 3–6
   const maskHi = (((seed[0] as number) << 10) | ((seed[1] as number) << 2) | ((seed[2] as number) >>> 6)) & 0x3ffff
@@ -195,19 +193,24 @@ function settleConflicts(ctx: RoundContext, candidates: readonly Entry[]): void 
   const orderOf = (e: Entry) => ((e.hi ^ maskHi) >>> 0) * 2 ** 32 + ((e.lo ^ maskLo) >>> 0)
   const ordered = candidates.map((e) => ({ e, order: orderOf(e) }))
   ordered.sort((a, b) => a.order - b.order || byKey(a.e, b.e))
-  const stationTasks = new Map<string, Set<number>>()
+  const assigneeTasks = new Map<string, Set<number>>()
   const groupTasks = new Map<string, Set<number>>()
   for (const { e } of ordered) {
-    let done = stationTasks.get(e.station)
+    const who = assignee(e)
+    let done = assigneeTasks.get(who)
     if (!done) {
       done = new Set()
-      stationTasks.set(e.station, done)
+      assigneeTasks.set(who, done)
     }
     if (done.has(e.task)) {
       e.label = 'DUPLICATE'
       continue
     }
     done.add(e.task)
+    if (!groupRules) {
+      e.label = 'OK'
+      continue
+    }
     let seen = groupTasks.get(e.group)
     if (!seen) {
       seen = new Set()
@@ -247,6 +250,13 @@ function formCommittees(ctx: RoundContext, entries: readonly Entry[]): Committee
   return committees
 }
 
+/** An entry's verdict; version 1's has exactly the fields it always had, version 2's names the participant. */
+function evaluatedMeasurement(e: Entry): EvaluatedMeasurement {
+  const verdict = { taskingEvaluation: e.label as TaskingEvaluation, consensusEvaluation: e.consensus }
+  if (e.participant === null) return { cid: e.cid, stationId: e.station, task: e.taskRef, retrievalResult: e.retrievalResult, ...verdict }
+  return { cid: e.cid, stationId: e.station, participant: e.participant, task: e.taskRef, retrievalResult: e.retrievalResult, ...verdict }
+}
+
 /**
  * Evaluates one round from the measurements a node holds: drop what does not belong to the
  * round, label tasking fraud, form committees per task and find the honest majority, then score
@@ -258,8 +268,9 @@ export function evaluateRound(
   input: Iterable<MeasurementRecord>,
   { signatures = 'verify' }: EvaluateOptions = {},
 ): RoundEvaluation {
+  const admission = roundAdmission(ctx)
   const { entries, dropped } = readEntries(ctx, input, signatures)
-  settleConflicts(ctx, labelTasking(ctx, entries))
+  settleConflicts(ctx, labelTasking(ctx, entries, admission), admission === null)
   const committees = formCommittees(ctx, entries)
   // 4. scores
   const providers = scoreProviders(
@@ -272,14 +283,7 @@ export function evaluateRound(
   return {
     network: ctx.params.network,
     round: ctx.round,
-    measurements: entries.map((e) => ({
-      cid: e.cid,
-      stationId: e.station,
-      task: e.taskRef,
-      retrievalResult: e.retrievalResult,
-      taskingEvaluation: e.label as TaskingEvaluation,
-      consensusEvaluation: e.consensus,
-    })),
+    measurements: entries.map(evaluatedMeasurement),
     dropped,
     committees,
     providers,

@@ -6,11 +6,16 @@ import type { RoundSeeds } from '../randomness/seeds.js'
 import type { CommitteeDecision, ConsensusEvaluation } from './committee.js'
 import type { ProviderScores } from './scoring.js'
 
-/** Tasking labels: Spark's four plus ours. Only `OK` measurements join a committee. */
+/**
+ * Tasking labels: Spark's four plus ours. Only `OK` measurements join a committee. Version 2
+ * (spec §13.5) adds BINDING_INVALID and NOT_ELIGIBLE, and never gives DUP_INET_GROUP or TOO_MANY_TASKS.
+ */
 export type TaskingEvaluation =
   | 'OK'
   | 'INVALID_SIGNATURE'
   | 'OUTDATED_CLIENT'
+  | 'BINDING_INVALID'
+  | 'NOT_ELIGIBLE'
   | 'TASK_NOT_IN_ROUND'
   | 'TASK_WRONG_NODE'
   | 'DUPLICATE'
@@ -27,6 +32,19 @@ export interface RoundContext {
   seeds: RoundSeeds
   /** The round's tasks, `sampleRoundTasks(catalogue, seeds, params.tasksPerRound)`. */
   tasks: readonly RetrievalTask[]
+  /** Version 2 only, and required there: who may check this round (spec §13.4). */
+  admission?: AdmissionSnapshot
+}
+
+/**
+ * Who is eligible in a version-2 round (spec §13.4), as the node read it from the chain: the
+ * height, `eligibilityHeight(params.admission, roundStartTime(params, round))`, and the eligible
+ * participants (`0x…`, lowercase) among those the round's measurements name. Null height: the
+ * chain is too young, and nobody is eligible.
+ */
+export interface AdmissionSnapshot {
+  height: number | null
+  eligible: ReadonlySet<string>
 }
 
 /**
@@ -64,6 +82,8 @@ export interface EvaluateOptions {
 export interface EvaluatedMeasurement {
   cid: string
   stationId: string
+  /** Version 2 only: the participant the measurement checks for, whose tasks and duplicates it counts toward. */
+  participant?: string
   task: RetrievalTask
   retrievalResult: string
   taskingEvaluation: TaskingEvaluation
