@@ -230,7 +230,6 @@ export {
   type ChainEligibility,
   type ChainEligibilityInit,
   createChainEligibility,
-  type EligibilitySnapshot,
   readBinding,
   type SavedBinding,
   saveBinding,

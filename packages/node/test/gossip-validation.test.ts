@@ -7,10 +7,13 @@ import {
   MAX_ATTESTATION_BYTES,
   MAX_MEASUREMENT_BYTES,
   measurementCid,
+  participantOfPrivateKey,
   type RetrievalTask,
   type SignedMeasurement,
   type StationKey,
+  sha256,
   signAttestation,
+  signBinding,
   signMeasurement,
   type UnsignedAttestation,
 } from '@spark-swarm/protocol'
@@ -100,9 +103,12 @@ describe('validateMeasurementMessage', () => {
 
   it('WRONG_NETWORK and WRONG_PROTOCOL_VERSION: rejects another network’s or version’s measurement', () => {
     expect(validateM(signed(CURRENT_ROUND, key, task, { network: 'mainnet' }))).toBe('WRONG_NETWORK:reject')
-    expect(validateM(signed(CURRENT_ROUND, key, task, { protocolVersion: params.protocolVersion + 1 }))).toBe(
-      'WRONG_PROTOCOL_VERSION:reject',
-    )
+    // a well-formed version-2 measurement (spec §13.3), bound to a participant, on a version-1 network
+    const wallet = sha256(new TextEncoder().encode('gossip validation participant'))
+    const participant = participantOfPrivateKey(wallet)
+    const bindingSignature = signBinding({ network: params.network, participant, stationId: key.stationId, fromRound: 0 }, wallet)
+    const v2 = signed(CURRENT_ROUND, key, task, { protocolVersion: 2, participant, bindingFromRound: 0, bindingSignature })
+    expect(validateM(v2)).toBe('WRONG_PROTOCOL_VERSION:reject')
   })
 
   it('ROUND_NOT_STARTED: ignores a future round', () => {

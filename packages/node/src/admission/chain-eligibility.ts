@@ -1,4 +1,10 @@
-import { type AdmissionParams, delegatedFromEthAddress, eligibilityHeight, meetsDeposit } from '@spark-swarm/protocol'
+import {
+  type AdmissionParams,
+  type AdmissionSnapshot,
+  delegatedFromEthAddress,
+  eligibilityHeight,
+  meetsDeposit,
+} from '@spark-swarm/protocol'
 import { RetrievalError } from '../retrieval/errors.js'
 import { createRpcCaller, type LotusRpcInit, rpcFailure } from '../retrieval/lotus-rpc.js'
 import type { FetchLike } from '../retrieval/types.js'
@@ -10,16 +16,9 @@ import type { FetchLike } from '../retrieval/types.js'
  * window of rounds), a few at a time.
  */
 
-/** Eligible participants at the height that decides a round. */
-export interface EligibilitySnapshot {
-  /** The chain height read; null before the chain is a finality old (then nobody is eligible). */
-  height: number | null
-  eligible: ReadonlySet<string>
-}
-
 export interface ChainEligibility {
   /** Which of `participants` are eligible in the round that starts at `roundStartMs`. Rejects (RPC_FAILURE) when Lotus cannot answer. */
-  snapshot(roundStartMs: number, participants: Iterable<string>, options?: { signal?: AbortSignal }): Promise<EligibilitySnapshot>
+  snapshot(roundStartMs: number, participants: Iterable<string>, options?: { signal?: AbortSignal }): Promise<AdmissionSnapshot>
 }
 
 export interface ChainEligibilityInit extends LotusRpcInit {

@@ -1,2 +1,2 @@
 export { BINDING_FILE, bindingProblem, readBinding, type SavedBinding, saveBinding } from './binding-file.js'
-export { type ChainEligibility, type ChainEligibilityInit, createChainEligibility, type EligibilitySnapshot } from './chain-eligibility.js'
+export { type ChainEligibility, type ChainEligibilityInit, createChainEligibility } from './chain-eligibility.js'
