@@ -78,6 +78,22 @@ describe('version-2 evaluation: inputs', () => {
     )
   })
 
+  it('keeps verified bindings in a cache the caller passes, for its next rounds, with the same output', () => {
+    const cache = new Map<string, boolean>()
+    const first = evaluateRound(ctx, records(honest), { bindingCache: cache })
+    // one entry per distinct binding: each member's one station
+    expect(cache.size).toBe(members.length)
+    expect([...cache.values()].every((v) => v)).toBe(true)
+    expect(evaluateRound(ctx, records(honest), { bindingCache: cache })).toEqual(first)
+    expect(first).toEqual(baseline)
+    // a forged entry in the cache is believed: the cache is the caller's own, never a peer's
+    const [key] = [...cache.keys()]
+    cache.set(key as string, false)
+    expect(
+      evaluateRound(ctx, records(honest), { bindingCache: cache }).measurements.some((e) => e.taskingEvaluation === 'BINDING_INVALID'),
+    ).toBe(true)
+  })
+
   it('names the participant of each measurement; version 1 output has no such key', () => {
     expect(baseline.measurements.every((e) => e.taskingEvaluation === 'OK')).toBe(true)
     const byCid = new Map(honest.map((m) => [measurementRecord(m).cid, m.participant]))
@@ -132,7 +148,7 @@ describe('version-2 evaluation: step-1 labels', () => {
     expect(labelOf(evaluateRound(ctx, records([fromNow])), fromNow)).toBe('OK')
   })
 
-  it('NOT_ELIGIBLE: a valid binding of a participant the snapshot does not hold, before any task rule', () => {
+  it('NOT_ELIGIBLE: a participant the snapshot does not hold, before its binding and any task rule', () => {
     const s = testStation(200)
     const own = assignedBound(ctx, s, outsider)
     const notInRound = sign(boundMeasurement(ctx, s, outsider, { cid: 'bafynotinround', minerId: 'f01000' }), s)
@@ -140,10 +156,15 @@ describe('version-2 evaluation: step-1 labels', () => {
     const r = evaluateRound(ctx, records([...own, notInRound, badBinding]))
     expect(labels(r, own)).toEqual(own.map(() => 'NOT_ELIGIBLE'))
     expect(labelOf(r, notInRound)).toBe('NOT_ELIGIBLE')
-    expect(labelOf(r, badBinding)).toBe('BINDING_INVALID')
-    // the same measurements are OK once the snapshot holds the participant
-    const admitted = evaluateRound({ ...ctx, admission: { ...ctx.admission!, eligible: new Set([outsider.address]) } }, records(own))
+    // not eligible comes first: a participant without a deposit costs no signature recovery to refuse
+    expect(labelOf(r, badBinding)).toBe('NOT_ELIGIBLE')
+    // the same measurements are OK once the snapshot holds the participant, and the bad binding is then BINDING_INVALID
+    const admitted = evaluateRound(
+      { ...ctx, admission: { ...ctx.admission!, eligible: new Set([outsider.address]) } },
+      records([...own, badBinding]),
+    )
     expect(labels(admitted, own)).toEqual(own.map(() => 'OK'))
+    expect(labelOf(admitted, badBinding)).toBe('BINDING_INVALID')
   })
 
   it('TASK_NOT_IN_ROUND', () => {

@@ -152,9 +152,14 @@ const assignee = (e: Entry) => e.participant ?? e.station
  * Step 1: labels that depend on the measurement alone (version 2: and on the admission
  * snapshot). Returns the entries still unlabelled.
  */
-function labelTasking(ctx: RoundContext, entries: readonly Entry[], admission: AdmissionSnapshot | null): Entry[] {
+function labelTasking(
+  ctx: RoundContext,
+  entries: readonly Entry[],
+  admission: AdmissionSnapshot | null,
+  bindingCache: Map<string, boolean> | undefined,
+): Entry[] {
   const selector = new TaskSelector(ctx.tasks, ctx.seeds.nodeSelection)
-  const admissionLabel = admission && admissionLabeller(ctx, admission)
+  const admissionLabel = admission && admissionLabeller(ctx, admission, bindingCache)
   const allowed = new Map<string, Set<number>>()
   const candidates: Entry[] = []
   for (const e of entries) {
@@ -266,11 +271,11 @@ function evaluatedMeasurement(e: Entry): EvaluatedMeasurement {
 export function evaluateRound(
   ctx: RoundContext,
   input: Iterable<MeasurementRecord>,
-  { signatures = 'verify' }: EvaluateOptions = {},
+  { signatures = 'verify', bindingCache }: EvaluateOptions = {},
 ): RoundEvaluation {
   const admission = roundAdmission(ctx)
   const { entries, dropped } = readEntries(ctx, input, signatures)
-  settleConflicts(ctx, labelTasking(ctx, entries, admission), admission === null)
+  settleConflicts(ctx, labelTasking(ctx, entries, admission, bindingCache), admission === null)
   const committees = formCommittees(ctx, entries)
   // 4. scores
   const providers = scoreProviders(

@@ -77,6 +77,12 @@ export interface EvaluateOptions {
    * validator did, on receipt). Default 'verify'.
    */
   signatures?: 'verify' | 'trusted'
+  /**
+   * Version 2: bindings already verified, by binding fields and signature; read and filled. A
+   * caller that evaluates round after round (a node, the simulator) passes the same map, since a
+   * binding lives for many rounds. Default: a new map per evaluation.
+   */
+  bindingCache?: Map<string, boolean>
 }
 
 export interface EvaluatedMeasurement {

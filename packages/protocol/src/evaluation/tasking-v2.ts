@@ -50,16 +50,17 @@ export function roundAdmission(ctx: RoundContext): AdmissionSnapshot | null {
 }
 
 /**
- * BINDING_INVALID, NOT_ELIGIBLE or null for each entry, in that precedence. Each distinct binding
- * is verified once per evaluation: a secp256k1 recovery costs about 1.7 ms, and a station sends
- * the same binding with each of its K measurements. Bindings are verified in 'trusted' mode too:
- * the gossip validator does not check them (yet), so 'trusted' vouches only for CIDs and station
- * signatures.
+ * NOT_ELIGIBLE, BINDING_INVALID or null for each entry, in that precedence: the set lookup
+ * first, so that measurements of participants without a deposit cost nothing to refuse. Each
+ * distinct binding is verified once (a secp256k1 recovery costs about 1.7 ms, and a station sends
+ * the same binding with each of its K measurements), in `verified` when the caller keeps it across
+ * rounds. Bindings are verified in 'trusted' mode too: the gossip validator does not check them
+ * (yet), so 'trusted' vouches only for CIDs and station signatures.
  */
-export function admissionLabeller(ctx: RoundContext, admission: AdmissionSnapshot) {
-  const verified = new Map<string, boolean>()
+export function admissionLabeller(ctx: RoundContext, admission: AdmissionSnapshot, verified = new Map<string, boolean>()) {
   return (e: BoundEntry): 'BINDING_INVALID' | 'NOT_ELIGIBLE' | null => {
     if (e.participant === null || e.bindingSignature === null) return 'BINDING_INVALID'
+    if (!admission.eligible.has(e.participant)) return 'NOT_ELIGIBLE'
     // a binding from a later round is not in force yet, however well signed
     if (e.bindingFromRound > ctx.round) return 'BINDING_INVALID'
     const key = `${e.participant} ${e.station} ${e.bindingFromRound} ${toHex(e.bindingSignature)}`
@@ -70,7 +71,6 @@ export function admissionLabeller(ctx: RoundContext, admission: AdmissionSnapsho
       valid = verifyBinding(binding, e.bindingSignature)
       verified.set(key, valid)
     }
-    if (!valid) return 'BINDING_INVALID'
-    return admission.eligible.has(e.participant) ? null : 'NOT_ELIGIBLE'
+    return valid ? null : 'BINDING_INVALID'
   }
 }
