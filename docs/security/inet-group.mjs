@@ -15,12 +15,16 @@ import {
   decodeCommitteeBlock,
   deriveRoundSeeds,
   devnet,
+  eligibilityHeight,
   evaluateRound,
   fromHex,
   localBeaconRandomness,
   measurementRecord,
+  participantOfPrivateKey,
   retrievalResultOf,
+  roundStartTime,
   sha256,
+  signBinding,
   signMeasurement,
   stationKeyFromSeed,
   TaskSelector,
@@ -90,42 +94,87 @@ function ground(make, tries) {
   return best
 }
 
+/*
+ * Version 2 (spec §13): the same network with every checker a funded participant (the squatters
+ * too: the worst case), tasks following the participant and no inet-group rule.
+ */
+const paramsV2 = {
+  ...params,
+  protocolVersion: 2,
+  admission: { type: 'deposit', minDepositAttoFil: '1', chainGenesisTime: 0, epochDurationMs: 1_000, finalityEpochs: 0, windowEpochs: 1 },
+}
+const height = eligibilityHeight(paramsV2.admission, roundStartTime(paramsV2, round))
+
+/** A checker of version 2: its station key, and the participant it checks for with a signed binding. */
+function participantOf(label, station) {
+  const wallet = sha256(`wallet ${label}`)
+  const participant = participantOfPrivateKey(wallet)
+  const bindingSignature = signBinding({ network: paramsV2.network, participant, stationId: station.stationId, fromRound: 0 }, wallet)
+  return { participant, bindingFromRound: 0, bindingSignature }
+}
+
+function measurementV2(station, bound, task, inetGroup, fields = {}) {
+  return measurement(station, task, inetGroup, { protocolVersion: 2, ...bound, ...fields })
+}
+
+/** One row of table 8 for a version: the victims' fate and the squatters' under `tries` CID variants each. */
+function squatRow(version, tries, honest, VICTIMS) {
+  const v2 = version === 2
+  const assignee = (h) => (v2 ? h.bound.participant : h.key.stationId)
+  const make = (h, task, group, fields) =>
+    v2 ? measurementV2(h.key, h.bound, task, group, fields) : measurement(h.key, task, group, fields)
+  const honestRecords = honest.flatMap((h) => selector.pick(assignee(h), K).map((task) => measurementRecord(make(h, task, h.group))))
+  const victims = honest.slice(0, VICTIMS)
+  const victimCids = new Set(
+    honestRecords.filter((r) => victims.some((h) => h.key.stationId === r.measurement.stationId)).map((r) => r.cid),
+  )
+  const attack = []
+  const squatters = []
+  for (let v = 0; v < (tries > 0 ? VICTIMS : 0); v++) {
+    const station = key(`squatter ${v}`)
+    const squatter = { key: station, bound: participantOf(`squatter ${v}`, station), group: honest[v].group } // read from the victim's gossip
+    squatters.push(squatter)
+    for (const task of selector.pick(assignee(squatter), K)) {
+      // it need not retrieve anything: a failure carries no checksum to get right
+      attack.push(ground((j) => make(squatter, task, squatter.group, { statusCode: 502, endAt: 1_100 + j }), tries))
+    }
+  }
+  const admission = { height, eligible: new Set([...honest, ...squatters].map((h) => h.bound.participant)) }
+  const evaluation = v2
+    ? evaluateRound({ ...ctx, params: paramsV2, admission }, [...honestRecords, ...attack])
+    : evaluateRound(ctx, [...honestRecords, ...attack])
+  const label = new Map(evaluation.measurements.map((m) => [m.cid, m.taskingEvaluation]))
+  return {
+    victimOk: [...victimCids].filter((cid) => label.get(cid) === 'OK').length,
+    victimTotal: victimCids.size,
+    silenced: victims.filter(
+      ({ key }) => !evaluation.measurements.some((m) => m.stationId === key.stationId && m.taskingEvaluation === 'OK'),
+    ).length,
+    attackOk: attack.filter((r) => label.get(r.cid) === 'OK').length,
+    attackTotal: attack.length,
+  }
+}
+
 function squat() {
   const HONEST = 200
   const VICTIMS = 40
-  const honest = Array.from({ length: HONEST }, (_, i) => ({ key: key(`honest ${i}`), group: `10.${i >> 8}.${i & 255}.0/24` }))
-  const honestRecords = honest.flatMap(({ key, group }) =>
-    selector.pick(key.stationId, K).map((task) => measurementRecord(measurement(key, task, group))),
-  )
-  const victimCids = new Set(
-    honestRecords.filter((r) => honest.slice(0, VICTIMS).some((h) => h.key.stationId === r.measurement.stationId)).map((r) => r.cid),
-  )
+  const honest = Array.from({ length: HONEST }, (_, i) => {
+    const station = key(`honest ${i}`)
+    return { key: station, bound: participantOf(`honest ${i}`, station), group: `10.${i >> 8}.${i & 255}.0/24` }
+  })
   console.log(`${HONEST} honest checkers, each in its own /24, K = ${K}, ${TASKS} tasks; one squatter per victim for ${VICTIMS} victims`)
   console.log(
-    "| CID variants tried per measurement | victims' measurements labelled OK | victims left with none | squatters' measurements labelled OK | signatures per squatter |",
+    'version 1: groups as the measurement says; version 2 (spec §13): every checker and squatter a funded participant, no group rule',
   )
-  console.log('| ---: | ---: | ---: | ---: | ---: |')
+  console.log(
+    "| CID variants tried per measurement | signatures per squatter | v1: victims' measurements OK | v1: victims left with none | v1: squatters' OK | v2: victims' measurements OK | v2: victims left with none | v2: squatters' OK |",
+  )
+  console.log('| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |')
   for (const tries of [0, 1, 4, 16, 64, 256]) {
-    const attack = []
-    if (tries > 0) {
-      for (let v = 0; v < VICTIMS; v++) {
-        const squatter = key(`squatter ${v}`)
-        const group = honest[v].group // read from the victim's own gossiped measurements
-        for (const task of selector.pick(squatter.stationId, K)) {
-          // it need not retrieve anything: a failure carries no checksum to get right
-          attack.push(ground((j) => measurement(squatter, task, group, { statusCode: 502, endAt: 1_100 + j }), tries))
-        }
-      }
-    }
-    const evaluation = evaluateRound(ctx, [...honestRecords, ...attack])
-    const label = new Map(evaluation.measurements.map((m) => [m.cid, m.taskingEvaluation]))
-    const victimOk = [...victimCids].filter((cid) => label.get(cid) === 'OK').length
-    const silenced = honest
-      .slice(0, VICTIMS)
-      .filter(({ key }) => !evaluation.measurements.some((m) => m.stationId === key.stationId && m.taskingEvaluation === 'OK')).length
-    const attackOk = attack.filter((r) => label.get(r.cid) === 'OK').length
+    const [a, b] = [squatRow(1, tries, honest, VICTIMS), squatRow(2, tries, honest, VICTIMS)]
+    const attack = (r) => (tries === 0 ? '–' : `${r.attackOk} of ${r.attackTotal}`)
     console.log(
-      `| ${tries === 0 ? 'no attack' : tries} | ${victimOk} of ${victimCids.size} | ${silenced} of ${VICTIMS} | ${tries === 0 ? '–' : `${attackOk} of ${attack.length}`} | ${tries * K} |`,
+      `| ${tries === 0 ? 'no attack' : tries} | ${tries * K} | ${a.victimOk} of ${a.victimTotal} | ${a.silenced} of ${VICTIMS} | ${attack(a)} | ${b.victimOk} of ${b.victimTotal} | ${b.silenced} of ${VICTIMS} | ${attack(b)} |`,
     )
   }
 }
