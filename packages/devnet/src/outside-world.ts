@@ -1,5 +1,6 @@
 import { join } from 'node:path'
-import type { Catalogue } from '@spark-swarm/protocol'
+import type { AdmissionParams, Catalogue } from '@spark-swarm/protocol'
+import type { Deposit } from './chain-deposits.js'
 import { type FakeChainRpc, startFakeChainRpc } from './chain-rpc.js'
 import { buildCatalogue, type ContentBlock, generateContent } from './content.js'
 import { providerKeyFromSeed } from './identity.js'
@@ -31,6 +32,13 @@ export interface OutsideWorldOptions {
   /** Generated blocks per provider. Default 4. */
   blocksPerProvider?: number
   host?: string
+  /**
+   * A version-2 network's admission (spec §13): the fake Lotus then runs its chain's clock (head =
+   * the epoch of now), so that eligibility heights a finality behind a round's start exist.
+   */
+  admission?: AdmissionParams
+  /** Participants' balances on the fake chain. */
+  deposits?: readonly Deposit[]
 }
 
 export interface OutsideWorld {
@@ -78,7 +86,13 @@ export async function startOutsideWorld(options: OutsideWorldOptions): Promise<O
   try {
     const ipni = await startFakeIpni({ host })
     stops.push(() => ipni.stop())
-    const chainRpc = await startFakeChainRpc({ miners: {}, host })
+    const admission = options.admission
+    const chainRpc = await startFakeChainRpc({
+      miners: {},
+      host,
+      ...(admission ? { clock: { genesisTime: admission.chainGenesisTime, epochDurationMs: admission.epochDurationMs } } : {}),
+      ...(options.deposits ? { deposits: options.deposits } : {}),
+    })
     stops.push(() => chainRpc.stop())
 
     const providers: FakeProvider[] = []

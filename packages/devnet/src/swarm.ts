@@ -4,11 +4,14 @@ import { join } from 'node:path'
 import { type CheckerNode, type CheckerNodeInit, createCheckerNode } from '@spark-swarm/node'
 import { devnet, type ProtocolParams } from '@spark-swarm/protocol'
 import { type OutsideWorld, type OutsideWorldProvider, startOutsideWorld } from './outside-world.js'
+import { bindNode, type SwarmParticipant } from './swarm-participants.js'
 
 export interface SwarmOptions {
   /** Checker nodes; default 6. */
   nodes?: number
-  /** Overrides of the devnet params; the genesis is set to the swarm's start unless given. */
+  /** The params overridden: devnet by default; a version-2 preset (`presets['devnet-v2']`) binds every node to a funded participant. */
+  preset?: ProtocolParams
+  /** Overrides of the preset's params; the genesis is set to the swarm's start unless given. */
   params?: Partial<ProtocolParams>
   providers?: OutsideWorldProvider[]
   blocksPerProvider?: number
@@ -23,6 +26,8 @@ export interface Swarm {
   params: ProtocolParams
   world: OutsideWorld
   nodes: CheckerNode[]
+  /** Version 2: each node's participant, by index (its wallet key is derived from the seed). */
+  participants: SwarmParticipant[]
   dataDir: string
   /** Starts one more node (e.g. to restart a stopped one: same data dir, same identity). */
   startNode(index: number): Promise<CheckerNode>
@@ -45,13 +50,17 @@ export async function startSwarm(options: SwarmOptions = {}): Promise<Swarm> {
   const count = options.nodes ?? 6
   const dataDir = options.dataDir ?? (await mkdtemp(join(tmpdir(), 'spark-swarm-devnet-')))
   const ownsDir = options.dataDir === undefined
+  const seed = options.seed ?? 'spark swarm devnet'
+  const preset = options.preset ?? devnet
+  const admission = options.params?.admission ?? preset.admission
   const world = await startOutsideWorld({
-    seed: options.seed ?? 'spark swarm devnet',
+    seed,
+    ...(admission ? { admission } : {}),
     providers: options.providers ?? DEMO_PROVIDERS,
     blocksPerProvider: options.blocksPerProvider ?? 2,
   })
   const params: ProtocolParams = {
-    ...devnet,
+    ...preset,
     // round 0 starts once every node is likely up (≈ 0.5 s each): a round that starts before a
     // node has joined the mesh misses its measurements, and the summaries' chain carries the split on
     genesisTime: Math.ceil(Date.now() / 1000) * 1000 + 1000 + 500 * count,
@@ -59,10 +68,16 @@ export async function startSwarm(options: SwarmOptions = {}): Promise<Swarm> {
     ...options.params,
   }
   const nodes: CheckerNode[] = []
+  const participants: SwarmParticipant[] = []
   const startNode = async (index: number) => {
     const bootstrap = index === 0 || !nodes[0] ? [] : nodes[0].multiaddrs().filter((a) => a.includes('/p2p/'))
+    const nodeDir = join(dataDir, `node-${index}`)
+    // version 2: the node checks for a participant funded from height 0, bound to its station key
+    const bound = params.protocolVersion === 2 ? await bindNode({ params, seed, index, dataDir: nodeDir, world }) : undefined
+    if (bound) participants[index] = bound.participant
     const node = createCheckerNode({
-      dataDir: join(dataDir, `node-${index}`),
+      dataDir: nodeDir,
+      ...(bound ? { binding: bound.binding } : {}),
       params,
       catalogue: world.catalogue,
       indexerUrl: world.ipniUrl,
@@ -87,6 +102,7 @@ export async function startSwarm(options: SwarmOptions = {}): Promise<Swarm> {
     params,
     world,
     nodes,
+    participants,
     dataDir,
     startNode,
     async stop() {

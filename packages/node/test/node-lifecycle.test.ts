@@ -1,7 +1,7 @@
 import { mkdtemp, readdir, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { FILECOIN_ADMISSION } from '@spark-swarm/protocol'
+import { FILECOIN_ADMISSION, participantOfPrivateKey, sha256, signBinding } from '@spark-swarm/protocol'
 import { afterEach, describe, expect, it } from 'vitest'
 import { type CheckerNode, createCheckerNode } from '../src/index.js'
 import { FakeClock } from './helpers/fake-clock.js'
@@ -27,6 +27,12 @@ function heldGate() {
     wasAsked,
     release: () => release(),
   }
+}
+
+/** A participant's wallet key and its address. */
+function participantFromLabel(label: string) {
+  const privateKey = sha256(label)
+  return { privateKey, address: participantOfPrivateKey(privateKey) }
 }
 
 describe('node lifecycle', () => {
@@ -55,14 +61,42 @@ describe('node lifecycle', () => {
     return node
   }
 
-  it('refuses version-2 params it cannot run yet, naming the version, before it opens anything', async () => {
+  it('refuses version-2 params without a binding, naming `spark-swarm bind`, before it opens anything', async () => {
     const dataDir = await mkdtemp(join(tmpdir(), 'spark-swarm-lifecycle-'))
     dirs.push(dataDir)
     const v2 = { ...params, protocolVersion: 2, admission: FILECOIN_ADMISSION }
-    expect(() =>
-      createCheckerNode({ dataDir, params: v2, catalogue, indexerUrl: 'http://127.0.0.1:9', inetGroup: '127.0.0.0/24' }),
-    ).toThrow(/this node runs protocol version 1 only; version 2 \(spec §13\) is not supported by it yet/)
+    const base = { dataDir, params: v2, catalogue, indexerUrl: 'http://127.0.0.1:9', inetGroup: '127.0.0.0/24' }
+    expect(() => createCheckerNode({ ...base, rpcUrl: 'http://127.0.0.1:9/rpc/v1' })).toThrow(
+      /runs protocol version 2 \(spec §13\), which needs the station's binding to a participant \(create it with `spark-swarm bind`\)$/,
+    )
+    const participant = participantFromLabel('lifecycle')
+    const binding = { network: v2.network, participant: participant.address, stationId: 'x', fromRound: 0 }
+    const saved = { binding, signature: signBinding(binding, participant.privateKey) }
+    expect(() => createCheckerNode({ ...base, binding: saved })).toThrow(/needs a chain RPC to read deposits from \(`--rpc`/)
+    expect(() => createCheckerNode(base)).toThrow(/`spark-swarm bind`\) and a chain RPC/)
     expect(await readdir(dataDir)).toEqual([])
+  })
+
+  it('refuses, at start, a binding of another station, and leaves the data dir free', async () => {
+    const dataDir = await mkdtemp(join(tmpdir(), 'spark-swarm-lifecycle-'))
+    dirs.push(dataDir)
+    const v2 = { ...params, protocolVersion: 2, admission: FILECOIN_ADMISSION }
+    const participant = participantFromLabel('lifecycle')
+    const binding = { network: v2.network, participant: participant.address, stationId: 'another station', fromRound: 0 }
+    const node = createCheckerNode({
+      dataDir,
+      params: v2,
+      catalogue,
+      indexerUrl: 'http://127.0.0.1:9',
+      inetGroup: '127.0.0.0/24',
+      loopback: true,
+      bitswap: false,
+      rpcUrl: 'http://127.0.0.1:9/rpc/v1',
+      binding: { binding, signature: signBinding(binding, participant.privateKey) },
+    })
+    nodes.push(node)
+    await expect(node.start()).rejects.toThrow(/binding is not usable: it binds station another station…, not this node's/)
+    expect(node.host).toBeUndefined()
   })
 
   it('a stop() while start() still asks the tracker leaves nothing running', async () => {

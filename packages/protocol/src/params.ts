@@ -103,7 +103,26 @@ export const devnet: ProtocolParams = Object.freeze({
   catalogueCid: null,
 }) as ProtocolParams
 
-export const presets = { mainnet, devnet, 'spark-compat': sparkCompat } as const
+/**
+ * Devnet on protocol version 2 (spec §13): a chain of 1-second epochs from devnet's genesis, as the
+ * devnet's fake Lotus runs it, read 5 epochs behind the round start in windows of 5, so that a
+ * deposit counts from the round after next; 1 FIL.
+ */
+export const devnetV2: ProtocolParams = Object.freeze({
+  ...devnet,
+  network: 'devnet-v2',
+  protocolVersion: 2,
+  admission: Object.freeze({
+    type: 'deposit',
+    minDepositAttoFil: '1000000000000000000',
+    chainGenesisTime: devnet.genesisTime,
+    epochDurationMs: 1_000,
+    finalityEpochs: 5,
+    windowEpochs: 5,
+  }),
+}) as ProtocolParams
+
+export const presets = { mainnet, devnet, 'spark-compat': sparkCompat, 'devnet-v2': devnetV2 } as const
 export type PresetName = keyof typeof presets
 
 /** Looks a preset up by name; PARAMS_UNKNOWN_PRESET lists the names that exist. */

@@ -20,6 +20,7 @@ import { ignoredWithTracker, isLoopbackOnly, type NodeConfig, networkParams, res
 import { createLogger } from '../logger.js'
 import { inetGroupWarning, logNodeProgress } from '../node-log.js'
 import { readJsonFile } from '../read-json.js'
+import { startBinding } from './start-binding.js'
 import { followParams, type NodeRun } from './start-follow.js'
 
 interface NetworkSetup {
@@ -164,12 +165,16 @@ interface LaunchSetup {
  */
 async function launchNode(config: NodeConfig, setup: LaunchSetup, log: ReturnType<typeof createLogger>): Promise<NodeRun> {
   const { params, tracker } = setup
+  const binding = await startBinding(config.dataDir, params).catch((err: unknown) => {
+    throw operatorError(err)
+  })
   const node = createCheckerNode({
     dataDir: config.dataDir,
     params,
     catalogue: setup.catalogue,
     indexerUrl: config.indexer,
     ...(config.rpc ? { rpcUrl: config.rpc } : {}),
+    ...(binding ? { binding } : {}),
     ...(config.drand ? { drandUrl: config.drand } : {}),
     listen: setup.addresses.listen,
     bootstrap: setup.bootstrap,

@@ -1,4 +1,5 @@
 import { createTaskIndex, type ProtocolParams, type RetrievalTask, type RoundSeeds, type TaskSelector } from '@spark-swarm/protocol'
+import type { GossipAdmission } from './admission.js'
 import { reject } from './errors.js'
 
 /** What a node knows about a round it can judge: derivable from params, beacon and catalogue. */
@@ -20,6 +21,8 @@ export interface GossipValidationContext {
   now(): number
   readonly currentRound: number
   roundInfo(round: number): RoundInfo | undefined
+  /** Version 2 (spec §13): who is eligible and whose stations attest. Required on a version-2 network. */
+  admission?: GossipAdmission
 }
 
 // one task index per round's task list, built on first use and collected with the list
@@ -35,9 +38,9 @@ export function isTaskInRound(info: RoundInfo, task: RetrievalTask): boolean {
   return index(task.cid, task.minerId) !== undefined
 }
 
-/** True when `task` is among the K tasks the station was assigned (spec §4). */
-export function isAssignedTo(info: RoundInfo, params: ProtocolParams, stationId: string, task: RetrievalTask): boolean {
-  return info.selector.pick(stationId, params.maxTasksPerNode).some((t) => t.cid === task.cid && t.minerId === task.minerId)
+/** True when `task` is among the K tasks assigned to `assignee`: a station (spec §4), or in version 2 a participant (spec §13.5). */
+export function isAssignedTo(info: RoundInfo, params: ProtocolParams, assignee: string, task: RetrievalTask): boolean {
+  return info.selector.pick(assignee, params.maxTasksPerNode).some((t) => t.cid === task.cid && t.minerId === task.minerId)
 }
 
 /** Rule: a message names the network and protocol version of the topic it was published on. */

@@ -23,6 +23,10 @@ export type GossipErrorCode =
   | 'OUTDATED_CLIENT'
   | 'RESULT_MISMATCH'
   | 'INVALID_SIGNATURE'
+  | 'NOT_ELIGIBLE'
+  | 'BINDING_INVALID'
+  | 'CHAIN_UNREADABLE'
+  | 'ATTESTER_UNKNOWN'
 
 /**
  * `ignore`: not for us now (a round we cannot judge), no fault of the sender; `reject`: invalid

@@ -1,3 +1,4 @@
+export { checkAdmission, type GossipAdmission } from './admission.js'
 /**
  * Gossip: topics, message validation (measurements, attestations) and the gossipsub service.
  * Every name is listed: what is not here (the node's installGossip, the per-kind dispatch, the
@@ -48,4 +49,4 @@ export {
   summariesTopic,
 } from './topics.js'
 export { type ValidatedAttestation, validateAttestationMessage } from './validate-attestation.js'
-export { type ValidatedMeasurement, validateMeasurementMessage } from './validate-measurement.js'
+export { type ValidatedMeasurement, validateMeasurementGossip, validateMeasurementMessage } from './validate-measurement.js'

@@ -1,5 +1,6 @@
 import type { GossipSub } from '@libp2p/gossipsub'
 import { type ProtocolParams, roundAt } from '@spark-swarm/protocol'
+import type { GossipAdmission } from './admission.js'
 import type { GossipValidationContext, RoundInfo } from './context.js'
 import { dispatch, type GossipHandlers, gossipValidators } from './kinds.js'
 import { createGossipMetrics, type GossipMetrics, registerValidators } from './register-validators.js'
@@ -13,6 +14,8 @@ export interface GossipComponents {
   rounds: { known(round: number): RoundInfo | undefined }
   host: { libp2p: { services: { pubsub: Pick<GossipSub, 'topicValidators'> } } }
   log: { error(message: string, fields?: Record<string, unknown>): void }
+  /** Version 2 (spec §13): required on a version-2 network. */
+  admission?: GossipAdmission
 }
 
 /**
@@ -31,6 +34,7 @@ export function installGossip(components: GossipComponents, handlers: GossipHand
       return roundAt(params, clock.now())
     },
     roundInfo: (round: number) => rounds.known(round),
+    ...(components.admission ? { admission: components.admission } : {}),
   }
   registerValidators(components.host.libp2p.services.pubsub, gossipValidators(validationContext), {
     topics: gossipTopics(params),

@@ -2,7 +2,7 @@ import type { PeerId } from '@libp2p/interface'
 import type { GossipValidationContext } from './context.js'
 import type { GossipKind } from './topics.js'
 import { type ValidatedAttestation, validateAttestationMessage } from './validate-attestation.js'
-import { type ValidatedMeasurement, validateMeasurementMessage } from './validate-measurement.js'
+import { type ValidatedMeasurement, validateMeasurementGossip, validateMeasurementMessage } from './validate-measurement.js'
 
 /*
  * The typed maps of gossip kinds. Every per-kind table below is a mapped type over GossipKind,
@@ -36,6 +36,14 @@ export type GossipHandlers = {
 
 /** The protocol's validators over the node's view of the rounds. */
 export function gossipValidators(ctx: GossipValidationContext): GossipValidators {
+  if (ctx.params.protocolVersion === 2) {
+    // without it a version-2 node would relay measurements of anyone who minted a key
+    if (!ctx.admission) throw new Error('the gossip validators of a version-2 network need its admission (spec §13)')
+    return {
+      measurement: (data, topic) => validateMeasurementGossip(data, topic, ctx),
+      attestation: (data, topic) => validateAttestationMessage(data, topic, ctx),
+    }
+  }
   return {
     measurement: (data, topic) => validateMeasurementMessage(data, topic, ctx),
     attestation: (data, topic) => validateAttestationMessage(data, topic, ctx),

@@ -30,7 +30,8 @@ export interface RegisterValidatorsInit {
 }
 
 /** Ignore codes that say something about us, not the sender: they never use up its budget. */
-const OUR_FAULT = new Set(['ROUND_UNKNOWN', INTERNAL_ERROR])
+// CHAIN_UNREADABLE: our chain RPC failed (LOTUS_UNREACHABLE), the sender may be quite right
+const OUR_FAULT = new Set(['ROUND_UNKNOWN', 'CHAIN_UNREADABLE', INTERNAL_ERROR])
 /** The metric label (and penalty label) of an Ignored message past its sender's budget. */
 export const IGNORE_BUDGET_EXCEEDED = 'IGNORE_BUDGET_EXCEEDED'
 

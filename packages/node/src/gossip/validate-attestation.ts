@@ -38,10 +38,29 @@ export function validateAttestationMessage(bytes: Uint8Array, topic: string, ctx
   // Rule: the task is one of the round's tasks
   if (!isTaskInRound(info, a.task)) reject('TASK_NOT_IN_ROUND', 'the task is not one of the round tasks', { round: a.round })
   // Rule: only committee members attest, i.e. stations the task was assigned to (spec §4)
-  if (!isAssignedTo(info, params, a.stationId, a.task)) reject('NOT_COMMITTEE_MEMBER', "the station is not in the task's committee")
+  if (params.protocolVersion === 2) checkVersion2Attester(ctx, info, a)
+  else if (!isAssignedTo(info, params, a.stationId, a.task)) reject('NOT_COMMITTEE_MEMBER', "the station is not in the task's committee")
   // Rule: signed by the station's key
   if (!verifyAttestationSignature(a)) reject('INVALID_SIGNATURE', "the signature is not the station's")
   return { attestation: a, cid: cidOfDagCbor(bytes), bytes }
+}
+
+/**
+ * Version 2 (spec §13): an attestation names a station, not a participant, and tasks follow the
+ * participant. The rule: the attester must be a station whose measurement of that round this node
+ * accepted (so its participant was eligible at the round's height and its binding verified), and
+ * the task must be assigned to one of the participants it measured for. An attester this node saw
+ * no measurement of cannot be judged here: Ignored (ATTESTER_UNKNOWN, charged to the sender's
+ * budget, since stations minted after the seed have none); only members' attestations count anyway
+ * (spec §12.6), so nothing is lost but the relay.
+ */
+function checkVersion2Attester(ctx: GossipValidationContext, info: RoundInfo, a: Attestation): void {
+  const participants = ctx.admission?.participantsOf(a.round, a.stationId)
+  if (!participants || participants.size === 0) {
+    ignore('ATTESTER_UNKNOWN', 'no measurement of this station in the round was accepted here', { round: a.round })
+  }
+  for (const p of participants) if (isAssignedTo(info, ctx.params, p, a.task)) return
+  reject('NOT_COMMITTEE_MEMBER', "the station's participant is not in the task's committee")
 }
 
 function roundWindow(ctx: GossipValidationContext, round: number): RoundInfo {

@@ -2,14 +2,16 @@ import {
   cidOfDagCbor,
   committeeShard,
   decodeSignedMeasurement,
+  isVersion2,
   isVersionAtLeast,
-  MAX_MEASUREMENT_BYTES,
+  maxMeasurementBytes,
   retrievalResultOf,
   roundStartTime,
   type SignedMeasurement,
   verifyMeasurementSignature,
 } from '@spark-swarm/protocol'
 import type { CID } from 'multiformats/cid'
+import { checkAdmission } from './admission.js'
 import { checkNetworkAndVersion, type GossipValidationContext, isAssignedTo, isTaskInRound, type RoundInfo } from './context.js'
 import { ignore, reject } from './errors.js'
 import { measurementTopic } from './topics.js'
@@ -29,9 +31,10 @@ export interface ValidatedMeasurement {
  */
 export function validateMeasurementMessage(bytes: Uint8Array, topic: string, ctx: GossipValidationContext): ValidatedMeasurement {
   const { params } = ctx
-  // Rule: size cap before any decoding (spec §5.2, decoding step 1)
-  if (bytes.length > MAX_MEASUREMENT_BYTES) {
-    reject('MEASUREMENT_TOO_LARGE', `a measurement is at most ${MAX_MEASUREMENT_BYTES} bytes`, { size: bytes.length })
+  // Rule: size cap before any decoding (spec §5.2, decoding step 1), the network's version's (spec §13.3)
+  const maxBytes = maxMeasurementBytes(params.protocolVersion)
+  if (bytes.length > maxBytes) {
+    reject('MEASUREMENT_TOO_LARGE', `a measurement is at most ${maxBytes} bytes`, { size: bytes.length })
   }
   // Rule: canonical DAG-CBOR of the exact field set (spec §5.1, §5.2)
   let m: SignedMeasurement
@@ -49,8 +52,10 @@ export function validateMeasurementMessage(bytes: Uint8Array, topic: string, ctx
   // Rule: published on its committee's shard topic (DESIGN §3, Topics: shard = taskKey mod C)
   const shard = committeeShard(m.task, info.seeds.nodeSelection, params.committeeShards)
   if (topic !== measurementTopic(params, shard)) reject('WRONG_TOPIC', `the task's committee meets on shard ${shard}`, { shard })
-  // Rule: the task is among the station's K nearest (spec §4, §7 step 1: TASK_WRONG_NODE)
-  if (!isAssignedTo(info, params, m.stationId, m.task)) reject('TASK_WRONG_NODE', 'the task was not assigned to this station')
+  // Rule: the task is among the station's K nearest (spec §4, §7 step 1: TASK_WRONG_NODE); in
+  // version 2 among its participant's, whatever key signs (spec §13.5)
+  const assignee = isVersion2(m) ? m.participant : m.stationId
+  if (!isAssignedTo(info, params, assignee, m.task)) reject('TASK_WRONG_NODE', 'the task was not assigned to this station')
   // Rule: checker at or above params.minCheckerVersion (spec §7 step 1: OUTDATED_CLIENT)
   if (!isVersionAtLeast(m.checkerVersion, params.minCheckerVersion)) {
     reject('OUTDATED_CLIENT', `checkers below ${params.minCheckerVersion} are not accepted`)
@@ -61,6 +66,27 @@ export function validateMeasurementMessage(bytes: Uint8Array, topic: string, ctx
   if (!verifyMeasurementSignature(m)) reject('INVALID_SIGNATURE', "the signature is not the station's")
   // the bytes are canonical (checked by decoding), so their CID is the measurement's CID
   return { measurement: m, cid: cidOfDagCbor(bytes), bytes }
+}
+
+/**
+ * `validateMeasurementMessage`, then on a version-2 network the rules that need the chain:
+ * NOT_ELIGIBLE and BINDING_INVALID (spec §13.5). What it accepts is recorded, so that the
+ * station's attestations are judged by its participant.
+ */
+export async function validateMeasurementGossip(
+  bytes: Uint8Array,
+  topic: string,
+  ctx: GossipValidationContext,
+): Promise<ValidatedMeasurement> {
+  const validated = validateMeasurementMessage(bytes, topic, ctx)
+  const m = validated.measurement
+  if (!isVersion2(m)) return validated
+  const admission = ctx.admission
+  // a version-2 network's validators are built with it (kinds.ts): its absence is our bug
+  if (!admission) throw new Error('a version-2 measurement needs the node admission to be validated')
+  await checkAdmission(admission, ctx.params.network, m)
+  admission.accepted(m.round, m.stationId, m.participant)
+  return validated
 }
 
 /**

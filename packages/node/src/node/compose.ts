@@ -1,6 +1,9 @@
 import { type Catalogue, type ProtocolParams, taskId } from '@spark-swarm/protocol'
+import type { NodeAdmission } from '../admission/node-admission.js'
 import type { GossipMetrics } from '../gossip/index.js'
 import { installGossip } from '../gossip/install.js'
+import { createAdmissionReader } from './admission/chain-watch.js'
+import { createGossipAdmission } from './admission/gossip-admission.js'
 import { type Anchoring, createAnchoring } from './anchor/anchor.js'
 import { type Convergence, createConvergence } from './anchor/convergence.js'
 import { createSummaryChain, type SummaryChain } from './anchor/summary-chain.js'
@@ -57,6 +60,8 @@ export function composeParts(
     signal: AbortSignal
     /** The tracker's clock, for CLOCK_OFF. */
     clockSource?: ClockSource
+    /** Version 2 (spec §13): the station's binding and the chain. */
+    admission?: NodeAdmission
   },
   init: PartsInit,
 ): NodeParts {
@@ -71,16 +76,31 @@ export function composeParts(
     indexerUrl: init.indexerUrl,
   })
   opened.lotus?.attach(health.faults)
+  const admission = shared.admission
+  const reader = admission && createAdmissionReader(params, admission.chain, health.faults, signal)
   const ownChecks = createOwnChecks(
     { params, checker: opened.checker, store, publisher, events, stationKey, health },
     {
       entries: new Map(shared.catalogue.entries.map((e) => [taskId(e), e])),
       inetGroup: init.inetGroup,
       checkerVersion: init.checkerVersion,
+      ...(admission ? { binding: admission.binding } : {}),
     },
   )
   const anchoring = createAnchoring(
-    { params, rounds, store, blockstore: host.helia.blockstore, routing: host.helia.routing, pubsub, stationKey, events, log, signal },
+    {
+      params,
+      rounds,
+      store,
+      blockstore: host.helia.blockstore,
+      routing: host.helia.routing,
+      pubsub,
+      stationKey,
+      events,
+      log,
+      signal,
+      ...(reader ? { admission: reader } : {}),
+    },
     { catalogue: shared.catalogue, catalogueCid: opened.catalogueCid },
   )
   // the chain tells convergence of re-linked rounds; convergence exists by the time anything is anchored
@@ -95,7 +115,10 @@ export function composeParts(
     log,
     signal,
   })
-  const gossipMetrics = installGossip({ params, clock, rounds, host, log }, createReceivedHandlers({ rounds, store, convergence }))
+  const gossipMetrics = installGossip(
+    { params, clock, rounds, host, log, ...(reader ? { admission: createGossipAdmission(reader) } : {}) },
+    createReceivedHandlers({ rounds, store, convergence }),
+  )
   const loop = createRoundLoop(
     {
       params,

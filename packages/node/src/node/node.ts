@@ -1,14 +1,9 @@
 import { setMaxListeners } from 'node:events'
 import type { ConnectionGater } from '@libp2p/interface'
-import {
-  type Catalogue,
-  CHECKER_VERSION,
-  ProtocolError,
-  type ProtocolParams,
-  roundAt,
-  validateCatalogue,
-  validateParams,
-} from '@spark-swarm/protocol'
+import { type Catalogue, CHECKER_VERSION, type ProtocolParams, roundAt, validateCatalogue, validateParams } from '@spark-swarm/protocol'
+import type { SavedBinding } from '../admission/binding-file.js'
+import type { ChainEligibility } from '../admission/chain-eligibility.js'
+import { checkBindingOf, type NodeAdmission, nodeAdmissionOf } from '../admission/node-admission.js'
 import type { GossipMetrics } from '../gossip/index.js'
 import type { RetrievalCheckerInit } from '../retrieval/index.js'
 import type { NodeIdentity } from '../store/index.js'
@@ -39,8 +34,16 @@ export interface CheckerNodeInit {
   catalogue: Catalogue
   /** IPNI indexer, e.g. https://cid.contact. */
   indexerUrl: string
-  /** Lotus JSON-RPC, for providers the catalogue does not name. */
+  /** Lotus JSON-RPC, for providers the catalogue does not name, and (version 2) for participants' deposits. */
   rpcUrl?: string
+  /**
+   * Version 2 (spec §13): the station's binding to the participant it checks for
+   * (`readBinding(dataDir, stationId)`, made by `spark-swarm bind`). Required on a version-2
+   * network; must name this node's station.
+   */
+  binding?: SavedBinding
+  /** Version 2: who is eligible, read from the chain; by default `createChainEligibility` over `rpcUrl`. */
+  chainEligibility?: ChainEligibility
   /** drand HTTP API, for networks whose randomness is drand. */
   drandUrl?: string
   /** libp2p listen addresses; loopback on a free port by default. */
@@ -130,6 +133,7 @@ class SwarmCheckerNode extends TypedEventTarget<CheckerNodeEvents> implements Ch
   readonly #bans: PeerBans
   readonly #versionCheck: VersionCheck
   readonly #paramsWatch: ParamsWatch
+  readonly #admission: NodeAdmission | undefined
   #identity: NodeIdentity | undefined
   #convergence: Convergence | undefined
   #gossipMetrics: GossipMetrics | undefined
@@ -140,11 +144,8 @@ class SwarmCheckerNode extends TypedEventTarget<CheckerNodeEvents> implements Ch
     super()
     this.#init = init
     this.#params = validateParams(init.params)
-    // version 2 (spec §13) has its pure rules, not yet the node's parts: running it on version 1's would be wrong
-    if (this.#params.protocolVersion !== 1) {
-      const message = `this node runs protocol version 1 only; version ${this.#params.protocolVersion} (spec §13) is not supported by it yet`
-      throw new ProtocolError('PARAMS_INVALID', message, { key: 'protocolVersion' })
-    }
+    // a version-2 node without its binding or its chain would check for nobody: refused before anything opens
+    this.#admission = nodeAdmissionOf(this.#params, init)
     this.#catalogue = validateCatalogue(init.catalogue)
     this.#log = init.logger ?? silentLogger
     this.#clock = init.clock ?? systemClock
@@ -201,12 +202,19 @@ class SwarmCheckerNode extends TypedEventTarget<CheckerNodeEvents> implements Ch
     // every scheduled check and fetch listens on it: many listeners are expected, not a leak
     setMaxListeners(Number.POSITIVE_INFINITY, controller.signal)
     const shared = { params: this.#params, catalogue: this.#catalogue, clock: this.#clock, log: this.#log }
-    const opened = await openNode(init, { ...shared, gater: this.#bans.gater(init.connectionGater) })
+    const admission = this.#admission
+    const participant = admission?.binding.binding.participant
+    const opened = await openNode(
+      { ...init, ...(participant ? { participant } : {}) },
+      { ...shared, gater: this.#bans.gater(init.connectionGater) },
+    )
     this.#identity = opened.identity
     // stop() came while the data dir and host were being opened
     if (controller.signal.aborted) return closeOpenedNode(opened)
     let parts: NodeParts
     try {
+      // the binding names a station key: only now, with the key loaded, can it be checked
+      if (admission) checkBindingOf(admission, opened.identity.stationKey.stationId)
       parts = composeParts(
         opened,
         {
@@ -215,6 +223,7 @@ class SwarmCheckerNode extends TypedEventTarget<CheckerNodeEvents> implements Ch
           versionCheck: this.#networkCheck(),
           signal: controller.signal,
           ...(init.clockSource ? { clockSource: init.clockSource } : {}),
+          ...(admission ? { admission } : {}),
         },
         {
           inetGroup: init.inetGroup,

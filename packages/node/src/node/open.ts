@@ -40,6 +40,8 @@ export interface OpenNodeInit {
   retrieval?: RetrievalCheckerInit
   storeMaxBytes?: number
   bitswap?: boolean
+  /** Version 2: the participant the station checks for, whom its tasks follow (spec §13.5). */
+  participant?: string
 }
 
 /** A started node's resources: what the parts are composed of. */
@@ -109,7 +111,8 @@ export async function openNode(
       ...(bitswap ? { bitswap } : {}),
     })
     const randomness = createRandomnessSource(params, init.drandUrl ? { drandUrl: init.drandUrl } : {})
-    const rounds = new Rounds(params, catalogue, randomness, identity.stationKey.stationId)
+    // version 2: tasks follow the participant, not the key that signs (spec §13.5)
+    const rounds = new Rounds(params, catalogue, randomness, init.participant ?? identity.stationKey.stationId)
     return { catalogueCid: ownCatalogueCid, identity, store, host, checker, bitswap, rounds, lotus, lock }
   } catch (err) {
     for (const close of opened.reverse()) await Promise.resolve(close()).catch(() => {})

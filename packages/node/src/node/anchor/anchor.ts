@@ -16,6 +16,7 @@ import {
 } from '@spark-swarm/protocol'
 import { CID } from 'multiformats/cid'
 import type { NodeStore } from '../../store/index.js'
+import type { AdmissionReader } from '../admission/chain-watch.js'
 import type { CheckerNodeEvents, TypedEventTarget } from '../events.js'
 import type { Logger } from '../logger.js'
 import type { NodePubSub } from '../peers/host.js'
@@ -58,6 +59,8 @@ export interface AnchoringComponents {
   log: Logger
   /** The node's lifetime: blocks writes and DHT provides end with it. */
   signal: AbortSignal
+  /** Version 2 (spec §13.4): who is eligible in the round, read from the chain at its eligibility height. */
+  admission?: AdmissionReader
 }
 
 export interface AnchoringInit {
@@ -82,6 +85,13 @@ export interface Anchoring {
   stop(): Promise<void>
 }
 
+/** The participants the round's measurements name (version 2; none in version 1). */
+function participantsOf(records: MeasurementRecord[]): Set<string> {
+  const participants = new Set<string>()
+  for (const r of records) if (r.measurement.participant !== undefined) participants.add(r.measurement.participant)
+  return participants
+}
+
 /**
  * Evaluates a finished round from every measurement the node holds, builds its summary, puts all
  * blocks (summary, committees, measurement lists and the measurements themselves) into helia's
@@ -103,15 +113,25 @@ export function createAnchoring(components: AnchoringComponents, init: Anchoring
     return { built, previous }
   }
 
-  const evaluate = (round: number, info: RoundInfo) => {
+  // verified bindings, kept for the node's lifetime: a station sends the same one every round (spec §13.5)
+  const bindingCache = new Map<string, boolean>()
+
+  const evaluate = async (round: number, info: RoundInfo) => {
     const rows = store.measurementsOfRound(round)
     const intern = createInterner()
     const records: MeasurementRecord[] = rows.map((row) => ({
       cid: row.cid,
       measurement: internMeasurement(decodeSignedMeasurement(row.bytes), intern),
     }))
+    // version 2: a chain that cannot be read throws here (LOTUS_UNREACHABLE is set): the round is
+    // neither anchored nor attested, since any summary would be a guess at who was eligible
+    const admission = components.admission ? await components.admission.snapshot(round, participantsOf(records), { signal }) : undefined
     // every stored measurement passed the gossip validator (or our own signing): no need to verify again
-    const evaluation = evaluateRound({ params, round, seeds: info.seeds, tasks: info.tasks }, records, { signatures: 'trusted' })
+    const evaluation = evaluateRound(
+      { params, round, seeds: info.seeds, tasks: info.tasks, ...(admission ? { admission } : {}) },
+      records,
+      { signatures: 'trusted', bindingCache },
+    )
     return { rows, evaluation, ...build(round, info, evaluation) }
   }
   const committeesOf = (built: BuiltSummary) => new Map([...built.committees].map(([id, block]) => [id, block.cid.toString()]))
@@ -119,7 +139,7 @@ export function createAnchoring(components: AnchoringComponents, init: Anchoring
   return {
     async anchorRound(round, options = {}) {
       const info = await rounds.get(round, { signal })
-      const { rows, evaluation, built, previous } = evaluate(round, info)
+      const { rows, evaluation, built, previous } = await evaluate(round, info)
       await putSummaryBlocks(
         components.blockstore,
         { params, catalogue: init.catalogue, catalogueCid: init.catalogueCid, built, measurements: rows },

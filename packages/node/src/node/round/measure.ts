@@ -10,6 +10,7 @@ import {
   signMeasurement,
   taskId,
 } from '@spark-swarm/protocol'
+import type { SavedBinding } from '../../admission/binding-file.js'
 import type { CheckOutcome } from '../../retrieval/index.js'
 
 /** A signed measurement ready to store and gossip. */
@@ -26,8 +27,18 @@ export interface OwnMeasurement {
  */
 export function buildOwnMeasurement(
   outcome: Extract<CheckOutcome, { kind: 'measurement' }>,
-  ctx: { params: ProtocolParams; round: number; task: CatalogueEntry; key: StationKey; inetGroup: string; checkerVersion: string },
+  ctx: {
+    params: ProtocolParams
+    round: number
+    task: CatalogueEntry
+    key: StationKey
+    inetGroup: string
+    checkerVersion: string
+    /** Version 2: whom the station checks for, with the participant's signature that says so (spec §13.3). */
+    binding?: SavedBinding
+  },
 ): OwnMeasurement {
+  const binding = ctx.binding
   const task = { cid: ctx.task.cid, minerId: ctx.task.minerId }
   const m: Measurement = {
     protocolVersion: ctx.params.protocolVersion,
@@ -38,6 +49,13 @@ export function buildOwnMeasurement(
     inetGroup: ctx.inetGroup,
     checkerVersion: ctx.checkerVersion,
     ...outcome.fields,
+    ...(binding
+      ? {
+          participant: binding.binding.participant,
+          bindingFromRound: binding.binding.fromRound,
+          bindingSignature: binding.signature,
+        }
+      : {}),
   }
   const measurement = signMeasurement(m, ctx.key)
   // encoded once here: the store, gossip and the blockstore all take these bytes and this CID as they are

@@ -1,4 +1,5 @@
 import { type CatalogueEntry, type ProtocolParams, type RetrievalTask, type StationKey, taskId } from '@spark-swarm/protocol'
+import type { SavedBinding } from '../../admission/binding-file.js'
 import type { RetrievalChecker } from '../../retrieval/index.js'
 import type { NodeStore } from '../../store/index.js'
 import type { CheckerNodeEvents, TypedEventTarget } from '../events.js'
@@ -24,6 +25,8 @@ export interface OwnChecksInit {
   entries: Map<string, CatalogueEntry>
   inetGroup: string
   checkerVersion: string
+  /** Version 2: the binding every own measurement carries (spec §13.3). */
+  binding?: SavedBinding
 }
 
 /** This node's own retrieval checks: each checked, signed, stored, then published. */
@@ -95,6 +98,7 @@ export function createOwnChecks(components: OwnChecksComponents, init: OwnChecks
         key: stationKey,
         inetGroup: init.inetGroup,
         checkerVersion: init.checkerVersion,
+        ...(init.binding ? { binding: init.binding } : {}),
       })
       try {
         store.recordOwnMeasurement({

@@ -31,7 +31,8 @@ export class Rounds {
     private readonly params: ProtocolParams,
     private readonly catalogue: Catalogue,
     private readonly randomness: RandomnessSource,
-    private readonly stationId: string,
+    /** Whose tasks are `mine`: the station id, or in version 2 the participant it checks for. */
+    private readonly assignee: string,
   ) {}
 
   /** A round already derived, without waiting: what gossip validators use. */
@@ -46,7 +47,7 @@ export class Rounds {
     const tasks = sampleRoundTasks(this.catalogue, seeds, this.params.tasksPerRound)
     const selector = new TaskSelector(tasks, seeds.nodeSelection)
     const shards = new Map(tasks.map((t) => [taskId(t), committeeShard(t, seeds.nodeSelection, this.params.committeeShards)]))
-    const info = { round, seeds, tasks, selector, mine: selector.pick(this.stationId, this.params.maxTasksPerNode), shards }
+    const info = { round, seeds, tasks, selector, mine: selector.pick(this.assignee, this.params.maxTasksPerNode), shards }
     this.#cache.set(round, info)
     for (const r of this.#cache.keys()) if (r < round - 2) this.#cache.delete(r)
     return info

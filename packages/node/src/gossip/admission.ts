@@ -1,0 +1,49 @@
+import { type ParticipantBinding, type SignedMeasurement, toHex, verifyBinding } from '@spark-swarm/protocol'
+import { ignore, reject } from './errors.js'
+
+/*
+ * The version-2 rules of gossip (spec §13): a measurement counts only for an eligible participant
+ * whose binding names its station, so the validators refuse, as the evaluation would label them,
+ * what a node would otherwise store, relay and attest. Eligibility needs the chain, hence async.
+ */
+
+/** What the validators need from the node on a version-2 network. */
+export interface GossipAdmission {
+  /** Whether `participant` is eligible in `round` (spec §13.4); throws when the chain cannot be read. */
+  eligible(round: number, participant: string): Promise<boolean>
+  /** Participants whose accepted measurements of `round` this station signed (what its attestations are judged by). */
+  participantsOf(round: number, stationId: string): ReadonlySet<string> | undefined
+  /** Records that a measurement of `round` by `stationId` for `participant` was accepted. */
+  accepted(round: number, stationId: string, participant: string): void
+  /** Verified bindings, by binding and signature: a station sends the same one with each measurement. */
+  readonly bindings: Map<string, boolean>
+}
+
+/**
+ * Rejects NOT_ELIGIBLE, then BINDING_INVALID, in the evaluation's order (spec §13.5): the cached
+ * chain answer before a 1.7 ms signature recovery. A chain that cannot be read is this node's own
+ * fault (LOTUS_UNREACHABLE): Ignored as CHAIN_UNREADABLE, which costs the sender nothing.
+ */
+export async function checkAdmission(
+  admission: GossipAdmission,
+  network: string,
+  m: SignedMeasurement & ParticipantBinding,
+): Promise<void> {
+  let eligible: boolean
+  try {
+    eligible = await admission.eligible(m.round, m.participant)
+  } catch (err) {
+    ignore('CHAIN_UNREADABLE', `who is eligible in round ${m.round} cannot be read from the chain here`, { error: String(err) })
+  }
+  if (!eligible) reject('NOT_ELIGIBLE', "the participant held no deposit at the round's eligibility height", { participant: m.participant })
+  // a binding from a later round is not in force yet, however well signed
+  if (m.bindingFromRound > m.round) reject('BINDING_INVALID', 'the binding starts after the round')
+  const key = `${m.participant} ${m.stationId} ${m.bindingFromRound} ${toHex(m.bindingSignature)}`
+  let valid = admission.bindings.get(key)
+  if (valid === undefined) {
+    const binding = { network, participant: m.participant, stationId: m.stationId, fromRound: m.bindingFromRound }
+    valid = verifyBinding(binding, m.bindingSignature)
+    admission.bindings.set(key, valid)
+  }
+  if (!valid) reject('BINDING_INVALID', "the binding is not the participant's signature of this station")
+}
