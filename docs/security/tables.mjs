@@ -4,6 +4,10 @@
 //   node docs/security/tables.mjs capture <dir>/sweep.json …          share of committees with a wrong result, one column per sweep
 //   node docs/security/tables.mjs provider <dir>/sweep.json <minerId>  one provider's three RSRs and the captured share
 //   node docs/security/tables.mjs rewards <dir>/sweep.json             the adversaries' share of MAJORITY_RESULT labels
+//   node docs/security/tables.mjs versions <minerId> <v1 sweep.json> <v2 sweep.json>
+//                                                                      the same sweep under protocol versions 1 and 2, side by side
+//   node docs/security/tables.mjs target <minerId> <label>=<sweep.json> …
+//                                                                      captured share of one provider's committees, one pair of columns per sweep
 //
 // Every number is a mean over the sweep's repetitions; "identities" is the swept share × the scenario's nodes.
 import { readFileSync } from 'node:fs'
@@ -62,7 +66,71 @@ if (kind === 'capture' && args.length > 0) {
       ]),
     )
   }
+} else if (kind === 'versions' && args.length === 3) {
+  const [minerId, v1, v2] = [args[0], load(args[1]), load(args[2])]
+  const nodes = v1.base.nodes
+  const rate = (point, method) =>
+    mean(point.runs.map((r) => r.providers.find((p) => p.minerId === minerId)?.[method].rate).filter((x) => typeof x === 'number'))
+  const notEligible = (point) => mean(point.runs.map((r) => r.measurements.byTasking.NOT_ELIGIBLE ?? 0))
+  console.log(
+    row([
+      v1.sweep.path,
+      'identities',
+      'captured v1',
+      'captured v2',
+      `${minerId} committee RSR v1`,
+      'v2',
+      `${minerId} per-request v1`,
+      'v2',
+      'v2 NOT_ELIGIBLE per run',
+    ]),
+  )
+  console.log(row(['---:', '---:', '---:', '---:', '---:', '---:', '---:', '---:', '---:']))
+  for (const [i, a] of v1.points.entries()) {
+    const b = v2.points[i]
+    const identities = v1.sweep.path.endsWith('.share') ? String(Math.round(a.value * nodes)) : ''
+    console.log(
+      row([
+        String(a.value),
+        identities,
+        pct(mean(a.runs.map(captured))),
+        pct(mean(b.runs.map(captured))),
+        pct(rate(a, 'committee')),
+        pct(rate(b, 'committee')),
+        pct(rate(a, 'perRequest')),
+        pct(rate(b, 'perRequest')),
+        String(Math.round(notEligible(b))),
+      ]),
+    )
+  }
+} else if (kind === 'target' && args.length >= 2) {
+  // The adversary lies about minerId only and the other providers serve everyone, so every other
+  // committee reaches a result: minerId's committees are all committees but the others' samples.
+  const [minerId, ...specs] = args
+  const sweeps = specs.map((spec) => {
+    const at = spec.indexOf('=')
+    return { label: spec.slice(0, at), sweep: load(spec.slice(at + 1)) }
+  })
+  const targetCaptured = (run) => {
+    const others = run.providers.filter((p) => p.minerId !== minerId).reduce((s, p) => s + p.committee.samples, 0)
+    const mine = run.committees.total - others
+    return mine > 0 ? run.committees.capturedByAdversaries / mine : 0
+  }
+  const committeeRate = (run) => run.providers.find((p) => p.minerId === minerId)?.committee.rate
+  const first = sweeps[0].sweep
+  const roster = (point) => (first.sweep.path.endsWith('.participants') ? point.value / first.base.nodes : point.value)
+  console.log(row(['share of the roster', ...sweeps.flatMap(({ label }) => [`${label}: ${minerId} captured`, 'committee RSR'])]))
+  console.log(row(['---:', ...sweeps.flatMap(() => ['---:', '---:'])]))
+  for (const [i, point] of first.points.entries()) {
+    const cells = sweeps.flatMap(({ sweep }) => {
+      const runs = sweep.points[i].runs
+      return [pct(mean(runs.map(targetCaptured))), pct(mean(runs.map(committeeRate).filter((x) => typeof x === 'number')))]
+    })
+    console.log(row([pct(roster(point)), ...cells]))
+  }
 } else {
-  console.error('usage: tables.mjs capture <sweep.json>… | provider <sweep.json> <minerId> | rewards <sweep.json>')
+  console.error(
+    'usage: tables.mjs capture <sweep.json>… | provider <sweep.json> <minerId> | rewards <sweep.json> | versions <minerId> <v1> <v2> | target <minerId> <label>=<sweep.json>…',
+  )
   process.exitCode = 2
 }

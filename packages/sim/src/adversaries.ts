@@ -79,6 +79,14 @@ export const ADVERSARY_BEHAVIOURS: { [K in AdversaryKind]: AdversaryBehaviour<Ex
     inetGroups: 'one-each',
     attest: (_, task) => task.report(task.item.provider === task.target ? OK : task.retrieve(), task.item.checksum),
   },
+  // its participants' tasks are fixed before the seed; knowing them, it spends its voice on the target only
+  'deposit-holder': {
+    part: 'checks',
+    inetGroups: 'one-each',
+    attest: (_, task) => {
+      if (task.item.provider === task.target) task.report(task.failure as OutcomeFields, task.item.checksum)
+    },
+  },
 }
 
 /** Every kind, in the table's order. */

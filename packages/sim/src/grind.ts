@@ -1,36 +1,37 @@
 import type { TaskSelector } from '@spark-swarm/protocol'
-import { type Item, syntheticStationId, type World } from './world.js'
+import type { Item, World } from './world.js'
 
 /**
  * A grinding adversary: `slots` machines, each with its own inet group (so K tasks each), that
- * mint `tries` station ids once the round seed is known and keep those whose tasks
- * (by the real TaskSelector) include the target's tasks. Knowing how many honest measurements
- * each target committee will get, it attacks the cheapest committees first with
- * honest + 1 false failures each, while it has machines and identities left.
+ * hold `assignees.length` identities minted once the round seed is known and keep those whose
+ * tasks (by the real TaskSelector) include the target's tasks. Knowing how many honest
+ * measurements each target committee will get, it attacks the cheapest committees first with
+ * honest + 1 false failures each, while it has machines and identities left. It reports by the
+ * index of the identity in `assignees` (version 1: station ids; version 2: participants, which
+ * are not funded, see `minted.ts`).
  */
 export function grind(
   world: World,
-  round: number,
   model: number,
-  tries: number,
+  assignees: readonly string[],
   slots: readonly number[],
   selector: TaskSelector,
   items: readonly Item[],
   honestTotal: Uint32Array,
-  report: (station: string, group: string, task: number) => void,
+  report: (identity: number, group: string, task: number) => void,
 ): void {
   const target = world.targets[model]
   if (!target) return
   const k = world.params.maxTasksPerNode
-  const stations: string[] = []
+  // the kept identities, by index in `assignees`
+  const stations: number[] = []
   const covering = new Map<number, number[]>()
-  for (let j = 0; j < tries; j++) {
-    const station = syntheticStationId(world.scenario.seed, 'grind', model, round, j)
+  for (let j = 0; j < assignees.length; j++) {
     let kept = false
-    for (const t of selector.pickIndices(station, k)) {
+    for (const t of selector.pickIndices(assignees[j] as string, k)) {
       if ((items[t] as Item).provider !== target) continue
       if (!kept) {
-        stations.push(station)
+        stations.push(j)
         kept = true
       }
       let list = covering.get(t)
@@ -70,7 +71,7 @@ export function grind(
         }
       }
       if (pick < 0) break
-      report(stations[pick] as string, world.slotGroup[slots[i] as number] as string, t)
+      report(stations[pick] as number, world.slotGroup[slots[i] as number] as string, t)
       placed++
       budget[i] = (budget[i] as number) - 1
       if (budget[i] === 0) slotsWithBudget--

@@ -20,6 +20,7 @@ export type {
   AlwaysOkAdversary,
   ColludingAdversary,
   CopierAdversary,
+  DepositHolderAdversary,
   Estimate,
   GrindingAdversary,
   LazyAdversary,

@@ -3,6 +3,7 @@ import { CHECKER_VERSION } from '@spark-swarm/protocol'
 import { GENESIS_TIME } from './world.js'
 
 const ZERO_SIGNATURE = new Uint8Array(64)
+const NO_BINDING = new Uint8Array(65)
 
 /**
  * Measurements reused from round to round. A 10,000-node round holds 150,000 of them;
@@ -26,12 +27,15 @@ export class RecordPool {
    */
   at(i: number): SignedMeasurement {
     while (i >= this.#measurements.length) {
+      // version 2's three fields (spec §13.3) after stationId, as the spec orders them; version 1 has no such keys
+      const bound = this.#params.protocolVersion === 2 ? { participant: '', bindingFromRound: 0, bindingSignature: NO_BINDING } : {}
       this.#measurements.push({
         protocolVersion: this.#params.protocolVersion,
         network: this.#params.network,
         round: 0,
         task: { cid: '', minerId: '' },
         stationId: '',
+        ...bound,
         inetGroup: '',
         checkerVersion: CHECKER_VERSION,
         indexerResult: null,

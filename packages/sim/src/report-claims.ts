@@ -96,7 +96,7 @@ function otherAdversaries(runs: readonly RunResult[]): string {
     for (const a of r.scenario.adversaries ?? []) {
       if (isUntargetedLiar(a)) continue
       const kind = a.targetMinerId === undefined ? a.kind : `${a.kind} (against ${a.targetMinerId})`
-      kinds.set(kind, (kinds.get(kind) ?? 0) + a.share / runs.length)
+      kinds.set(kind, (kinds.get(kind) ?? 0) + (a.share ?? 0) / runs.length)
     }
   const list = [...kinds.entries()].filter(([, s]) => s > 0).map(([k, s]) => `${k} ${pct(s, 2)}`)
   return list.length ? `Other adversaries in this scenario: ${list.join(', ')}.` : 'No other adversaries in this scenario.'

@@ -45,8 +45,20 @@ export class RoundMeasurements {
     this.adversarial = pool.flags(scenario.nodes * world.params.maxTasksPerNode + 1024)
   }
 
-  /** One node's report of task `t` (index in the round's tasks). */
-  emit(stationId: string, inetGroup: string, t: number, f: OutcomeFields, checksum: string, adversarial: boolean): void {
+  /**
+   * One node's report of task `t` (index in the round's tasks). `participant` and `binding` are
+   * version 2's (spec §13.3), null in version 1, whose measurements have no such fields.
+   */
+  emit(
+    stationId: string,
+    participant: string | null,
+    binding: Uint8Array | null,
+    inetGroup: string,
+    t: number,
+    f: OutcomeFields,
+    checksum: string,
+    adversarial: boolean,
+  ): void {
     this.produced++
     if (this.#lossP > 0 && this.#deliveryRng.chance(this.#lossP)) return
     if (adversarial) this.adversarialDelivered++
@@ -60,6 +72,10 @@ export class RoundMeasurements {
     m.round = this.#round
     m.task = this.#tasks[t] as RetrievalTask
     m.stationId = stationId
+    if (participant !== null) {
+      m.participant = participant
+      m.bindingSignature = binding as Uint8Array
+    }
     m.inetGroup = inetGroup
     m.indexerResult = f.indexerResult
     m.protocol = f.protocol

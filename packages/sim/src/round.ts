@@ -1,22 +1,25 @@
 import {
+  type AdmissionSnapshot,
   deriveRoundSeeds,
+  eligibilityHeight,
   evaluateRound,
   type MeasurementRecord,
   type RetrievalTask,
   type RoundEvaluation,
   type RoundSeeds,
+  roundStartTime,
   sampleRoundTasks,
   TaskSelector,
 } from '@spark-swarm/protocol'
 import { type AdversaryBehaviour, behaviourOf, type TaskCheck } from './adversaries.js'
 import { grind } from './grind.js'
 import type { OutcomeFields } from './outcomes.js'
-import type { RecordPool } from './pool.js'
 import type { Population } from './population.js'
 import { inKeyOrder } from './record-order.js'
 import { Rng } from './rng.js'
 import { honestOutcome, OK, RoundMeasurements } from './round-measurements.js'
 import { type RoundStats, reduceEvaluation } from './round-stats.js'
+import type { RunState } from './run-state.js'
 import type { AdversaryModel } from './types.js'
 import type { Item, ProviderInfo, World } from './world.js'
 
@@ -24,6 +27,8 @@ export interface RoundOutput {
   stats: RoundStats
   /** The protocol's evaluation of the round (only with `keepEvaluation`). */
   evaluation?: RoundEvaluation
+  /** With the evaluation: per listed measurement (same index), 1 when an adversary made it (a copy). */
+  adversarial?: Uint8Array
 }
 
 /** A round's draws and tasks, shared by the steps that simulate it. */
@@ -53,6 +58,8 @@ class RoundTaskCheck implements TaskCheck {
   failure: OutcomeFields | null = null
   slot = 0
   station = ''
+  participant: string | null = null
+  binding: Uint8Array | null = null
   group = ''
   task = 0
   readonly rng: Rng
@@ -68,7 +75,7 @@ class RoundTaskCheck implements TaskCheck {
   }
 
   report(fields: OutcomeFields, checksum: string): void {
-    this.#measurements.emit(this.station, this.group, this.task, fields, checksum, true)
+    this.#measurements.emit(this.station, this.participant, this.binding, this.group, this.task, fields, checksum, true)
   }
 }
 
@@ -90,15 +97,19 @@ function checkTasks(world: World, population: Population, r: RoundSetup) {
   for (let s = 0; s < slotKind.length; s++) {
     const kind = slotKind[s] as number
     const station = population.stationIds[s] as string
+    const participant = population.participants[s] as string | null
+    const binding = population.bindings[s] as Uint8Array | null
+    // whose tasks: the participant's in version 2 (spec §13.5), else the station's
+    const assignee = population.assignees[s] as string
     const group = slotGroup[s] as string
     if (kind < 0) {
-      for (const t of selector.pickIndices(station, k)) {
+      for (const t of selector.pickIndices(assignee, k)) {
         const item = items[t] as Item
         const f = honestOutcome(rng, s, item.provider)
         honest.total[t] = (honest.total[t] as number) + 1
         if (f === OK) honest.ok[t] = (honest.ok[t] as number) + 1
         else honest.firstFailure[t] ??= f
-        measurements.emit(station, group, t, f, item.checksum, false)
+        measurements.emit(station, participant, binding, group, t, f, item.checksum, false)
       }
       continue
     }
@@ -114,10 +125,12 @@ function checkTasks(world: World, population: Population, r: RoundSetup) {
       case 'checks':
         check.slot = s
         check.station = station
+        check.participant = participant
+        check.binding = binding
         check.group = group
         check.target = world.targets[kind] ?? null
         check.failure = world.failureOf[kind] ?? null
-        for (const t of selector.pickIndices(station, k)) {
+        for (const t of selector.pickIndices(assignee, k)) {
           check.item = items[t] as Item
           check.task = t
           behaviour.attest(adversary, check)
@@ -135,29 +148,43 @@ function copyAnswers(world: World, population: Population, r: RoundSetup, honest
   const k = world.params.maxTasksPerNode
   for (const s of copiers) {
     const station = population.stationIds[s] as string
-    for (const t of r.selector.pickIndices(station, k)) {
+    const participant = population.participants[s] as string | null
+    const binding = population.bindings[s] as Uint8Array | null
+    for (const t of r.selector.pickIndices(population.assignees[s] as string, k)) {
       const total = honest.total[t] as number
       if (total === 0) continue
       const ok = r.rng.int(total) < (honest.ok[t] as number)
       const f = ok ? OK : (honest.firstFailure[t] as OutcomeFields)
-      r.measurements.emit(station, world.slotGroup[s] as string, t, f, (r.items[t] as Item).checksum, true)
+      r.measurements.emit(station, participant, binding, world.slotGroup[s] as string, t, f, (r.items[t] as Item).checksum, true)
     }
   }
 }
 
-/** Each grinding model attacks its target's committees with fresh identities (see `grind`). */
-function grindTargets(world: World, r: RoundSetup, honest: HonestAnswers, grinders: readonly number[][]): void {
+/**
+ * Each grinding model attacks its target's committees with identities minted after the seed (see
+ * `grind`). In version 2 they are participants nobody funded: the evaluation, not the simulator,
+ * decides what their measurements are worth.
+ */
+function grindTargets(world: World, run: RunState, r: RoundSetup, honest: HonestAnswers, grinders: readonly number[][]): void {
   grinders.forEach((slots, m) => {
     if (slots.length === 0) return
-    const adversary = world.adversaries[m]
     const target = world.targets[m]
-    if (adversary === undefined || target === null || target === undefined) return
-    const behaviour = behaviourOf(adversary)
-    if (behaviour.part !== 'grinds') return
-    grind(world, r.round, m, behaviour.identities(adversary), slots, r.selector, r.items, honest.total, (station, group, t) =>
-      r.measurements.emit(station, group, t, world.failureOf[m] as OutcomeFields, (r.items[t] as Item).checksum, true),
-    )
+    if (target === null || target === undefined) return
+    const minted = run.minted(m, r.round)
+    grind(world, m, minted.assignees, slots, r.selector, r.items, honest.total, (j, group, t) => {
+      const participant = minted.bindings === null ? null : (minted.assignees[j] as string)
+      const binding = minted.bindings === null ? null : (minted.bindings[j] as Uint8Array)
+      const f = world.failureOf[m] as OutcomeFields
+      r.measurements.emit(minted.stations[j] as string, participant, binding, group, t, f, (r.items[t] as Item).checksum, true)
+    })
   })
+}
+
+/** Version 2's admission snapshot (spec §13.4): the round's own height, and the participants funded before the run. */
+function admissionOf(world: World, population: Population, round: number): AdmissionSnapshot | undefined {
+  const { params } = world
+  if (params.protocolVersion !== 2 || params.admission === undefined) return undefined
+  return { height: eligibilityHeight(params.admission, roundStartTime(params, round)), eligible: population.eligible }
 }
 
 /**
@@ -168,12 +195,12 @@ function grindTargets(world: World, r: RoundSetup, honest: HonestAnswers, grinde
  */
 export function simulateRound(
   world: World,
-  population: Population,
+  run: RunState,
   round: number,
   randomness: string,
-  pool: RecordPool,
   { keepEvaluation = false }: { keepEvaluation?: boolean } = {},
 ): RoundOutput {
+  const { population, records: pool } = run
   const { scenario, params } = world
   const seeds = deriveRoundSeeds(round, randomness)
   const tasks = sampleRoundTasks(world.catalogue, seeds, params.tasksPerRound)
@@ -187,10 +214,12 @@ export function simulateRound(
 
   const { honest, copiers, grinders } = checkTasks(world, population, r)
   copyAnswers(world, population, r, honest, copiers)
-  grindTargets(world, r, honest, grinders)
+  grindTargets(world, run, r, honest, grinders)
 
   const { records, adversarial } = inKeyOrder(pool, measurements.delivered, measurements.adversarial, mix)
-  const evaluation = evaluateRound({ params, round, seeds, tasks }, records, { signatures: 'trusted' })
+  const admission = admissionOf(world, population, round)
+  const ctx = admission === undefined ? { params, round, seeds, tasks } : { params, round, seeds, tasks, admission }
+  const evaluation = evaluateRound(ctx, records, { signatures: 'trusted', bindingCache: run.bindingCache })
   const firstDrop = evaluation.dropped[0]
   if (firstDrop) throw new Error(`simulator bug: the evaluator dropped a simulated measurement (${firstDrop.reason})`)
   // the evaluator lists measurements by sort key, the order of `records`: `adversarial[j]` is measurement j's
@@ -204,5 +233,5 @@ export function simulateRound(
     anyAdversarial: measurements.adversarialDelivered > 0,
   }
   const stats = reduceEvaluation(world, round, tasks, evaluation, adversarial, counts)
-  return keepEvaluation ? { stats, evaluation } : { stats }
+  return keepEvaluation ? { stats, evaluation, adversarial: adversarial.slice(0, records.length) } : { stats }
 }

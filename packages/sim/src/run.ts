@@ -1,10 +1,9 @@
 import { availableParallelism } from 'node:os'
 import { Worker } from 'node:worker_threads'
 import { localBeaconRandomness } from '@spark-swarm/protocol'
-import { RecordPool } from './pool.js'
-import { Population } from './population.js'
 import { simulateRound } from './round.js'
 import type { RoundStats } from './round-stats.js'
+import { RunState } from './run-state.js'
 import { validateScenario } from './scenario.js'
 import { summarize } from './summarize.js'
 import type { RunResult, Scenario, ValidatedScenario } from './types.js'
@@ -27,12 +26,11 @@ export interface ParallelRunOptions extends RunOptions {
  */
 export function runRounds(scenario: ValidatedScenario, from: number, to: number, onRound?: (stats: RoundStats) => void): RoundStats[] {
   const world = buildWorld(scenario)
-  const population = new Population(world)
-  const pool = new RecordPool(world.params)
+  const run = new RunState(world)
   const out: RoundStats[] = []
   for (let round = from; round < to; round++) {
-    population.advanceTo(round)
-    const { stats } = simulateRound(world, population, round, localBeaconRandomness(world.genesisSeed, round), pool)
+    run.population.advanceTo(round)
+    const { stats } = simulateRound(world, run, round, localBeaconRandomness(world.genesisSeed, round))
     out.push(stats)
     onRound?.(stats)
   }

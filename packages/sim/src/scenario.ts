@@ -18,6 +18,7 @@ const PROVIDER_KINDS = ['normal', 'region-blocked', 'ghost'] as const
 const SCENARIO_KEYS = [
   'name',
   'seed',
+  'protocolVersion',
   'nodes',
   'inetGroups',
   'tasksPerRound',
@@ -37,6 +38,7 @@ const ADVERSARY_KEYS = [
   'share',
   'skipShare',
   'identitiesPerRound',
+  'participants',
   'targetMinerId',
   'guessRate',
   'failureCode',
@@ -58,6 +60,7 @@ const KIND_FIELDS: { [K in AdversaryKind]: ReadonlyArray<Exclude<keyof Extract<A
   'sybil-spread': ['failureCode'],
   grinding: ['targetMinerId', 'identitiesPerRound', 'failureCode'],
   colluding: ['targetMinerId'],
+  'deposit-holder': ['targetMinerId', 'participants', 'failureCode'],
 }
 
 const LIMIT = 1_000_000
@@ -146,7 +149,7 @@ function validateProvider(v: unknown, path: string): ProviderModel {
  * Each field's check and default, given that the field applies to the adversary's kind. Its key
  * order is the order fields are checked in (the first error wins) and recorded in the result.
  */
-const FIELD_PARSERS: Record<AdversaryField, (v: unknown, path: string, minerIds: ReadonlySet<string>) => unknown> = {
+const FIELD_PARSERS: Record<AdversaryField, (v: unknown, path: string, minerIds: ReadonlySet<string>, nodes: number) => unknown> = {
   targetMinerId: (v, path, minerIds) => {
     if (typeof v !== 'string' || !minerIds.has(v)) {
       throw new ScenarioError(path, `must name one of the providers (${[...minerIds].join(', ')})`)
@@ -157,6 +160,12 @@ const FIELD_PARSERS: Record<AdversaryField, (v: unknown, path: string, minerIds:
   identitiesPerRound: (v, path) => (v === undefined ? 1000 : integer(v, path, 1)),
   guessRate: (v, path) => (v === undefined ? 0 : share(v, path)),
   failureCode: (v, path) => (v === undefined ? 'HTTP_502' : failureCode(v, path)),
+  // its participants are nodes of the scenario, so that its share of the roster is participants / nodes
+  participants: (v, path, _, nodes) => {
+    if (v === undefined)
+      throw new ScenarioError(path, `is required: how many funded participants the deposit-holder holds (0 to nodes, ${nodes})`)
+    return integer(v, path, 0, nodes)
+  },
 }
 
 const ADVERSARY_FIELDS = Object.keys(FIELD_PARSERS) as AdversaryField[]
@@ -165,19 +174,23 @@ function kindsTaking(field: AdversaryField): string {
   return ADVERSARY_KINDS.filter((k) => (KIND_FIELDS[k] as readonly string[]).includes(field)).join(', ')
 }
 
-function validateAdversary(v: unknown, path: string, minerIds: ReadonlySet<string>): AdversaryModel {
+function validateAdversary(v: unknown, path: string, minerIds: ReadonlySet<string>, nodes: number): AdversaryModel {
   const a = object(v, path, ADVERSARY_KEYS)
   const kind = a.kind as AdversaryKind
   if (!ADVERSARY_KINDS.includes(kind)) throw new ScenarioError(`${path}.kind`, `must be one of ${ADVERSARY_KINDS.join(', ')}`)
-  const out: Json = { kind, share: share(a.share, `${path}.share`) }
+  const out: Json = { kind, share: 0 }
+  // a deposit-holder's size is its participant count and its share is derived from it (below), so that a
+  // sweep of participants moves both; a share it carries (a validated scenario's) is only checked
+  if (kind !== 'deposit-holder' || a.share !== undefined) out.share = share(a.share, `${path}.share`)
   const own = KIND_FIELDS[kind] as readonly AdversaryField[]
   for (const field of ADVERSARY_FIELDS) {
     const value = a[field]
     // every kind may name a target; a listed one must
     const applies = own.includes(field) || (field === 'targetMinerId' && value !== undefined)
-    if (applies) out[field] = FIELD_PARSERS[field](value, `${path}.${field}`, minerIds)
+    if (applies) out[field] = FIELD_PARSERS[field](value, `${path}.${field}`, minerIds, nodes)
     else if (value !== undefined) throw new ScenarioError(`${path}.${field}`, `applies to ${kindsTaking(field)} adversaries only`)
   }
+  if (kind === 'deposit-holder') out.share = (out.participants as number) / nodes
   // the fields are those KIND_FIELDS lists for the kind, which its type checks against the model
   return out as unknown as AdversaryModel
 }
@@ -196,6 +209,13 @@ export function validateScenario(value: unknown): ValidatedScenario {
   if (s.name !== undefined) out.name = text(s.name, 'name', 200)
   if (typeof s.seed === 'number' && Number.isFinite(s.seed)) out.seed = String(s.seed)
   else out.seed = text(s.seed, 'seed', 200)
+  // absent means 1 and stays absent: a version-1 result is byte for byte what it was before version 2
+  if (s.protocolVersion !== undefined) {
+    if (s.protocolVersion !== 1 && s.protocolVersion !== 2) {
+      throw new ScenarioError('protocolVersion', 'must be 1 (inet-group rules) or 2 (participants admitted by deposit, spec §13)')
+    }
+    out.protocolVersion = s.protocolVersion
+  }
   const nodes = integer(s.nodes, 'nodes', 1)
   out.nodes = nodes
   out.inetGroups = s.inetGroups === undefined ? nodes : integer(s.inetGroups, 'inetGroups', 1)
@@ -216,7 +236,7 @@ export function validateScenario(value: unknown): ValidatedScenario {
   const adversaries = s.adversaries ?? []
   if (!Array.isArray(adversaries) || adversaries.length > 100)
     throw new ScenarioError('adversaries', 'must be a list of at most 100 models')
-  out.adversaries = adversaries.map((a, i) => validateAdversary(a, `adversaries[${i}]`, minerIds))
+  out.adversaries = adversaries.map((a, i) => validateAdversary(a, `adversaries[${i}]`, minerIds, nodes))
   const total = out.adversaries.reduce((sum, a) => sum + a.share, 0)
   if (total > 1 + 1e-9) throw new ScenarioError('adversaries', `shares add up to ${total}, more than 1 (all nodes)`)
   out.churn = s.churn === undefined ? 0 : share(s.churn, 'churn')

@@ -79,6 +79,20 @@ export interface GrindingAdversary extends AdversaryBase {
   failureCode: string
 }
 
+/**
+ * Attacks version 2's admission itself: holds `participants` funded participants (a botnet's worth
+ * of deposits, each a node of the scenario), sees the round seed, and publishes only for its
+ * tasks of the target, lying; it withholds the rest. Eligible, so its lies count, but its
+ * participants were fixed before the seed, so they land on tasks at random.
+ */
+export interface DepositHolderAdversary extends AdversaryBase {
+  kind: 'deposit-holder'
+  targetMinerId: string
+  /** Funded participants it holds (its nodes); its `share` is derived, `participants / nodes`. */
+  participants: number
+  failureCode: string
+}
+
 /** Colludes with a provider: reports it OK whatever happens, retrieves the others honestly. */
 export interface ColludingAdversary extends AdversaryBase {
   kind: 'colluding'
@@ -99,6 +113,7 @@ export type AdversaryModel =
   | SybilSpreadAdversary
   | GrindingAdversary
   | ColludingAdversary
+  | DepositHolderAdversary
 
 export type AdversaryKind = AdversaryModel['kind']
 
@@ -109,9 +124,11 @@ export type AdversaryKind = AdversaryModel['kind']
  */
 export interface AdversarySpec {
   kind: AdversaryKind
-  share: number
+  /** Required for every kind but deposit-holder, whose share is derived from `participants`. */
+  share?: number
   skipShare?: number
   identitiesPerRound?: number
+  participants?: number
   targetMinerId?: string
   guessRate?: number
   failureCode?: string
@@ -120,6 +137,13 @@ export interface AdversarySpec {
 export interface Scenario {
   name?: string
   seed: string
+  /**
+   * The protocol version the simulated network runs (default 1, and then left out of the
+   * validated scenario, so that version-1 results stay as they were). Version 2 (spec §13): every
+   * node with a lasting identity is a participant funded before the run, tasks follow the
+   * participant, and the evaluation takes an admission snapshot.
+   */
+  protocolVersion?: 1 | 2
   nodes: number
   /** Distinct /24 groups the honest nodes are spread over (default: one per node). */
   inetGroups?: number

@@ -1,7 +1,9 @@
 import {
+  type AdmissionParams,
   type Catalogue,
   CHECKER_VERSION,
   countsTowardRsr,
+  FILECOIN_ADMISSION,
   PROTOCOL_VERSION,
   type ProtocolParams,
   sha256,
@@ -72,9 +74,17 @@ function groupName(first: number, n: number): string {
   return `${first + ((n >>> 16) & 255)}.${(n >>> 8) & 255}.${n & 255}.0/24`
 }
 
+/**
+ * Version 2's admission in the simulator: Filecoin's (mainnet clock, finality, daily window), so
+ * that the simulated network, which starts in 2026, has an eligibility height in every round.
+ * Who is funded is the simulator's roster (`Population`), not a balance: the deposit is a label.
+ */
+export const SIM_ADMISSION: AdmissionParams = FILECOIN_ADMISSION
+
 function simulationParams(scenario: ValidatedScenario, genesisSeed: string): ProtocolParams {
+  const version = scenario.protocolVersion === 2 ? { protocolVersion: 2, admission: SIM_ADMISSION } : { protocolVersion: PROTOCOL_VERSION }
   return validateParams({
-    protocolVersion: PROTOCOL_VERSION,
+    ...version,
     network: 'sim',
     genesisTime: GENESIS_TIME,
     roundDurationMs: ROUND_DURATION_MS,

@@ -64,6 +64,34 @@ describe('validateScenario', () => {
     expect(errorOf(scenario({ messageLoss: -0.1 })).message).toBe('messageLoss must be between 0 and 1')
   })
 
+  it('takes protocolVersion 1 or 2, and leaves an absent one out (version 1 results stay as they were)', () => {
+    expect(validateScenario(scenario())).not.toHaveProperty('protocolVersion')
+    expect(validateScenario(scenario({ protocolVersion: 2 })).protocolVersion).toBe(2)
+    expect(errorOf(scenario({ protocolVersion: 3 as never })).message).toMatch(/^protocolVersion must be 1 .* or 2/)
+  })
+
+  it("sizes a deposit-holder by its participants, out of the scenario's nodes", () => {
+    const holder = (fields: object) => scenario({ adversaries: [{ kind: 'deposit-holder', targetMinerId: 'f0100', ...fields }] })
+    const s = validateScenario(holder({ participants: 75 }))
+    expect(s.adversaries[0]).toEqual({
+      kind: 'deposit-holder',
+      share: 0.25,
+      targetMinerId: 'f0100',
+      failureCode: 'HTTP_502',
+      participants: 75,
+    })
+    // a sweep sets participants on a validated scenario: the share follows them
+    expect(validateScenario({ ...s, adversaries: [{ ...s.adversaries[0], participants: 30 }] }).adversaries[0]?.share).toBe(0.1)
+    expect(errorOf(holder({})).message).toMatch(/^adversaries\[0\]\.participants is required/)
+    expect(errorOf(holder({ participants: 301 })).message).toBe('adversaries[0].participants must be an integer between 0 and 300')
+    expect(errorOf(holder({ participants: 1.5 })).path).toBe('adversaries[0].participants')
+    expect(errorOf(holder({ participants: 10, share: 2 })).path).toBe('adversaries[0].share')
+    expect(errorOf(scenario({ adversaries: [{ kind: 'deposit-holder', participants: 10 }] })).path).toBe('adversaries[0].targetMinerId')
+    expect(errorOf(scenario({ adversaries: [{ kind: 'always-fail', share: 0.1, participants: 10 }] })).message).toBe(
+      'adversaries[0].participants applies to deposit-holder adversaries only',
+    )
+  })
+
   it('accepts only failure codes a measurement can carry', () => {
     for (const code of [
       'OK',
