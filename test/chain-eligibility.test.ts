@@ -91,4 +91,14 @@ describe('chain eligibility (spec §13.4)', () => {
     await lotus.setMode({ kind: 'normal' })
     expect([...(await reader.snapshot(roundStart, [early])).eligible]).toEqual([early])
   })
+
+  it('says whether a deposit is held at the head and at a given height, reading the chain each time', async () => {
+    const lotus = await chain()
+    const reader = createChainEligibility({ rpcUrl: lotus.url, admission })
+    expect(await reader.depositAtHead(late)).toEqual({ height: 100, meetsDeposit: true })
+    expect(await reader.depositAtHead(poor)).toEqual({ height: 100, meetsDeposit: false })
+    expect(await reader.depositAt(late, 90)).toBe(false)
+    expect(await reader.depositAt(late, 91)).toBe(true)
+    expect(await reader.depositAt(none, 95)).toBe(false)
+  })
 })

@@ -1,6 +1,9 @@
+import { mkdtemp, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { type RoguePeer, type Swarm, startRoguePeer, startSwarm } from '@spark-swarm/devnet'
-import { type CheckerNode, summariesTopic } from '@spark-swarm/node'
-import { presets, type RetrievalTask, roundAt, roundStartTime, taskId } from '@spark-swarm/protocol'
+import { type CheckerNode, createCheckerNode, loadOrCreateIdentity, summariesTopic } from '@spark-swarm/node'
+import { eligibleFromTime, presets, type RetrievalTask, roundAt, roundStartTime, signBinding, taskId } from '@spark-swarm/protocol'
 import { CID } from 'multiformats/cid'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { type SwarmWatch, waitFor, watchSwarm } from './swarm-watch.js'
@@ -181,4 +184,51 @@ describe('a version-2 devnet', () => {
       expect([node, victims.map((m) => m.taskingEvaluation)]).toEqual([node, ['OK', 'OK']])
     }
   }, 30_000)
+
+  it('a node that joins before its deposit says so, then from which round it counts, and becomes eligible by itself', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'spark-swarm-v2-late-'))
+    const wallet = mintWallet()
+    // the deposit lands 8 epochs (8 s) from now: first nothing is held, then it counts once that
+    // height is a finality behind a round's start (spec §13.4)
+    const fundedAt = swarm.world.chainRpc.height() + 8
+    swarm.world.chainRpc.deposits.set({ participant: wallet.address, balanceAttoFil: '1000000000000000000', fromHeight: fundedAt })
+    const admission = swarm.params.admission as NonNullable<typeof swarm.params.admission>
+    const eligibleFrom = eligibleFromTime(admission, fundedAt)
+    const identity = await loadOrCreateIdentity(dir)
+    const binding = { network: swarm.params.network, participant: wallet.address, stationId: identity.stationKey.stationId, fromRound: 0 }
+    const late = createCheckerNode({
+      dataDir: dir,
+      params: swarm.params,
+      binding: { binding, signature: signBinding(binding, wallet.privateKey) },
+      catalogue: swarm.world.catalogue,
+      indexerUrl: swarm.world.ipniUrl,
+      rpcUrl: swarm.world.rpcUrl,
+      inetGroup: '10.0.9.0/24',
+      loopback: true,
+      bootstrap: swarm.nodes[0]?.multiaddrs().filter((a) => a.includes('/p2p/')) ?? [],
+    })
+    const said: string[] = []
+    late.addEventListener('activity', (e) => {
+      if (e.detail.code === 'ADMISSION') said.push(e.detail.message)
+    })
+    try {
+      await late.start()
+      const eligibleRound = roundAt(swarm.params, eligibleFrom - 1) + 1
+      const wait = eligibleFrom - Date.now() + 2 * ROUND_MS + 2_000
+      await waitFor('the late node to be eligible', () => late.status().admission?.eligible === true, wait)
+      const p = wallet.address
+      expect(said[0]).toMatch(new RegExp(`^participant ${p} holds no deposit of 1 FIL: fund it`))
+      const named = said
+        .map((m) => new RegExp(`^participant ${p} holds the deposit: eligible from round (\\d+)`).exec(m)?.[1])
+        .find(Boolean)
+      // it named the round its deposit first counts in, before that round
+      expect(Number(named)).toBe(eligibleRound)
+      expect(said.at(-1)).toMatch(new RegExp(`^participant ${p} is eligible in round (\\d+): this node's checks count`))
+      expect(late.status().admission).toMatchObject({ participant: p, eligible: true })
+      expect(late.status().round).toBeGreaterThanOrEqual(eligibleRound)
+    } finally {
+      await late.stop()
+      await rm(dir, { recursive: true, force: true })
+    }
+  }, 60_000)
 })

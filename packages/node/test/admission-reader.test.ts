@@ -17,6 +17,12 @@ describe('the chain as the node reads it (version 2)', () => {
         if (down) throw new Error('connect ECONNREFUSED 127.0.0.1:1234')
         return { height: 10, eligible: new Set(participants) }
       },
+      depositAtHead: async () => {
+        throw new Error('the reader never asks the head')
+      },
+      depositAt: async () => {
+        throw new Error('the reader never asks a height')
+      },
     }
     const events = new TypedEventTarget()
     const changes: string[] = []

@@ -46,6 +46,7 @@ function fakeStatus(): CheckerNodeStatus {
     store: { bytes: 65536, measurements: 99 },
     localFaults: [],
     params: { paramsDigest: 'aa'.repeat(32), upcoming: null, mismatch: null },
+    admission: null,
   }
 }
 

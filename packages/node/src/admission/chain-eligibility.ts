@@ -19,6 +19,10 @@ import type { FetchLike } from '../retrieval/types.js'
 export interface ChainEligibility {
   /** Which of `participants` are eligible in the round that starts at `roundStartMs`. Rejects (RPC_FAILURE) when Lotus cannot answer. */
   snapshot(roundStartMs: number, participants: Iterable<string>, options?: { signal?: AbortSignal }): Promise<AdmissionSnapshot>
+  /** Whether `participant` holds the deposit at the chain's head now, and the head's height: from when it will count. Not cached. */
+  depositAtHead(participant: string, options?: { signal?: AbortSignal }): Promise<{ height: number; meetsDeposit: boolean }>
+  /** Whether `participant` held the deposit in the state at `height` (at or below the head). Not cached. */
+  depositAt(participant: string, height: number, options?: { signal?: AbortSignal }): Promise<boolean>
 }
 
 export interface ChainEligibilityInit extends LotusRpcInit {
@@ -61,6 +65,10 @@ export function createChainEligibility(init: ChainEligibilityInit): ChainEligibi
   }
 
   const readOne = async (participant: string, tipset: unknown, signal: AbortSignal | undefined): Promise<boolean> => {
+    return meetsDeposit(init.admission, await balanceOf(participant, tipset, signal))
+  }
+
+  const balanceOf = async (participant: string, tipset: unknown, signal: AbortSignal | undefined): Promise<bigint> => {
     try {
       const actor = (await call('Filecoin.StateGetActor', [delegatedFromEthAddress(participant), tipset], attempt(signal))) as {
         Balance?: unknown
@@ -68,15 +76,26 @@ export function createChainEligibility(init: ChainEligibilityInit): ChainEligibi
       if (typeof actor?.Balance !== 'string' || !/^[0-9]+$/.test(actor.Balance)) {
         throw rpcFailure(`Filecoin.StateGetActor(${participant}) returned no balance`, true)
       }
-      return meetsDeposit(init.admission, actor.Balance)
+      return BigInt(actor.Balance)
     } catch (err) {
       // an account without an actor holds nothing: it is an answer, not a failure
-      if (err instanceof RetrievalError && err.meta.retryable === false && ACTOR_NOT_FOUND.test(err.message)) return false
+      if (err instanceof RetrievalError && err.meta.retryable === false && ACTOR_NOT_FOUND.test(err.message)) return 0n
       throw err
     }
   }
 
   return {
+    async depositAt(participant, height, options = {}) {
+      const ts = (await call('Filecoin.ChainGetTipSetByHeight', [height, null], attempt(options.signal))) as { Cids?: unknown } | null
+      if (!Array.isArray(ts?.Cids)) throw rpcFailure(`Filecoin.ChainGetTipSetByHeight(${height}) returned no tipset key`, true)
+      return meetsDeposit(init.admission, await balanceOf(participant, ts.Cids, options.signal))
+    },
+    async depositAtHead(participant, options = {}) {
+      const head = (await call('Filecoin.ChainHead', [], attempt(options.signal))) as { Cids?: unknown; Height?: unknown } | null
+      if (!Array.isArray(head?.Cids) || typeof head.Height !== 'number') throw rpcFailure('Filecoin.ChainHead returned no tipset', true)
+      const balance = await balanceOf(participant, head.Cids, options.signal)
+      return { height: head.Height, meetsDeposit: meetsDeposit(init.admission, balance) }
+    },
     async snapshot(roundStartMs, participants, options = {}) {
       const height = eligibilityHeight(init.admission, roundStartMs)
       if (height === null) return { height, eligible: new Set() }

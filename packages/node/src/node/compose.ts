@@ -1,9 +1,10 @@
-import { type Catalogue, type ProtocolParams, taskId } from '@spark-swarm/protocol'
+import { type Catalogue, type ProtocolParams, roundAt, taskId } from '@spark-swarm/protocol'
 import type { NodeAdmission } from '../admission/node-admission.js'
 import type { GossipMetrics } from '../gossip/index.js'
 import { installGossip } from '../gossip/install.js'
 import { createAdmissionReader } from './admission/chain-watch.js'
 import { createGossipAdmission } from './admission/gossip-admission.js'
+import { createOwnAdmission, type OwnAdmission } from './admission/own-admission.js'
 import { type Anchoring, createAnchoring } from './anchor/anchor.js'
 import { type Convergence, createConvergence } from './anchor/convergence.js'
 import { createSummaryChain, type SummaryChain } from './anchor/summary-chain.js'
@@ -42,6 +43,21 @@ export interface NodeParts {
   gossipMetrics: GossipMetrics
   /** The node's local faults and the judgement of its results (spec §5.4). */
   health: NodeHealth
+  /** Version 2: whether its own participant is eligible (spec §13.4). */
+  own?: OwnAdmission
+}
+
+/** The version gate's round-start check, with `also` run beside it. */
+function alsoAtRoundStart(gate: VersionCheck, also: () => Promise<void>): VersionCheck {
+  return {
+    get outdated() {
+      return gate.outdated
+    },
+    mayWork: () => gate.mayWork(),
+    check: async () => {
+      await Promise.all([gate.check(), also()])
+    },
+  }
 }
 
 /**
@@ -78,6 +94,17 @@ export function composeParts(
   opened.lotus?.attach(health.faults)
   const admission = shared.admission
   const reader = admission && createAdmissionReader(params, admission.chain, health.faults, signal)
+  const own =
+    admission && reader && params.admission
+      ? createOwnAdmission({
+          params: { ...params, admission: params.admission },
+          participant: admission.binding.binding.participant,
+          reader,
+          chain: admission.chain,
+          events,
+          signal,
+        })
+      : undefined
   const ownChecks = createOwnChecks(
     { params, checker: opened.checker, store, publisher, events, stationKey, health },
     {
@@ -129,12 +156,13 @@ export function composeParts(
       ownChecks,
       publisher,
       anchorRound: async (round) => convergence.anchored(await chain.anchor(round)),
-      versionCheck: shared.versionCheck,
+      // at every round start, beside the version gate: whether this node's participant counts
+      versionCheck: own ? alsoAtRoundStart(shared.versionCheck, () => own.check(roundAt(params, clock.now()))) : shared.versionCheck,
       events,
       health,
       ...(shared.clockSource ? { clockSource: shared.clockSource } : {}),
     },
     { checkWindow: init.checkWindow, tickMs: Math.min(1_000, Math.max(50, params.roundDurationMs / 20)), retainRounds: init.retainRounds },
   )
-  return { ownChecks, anchoring, chain, convergence, loop, gossipMetrics, health }
+  return { ownChecks, anchoring, chain, convergence, loop, gossipMetrics, health, ...(own ? { own } : {}) }
 }

@@ -320,6 +320,7 @@ class SwarmCheckerNode extends TypedEventTarget<CheckerNodeEvents> implements Ch
       ...(this.#gossipMetrics ? { gossipMetrics: this.#gossipMetrics } : {}),
       ...(running ? { localFaults: running.health.faults.list() } : {}),
       paramsStatus: this.#paramsWatch.status(),
+      ...(running?.own ? { admission: running.own.status() } : {}),
     })
   }
 }

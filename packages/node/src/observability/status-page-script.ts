@@ -37,6 +37,14 @@ export const STATUS_PAGE_SCRIPT = `
     const e = $(id)
     if (e.textContent !== String(v)) e.textContent = String(v)
   }
+  // version 2 (spec §13): whose checks this node's count as, and from when
+  const participantText = (a) => {
+    if (!a) return 'none: protocol version 1 (tasks follow the station)'
+    if (a.eligible) return a.participant + ': eligible'
+    if (a.eligibleFromRound !== null) return a.participant + ': eligible from round ' + a.eligibleFromRound
+    if (a.fundedAtHead === false) return a.participant + ': not eligible, no deposit: fund it'
+    return a.participant + ': eligibility not known yet (the chain was not read)'
+  }
   const rows = (id, list, empty, columns) => {
     const body = $(id).tBodies[0]
     body.replaceChildren(...(list.length ? list : [h('tr', {}, h('td', { class: 'empty', colspan: columns }, empty))]))
@@ -58,6 +66,7 @@ export const STATUS_PAGE_SCRIPT = `
     setText('network', st.network)
     setText('version', st.version || '—')
     setText('inet-group', st.inetGroup || 'not set')
+    setText('participant', participantText(st.admission))
     const r = st.reachability
     setText(
       'reachability',

@@ -1,6 +1,7 @@
 import { CHECKER_VERSION, type ProtocolParams, paramsDigest, parseTaskId } from '@spark-swarm/protocol'
 import type { GossipMetrics } from '../../gossip/index.js'
 import type { NodeStore } from '../../store/index.js'
+import type { AdmissionStatus } from '../admission/own-admission.js'
 import type { Convergence } from '../anchor/convergence.js'
 import type { LocalFault } from '../health/local-faults.js'
 import type { ParamsStatus } from '../params-watch.js'
@@ -32,6 +33,8 @@ export interface StatusSources {
   localFaults?: LocalFault[]
   /** The params watch's view; without it, the node's own params and no mismatch. */
   paramsStatus?: ParamsStatus
+  /** Version 2: the node's own admission while it runs. */
+  admission?: AdmissionStatus
 }
 
 /** The node's status as `status()`, the status page and `/api/status` show it. */
@@ -74,6 +77,7 @@ export function buildStatus(s: StatusSources): CheckerNodeStatus {
     },
     localFaults: s.localFaults ?? [],
     params: s.paramsStatus ?? { paramsDigest: paramsDigest(s.params), upcoming: null, mismatch: null },
+    admission: s.admission ?? null,
   }
 }
 

@@ -1,4 +1,5 @@
 import { type ProtocolParams, type Rate, roundAt, roundStartTime, taskId } from '@spark-swarm/protocol'
+import type { AdmissionStatus } from '../admission/own-admission.js'
 import type { RoundOutcome } from '../anchor/anchor.js'
 import type { LocalFault } from '../health/local-faults.js'
 import type { ParamsStatus } from '../params-watch.js'
@@ -82,6 +83,8 @@ export interface CheckerNodeStatus {
   localFaults: LocalFault[]
   /** The params this node runs on, the network's announced change, and whether the two differ now (spec §1.3). */
   params: ParamsStatus
+  /** Version 2 (spec §13): this node's participant and whether it is eligible; null in version 1. */
+  admission: AdmissionStatus | null
 }
 
 /** How many anchored rounds `status()` reports. */
