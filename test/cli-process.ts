@@ -47,3 +47,40 @@ export function spawnCli(args: string[], env: NodeJS.ProcessEnv = {}) {
     },
   }
 }
+
+export type CliProcess = ReturnType<typeof spawnCli>
+
+/** A node's JSON log lines (pino, on stderr); other lines are skipped. */
+export function jsonLogs(cli: Pick<CliProcess, 'stderr'>): Array<{ level: number; msg: string; [key: string]: unknown }> {
+  return cli.stderr.flatMap((line) => {
+    try {
+      return [JSON.parse(line)]
+    } catch {
+      return []
+    }
+  })
+}
+
+/**
+ * Waits (bounded) until `pred` gives a value other than undefined or false, polling every 100 ms
+ * what the processes said and serve; on timeout the error quotes the processes' last lines.
+ */
+export async function untilFrom<T>(
+  processes: readonly CliProcess[],
+  what: string,
+  pred: () => Promise<T | undefined> | T | undefined,
+  timeoutMs: number,
+): Promise<T> {
+  const end = Date.now() + timeoutMs
+  for (;;) {
+    const value = await pred()
+    if (value !== undefined && value !== false) return value
+    if (Date.now() > end) {
+      const said = processes
+        .map((p) => [...p.lines.slice(-6), ...p.stderr.filter((l) => !l.includes('measurement published')).slice(-20)].join('\n'))
+        .join('\n---\n')
+      throw new Error(`timed out waiting for ${what}; the processes said last:\n${said}`)
+    }
+    await new Promise((r) => setTimeout(r, 100))
+  }
+}

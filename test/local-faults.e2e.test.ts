@@ -6,7 +6,7 @@ import { startTracker } from '@spark-swarm/tracker'
 import type { Browser } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { launchChromium } from './browser.js'
-import { spawnCli } from './cli-process.js'
+import { jsonLogs, spawnCli, untilFrom } from './cli-process.js'
 import { type LoopbackProxy, startLoopbackProxy } from './loopback-proxy.js'
 
 /*
@@ -65,30 +65,9 @@ async function metric(api: string, series: string): Promise<number | undefined> 
 
 type Node = ReturnType<typeof spawnCli> & { api: string; name: string }
 
-/** The node's JSON log lines (pino, on stderr). */
-function logs(node: Node): Array<{ level: number; msg: string; [key: string]: unknown }> {
-  return node.stderr.flatMap((line) => {
-    try {
-      return [JSON.parse(line)]
-    } catch {
-      return []
-    }
-  })
-}
-
-/** Waits (bounded) until `pred` holds, polling what the processes said and serve. */
-async function until<T>(what: string, pred: () => Promise<T | undefined> | T | undefined, timeoutMs: number): Promise<T> {
-  const end = Date.now() + timeoutMs
-  for (;;) {
-    const value = await pred()
-    if (value !== undefined && value !== false) return value
-    if (Date.now() > end) {
-      const said = nodes.map((n) => n.stderr.slice(-15).join('\n')).join('\n---\n')
-      throw new Error(`timed out waiting for ${what}; the nodes' last log lines:\n${said}`)
-    }
-    await new Promise((r) => setTimeout(r, 100))
-  }
-}
+const logs = (node: Node) => jsonLogs(node)
+const until = <T>(what: string, pred: () => Promise<T | undefined> | T | undefined, timeoutMs: number) =>
+  untilFrom(nodes, what, pred, timeoutMs)
 
 async function startNode(name: string, indexer: string, trackerUrl: string, catalogue: string, bootstrap: string[]): Promise<Node> {
   const w = world as OutsideWorld

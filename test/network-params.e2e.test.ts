@@ -5,7 +5,7 @@ import { type OutsideWorld, startOutsideWorld } from '@spark-swarm/devnet'
 import { devnet, type NetworkInfo, PARAMS_NOTICE_ROUNDS, paramsDigest, roundAt } from '@spark-swarm/protocol'
 import { startTracker, type TrackerLogger } from '@spark-swarm/tracker'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { spawnCli } from './cli-process.js'
+import { jsonLogs, spawnCli, untilFrom } from './cli-process.js'
 
 /*
  * Issue 11, item 3: a change of the network's consensus params takes effect at an announced round
@@ -43,30 +43,9 @@ afterAll(async () => {
 
 type Node = ReturnType<typeof spawnCli> & { api: string; name: string }
 
-function logs(node: Node): Array<{ level: number; msg: string; [key: string]: unknown }> {
-  return node.stderr.flatMap((line) => {
-    try {
-      return [JSON.parse(line)]
-    } catch {
-      return []
-    }
-  })
-}
-
-async function until<T>(what: string, pred: () => Promise<T | undefined> | T | undefined, timeoutMs: number): Promise<T> {
-  const end = Date.now() + timeoutMs
-  for (;;) {
-    const value = await pred()
-    if (value !== undefined && value !== false) return value
-    if (Date.now() > end) {
-      const said = nodes
-        .map((n) => [...n.lines.slice(-6), ...n.stderr.filter((l) => !l.includes('measurement published')).slice(-30)].join('\n'))
-        .join('\n---\n')
-      throw new Error(`timed out waiting for ${what}; the nodes said last:\n${said}`)
-    }
-    await new Promise((r) => setTimeout(r, 100))
-  }
-}
+const logs = (node: Node) => jsonLogs(node)
+const until = <T>(what: string, pred: () => Promise<T | undefined> | T | undefined, timeoutMs: number) =>
+  untilFrom(nodes, what, pred, timeoutMs)
 
 const paramsOf = async (api: string) =>
   ((await (await fetch(`${api}/api/status`, { signal: AbortSignal.timeout(5_000) })).json()) as { params: { paramsDigest: string } }).params

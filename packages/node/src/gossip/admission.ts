@@ -7,6 +7,9 @@ import { ignore, reject } from './errors.js'
  * what a node would otherwise store, relay and attest. Eligibility needs the chain, hence async.
  */
 
+/** Verified bindings kept; past it the cache starts again (a binding costs 1.7 ms to verify again). */
+const MAX_KEPT_BINDINGS = 100_000
+
 /** What the validators need from the node on a version-2 network. */
 export interface GossipAdmission {
   /** Whether `participant` is eligible in `round` (spec §13.4); throws when the chain cannot be read. */
@@ -24,7 +27,7 @@ export interface GossipAdmission {
  * chain answer before a 1.7 ms signature recovery. A chain that cannot be read is this node's own
  * fault (LOTUS_UNREACHABLE): Ignored as CHAIN_UNREADABLE, which costs the sender nothing.
  */
-export async function checkAdmission(
+export async function checkMeasurementAdmission(
   admission: GossipAdmission,
   network: string,
   m: SignedMeasurement & ParticipantBinding,
@@ -43,6 +46,8 @@ export async function checkAdmission(
   if (valid === undefined) {
     const binding = { network, participant: m.participant, stationId: m.stationId, fromRound: m.bindingFromRound }
     valid = verifyBinding(binding, m.bindingSignature)
+    // bounded: only eligible participants get this far, but each may sign any number of bindings
+    if (admission.bindings.size >= MAX_KEPT_BINDINGS) admission.bindings.clear()
     admission.bindings.set(key, valid)
   }
   if (!valid) reject('BINDING_INVALID', "the binding is not the participant's signature of this station")

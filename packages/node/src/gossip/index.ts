@@ -1,9 +1,9 @@
-export { checkAdmission, type GossipAdmission } from './admission.js'
 /**
  * Gossip: topics, message validation (measurements, attestations) and the gossipsub service.
  * Every name is listed: what is not here (the node's installGossip, the per-kind dispatch, the
  * gossipsub internals adapter's casts) is the node's own business.
  */
+export { checkMeasurementAdmission, type GossipAdmission } from './admission.js'
 
 // validation
 export { checkNetworkAndVersion, type GossipValidationContext, isAssignedTo, isTaskInRound, type RoundInfo } from './context.js'

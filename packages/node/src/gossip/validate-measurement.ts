@@ -11,7 +11,7 @@ import {
   verifyMeasurementSignature,
 } from '@spark-swarm/protocol'
 import type { CID } from 'multiformats/cid'
-import { checkAdmission } from './admission.js'
+import { checkMeasurementAdmission } from './admission.js'
 import { checkNetworkAndVersion, type GossipValidationContext, isAssignedTo, isTaskInRound, type RoundInfo } from './context.js'
 import { ignore, reject } from './errors.js'
 import { measurementTopic } from './topics.js'
@@ -84,7 +84,7 @@ export async function validateMeasurementGossip(
   const admission = ctx.admission
   // a version-2 network's validators are built with it (kinds.ts): its absence is our bug
   if (!admission) throw new Error('a version-2 measurement needs the node admission to be validated')
-  await checkAdmission(admission, ctx.params.network, m)
+  await checkMeasurementAdmission(admission, ctx.params.network, m)
   admission.accepted(m.round, m.stationId, m.participant)
   return validated
 }
