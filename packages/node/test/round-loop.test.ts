@@ -19,7 +19,9 @@ const CHECK_WINDOW = 0.5
 const key = station(0)
 
 /** A round loop wired as the node wires it, with a stub checker, gossipsub and anchoring. */
-function loopWith(options: { gate?: VersionGate; anchorMs?: number; drandDownFor?: number[]; clockAheadMs?: number } = {}) {
+function loopWith(
+  options: { gate?: VersionGate; anchorMs?: number; drandDownFor?: number[]; clockAheadMs?: number; bindingFromRound?: number } = {},
+) {
   const clock = new FakeClock(GENESIS + 1)
   const events = new TypedEventTarget<CheckerNodeEvents>()
   const recorded = recordEvents(events, ['measurement:published', 'activity', 'outdated', 'local-fault', 'measurement:withheld'])
@@ -54,7 +56,25 @@ function loopWith(options: { gate?: VersionGate; anchorMs?: number; drandDownFor
   })
   const ownChecks = createOwnChecks(
     { params, checker, store, publisher, events, stationKey: key, health },
-    { entries: new Map(), inetGroup: 'inet-test', checkerVersion: '0.1.0' },
+    {
+      entries: new Map(),
+      inetGroup: 'inet-test',
+      checkerVersion: '0.1.0',
+      // version 2's binding as own checks read it: only its round matters here
+      ...(options.bindingFromRound !== undefined
+        ? {
+            binding: {
+              binding: {
+                network: params.network,
+                participant: `0x${'11'.repeat(20)}`,
+                stationId: key.stationId,
+                fromRound: options.bindingFromRound,
+              },
+              signature: new Uint8Array(65),
+            },
+          }
+        : {}),
+    },
   )
   const loop = createRoundLoop(
     {
@@ -96,6 +116,23 @@ describe('round loop', () => {
     await running?.loop.stop()
     running?.store.close()
     running = undefined
+  })
+
+  it('makes no measurement before its binding is in force, says so once a round, and records the tasks as done without one', async () => {
+    const t = loopWith({ bindingFromRound: 5 })
+    running = t
+    const info = await t.rounds.get(0)
+    t.loop.start()
+    const said = () => t.events.of('activity').filter((e) => e.code === 'BINDING_NOT_YET')
+    const statuses = () => [...t.store.taskStatus(0).values()].map((s) => s.status)
+    await t.clock.runUntil(
+      () => statuses().length === info.mine.length && statuses().every((s) => s === 'no-measurement'),
+      params.roundDurationMs,
+    )
+    await t.clock.advanceTo(roundStartTime(params, 0) + (CHECK_WINDOW + 0.1) * params.roundDurationMs)
+    expect(t.checkedAt).toEqual([])
+    expect(t.events.of('measurement:published')).toEqual([])
+    expect(said().map((e) => e.message)).toEqual(["round 0: no measurement, the station's binding holds from round 5 on"])
   })
 
   it("spreads a round's checks over the check window and publishes each signed measurement on its committee's shard", async () => {

@@ -56,6 +56,8 @@ export function createOwnChecks(components: OwnChecksComponents, init: OwnChecks
     for (const r of results.keys()) if (r < round - 2) results.delete(r)
   }
 
+  // the round whose "binding not yet in force" line was said: once a round, not once a task
+  let notYetBoundSaid: number | undefined
   return {
     get jobsCompleted() {
       return jobsCompleted
@@ -64,6 +66,26 @@ export function createOwnChecks(components: OwnChecksComponents, init: OwnChecks
     async check(info, task, { signal, report }) {
       const id = taskId(task)
       const entry = init.entries.get(id) ?? task
+      // version 2: a binding is in force from its round on (spec §13.5); before it, peers would
+      // reject every measurement as BINDING_INVALID, so none is made
+      const fromRound = init.binding?.binding.fromRound
+      if (fromRound !== undefined && fromRound > info.round) {
+        try {
+          store.completeTask(info.round, id, { status: 'no-measurement' })
+        } catch (err) {
+          report(`round ${info.round}: the task of ${task.minerId} stays pending`, err)
+          return
+        }
+        if (notYetBoundSaid !== info.round) {
+          notYetBoundSaid = info.round
+          events.emit('activity', {
+            level: 'warn',
+            message: `round ${info.round}: no measurement, the station's binding holds from round ${fromRound} on`,
+            code: 'BINDING_NOT_YET',
+          })
+        }
+        return
+      }
       const outcome = await checker.check(entry, { signal })
       if (outcome.kind === 'no-measurement') {
         try {
