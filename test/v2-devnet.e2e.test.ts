@@ -1,11 +1,24 @@
-import { mkdtemp, rm } from 'node:fs/promises'
+import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { type RoguePeer, type Swarm, startRoguePeer, startSwarm } from '@spark-swarm/devnet'
-import { type CheckerNode, createCheckerNode, loadOrCreateIdentity, summariesTopic } from '@spark-swarm/node'
-import { eligibleFromTime, presets, type RetrievalTask, roundAt, roundStartTime, signBinding, taskId } from '@spark-swarm/protocol'
+import { CarReader } from '@ipld/car'
+import { type RoguePeer, type Swarm, startFakeChainRpc, startRoguePeer, startSwarm } from '@spark-swarm/devnet'
+import { type CheckerNode, createCheckerNode, exportRoundCar, loadOrCreateIdentity, summariesTopic } from '@spark-swarm/node'
+import {
+  type AdmissionParams,
+  eligibilityHeight,
+  eligibleFromTime,
+  presets,
+  type RetrievalTask,
+  roundAt,
+  roundStartTime,
+  signBinding,
+  taskId,
+  verifyRoundBlocks,
+} from '@spark-swarm/protocol'
 import { CID } from 'multiformats/cid'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { runCli } from './cli.js'
 import { type SwarmWatch, waitFor, watchSwarm } from './swarm-watch.js'
 import { attestationBytes, boundBytes, mintAssigned, mintWallet } from './v2-adversary.js'
 
@@ -95,7 +108,41 @@ describe('a version-2 devnet', () => {
     }
     // the nodes read one chain at one height: no local fault, nothing withheld
     for (const n of swarm.nodes) expect(n.status().localFaults).toEqual([])
-  }, 25_000)
+
+    // the summary records who was eligible (spec §13.7): an export verifies offline, as `verify` does
+    const { root, car } = await exportRoundCar(join(swarm.dataDir, 'node-0'), round)
+    const chunks: Uint8Array[] = []
+    for await (const chunk of car) chunks.push(chunk)
+    const reader = await CarReader.fromBytes(Buffer.concat(chunks))
+    const blocks = new Map<string, Uint8Array>()
+    for await (const b of reader.blocks()) blocks.set(b.cid.toString(), b.bytes)
+    const verified = verifyRoundBlocks(root, blocks)
+    expect(verified.problems).toEqual([])
+    expect(verified.ok).toBe(true)
+    expect(verified.admission?.height).toBe(
+      eligibilityHeight(swarm.params.admission as AdmissionParams, roundStartTime(swarm.params, round)),
+    )
+    expect(verified.admission?.eligible).toEqual([...participants].sort())
+
+    // `verify --rpc` reads the listed deposits: the swarm's chain holds them, an empty chain does not
+    const file = join(swarm.dataDir, `round-${round}.car`)
+    await writeFile(file, Buffer.concat(chunks))
+    const onChain = await runCli(['verify', file, '--rpc', swarm.world.rpcUrl])
+    expect([onChain.code, onChain.stdout]).toEqual([0, expect.stringMatching(/deposits read from .*: 3 of 3 listed participants held one/)])
+    const { admission } = swarm.params as { admission: AdmissionParams }
+    const empty = await startFakeChainRpc({
+      miners: {},
+      clock: { genesisTime: admission.chainGenesisTime, epochDurationMs: admission.epochDurationMs },
+    })
+    try {
+      const offChain = await runCli(['verify', file, '--rpc', empty.url])
+      expect(offChain.code).toBe(1)
+      expect(offChain.stdout).toMatch(/^NOT verified: round \d+ of devnet-v2/)
+      expect(offChain.stdout.match(/problem: participant 0x[0-9a-f]{40} is listed eligible but held less than/g)).toHaveLength(3)
+    } finally {
+      await empty.stop()
+    }
+  }, 40_000)
 
   it('refuses, as NOT_ELIGIBLE, participants minted after the seed for a chosen task, and no committee changes', async () => {
     const rogue = await joinedRogue('v2 grinder')

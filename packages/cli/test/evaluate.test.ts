@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import {
@@ -104,6 +104,30 @@ describe('spark-swarm evaluate (our format)', () => {
     const { code, stderr } = await runCli(['evaluate', measurementsPath])
     expect(code).toBe(2)
     expect(stderr).toMatch(/--round/)
+  })
+})
+
+describe('spark-swarm evaluate, a version-2 round', () => {
+  // protocol version 2's known answers (spec §11.6): the round file names the admission snapshot
+  const v = JSON.parse(readFileSync(new URL('../../../test/vectors/protocol/v2.json', import.meta.url), 'utf8'))
+  const round = { preset: 'devnet', params: v.params, round: v.round, randomness: v.beacon, tasks: v.tasks }
+  const measurements = file('v2.ndjson', `${v.measurements.map((m: { json: unknown }) => JSON.stringify(m.json)).join('\n')}\n`)
+
+  it('evaluates with the snapshot and prints the version-2 summary CID of the vectors', async () => {
+    const path = file('v2-round.json', JSON.stringify({ ...round, admission: v.snapshot }))
+    const { code, stdout, stderr } = await runCli(['evaluate', '--round', path, measurements])
+    expect([code, stderr]).toEqual([0, ''])
+    const out = JSON.parse(stdout)
+    expect(out.summaryCid).toBe(v.summary.root)
+    expect(out.committees).toHaveLength(v.expected.committees.length)
+  })
+
+  it('refuses a version-2 round file without its snapshot, or with one of another height, naming what to give', async () => {
+    const without = await runCli(['evaluate', '--round', file('v2-none.json', JSON.stringify(round)), measurements])
+    expect([without.code, without.stderr]).toEqual([2, expect.stringMatching(/needs "admission": \{"height", "eligible"/)])
+    const moved = file('v2-moved.json', JSON.stringify({ ...round, admission: { ...v.snapshot, height: v.snapshot.height - 1 } }))
+    const other = await runCli(['evaluate', '--round', moved, measurements])
+    expect([other.code, other.stderr]).toEqual([2, expect.stringMatching(/eligibility height is \d+, the snapshot is of height \d+/)])
   })
 })
 

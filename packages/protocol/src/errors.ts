@@ -13,6 +13,7 @@ export const PROTOCOL_ERROR_CODES = {
   SUMMARY_MALFORMED: 'a round summary block that does not decode to a summary',
   COMMITTEE_BLOCK_MALFORMED: 'a committee block that does not decode to a committee',
   MEASUREMENT_LIST_MALFORMED: 'a measurement-list block that is not a list of links',
+  PARTICIPANT_LIST_MALFORMED: "a version-2 summary's eligible list that is not participants in ascending order (spec §13.7)",
   ROUND_INVALID: 'a round number or a Spark round file that is not valid',
   KEY_INVALID: 'an Ed25519 key or key seed of the wrong length',
   STATION_ID_INVALID: 'a station id that is not the SPKI DER of an Ed25519 key',

@@ -153,9 +153,9 @@ export type { Interval } from './evaluation/wilson.js'
 export { wilsonInterval } from './evaluation/wilson.js'
 
 // Summaries: a round's result as DAG-CBOR blocks, built and read back
-export type { Block, BuiltSummary, CommitteeBlock, RoundSummary, SummaryProvider, SummaryRate } from './summary.js'
-export { buildCommitteeBlock, buildRoundSummary, SUMMARY_VERSION } from './summary.js'
-export { decodeCommitteeBlock, decodeMeasurementList, decodeRoundSummary } from './summary-decode.js'
+export type { Block, BuiltSummary, CommitteeBlock, RoundSummary, SummaryAdmission, SummaryProvider, SummaryRate } from './summary.js'
+export { buildCommitteeBlock, buildRoundSummary, SUMMARY_VERSION, SUMMARY_VERSION_ADMISSION } from './summary.js'
+export { decodeCommitteeBlock, decodeMeasurementList, decodeParticipantList, decodeRoundSummary } from './summary-decode.js'
 
 // Confirmation: which attesters of a committee block count, and when they confirm it (spec §12.6)
 export type { CommitteeMembership, ListedMeasurement } from './confirmation.js'

@@ -10,13 +10,16 @@ import type { CommitteeBlock, RoundSummary } from './summary.js'
  * of the fields readers use; full verification re-derives the blocks from the measurements.
  */
 
-// the SUMMARY_VERSION of summary.ts; kept here so that the two modules do not import each other
+// SUMMARY_VERSION and SUMMARY_VERSION_ADMISSION of summary.ts; kept here so that the two modules
+// do not import each other. Committee blocks are of version 1 in both.
 const VERSION = 1
+const VERSION_ADMISSION = 2
+const PARTICIPANT = /^0x[0-9a-f]{40}$/
 const HEX64 = /^[0-9a-f]{64}$/
 
 type Fail = (message: string) => never
 
-function decodeMap(bytes: Uint8Array, what: string, fail: Fail): Record<string, unknown> {
+function decodeMap(bytes: Uint8Array, what: string, fail: Fail, versions: readonly number[] = [VERSION]): Record<string, unknown> {
   let value: unknown
   try {
     value = dagCbor.decode(bytes)
@@ -27,7 +30,7 @@ function decodeMap(bytes: Uint8Array, what: string, fail: Fail): Record<string, 
     fail(`${what} must be a map`)
   }
   const map = value as Record<string, unknown>
-  if (map.version !== VERSION) fail(`not ${what} of version ${VERSION}`)
+  if (!versions.includes(map.version as number)) fail(`not ${what} of version ${versions.join(' or ')}`)
   return map
 }
 
@@ -53,7 +56,7 @@ export function decodeRoundSummary(bytes: Uint8Array): RoundSummary {
   const fail: Fail = (message) => {
     throw new ProtocolError('SUMMARY_MALFORMED', `round summary: ${message}`)
   }
-  const s = decodeMap(bytes, 'a round summary', fail)
+  const s = decodeMap(bytes, 'a round summary', fail, [VERSION, VERSION_ADMISSION])
   checkRoundFields(s, fail)
   if (s.catalogue !== null && CID.asCID(s.catalogue) === null) fail('catalogue must be a link or null')
   if (!Array.isArray(s.committees) || !s.committees.every((c) => CID.asCID(c) !== null)) fail('committees must be a list of links')
@@ -71,7 +74,20 @@ export function decodeRoundSummary(bytes: Uint8Array): RoundSummary {
     checkCounts(p.excluded, `providers.${minerId.slice(0, 40)}.excluded`, fail)
   }
   if (s.previous !== null && CID.asCID(s.previous) === null) fail('previous must be a link or null')
+  checkAdmission(s, fail)
   return s as unknown as RoundSummary
+}
+
+/** Version 2 roots, and only they, record the admission snapshot (spec §13.7). */
+function checkAdmission(s: Record<string, unknown>, fail: Fail): void {
+  if (s.version === VERSION) {
+    if (s.admission !== undefined) fail('a version-1 summary has no admission')
+    return
+  }
+  const a = s.admission
+  if (!isMap(a)) fail('a version-2 summary must hold admission')
+  if (a.height !== null && !isUint(a.height)) fail('admission.height must be a non-negative integer or null')
+  if (CID.asCID(a.eligible) === null) fail('admission.eligible must be a link')
 }
 
 /** Decodes a committee block; throws COMMITTEE_BLOCK_MALFORMED naming the field that is off. */
@@ -108,4 +124,23 @@ export function decodeMeasurementList(bytes: Uint8Array): CID[] {
     throw new ProtocolError('MEASUREMENT_LIST_MALFORMED', 'measurement list: must be a list of links')
   }
   return value as CID[]
+}
+
+/** Decodes a version-2 summary's eligible list; throws PARTICIPANT_LIST_MALFORMED unless it is participants in ascending order. */
+export function decodeParticipantList(bytes: Uint8Array): string[] {
+  const fail = (message: string): never => {
+    throw new ProtocolError('PARTICIPANT_LIST_MALFORMED', `eligible list: ${message}`)
+  }
+  let value: unknown
+  try {
+    value = dagCbor.decode(bytes)
+  } catch (err) {
+    fail(`not DAG-CBOR: ${(err as Error).message}`)
+  }
+  if (!Array.isArray(value)) return fail('must be a list of participants')
+  value.forEach((p, i) => {
+    if (typeof p !== 'string' || !PARTICIPANT.test(p)) fail(`entry ${i} is not a participant (0x and 40 lowercase hex digits)`)
+    if (i > 0 && p <= value[i - 1]) fail(`entry ${i} is not above the one before it: the list must be sorted, without repeats`)
+  })
+  return value as string[]
 }

@@ -3,12 +3,16 @@ import { CID } from 'multiformats/cid'
 import { compareBytes } from './bytes.js'
 import { taskId } from './catalogue.js'
 import { cidOfDagCbor } from './cid.js'
-import type { CommitteeResult, RoundEvaluation } from './evaluation/round-types.js'
+import { ProtocolError } from './errors.js'
+import type { AdmissionSnapshot, CommitteeResult, RoundEvaluation } from './evaluation/round-types.js'
 import type { Rate } from './evaluation/scoring.js'
 import { type ProtocolParams, paramsDigest } from './params.js'
 import type { RoundSeeds } from './randomness/seeds.js'
 
+/** The version of committee blocks, and of the roots of version-1 rounds. */
 export const SUMMARY_VERSION = 1
+/** The root of a version-2 round: it records the admission snapshot (spec §13.7). */
+export const SUMMARY_VERSION_ADMISSION = 2
 
 /** A block to store: its CID and bytes. */
 export interface Block {
@@ -62,6 +66,14 @@ export interface RoundSummary {
   committees: CID[]
   providers: Record<string, SummaryProvider>
   previous: CID | null
+  /** Version 2 only: the height eligibility was read at, and the members' participants (spec §13.7). */
+  admission?: SummaryAdmission
+}
+
+export interface SummaryAdmission {
+  height: number | null
+  /** Link to a block holding the sorted list of the committee members' participants. */
+  eligible: CID
 }
 
 export interface BuiltSummary {
@@ -123,7 +135,7 @@ export function buildCommitteeBlock(
  */
 export function buildRoundSummary(
   evaluation: RoundEvaluation,
-  ctx: SummaryContext & { catalogueCid: CID | null; previous: CID | null },
+  ctx: SummaryContext & { catalogueCid: CID | null; previous: CID | null; admission?: AdmissionSnapshot },
 ): BuiltSummary {
   const digest = paramsDigest(ctx.params)
   const blocks: Block[] = []
@@ -143,8 +155,10 @@ export function buildRoundSummary(
       excluded: s.excluded,
     }
   }
+  const admission = admissionOf(evaluation, ctx)
+  if (admission) blocks.push(admission.list)
   const summary: RoundSummary = {
-    version: SUMMARY_VERSION,
+    version: admission ? SUMMARY_VERSION_ADMISSION : SUMMARY_VERSION,
     network: evaluation.network,
     round: evaluation.round,
     paramsDigest: digest,
@@ -153,8 +167,29 @@ export function buildRoundSummary(
     committees: links,
     providers,
     previous: ctx.previous,
+    ...(admission ? { admission: admission.value } : {}),
   }
   const bytes = dagCbor.encode(summary)
   const root = { cid: cidOfDagCbor(bytes), bytes }
   return { summary, root, committees, blocks: [root, ...blocks] }
+}
+
+/**
+ * Version 2: the snapshot's height and the distinct participants of the committee members, the
+ * only ones the summary relies on (spec §13.7). A function of the members, not of everything the
+ * node saw, so nodes with equal committees build equal roots.
+ */
+function admissionOf(
+  evaluation: RoundEvaluation,
+  ctx: { params: ProtocolParams; admission?: AdmissionSnapshot },
+): { value: SummaryAdmission; list: Block } | undefined {
+  if (ctx.params.protocolVersion < 2) return undefined
+  if (!ctx.admission)
+    throw new ProtocolError('ADMISSION_SNAPSHOT_INVALID', 'a version-2 summary needs the admission snapshot it was evaluated with')
+  const members = new Set(evaluation.committees.flatMap((c) => c.measurements))
+  const participants = new Set<string>()
+  for (const m of evaluation.measurements) if (members.has(m.cid) && m.participant !== undefined) participants.add(m.participant)
+  const bytes = dagCbor.encode([...participants].sort())
+  const list = { cid: cidOfDagCbor(bytes), bytes }
+  return { value: { height: ctx.admission.height, eligible: list.cid }, list }
 }

@@ -11,7 +11,7 @@ import { type ProtocolParams, paramsDigest, validateParams } from './params.js'
 import { localBeaconRandomness } from './randomness/local.js'
 import { deriveRoundSeeds } from './randomness/seeds.js'
 import { buildRoundSummary, type RoundSummary } from './summary.js'
-import { decodeCommitteeBlock, decodeMeasurementList, decodeRoundSummary } from './summary-decode.js'
+import { decodeCommitteeBlock, decodeMeasurementList, decodeParticipantList, decodeRoundSummary } from './summary-decode.js'
 
 /** Decodes a params or catalogue block; its bytes hash to the link, but may still be anything. */
 function decodeBlock(bytes: Uint8Array, code: 'PARAMS_INVALID' | 'CATALOGUE_INVALID', what: string): unknown {
@@ -34,6 +34,13 @@ export interface RoundVerification {
   /** Notes on what could not be checked offline (e.g. a drand beacon). */
   notes: string[]
   evaluation: RoundEvaluation | null
+  /**
+   * Version 2: the admission snapshot the summary records (spec §13.7), taken as stated; a caller
+   * with a Lotus endpoint checks each participant's deposit at `height`.
+   */
+  admission: { height: number | null; eligible: string[] } | null
+  /** The params the summary's digest names, once they were found and valid. */
+  params: ProtocolParams | null
 }
 
 /**
@@ -53,6 +60,8 @@ export function verifyRoundBlocks(root: CID, blocks: ReadonlyMap<string, Uint8Ar
     problems,
     notes,
     evaluation: null,
+    admission: null,
+    params: null,
     ...extra,
   })
   checkBlockHashes(blocks, problems)
@@ -65,25 +74,48 @@ export function verifyRoundBlocks(root: CID, blocks: ReadonlyMap<string, Uint8Ar
   // an intact summary block names its round and network even when other blocks were tampered with
   if (!rootBytes || !bytesEqual(cidOfDagCbor(rootBytes).multihash.digest, root.multihash.digest)) return result({})
   const summary = decodeRoundSummary(rootBytes)
-  const base = { round: summary.round, network: summary.network }
+  const base: Partial<RoundVerification> = { round: summary.round, network: summary.network }
   if (problems.length > 0) return result(base)
 
   const rules = readRules(summary, get, problems, notes)
   if (!rules) return result(base)
   const { params, catalogue } = rules
+  base.params = params
   const seeds = deriveRoundSeeds(summary.round, summary.randomness)
   const tasks = sampleRoundTasks(catalogue, seeds, params.tasksPerRound)
   const records = readMeasurements(summary, get, problems)
-  if (problems.length > 0) return result(base)
-  // 'verify' checks every signature again
-  const evaluation = evaluateRound({ params, round: summary.round, seeds, tasks }, records, { signatures: 'verify' })
+  const admission = readAdmission(summary, params, get, problems)
+  if (problems.length > 0 || admission === undefined) return result(base)
+  const snapshot = admission ? { admission: { height: admission.height, eligible: new Set(admission.eligible) } } : {}
+  let evaluation: RoundEvaluation
+  try {
+    // 'verify' checks every signature again
+    evaluation = evaluateRound({ params, round: summary.round, seeds, tasks, ...snapshot }, records, { signatures: 'verify' })
+  } catch (err) {
+    // a snapshot of another height than the round's (spec §13.4)
+    if (err instanceof ProtocolError && err.code === 'ADMISSION_SNAPSHOT_INVALID') problems.push(err.message)
+    else throw err
+    return result(base)
+  }
   for (const m of evaluation.measurements) {
     if (m.taskingEvaluation !== 'OK') problems.push(`measurement ${m.cid} is ${m.taskingEvaluation}`)
   }
-  const rebuilt = buildRoundSummary(evaluation, { params, seeds, catalogueCid: summary.catalogue, previous: summary.previous })
+  const rebuilt = buildRoundSummary(evaluation, {
+    params,
+    seeds,
+    catalogueCid: summary.catalogue,
+    previous: summary.previous,
+    ...snapshot,
+  })
   const recomputedCid = rebuilt.root.cid.toString()
   if (recomputedCid !== root.toString()) problems.push(`the measurements evaluate to summary ${recomputedCid}, not ${root}`)
-  return { ...result({ ...base, recomputedCid, evaluation }), ok: problems.length === 0 }
+  if (admission) {
+    const at = admission.height === null ? 'no height (the chain was too young)' : `height ${admission.height}`
+    notes.push(
+      `the deposits of the ${admission.eligible.length} participants listed eligible at ${at} were taken as stated: give a Lotus endpoint (--rpc) to check them`,
+    )
+  }
+  return { ...result({ ...base, recomputedCid, evaluation, admission }), ok: problems.length === 0 }
 }
 
 /** A block of the export by CID; a missing one is a problem named after `what` it should hold. */
@@ -125,6 +157,35 @@ function readRules(
     }
   } else notes.push('the drand beacon is not in the export: the round randomness was taken as stated')
   return { params, catalogue }
+}
+
+/**
+ * Version 2: the admission snapshot the summary records (spec §13.7); null in version 1, and
+ * undefined when it cannot be had (a problem says why).
+ */
+function readAdmission(
+  summary: RoundSummary,
+  params: ProtocolParams,
+  get: GetBlock,
+  problems: string[],
+): { height: number | null; eligible: string[] } | null | undefined {
+  if (params.protocolVersion < 2) {
+    if (summary.admission === undefined) return null
+    problems.push(`the summary records an admission snapshot, but its params are of protocol version ${params.protocolVersion}`)
+    return undefined
+  }
+  if (summary.admission === undefined) {
+    problems.push('the summary of a version-2 round records no admission snapshot (spec §13.7)')
+    return undefined
+  }
+  const bytes = get(summary.admission.eligible, 'eligible list')
+  if (!bytes) return undefined
+  try {
+    return { height: summary.admission.height, eligible: decodeParticipantList(bytes) }
+  } catch (err) {
+    problems.push((err as Error).message)
+    return undefined
+  }
 }
 
 /** The measurements of every committee the summary links, each checked to be named by its canonical CID. */

@@ -2,6 +2,9 @@ import { readFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
 import {
   type AdmissionParams,
+  type AdmissionSnapshot,
+  buildRoundSummary,
+  decodeParticipantList,
   deriveRoundSeeds,
   eligibilityHeight,
   encodeMeasurement,
@@ -90,5 +93,20 @@ describe('protocol v2 known answers', () => {
     )
     expect(stepOne.map((e) => trusted.get(e.cid))).toEqual(stepOne.map((e) => e.taskingEvaluation))
     expect([...tampered].map((cid) => trusted.get(cid))).not.toContain('INVALID_SIGNATURE')
+  })
+  it('the summary: root bytes and CID, and the eligible list of the members (spec §13.7)', () => {
+    const built = buildRoundSummary(evaluateRound(ctx, records), {
+      params,
+      seeds: ctx.seeds,
+      catalogueCid: null,
+      previous: null,
+      admission: ctx.admission as AdmissionSnapshot,
+    })
+    expect(built.root.cid.toString()).toBe(v.summary.root)
+    expect(toHex(built.root.bytes)).toBe(v.summary.rootBytes)
+    const list = built.blocks.find((b) => b.cid.toString() === v.summary.eligible)
+    expect(decodeParticipantList(list?.bytes as Uint8Array)).toEqual(v.summary.eligibleList)
+    // the outsider is NOT_ELIGIBLE in every measurement: a member of no committee, so not listed
+    expect(v.summary.eligibleList).not.toContain(participants.get('v2 outsider')?.address)
   })
 })

@@ -3,7 +3,9 @@
 // Everything is deterministic (Ed25519 and RFC 6979 secp256k1 signatures), so a run that changes
 // the file is a protocol change.
 import { writeFileSync } from 'node:fs'
+import * as dagCbor from '@ipld/dag-cbor'
 import {
+  buildRoundSummary,
   deriveRoundSeeds,
   devnet,
   eligibilityHeight,
@@ -130,6 +132,19 @@ const evaluation = evaluateRound(ctx, records)
 const first = entries[0].signed
 const { signature: _, ...firstFields } = first
 
+// the summary root (spec §9, §13.7) with no catalogue and no previous: what the admission adds to it
+function summaryOf(evaluation) {
+  const built = buildRoundSummary(evaluation, { params, seeds, catalogueCid: null, previous: null, admission: ctx.admission })
+  const list = built.blocks.at(-1)
+  return {
+    about: 'buildRoundSummary of the evaluation above, catalogueCid null, previous null',
+    root: built.root.cid.toString(),
+    rootBytes: toHex(built.root.bytes),
+    eligible: list.cid.toString(),
+    eligibleList: dagCbor.decode(list.bytes),
+  }
+}
+
 const vector = {
   about:
     'Known answers of Spark Swarm protocol version 2 (spec/protocol.md §11.6), computed by the reference implementation with test/vectors/protocol/make-v2.mjs. A change here is a protocol change.',
@@ -151,6 +166,7 @@ const vector = {
   },
   measurements: entries.map(({ signed, ...e }, i) => ({ ...e, cid: records[i].cid, json: measurementToJson(signed) })),
   expected: evaluation,
+  summary: summaryOf(evaluation),
 }
 writeFileSync(new URL('./v2.json', import.meta.url), `${JSON.stringify(vector, null, 2)}\n`)
 console.log(`v2.json: ${entries.length} measurements, ${evaluation.committees.length} committees`)

@@ -1,4 +1,5 @@
 import {
+  type AdmissionSnapshot,
   buildRoundSummary,
   type Catalogue,
   catalogueCid,
@@ -34,6 +35,25 @@ export interface RoundFile {
   tasks: RetrievalTask[]
   catalogue: CID | null
   previous: CID | null
+  /** Version 2: who was eligible (spec §13.4), as a node read it from the chain. */
+  admission?: AdmissionSnapshot
+}
+
+const PARTICIPANT = /^0x[0-9a-f]{40}$/
+
+/** `"admission": {"height", "eligible": ["0x…"]}`, required in a version-2 round file and refused in others. */
+function parseAdmission(value: unknown, params: ProtocolParams, fail: (message: string) => never): AdmissionSnapshot | undefined {
+  if (params.protocolVersion < 2) {
+    if (value !== undefined) fail(`"admission" is for version-2 rounds; these params are of version ${params.protocolVersion}`)
+    return undefined
+  }
+  const a = value as { height?: unknown; eligible?: unknown } | undefined
+  if (typeof a !== 'object' || a === null) return fail('a version-2 round needs "admission": {"height", "eligible": ["0x…"]} (spec §13.4)')
+  if (a.height !== null && !(Number.isSafeInteger(a.height) && (a.height as number) >= 0))
+    fail('"admission.height" must be the eligibility height, a non-negative integer (or null)')
+  if (!Array.isArray(a.eligible) || !a.eligible.every((p) => typeof p === 'string' && PARTICIPANT.test(p)))
+    fail('"admission.eligible" must list participants as 0x and 40 lowercase hex digits')
+  return { height: a.height as number | null, eligible: new Set(a.eligible as string[]) }
 }
 
 async function parseRoundFile(path: string): Promise<RoundFile> {
@@ -77,7 +97,16 @@ async function parseRoundFile(path: string): Promise<RoundFile> {
       fail('"previous" must be the CID of the previous round summary')
     }
   }
-  return { params, round: value.round as number, randomness: value.randomness as string, tasks, catalogue, previous }
+  const admission = parseAdmission(value.admission, params, fail)
+  return {
+    params,
+    round: value.round as number,
+    randomness: value.randomness as string,
+    tasks,
+    catalogue,
+    previous,
+    ...(admission ? { admission } : {}),
+  }
 }
 
 /**
@@ -101,9 +130,24 @@ export async function evaluateOurRound(measurementsPath: string, opts: { round: 
       malformed.push({ line: entry.line, reason: 'MALFORMED', message: `line ${entry.line}: ${(err as Error).message}` })
     }
   }
-  const ctx = { params: file.params, round: file.round, seeds, tasks: file.tasks }
-  const evaluation = evaluateRound(ctx, records, { signatures: opts.trusted ? 'trusted' : 'verify' })
-  const built = buildRoundSummary(evaluation, { params: file.params, seeds, catalogueCid: file.catalogue, previous: file.previous })
+  const admission = file.admission ? { admission: file.admission } : {}
+  const ctx = { params: file.params, round: file.round, seeds, tasks: file.tasks, ...admission }
+  let evaluation: ReturnType<typeof evaluateRound>
+  try {
+    evaluation = evaluateRound(ctx, records, { signatures: opts.trusted ? 'trusted' : 'verify' })
+  } catch (err) {
+    // a snapshot of another height than the round's
+    if (err instanceof ProtocolError && err.code === 'ADMISSION_SNAPSHOT_INVALID')
+      throw new CliError(`round file ${opts.round}: ${err.message}`)
+    throw err
+  }
+  const built = buildRoundSummary(evaluation, {
+    params: file.params,
+    seeds,
+    catalogueCid: file.catalogue,
+    previous: file.previous,
+    ...admission,
+  })
   return {
     network: evaluation.network,
     round: evaluation.round,

@@ -6,6 +6,7 @@ import { CarReader } from '@ipld/car'
 import { ExportError, exportRoundCar } from '@spark-swarm/node'
 import { verifyRoundBlocks } from '@spark-swarm/protocol'
 import { CliError, EXIT } from '../cli-error.js'
+import { checkDeposits } from './verify-deposits.js'
 import { verdictLine } from './verify-verdict.js'
 
 /** `spark-swarm export [round]`: the round's CAR to a file or stdout. */
@@ -23,7 +24,11 @@ export async function runExport(opts: { dataDir: string; round?: number; out?: s
 }
 
 /** `spark-swarm verify <car>`: re-checks a round offline from its CAR alone. */
-export async function runVerify(path: string, opts: { json?: boolean }, write: (line: string) => void): Promise<number> {
+export async function runVerify(
+  path: string,
+  opts: { json?: boolean; rpc?: string; rpcToken?: string },
+  write: (line: string) => void,
+): Promise<number> {
   let bytes: Uint8Array
   try {
     bytes = await readFile(path)
@@ -46,6 +51,7 @@ export async function runVerify(path: string, opts: { json?: boolean }, write: (
   } catch (err) {
     throw new CliError(`${path} is not a round export: ${(err as Error).message}`)
   }
+  if (opts.rpc) result = await checkDeposits(result, { rpcUrl: opts.rpc, ...(opts.rpcToken ? { token: opts.rpcToken } : {}) })
   if (opts.json) {
     write(
       JSON.stringify(
@@ -61,6 +67,8 @@ export async function runVerify(path: string, opts: { json?: boolean }, write: (
           notes: result.notes,
           committees: result.evaluation?.committees.length ?? 0,
           measurements: result.evaluation?.measurements.length ?? 0,
+          // version 2: the admission snapshot the summary records (spec §13.7)
+          admission: result.admission,
         },
         null,
         2,

@@ -21,13 +21,22 @@ export const registerExport: RegisterCommand = (program, env) => {
 }
 
 /** `spark-swarm verify`: re-checks a round's CAR offline. */
-export const registerVerify: RegisterCommand = (program) => {
+export const registerVerify: RegisterCommand = (program, env) => {
   program
     .command('verify')
     .description('re-check a round offline from its CAR alone: hashes, signatures, evaluation, summary CID')
     .argument('<car>', 'a CAR written by `spark-swarm export`')
     .option('--json', 'print the result as JSON')
-    .addHelpText('after', '\nExit codes: 0 the round verifies; 1 it does not (the problems are listed); 2 the file is not a round CAR.')
+    .option(
+      '--rpc <url>',
+      "version 2: a Lotus JSON-RPC endpoint to check the listed participants' deposits on (env SPARK_SWARM_RPC_URL)",
+      env.rpcUrl,
+    )
+    .option('--rpc-token <token>', 'bearer token for the RPC endpoint (env SPARK_SWARM_RPC_TOKEN)', env.rpcToken)
+    .addHelpText(
+      'after',
+      '\nExit codes: 0 the round verifies; 1 it does not (the problems are listed), or --rpc cannot be read; 2 the file is not a round CAR.',
+    )
     .action(async (car: string, opts) => {
       process.exitCode = await runVerify(car, opts, stdoutLine)
     })

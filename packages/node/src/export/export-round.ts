@@ -56,6 +56,8 @@ export async function exportRoundCar(
       const members = decodeMeasurementList(await add(committee.measurements))
       for (const cid of members) await add(cid)
     }
+    // version 2: who was eligible, what `verify` evaluates the members with (spec §13.7)
+    if (summary.admission) await add(summary.admission.eligible)
   } finally {
     await blockstore.close()
   }

@@ -1,4 +1,5 @@
 import {
+  type AdmissionSnapshot,
   type BuiltSummary,
   buildRoundSummary,
   type Catalogue,
@@ -45,6 +46,8 @@ export interface RoundOutcome {
   memberships: Map<string, CommitteeMembership>
   /** Task ids of this node's own tasks of the round. */
   mine: string[]
+  /** Version 2: the admission snapshot the round was evaluated with; a re-link records it again (spec §13.7). */
+  admission?: AdmissionSnapshot
 }
 
 export interface AnchoringComponents {
@@ -102,13 +105,14 @@ export function createAnchoring(components: AnchoringComponents, init: Anchoring
   const { params, rounds, store, events, signal } = components
   const providing = createProviding(components)
 
-  const build = (round: number, info: RoundInfo, evaluation: RoundEvaluation) => {
+  const build = (round: number, info: RoundInfo, evaluation: RoundEvaluation, admission: AdmissionSnapshot | undefined) => {
     const previous = store.lastAnchoredSummary(round)?.summaryCid ?? null
     const built = buildRoundSummary(evaluation, {
       params,
       seeds: info.seeds,
       catalogueCid: init.catalogueCid,
       previous: previous ? CID.parse(previous) : null,
+      ...(admission ? { admission } : {}),
     })
     return { built, previous }
   }
@@ -132,14 +136,14 @@ export function createAnchoring(components: AnchoringComponents, init: Anchoring
       records,
       { signatures: 'trusted', bindingCache },
     )
-    return { rows, evaluation, ...build(round, info, evaluation) }
+    return { rows, evaluation, admission, ...build(round, info, evaluation, admission) }
   }
   const committeesOf = (built: BuiltSummary) => new Map([...built.committees].map(([id, block]) => [id, block.cid.toString()]))
 
   return {
     async anchorRound(round, options = {}) {
       const info = await rounds.get(round, { signal })
-      const { rows, evaluation, built, previous } = await evaluate(round, info)
+      const { rows, evaluation, admission, built, previous } = await evaluate(round, info)
       await putSummaryBlocks(
         components.blockstore,
         { params, catalogue: init.catalogue, catalogueCid: init.catalogueCid, built, measurements: rows },
@@ -167,12 +171,13 @@ export function createAnchoring(components: AnchoringComponents, init: Anchoring
         sizes,
         memberships: committeeMemberships(evaluation),
         mine: info.mine.map(taskId),
+        ...(admission ? { admission } : {}),
       }
     },
     async relinkRound(outcome) {
       const { round } = outcome
       const info = await rounds.get(round, { signal })
-      const { built, previous } = build(round, info, outcome.evaluation)
+      const { built, previous } = build(round, info, outcome.evaluation, outcome.admission)
       await putSummaryRoot(components.blockstore, built, { storePath: store.path, round, signal })
       providing.provide(round, [built.root.cid])
       const summaryCid = built.root.cid.toString()
