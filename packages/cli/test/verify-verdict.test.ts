@@ -34,6 +34,8 @@ describe('verify’s verdict line', () => {
       problems: ['the randomness is not the local beacon of this round'],
       notes: [],
       evaluation: null,
+      admission: null,
+      params: null,
     })
     expect(line).toBe('NOT verified: round 700000 of devnet, summary bafyexample')
   })
