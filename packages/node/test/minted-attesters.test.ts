@@ -14,13 +14,12 @@ import { afterEach, describe, expect, it } from 'vitest'
 import { summariesTopic } from '../src/gossip/index.js'
 import { validateAttestationMessage } from '../src/gossip/validate-attestation.js'
 import { createAnchoring } from '../src/node/anchor/anchor.js'
-import { createConvergence } from '../src/node/anchor/convergence.js'
 import { type CheckerNodeEvents, TypedEventTarget } from '../src/node/events.js'
 import { silentLogger } from '../src/node/logger.js'
 import type { NodeStore } from '../src/store/index.js'
-import { assignedTo, attestation, ROUND, rounds, storeMeasurement } from './helpers/convergence.js'
+import { assignedTo, attestation, convergenceWith, ROUND, rounds, storeMeasurement } from './helpers/convergence.js'
 import { signedMeasurement } from './helpers/measurements.js'
-import { catalogue, memoryStore, params, recordEvents } from './helpers/node-fixtures.js'
+import { catalogue, memoryStore, params } from './helpers/node-fixtures.js'
 import { stubPubsub } from './helpers/stub-pubsub.js'
 import { waitFor } from './helpers/wait-for.js'
 
@@ -56,7 +55,6 @@ describe('attesters minted until they are assigned a task', () => {
 
     const blocks = new Map<string, Uint8Array>()
     const events = new TypedEventTarget<CheckerNodeEvents>()
-    const recorded = recordEvents(events, ['committee:confirmed'])
     const signal = new AbortController().signal
     const anchoring = createAnchoring(
       {
@@ -73,24 +71,11 @@ describe('attesters minted until they are assigned a task', () => {
       },
       { catalogue, catalogueCid: cidOfDagCbor(new Uint8Array([0xa0])) },
     )
-    const fetched: string[] = []
-    const convergence = createConvergence({
-      params,
-      rounds,
-      store: s,
-      blocks: {
-        get(cid: CID) {
-          fetched.push(cid.toString())
-          const bytes = blocks.get(cid.toString())
-          if (!bytes) throw new Error(`no block ${cid}`)
-          return [bytes]
-        },
-      },
-      reanchor: (round) => anchoring.anchorRound(round, { reanchored: 'catch-up' }),
-      events,
-      log: silentLogger,
-      signal,
-    })
+    const {
+      convergence,
+      fetched,
+      events: recorded,
+    } = convergenceWith(blocks, (round) => anchoring.anchorRound(round, { reanchored: 'catch-up' }), { store: s, events })
     const outcome = await anchoring.anchorRound(ROUND)
     convergence.anchored(outcome)
     const ours = outcome.attested.get(id) as string

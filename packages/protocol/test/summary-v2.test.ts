@@ -8,92 +8,50 @@ import {
   cidOfDagCbor,
   decodeParticipantList,
   decodeRoundSummary,
-  deriveRoundSeeds,
-  eligibilityHeight,
   encodeCatalogue,
   encodeSignedMeasurement,
   evaluateRound,
-  localBeaconRandomness,
   type MeasurementRecord,
+  measurementRecord,
   ProtocolError,
-  type ProtocolParams,
-  participantOfPrivateKey,
-  presets,
-  type RetrievalTask,
-  retrievalResultOf,
-  roundStartTime,
   sampleRoundTasks,
-  sha256,
-  signBinding,
-  signMeasurement,
-  stationKeyFromSeed,
-  TaskSelector,
   verifyRoundBlocks,
 } from '../src/index.js'
+import { testStation } from './helpers.js'
+import { assignedBound, type TestParticipant, testParticipant, v2Params, v2Round } from './helpers-v2.js'
 
 /*
  * A version-2 summary records its admission snapshot (spec §13.7): the height and the members'
  * participants, so that `verifyRoundBlocks` re-checks the round from its blocks alone.
  */
 
-const params: ProtocolParams = { ...presets['devnet-v2'], tasksPerRound: 6, maxTasksPerNode: 2, minCommitteeSize: 1, committeeShards: 1 }
+const params = v2Params({ tasksPerRound: 6, maxTasksPerNode: 2, minCommitteeSize: 1, committeeShards: 1 })
 const admissionParams = params.admission as AdmissionParams
-const ROUND = 40
 const catalogue: Catalogue = {
   entries: Array.from({ length: 8 }, (_, i) => ({ cid: `bafyv2summary${i}`, minerId: `f0${1000 + (i % 2)}` })),
 }
-const seeds = deriveRoundSeeds(ROUND, localBeaconRandomness((params.randomness as { genesisSeed: string }).genesisSeed, ROUND))
-const tasks = sampleRoundTasks(catalogue, seeds, params.tasksPerRound)
-const height = eligibilityHeight(admissionParams, roundStartTime(params, ROUND)) as number
+const [one, two, three, outsider] = [1, 2, 3, 4].map(testParticipant) as [
+  TestParticipant,
+  TestParticipant,
+  TestParticipant,
+  TestParticipant,
+]
+const base = v2Round(params, [], [one, two, three], 40)
+const ctx = { ...base, tasks: sampleRoundTasks(catalogue, base.seeds, params.tasksPerRound) }
+const { seeds } = ctx
+const snapshot = ctx.admission as AdmissionSnapshot
+const height = snapshot.height as number
 
-/** Participant `i` checks its own tasks from a station bound to it. */
-function participantMeasurements(i: number): MeasurementRecord[] {
-  const wallet = sha256(`summary v2 participant ${i}`)
-  const participant = participantOfPrivateKey(wallet)
-  const key = stationKeyFromSeed(sha256(`summary v2 station ${i}`))
-  const bindingSignature = signBinding({ network: params.network, participant, stationId: key.stationId, fromRound: 1 }, wallet)
-  const start = roundStartTime(params, ROUND) + 100
-  return new TaskSelector(tasks, seeds.nodeSelection).pick(participant, params.maxTasksPerNode).map((task: RetrievalTask) => {
-    const fields = {
-      protocolVersion: 2,
-      network: params.network,
-      round: ROUND,
-      task,
-      stationId: key.stationId,
-      participant,
-      bindingFromRound: 1,
-      bindingSignature,
-      inetGroup: '127.0.0.0/24',
-      checkerVersion: '0.1.0',
-      indexerResult: 'OK',
-      protocol: 'http',
-      providerId: '12D3KooWC8gXxg9LoJ9h3hy3jzBkEAxamyHEQJKtRmAuBuvoMzpr',
-      providerAddress: '/ip4/127.0.0.1/tcp/8080/http',
-      statusCode: 200,
-      headStatusCode: 200,
-      timeout: false,
-      carTooLarge: false,
-      byteLength: 1024,
-      carChecksum: `1220${'ab'.repeat(32)}`,
-      startAt: start,
-      firstByteAt: start + 20,
-      endAt: start + 40,
-      retrievalResult: '',
-    }
-    fields.retrievalResult = retrievalResultOf(fields)
-    const measurement = signMeasurement(fields, key)
-    return { cid: cidOfDagCbor(encodeSignedMeasurement(measurement)).toString(), measurement }
-  })
-}
-
-const funded = [1, 2, 3].map(participantMeasurements)
-const unfunded = participantMeasurements(4)
+/** Participant `who` checks its own tasks from a station of its own. */
+const measurementsOf = (who: TestParticipant, i: number): MeasurementRecord[] =>
+  assignedBound(ctx, testStation(i), who).map(measurementRecord)
+const funded = [one, two, three].map(measurementsOf)
+const unfunded = measurementsOf(outsider, 4)
 const participantOf = (records: MeasurementRecord[]) => records[0]?.measurement.participant as string
-const snapshot: AdmissionSnapshot = { height, eligible: new Set(funded.map(participantOf)) }
 
 /** The round as an export holds it: summary blocks, params, catalogue and the members' measurements. */
 function exportOf(admission: AdmissionSnapshot | undefined, records = [...funded.flat(), ...unfunded]) {
-  const evaluation = evaluateRound({ params, round: ROUND, seeds, tasks, ...(admission ? { admission } : {}) }, records)
+  const evaluation = evaluateRound({ ...ctx, admission }, records)
   const catalogueBytes = encodeCatalogue(catalogue)
   const built = buildRoundSummary(evaluation, {
     params,

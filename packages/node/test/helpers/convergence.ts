@@ -101,10 +101,17 @@ export function foreignBlock(blocks: Map<string, Uint8Array>, info: RoundInfo, t
   return { cid: block.cid.toString(), measurements }
 }
 
-/** A convergence over a real store and a blockstore stub holding `blocks`; `fetched` lists every block asked for. */
-export function convergenceWith(blocks: Map<string, Uint8Array>, reanchor: (round: number) => Promise<RoundOutcome>) {
-  const s = memoryStore()
-  const events = new TypedEventTarget<CheckerNodeEvents>()
+/**
+ * A convergence over a real store and a blockstore stub holding `blocks`; `fetched` lists every
+ * block asked for. `shared` gives it the store and events of a real anchoring to re-anchor with.
+ */
+export function convergenceWith(
+  blocks: Map<string, Uint8Array>,
+  reanchor: (round: number) => Promise<RoundOutcome>,
+  shared: { store?: NodeStore; events?: TypedEventTarget<CheckerNodeEvents> } = {},
+) {
+  const s = shared.store ?? memoryStore()
+  const events = shared.events ?? new TypedEventTarget<CheckerNodeEvents>()
   const recorded = recordEvents(events, ['committee:confirmed', 'activity'])
   const fetched: string[] = []
   const convergence = createConvergence({
