@@ -255,9 +255,14 @@ describe('a version-2 devnet', () => {
       bootstrap: swarm.nodes[0]?.multiaddrs().filter((a) => a.includes('/p2p/')) ?? [],
     })
     const said: string[] = []
+    const notEligible: string[] = []
+    const published: number[] = []
     late.addEventListener('activity', (e) => {
       if (e.detail.code === 'ADMISSION') said.push(e.detail.message)
+      if (e.detail.code === 'NOT_ELIGIBLE') notEligible.push(e.detail.message)
     })
+    late.addEventListener('measurement:published', (e) => published.push(e.detail.round))
+    const rejectedBefore = swarm.nodes.map((n) => gossipCount(n, 'rejected', 'NOT_ELIGIBLE'))
     try {
       await late.start()
       const eligibleRound = roundAt(swarm.params, eligibleFrom - 1) + 1
@@ -273,6 +278,12 @@ describe('a version-2 devnet', () => {
       expect(said.at(-1)).toMatch(new RegExp(`^participant ${p} is eligible in round (\\d+): this node's checks count`))
       expect(late.status().admission).toMatchObject({ participant: p, eligible: true })
       expect(late.status().round).toBeGreaterThanOrEqual(eligibleRound)
+      // before that round it made no measurement, so its peers rejected none, and said so once a round
+      expect(published.filter((r) => r < eligibleRound)).toEqual([])
+      expect(swarm.nodes.map((n, i) => gossipCount(n, 'rejected', 'NOT_ELIGIBLE') - (rejectedBefore[i] as number))).toEqual([0, 0, 0])
+      expect(notEligible.length).toBeGreaterThan(0)
+      for (const m of notEligible)
+        expect(m).toMatch(new RegExp(`^round (\\d+): no measurement, participant ${p} is not eligible in this round`))
     } finally {
       await late.stop()
       await rm(dir, { recursive: true, force: true })

@@ -1,7 +1,15 @@
 import type { RoundEvaluatedDetail, SummaryAnchoredDetail } from '@spark-swarm/node'
 import { type CommitteeResult, taskId } from '@spark-swarm/protocol'
 import { describe, expect, it } from 'vitest'
-import { HOW_TO_READ, type RoundReport, writeAgreement, writeRound } from '../src/commands/demo-report.js'
+import {
+  HOW_TO_READ,
+  HOW_TO_READ_LATE,
+  HOW_TO_READ_V2,
+  nodeList,
+  type RoundReport,
+  writeAgreement,
+  writeRound,
+} from '../src/commands/demo-report.js'
 
 // What `npm start` prints about a round, from what three nodes said about it: one committee of
 // all three, where one node attested another committee CID than the other two.
@@ -59,5 +67,35 @@ describe('npm start round report', () => {
       '  round 1: nodes 0,1 hold …ybafyone; node 2 holds …zzzzzzzz',
     ])
     expect(HOW_TO_READ.join('\n')).toContain('agree (the last line):')
+  })
+
+  it('version 2: says under the round line who was eligible at its height and whose measurements counted', () => {
+    // three nodes, the third unfunded: it made no measurement, and the second's one was refused
+    const r = report(['bafyone', 'bafyone', 'bafyone'])
+    const measured = (stationId: string, taskingEvaluation: string) => ({ stationId, taskingEvaluation })
+    for (const detail of r.evaluated.values())
+      Object.assign(detail.evaluation, { measurements: [measured('s0', 'OK'), measured('s1', 'OK'), measured('s1', 'DUPLICATE')] })
+    r.admission = { height: 120, eligible: [0, 1], stations: ['s0', 's1', 's2'] }
+    const lines: string[] = []
+    writeRound(7, r, 3, (l) => lines.push(l))
+    expect(lines.slice(1, 3)).toEqual([
+      'round 7: 1 committees',
+      '  eligible at height 120: 2 of 3 nodes (0, 1); counted: 2 of 3 nodes (0, 1)',
+    ])
+    // the unfunded node was given the task but is no member: agree counts the two others
+    expect(lines.find((l) => l.includes('f01000') && l.includes('×'))).toMatch(/ 2\/2 +OK×2 HTTP_502×1$/)
+    // version 1: no such line
+    const v1: string[] = []
+    writeRound(7, report(['bafyone']), 1, (l) => v1.push(l))
+    expect(v1.some((l) => l.includes('eligible at'))).toBe(false)
+  })
+
+  it('lists nodes with ranges of three or more joined, and says what the version-2 lines mean', () => {
+    expect(nodeList([4, 0, 1, 2, 3])).toBe('0–4')
+    expect(nodeList([0, 1, 3, 4, 5, 7])).toBe('0, 1, 3–5, 7')
+    expect(nodeList([])).toBe('none')
+    const text = [...HOW_TO_READ_V2, ...HOW_TO_READ_LATE].join('\n')
+    for (const term of ['eligible at height h:', 'spec §13.4', 'counted:', "node i, at round r's start:"])
+      expect(text, term).toContain(term)
   })
 })

@@ -21,22 +21,27 @@ export function swarmParticipant(seed: string, index: number): SwarmParticipant 
   return { privateKey, address: participantOfPrivateKey(privateKey) }
 }
 
-/** Funds node `index`'s participant from height 0 and binds it to the station key in `dataDir` (created when new). */
+/**
+ * Funds node `index`'s participant from height 0 (unless `funded` is false: the caller funds it
+ * later, `world.chainRpc.deposits.set`) and binds it to the station key in `dataDir` (created when new).
+ */
 export async function bindNode(init: {
   params: ProtocolParams
   seed: string
   index: number
   dataDir: string
   world: Pick<OutsideWorld, 'chainRpc'>
+  funded?: boolean
 }): Promise<{ participant: SwarmParticipant; binding: SavedBinding }> {
   const { params } = init
   if (!params.admission) throw new Error('a version-2 swarm needs params.admission')
   const participant = swarmParticipant(init.seed, init.index)
-  init.world.chainRpc.deposits.set({
-    participant: participant.address,
-    balanceAttoFil: params.admission.minDepositAttoFil,
-    fromHeight: 0,
-  })
+  if (init.funded !== false)
+    init.world.chainRpc.deposits.set({
+      participant: participant.address,
+      balanceAttoFil: params.admission.minDepositAttoFil,
+      fromHeight: 0,
+    })
   // the same key file the node opens when it starts: the binding names its station
   const identity = await loadOrCreateIdentity(init.dataDir)
   const binding = { network: params.network, participant: participant.address, stationId: identity.stationKey.stationId, fromRound: 0 }

@@ -11,6 +11,11 @@ export interface SwarmOptions {
   nodes?: number
   /** The params overridden: devnet by default; a version-2 preset (`presets['devnet-v2']`) binds every node to a funded participant. */
   preset?: ProtocolParams
+  /**
+   * Version 2: the nodes, by index, whose participant is bound but not funded, so that a test or the
+   * demo funds it later (`world.chainRpc.deposits.set`) and sees the node become eligible by itself.
+   */
+  unfunded?: readonly number[]
   /** Overrides of the preset's params; the genesis is set to the swarm's start unless given. */
   params?: Partial<ProtocolParams>
   providers?: OutsideWorldProvider[]
@@ -72,8 +77,9 @@ export async function startSwarm(options: SwarmOptions = {}): Promise<Swarm> {
   const startNode = async (index: number) => {
     const bootstrap = index === 0 || !nodes[0] ? [] : nodes[0].multiaddrs().filter((a) => a.includes('/p2p/'))
     const nodeDir = join(dataDir, `node-${index}`)
-    // version 2: the node checks for a participant funded from height 0, bound to its station key
-    const bound = params.protocolVersion === 2 ? await bindNode({ params, seed, index, dataDir: nodeDir, world }) : undefined
+    // version 2: the node checks for a participant funded from height 0 (unless unfunded), bound to its station key
+    const funded = !options.unfunded?.includes(index)
+    const bound = params.protocolVersion === 2 ? await bindNode({ params, seed, index, dataDir: nodeDir, world, funded }) : undefined
     if (bound) participants[index] = bound.participant
     const node = createCheckerNode({
       dataDir: nodeDir,

@@ -20,7 +20,15 @@ const key = station(0)
 
 /** A round loop wired as the node wires it, with a stub checker, gossipsub and anchoring. */
 function loopWith(
-  options: { gate?: VersionGate; anchorMs?: number; drandDownFor?: number[]; clockAheadMs?: number; bindingFromRound?: number } = {},
+  options: {
+    gate?: VersionGate
+    anchorMs?: number
+    drandDownFor?: number[]
+    clockAheadMs?: number
+    bindingFromRound?: number
+    /** Version 2: the participant is eligible from this round on, as own admission judges it at a round's start. */
+    eligibleFromRound?: number
+  } = {},
 ) {
   const clock = new FakeClock(GENESIS + 1)
   const events = new TypedEventTarget<CheckerNodeEvents>()
@@ -54,8 +62,20 @@ function loopWith(
     probe: { probe: async () => ({ reachable: true }) },
     indexerUrl: 'http://127.0.0.1:1',
   })
+  // own admission as the node's: judged for the round under way, not eligible before `eligibleFromRound`
+  const from = options.eligibleFromRound
+  const admission =
+    from === undefined
+      ? undefined
+      : {
+          status: () => {
+            const round = Math.floor((clock.now() - GENESIS) / params.roundDurationMs)
+            const eligible = round >= from
+            return { participant: `0x${'11'.repeat(20)}`, round, eligible, eligibleFromRound: eligible ? null : from, fundedAtHead: true }
+          },
+        }
   const ownChecks = createOwnChecks(
-    { params, checker, store, publisher, events, stationKey: key, health },
+    { params, checker, store, publisher, events, stationKey: key, health, ...(admission ? { admission } : {}) },
     {
       entries: new Map(),
       inetGroup: 'inet-test',
@@ -133,6 +153,28 @@ describe('round loop', () => {
     expect(t.checkedAt).toEqual([])
     expect(t.events.of('measurement:published')).toEqual([])
     expect(said().map((e) => e.message)).toEqual(["round 0: no measurement, the station's binding holds from round 5 on"])
+  })
+
+  it('makes no measurement while its participant is not eligible, says so once a round, and checks from the round it is', async () => {
+    const t = loopWith({ eligibleFromRound: 2 })
+    running = t
+    t.loop.start()
+    const said = () => t.events.of('activity').filter((e) => e.code === 'NOT_ELIGIBLE')
+    await t.clock.runUntil(() => t.checkedAt.length > 0, 3 * params.roundDurationMs)
+    // rounds 0 and 1: every task done without a check, nothing published
+    for (const round of [0, 1]) {
+      const statuses = [...t.store.taskStatus(round).values()].map((s) => s.status)
+      expect(statuses.length > 0 && statuses.every((s) => s === 'no-measurement')).toBe(true)
+    }
+    expect(t.checkedAt.every((c) => c.round === 2)).toBe(true)
+    expect(said().map((e) => e.message)).toEqual(
+      [0, 1].map(
+        (r) => `round ${r}: no measurement, participant 0x${'11'.repeat(20)} is not eligible in this round, eligible from round 2`,
+      ),
+    )
+    const info = await t.rounds.get(2)
+    await t.clock.runUntil(() => t.events.of('measurement:published').length === info.mine.length, params.roundDurationMs)
+    expect(t.events.of('measurement:published').every((e) => e.round === 2)).toBe(true)
   })
 
   it("spreads a round's checks over the check window and publishes each signed measurement on its committee's shard", async () => {

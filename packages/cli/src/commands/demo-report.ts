@@ -5,6 +5,18 @@ import { type CommitteeResult, type Rate, scoreProviders, taskId } from '@spark-
 export interface RoundReport {
   evaluated: Map<number, RoundEvaluatedDetail>
   anchored: Map<number, SummaryAnchoredDetail>
+  /** Version 2: who was eligible in the round. */
+  admission?: RoundAdmission
+}
+
+/** Version 2 (spec §13.4): a round's eligibility height and the nodes whose participant held the deposit there. */
+export interface RoundAdmission {
+  /** Null: the chain is younger than a finality, nobody is eligible. */
+  height: number | null
+  /** Node indexes. */
+  eligible: number[]
+  /** Each node's station id, by index: whose measurements the evaluation counted. */
+  stations: readonly string[]
 }
 
 /** One committee as its members computed it, and which nodes were its members. */
@@ -22,7 +34,10 @@ const pct = (r: Rate): string =>
 /** Each committee as its members computed it (every member of a committee evaluates it), by task id. */
 function committeesOf(r: RoundReport): Array<[string, CommitteeView]> {
   const committees = new Map<string, CommitteeView>()
+  // version 2: a node whose participant is not eligible makes no measurement, so is no member
+  const eligible = r.admission && new Set(r.admission.eligible)
   for (const [i, detail] of r.evaluated) {
+    if (eligible && !eligible.has(i)) continue
     for (const c of detail.evaluation.committees) {
       const id = taskId(c.task)
       if (!detail.mine.some((t) => taskId(t) === id)) continue
@@ -79,6 +94,46 @@ export const HOW_TO_READ: readonly string[] = [
   '  agree (the last line): every node holds the same summary CID of a round, after catch-up; a node re-anchors a round it missed measurements of, and re-links the rounds after it',
 ]
 
+/** What the admission line means (version 2), printed after HOW_TO_READ. */
+export const HOW_TO_READ_V2: readonly string[] = [
+  "  eligible at height h: the nodes whose participant held the deposit at the round's eligibility height h (spec §13.4); the others make no measurement",
+  '  counted: the nodes whose measurements the evaluation counted (labelled OK) in the round; k of N nodes',
+]
+
+/** What the late joiner's lines mean (version 2, at least 4 nodes). */
+export const HOW_TO_READ_LATE: readonly string[] = [
+  "  node i, at round r's start: what the node that joined unfunded says of its own participant (its status `admission`, log code ADMISSION)",
+]
+
+/** "0–4", "0–2, 4, 5": node indexes, ranges of three or more joined. */
+export function nodeList(indexes: readonly number[]): string {
+  const sorted = [...indexes].sort((a, b) => a - b)
+  const parts: string[] = []
+  for (let i = 0; i < sorted.length; ) {
+    let j = i
+    while (j + 1 < sorted.length && (sorted[j + 1] as number) === (sorted[j] as number) + 1) j++
+    if (j - i >= 2) parts.push(`${sorted[i]}–${sorted[j]}`)
+    else for (let k = i; k <= j; k++) parts.push(String(sorted[k]))
+    i = j + 1
+  }
+  return parts.length === 0 ? 'none' : parts.join(', ')
+}
+
+/** Version 2: the nodes eligible in the round, and the nodes whose measurements counted (in any member's evaluation). */
+function writeAdmission(r: RoundReport, a: RoundAdmission, nodeCount: number, write: (line: string) => void): void {
+  const byStation = new Map(a.stations.map((s, i) => [s, i]))
+  const counted = new Set<number>()
+  for (const detail of r.evaluated.values())
+    for (const m of detail.evaluation.measurements) {
+      const i = byStation.get(m.stationId)
+      if (m.taskingEvaluation === 'OK' && i !== undefined) counted.add(i)
+    }
+  const height = a.height === null ? 'no height yet' : `height ${a.height}`
+  write(
+    `  eligible at ${height}: ${a.eligible.length} of ${nodeCount} nodes (${nodeList(a.eligible)}); counted: ${counted.size} of ${nodeCount} nodes (${nodeList([...counted])})`,
+  )
+}
+
 /** One round of the demo's output: its committees, the three scores per provider, its summary CIDs. */
 export function writeRound(round: number, r: RoundReport, nodeCount: number, write: (line: string) => void): void {
   const sorted = committeesOf(r)
@@ -86,6 +141,7 @@ export function writeRound(round: number, r: RoundReport, nodeCount: number, wri
   for (const a of r.anchored.values()) summaries.set(a.summaryCid, (summaries.get(a.summaryCid) ?? 0) + 1)
   write('')
   write(`round ${round}: ${sorted.length} committees`)
+  if (r.admission) writeAdmission(r, r.admission, nodeCount, write)
   writeCommittees(sorted, r, write)
   writeScores(sorted, write)
   for (const [cid, n] of summaries) write(`  summary ${cid}  anchored by ${n} of ${nodeCount} nodes`)

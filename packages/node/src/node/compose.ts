@@ -106,7 +106,7 @@ export function composeParts(
         })
       : undefined
   const ownChecks = createOwnChecks(
-    { params, checker: opened.checker, store, publisher, events, stationKey, health },
+    { params, checker: opened.checker, store, publisher, events, stationKey, health, ...(own ? { admission: own } : {}) },
     {
       entries: new Map(shared.catalogue.entries.map((e) => [taskId(e), e])),
       inetGroup: init.inetGroup,

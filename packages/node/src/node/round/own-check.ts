@@ -2,6 +2,7 @@ import { type CatalogueEntry, type ProtocolParams, type RetrievalTask, type Stat
 import type { SavedBinding } from '../../admission/binding-file.js'
 import type { RetrievalChecker } from '../../retrieval/index.js'
 import type { NodeStore } from '../../store/index.js'
+import type { AdmissionStatus } from '../admission/own-admission.js'
 import type { CheckerNodeEvents, TypedEventTarget } from '../events.js'
 import type { NodeHealth } from '../health/health.js'
 import { buildOwnMeasurement } from './measure.js'
@@ -18,6 +19,8 @@ export interface OwnChecksComponents {
   stationKey: StationKey
   /** Decides, before signing, whether a result is the provider's or a local fault's (spec §5.4). */
   health: Pick<NodeHealth, 'judge'>
+  /** Version 2: whether the node's own participant is eligible, as judged at the round's start (spec §13.4). */
+  admission?: { status(): AdmissionStatus }
 }
 
 export interface OwnChecksInit {
@@ -43,7 +46,7 @@ export interface OwnChecks {
  * measurement is stored before it is published, so a failed write means it never left the process.
  */
 export function createOwnChecks(components: OwnChecksComponents, init: OwnChecksInit): OwnChecks {
-  const { params, checker, store, publisher, events, stationKey, health } = components
+  const { params, checker, store, publisher, events, stationKey, health, admission } = components
   let jobsCompleted = 0
   const results = new Map<number, Map<string, string>>()
 
@@ -56,8 +59,19 @@ export function createOwnChecks(components: OwnChecksComponents, init: OwnChecks
     for (const r of results.keys()) if (r < round - 2) results.delete(r)
   }
 
-  // the round whose "binding not yet in force" line was said: once a round, not once a task
+  // the round whose "binding not yet in force" (or "not eligible") line was said: once a round, not once a task
   let notYetBoundSaid: number | undefined
+  let notEligibleSaid: number | undefined
+  /** A task of the round done without a measurement; false when the store refused the write. */
+  const skip = (round: number, id: string, task: RetrievalTask, report: ReportFailure): boolean => {
+    try {
+      store.completeTask(round, id, { status: 'no-measurement' })
+      return true
+    } catch (err) {
+      report(`round ${round}: the task of ${task.minerId} stays pending`, err)
+      return false
+    }
+  }
   return {
     get jobsCompleted() {
       return jobsCompleted
@@ -70,18 +84,31 @@ export function createOwnChecks(components: OwnChecksComponents, init: OwnChecks
       // reject every measurement as BINDING_INVALID, so none is made
       const fromRound = init.binding?.binding.fromRound
       if (fromRound !== undefined && fromRound > info.round) {
-        try {
-          store.completeTask(info.round, id, { status: 'no-measurement' })
-        } catch (err) {
-          report(`round ${info.round}: the task of ${task.minerId} stays pending`, err)
-          return
-        }
+        if (!skip(info.round, id, task, report)) return
         if (notYetBoundSaid !== info.round) {
           notYetBoundSaid = info.round
           events.emit('activity', {
             level: 'warn',
             message: `round ${info.round}: no measurement, the station's binding holds from round ${fromRound} on`,
             code: 'BINDING_NOT_YET',
+          })
+        }
+        return
+      }
+      // version 2: a participant that held no deposit at the round's eligibility height checks for
+      // nothing (spec §13.4); peers would reject each measurement as NOT_ELIGIBLE, at a cost to this
+      // node's peer score, so none is made. Unknown (the chain unread): the check goes on, and the
+      // local fault LOTUS_UNREACHABLE decides
+      const judged = admission?.status()
+      if (judged && judged.round === info.round && judged.eligible === false) {
+        if (!skip(info.round, id, task, report)) return
+        if (notEligibleSaid !== info.round) {
+          notEligibleSaid = info.round
+          const from = judged.eligibleFromRound === null ? '' : `, eligible from round ${judged.eligibleFromRound}`
+          events.emit('activity', {
+            level: 'info',
+            message: `round ${info.round}: no measurement, participant ${judged.participant} is not eligible in this round${from}`,
+            code: 'NOT_ELIGIBLE',
           })
         }
         return
