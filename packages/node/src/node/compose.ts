@@ -5,6 +5,7 @@ import { installGossip } from '../gossip/install.js'
 import { createAdmissionReader } from './admission/chain-watch.js'
 import { createGossipAdmission } from './admission/gossip-admission.js'
 import { createOwnAdmission, type OwnAdmission } from './admission/own-admission.js'
+import { restoreAttesters } from './admission/restore-attesters.js'
 import { type Anchoring, createAnchoring } from './anchor/anchor.js'
 import { type Convergence, createConvergence } from './anchor/convergence.js'
 import { createSummaryChain, type SummaryChain } from './anchor/summary-chain.js'
@@ -142,10 +143,19 @@ export function composeParts(
     log,
     signal,
   })
+  const gossipAdmission = reader && createGossipAdmission(reader)
   const gossipMetrics = installGossip(
-    { params, clock, rounds, host, log, ...(reader ? { admission: createGossipAdmission(reader) } : {}) },
+    { params, clock, rounds, host, log, ...(gossipAdmission ? { admission: gossipAdmission } : {}) },
     createReceivedHandlers({ rounds, store, convergence }),
   )
+  if (gossipAdmission) {
+    // a restarted node judges the attesters of the rounds it stored measurements of as before (restore-attesters.ts)
+    const current = roundAt(params, clock.now())
+    void restoreAttesters(gossipAdmission, params, store, current).then(
+      (restored) => restored > 0 && log.info('attesters of the stored measurements restored', { restored, fromRound: current - 2 }),
+      (err: unknown) => log.warn('attesters of the stored measurements could not be restored', { error: String(err) }),
+    )
+  }
   const loop = createRoundLoop(
     {
       params,
