@@ -24,6 +24,7 @@ describe('the chain as the node reads it (version 2)', () => {
         throw new Error('the reader never asks a height')
       },
       known: () => false,
+      eligibleKnown: () => [],
     }
     const events = new TypedEventTarget()
     const changes: string[] = []

@@ -23,6 +23,8 @@ export interface ChainEligibility {
   snapshot(roundStartMs: number, participants: Iterable<string>, options?: { signal?: AbortSignal }): Promise<AdmissionSnapshot>
   /** Whether `snapshot` would answer for `participant` without a new balance read: the answer is kept, or being read. */
   known(roundStartMs: number, participant: string): boolean
+  /** The participants known to be eligible in the round that starts at `roundStartMs` (kept answers only). */
+  eligibleKnown(roundStartMs: number): string[]
   /** Whether `participant` holds the deposit at the chain's head now, and the head's height: from when it will count. Not cached. */
   depositAtHead(participant: string, options?: { signal?: AbortSignal }): Promise<{ height: number; meetsDeposit: boolean }>
   /** Whether `participant` held the deposit in the state at `height` (at or below the head). Not cached. */
@@ -40,8 +42,9 @@ export interface ChainEligibilityInit extends LotusRpcInit {
   fetch?: FetchLike
 }
 
-// heights whose answers are kept: the current window's and the one before it (rounds near a window's edge)
-const KEPT_HEIGHTS = 2
+// heights whose answers are kept: the current window's, the one before it (rounds near a window's
+// edge) and the next one, read ahead in a window's last round (window-prefetch.ts)
+const KEPT_HEIGHTS = 3
 const ACTOR_NOT_FOUND = /actor not found/i
 
 interface HeightEntry {
@@ -144,6 +147,10 @@ export function createChainEligibility(init: ChainEligibilityInit): ChainEligibi
       if (height === null) return true
       const entry = byHeight.get(height)
       return entry !== undefined && (entry.eligible.has(participant) || entry.ineligible.has(participant) || entry.reading.has(participant))
+    },
+    eligibleKnown(roundStartMs) {
+      const height = eligibilityHeight(init.admission, roundStartMs)
+      return height === null ? [] : [...(byHeight.get(height)?.eligible ?? [])]
     },
     async snapshot(roundStartMs, participants, options = {}) {
       const height = eligibilityHeight(init.admission, roundStartMs)
