@@ -71,8 +71,9 @@ export function createOwnAdmission(components: {
   }
 
   // The first counting round found in this window. The heights it was read at are below the head,
-  // whose states do not change, so while the head still holds the deposit the answer stands until
-  // that round: asked again, it would cost the same reads every round for the same result.
+  // whose states change only by a reorg, so while the head still holds the deposit the answer
+  // stands until that round: asked again, it would cost the same reads every round for the same
+  // result. (The round's own eligibility, read every round, is what counts either way.)
   let found: { height: number | null; from: number } | undefined
   const countingRound = async (round: number, headHeight: number): Promise<number | null> => {
     const height = eligibilityHeight(params.admission, roundStartTime(params, round))
