@@ -32,6 +32,8 @@ export interface FakeChainRpc {
   readonly deposits: ChainDeposits
   /** The head height now. */
   height(): number
+  /** The most requests this fake was answering at once (set `latencyMs` to make them overlap). */
+  readonly peakInFlight: number
   stop(): Promise<void>
 }
 
@@ -44,6 +46,8 @@ export interface FakeChainRpcOptions {
   clock?: { genesisTime: number; epochDurationMs: number; now?: () => number }
   /** Participants' balances (spec §13): StateGetActor at a tipset answers the balance at its height. */
   deposits?: readonly Deposit[]
+  /** Each answer waits this long, as a remote Lotus' would: concurrent calls overlap. Default 0. */
+  latencyMs?: number
   host?: string
 }
 
@@ -123,8 +127,20 @@ export async function startFakeChainRpc(options: FakeChainRpcOptions): Promise<F
     return { ...base, error: { code: -32601, message: `method '${String(request.method)}' not found` } }
   }
 
+  let inFlight = 0
+  let peakInFlight = 0
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    inFlight++
+    peakInFlight = Math.max(peakInFlight, inFlight)
+    try {
+      await answerHttp(req, res)
+    } finally {
+      inFlight--
+    }
+  }
+  const answerHttp = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const body = await readBody(req)
+    if (options.latencyMs) await new Promise((resolve) => setTimeout(resolve, options.latencyMs))
     if (mode.kind === 'error' || (mode.kind === 'flaky' && failuresLeft > 0)) {
       const status = mode.kind === 'error' ? mode.status : 503
       if (mode.kind === 'flaky') failuresLeft--
@@ -166,6 +182,9 @@ export async function startFakeChainRpc(options: FakeChainRpcOptions): Promise<F
     },
     deposits,
     height,
+    get peakInFlight() {
+      return peakInFlight
+    },
     stop: () => listener.close(),
   }
 }

@@ -23,6 +23,8 @@ describe('the chain as the node reads it (version 2)', () => {
       depositAt: async () => {
         throw new Error('the reader never asks a height')
       },
+      known: () => false,
+      eligibleKnown: () => [],
     }
     const events = new TypedEventTarget()
     const changes: string[] = []

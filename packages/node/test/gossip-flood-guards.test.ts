@@ -58,9 +58,12 @@ describe('registerValidators under a flood of Ignored messages', () => {
       topicValidators: new Map<string, (p: PeerId, msg: { type: 'unsigned'; topic: string; data: Uint8Array }) => unknown>(),
       score: { addPenalty: (peer: string) => penalties.push(peer) },
     }
+    const senders: Array<string | undefined> = []
+    const codes = ['ROUND_NOT_STARTED', 'ROUND_UNKNOWN', 'CHAIN_BUSY', 'CHAIN_LOOKUP_BUDGET'] as const
     const validators: GossipValidators = {
-      measurement: (data) => {
-        throw new GossipValidationError(data[0] === 1 ? 'ROUND_UNKNOWN' : 'ROUND_NOT_STARTED', 'ignore', 'not now')
+      measurement: (data, _topic, from) => {
+        senders.push(from)
+        throw new GossipValidationError(codes[data[0] as number] ?? 'ROUND_NOT_STARTED', 'ignore', 'not now')
       },
       attestation: async () => ({ attestation: {}, cid: {} }) as unknown as ValidatedAttestation,
     }
@@ -70,7 +73,7 @@ describe('registerValidators under a flood of Ignored messages', () => {
     })
     const run = (peer: PeerId, byte: number) =>
       pubsub.topicValidators.get(topic)?.(peer, { type: 'unsigned', topic, data: new Uint8Array([byte]) })
-    return { penalties, metrics, run }
+    return { penalties, metrics, run, senders }
   }
 
   it('penalises the sender for every Ignored message past its budget; the messages stay Ignored', async () => {
@@ -91,5 +94,15 @@ describe('registerValidators under a flood of Ignored messages', () => {
     const { penalties, run } = setup()
     for (let i = 0; i < 50; i++) await run(restarted, 1)
     expect(penalties).toEqual([])
+  })
+
+  it('charges a peer past its chain lookups (CHAIN_LOOKUP_BUDGET), never for a node whose reads are backed up (CHAIN_BUSY)', async () => {
+    const { penalties, run, senders } = setup()
+    for (let i = 0; i < 50; i++) await run(restarted, 2)
+    expect(penalties).toEqual([])
+    for (let i = 0; i < 6; i++) await run(flooder, 3)
+    expect(penalties).toEqual(['flooder'])
+    // the validator is told who relayed each message: the lookup budget is kept per relaying peer
+    expect(new Set(senders)).toEqual(new Set(['honest', 'flooder']))
   })
 })

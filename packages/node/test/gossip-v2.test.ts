@@ -38,6 +38,7 @@ const task = tasksOf(funded.address)[0] as RetrievalTask
 function context(chain: 'readable' | 'down' = 'readable') {
   const admission: GossipAdmission = createGossipAdmission({
     snapshot: async () => ({ height: 1, eligible: new Set() }),
+    known: () => true,
     eligible: async (_round, participant) => {
       if (chain === 'down') throw new Error('connect ECONNREFUSED')
       return participant === funded.address

@@ -1,5 +1,5 @@
 import { type ParticipantBinding, type SignedMeasurement, toHex, verifyBinding } from '@spark-swarm/protocol'
-import { ignore, reject } from './errors.js'
+import { GossipValidationError, ignore, reject } from './errors.js'
 
 /*
  * The version-2 rules of gossip (spec §13): a measurement counts only for an eligible participant
@@ -12,8 +12,12 @@ const MAX_KEPT_BINDINGS = 100_000
 
 /** What the validators need from the node on a version-2 network. */
 export interface GossipAdmission {
-  /** Whether `participant` is eligible in `round` (spec §13.4); throws when the chain cannot be read. */
-  eligible(round: number, participant: string): Promise<boolean>
+  /**
+   * Whether `participant` is eligible in `round` (spec §13.4); throws when the chain cannot be read.
+   * `from`, the relaying peer, pays for a read the node has to make (spec §12.5 rule 13a): past its
+   * budget this throws an Ignore GossipValidationError instead of reading.
+   */
+  eligible(round: number, participant: string, from?: string): Promise<boolean>
   /** Participants whose accepted measurements of `round` this station signed (what its attestations are judged by). */
   participantsOf(round: number, stationId: string): ReadonlySet<string> | undefined
   /** Records that a measurement of `round` by `stationId` for `participant` was accepted. */
@@ -25,17 +29,21 @@ export interface GossipAdmission {
 /**
  * Rejects NOT_ELIGIBLE, then BINDING_INVALID, in the evaluation's order (spec §13.5): the cached
  * chain answer before a 1.7 ms signature recovery. A chain that cannot be read is this node's own
- * fault (LOTUS_UNREACHABLE): Ignored as CHAIN_UNREADABLE, which costs the sender nothing.
+ * fault (LOTUS_UNREACHABLE): Ignored as CHAIN_UNREADABLE, which costs the sender nothing. `from`
+ * is the relaying peer, whose lookup budget pays for reads of participants not known here.
  */
 export async function checkMeasurementAdmission(
   admission: GossipAdmission,
   network: string,
   m: SignedMeasurement & ParticipantBinding,
+  from?: string,
 ): Promise<void> {
   let eligible: boolean
   try {
-    eligible = await admission.eligible(m.round, m.participant)
+    eligible = await admission.eligible(m.round, m.participant, from)
   } catch (err) {
+    // the lookup budget's verdict (CHAIN_LOOKUP_BUDGET, CHAIN_BUSY) stands as it is
+    if (err instanceof GossipValidationError) throw err
     ignore('CHAIN_UNREADABLE', `who is eligible in round ${m.round} cannot be read from the chain here`, { error: String(err) })
   }
   if (!eligible) reject('NOT_ELIGIBLE', "the participant held no deposit at the round's eligibility height", { participant: m.participant })

@@ -27,6 +27,8 @@ export type GossipErrorCode =
   | 'BINDING_INVALID'
   | 'CHAIN_UNREADABLE'
   | 'ATTESTER_UNKNOWN'
+  | 'CHAIN_LOOKUP_BUDGET'
+  | 'CHAIN_BUSY'
 
 /**
  * `ignore`: not for us now (a round we cannot judge), no fault of the sender; `reject`: invalid

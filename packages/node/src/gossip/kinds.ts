@@ -16,9 +16,9 @@ export interface ValidatedGossip {
   attestation: ValidatedAttestation
 }
 
-/** Validators by kind: return the validated value or throw a GossipValidationError. */
+/** Validators by kind: return the validated value or throw a GossipValidationError. `from` is the relaying peer's id. */
 export type GossipValidators = {
-  [K in GossipKind]: (data: Uint8Array, topic: string) => ValidatedGossip[K] | Promise<ValidatedGossip[K]>
+  [K in GossipKind]: (data: Uint8Array, topic: string, from?: string) => ValidatedGossip[K] | Promise<ValidatedGossip[K]>
 }
 
 /**
@@ -40,7 +40,7 @@ export function gossipValidators(ctx: GossipValidationContext): GossipValidators
     // without it a version-2 node would relay measurements of anyone who minted a key
     if (!ctx.admission) throw new Error('the gossip validators of a version-2 network need its admission (spec §13)')
     return {
-      measurement: (data, topic) => validateMeasurementGossip(data, topic, ctx),
+      measurement: (data, topic, from) => validateMeasurementGossip(data, topic, ctx, from),
       attestation: (data, topic) => validateAttestationMessage(data, topic, ctx),
     }
   }
@@ -58,7 +58,7 @@ export async function validateAs<K extends GossipKind>(
   from: PeerId,
   data: Uint8Array,
 ): Promise<AcceptedMessage<K>> {
-  const value: ValidatedGossip[K] = await validators[kind](data, topic)
+  const value: ValidatedGossip[K] = await validators[kind](data, topic, from.toString())
   return { kind, topic, from, value }
 }
 

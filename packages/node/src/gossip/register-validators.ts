@@ -30,8 +30,9 @@ export interface RegisterValidatorsInit {
 }
 
 /** Ignore codes that say something about us, not the sender: they never use up its budget. */
-// CHAIN_UNREADABLE: our chain RPC failed (LOTUS_UNREACHABLE), the sender may be quite right
-const OUR_FAULT = new Set(['ROUND_UNKNOWN', 'CHAIN_UNREADABLE', INTERNAL_ERROR])
+// CHAIN_UNREADABLE: our chain RPC failed (LOTUS_UNREACHABLE), the sender may be quite right;
+// CHAIN_BUSY: too many chain reads in flight here, whoever caused them (lookup-budget.ts)
+const OUR_FAULT = new Set(['ROUND_UNKNOWN', 'CHAIN_UNREADABLE', 'CHAIN_BUSY', INTERNAL_ERROR])
 /** The metric label (and penalty label) of an Ignored message past its sender's budget. */
 export const IGNORE_BUDGET_EXCEEDED = 'IGNORE_BUDGET_EXCEEDED'
 

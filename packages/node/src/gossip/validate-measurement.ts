@@ -71,12 +71,14 @@ export function validateMeasurementMessage(bytes: Uint8Array, topic: string, ctx
 /**
  * `validateMeasurementMessage`, then on a version-2 network the rules that need the chain:
  * NOT_ELIGIBLE and BINDING_INVALID (spec §13.5). What it accepts is recorded, so that the
- * station's attestations are judged by its participant.
+ * station's attestations are judged by its participant. `from` is the relaying peer, whose lookup
+ * budget pays for the chain reads of participants not known here.
  */
 export async function validateMeasurementGossip(
   bytes: Uint8Array,
   topic: string,
   ctx: GossipValidationContext,
+  from?: string,
 ): Promise<ValidatedMeasurement> {
   const validated = validateMeasurementMessage(bytes, topic, ctx)
   const m = validated.measurement
@@ -84,7 +86,7 @@ export async function validateMeasurementGossip(
   const admission = ctx.admission
   // a version-2 network's validators are built with it (kinds.ts): its absence is our bug
   if (!admission) throw new Error('a version-2 measurement needs the node admission to be validated')
-  await checkMeasurementAdmission(admission, ctx.params.network, m)
+  await checkMeasurementAdmission(admission, ctx.params.network, m, from)
   admission.accepted(m.round, m.stationId, m.participant)
   return validated
 }

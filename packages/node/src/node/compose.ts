@@ -5,6 +5,8 @@ import { installGossip } from '../gossip/install.js'
 import { createAdmissionReader } from './admission/chain-watch.js'
 import { createGossipAdmission } from './admission/gossip-admission.js'
 import { createOwnAdmission, type OwnAdmission } from './admission/own-admission.js'
+import { restoreAttesters } from './admission/restore-attesters.js'
+import { createWindowPrefetch } from './admission/window-prefetch.js'
 import { type Anchoring, createAnchoring } from './anchor/anchor.js'
 import { type Convergence, createConvergence } from './anchor/convergence.js'
 import { createSummaryChain, type SummaryChain } from './anchor/summary-chain.js'
@@ -105,6 +107,10 @@ export function composeParts(
           signal,
         })
       : undefined
+  const prefetch =
+    admission && params.admission
+      ? createWindowPrefetch({ params: { ...params, admission: params.admission }, chain: admission.chain, clock, signal })
+      : undefined
   const ownChecks = createOwnChecks(
     { params, checker: opened.checker, store, publisher, events, stationKey, health, ...(own ? { admission: own } : {}) },
     {
@@ -142,10 +148,19 @@ export function composeParts(
     log,
     signal,
   })
+  const gossipAdmission = reader && createGossipAdmission(reader)
   const gossipMetrics = installGossip(
-    { params, clock, rounds, host, log, ...(reader ? { admission: createGossipAdmission(reader) } : {}) },
+    { params, clock, rounds, host, log, ...(gossipAdmission ? { admission: gossipAdmission } : {}) },
     createReceivedHandlers({ rounds, store, convergence }),
   )
+  if (gossipAdmission) {
+    // a restarted node judges the attesters of the rounds it stored measurements of as before (restore-attesters.ts)
+    const current = roundAt(params, clock.now())
+    void restoreAttesters(gossipAdmission, params, store, current).then(
+      (restored) => restored > 0 && log.info('attesters of the stored measurements restored', { restored, fromRound: current - 2 }),
+      (err: unknown) => log.warn('attesters of the stored measurements could not be restored', { error: String(err) }),
+    )
+  }
   const loop = createRoundLoop(
     {
       params,
@@ -156,8 +171,15 @@ export function composeParts(
       ownChecks,
       publisher,
       anchorRound: async (round) => convergence.anchored(await chain.anchor(round)),
-      // at every round start, beside the version gate: whether this node's participant counts
-      versionCheck: own ? alsoAtRoundStart(shared.versionCheck, () => own.check(roundAt(params, clock.now()))) : shared.versionCheck,
+      // at every round start, beside the version gate: whether this node's participant counts, and
+      // in a window's last round the next window's answers read ahead
+      versionCheck: own
+        ? alsoAtRoundStart(shared.versionCheck, () => {
+            const round = roundAt(params, clock.now())
+            prefetch?.atRoundStart(round)
+            return own.check(round)
+          })
+        : shared.versionCheck,
       events,
       health,
       ...(shared.clockSource ? { clockSource: shared.clockSource } : {}),

@@ -13,6 +13,8 @@ export interface AdmissionReader {
   snapshot(round: number, participants: Iterable<string>, options?: { signal?: AbortSignal }): Promise<AdmissionSnapshot>
   /** Whether one participant is eligible in `round`; concurrent asks for the same one share a read. */
   eligible(round: number, participant: string): Promise<boolean>
+  /** Whether asking `eligible` costs no new chain read: the answer is kept, or being read. */
+  known(round: number, participant: string): boolean
 }
 
 export function createAdmissionReader(
@@ -40,6 +42,7 @@ export function createAdmissionReader(
   const inFlight = new Map<string, Promise<boolean>>()
   return {
     snapshot: (round, participants, options = {}) => read(round, participants, { signal, ...options }),
+    known: (round, participant) => chain.known(roundStartTime(params, round), participant),
     eligible(round, participant) {
       const key = `${round} ${participant}`
       let answer = inFlight.get(key)

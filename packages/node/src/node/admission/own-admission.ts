@@ -7,6 +7,8 @@ import type { AdmissionReader } from './chain-watch.js'
  * Whether this node's own participant is eligible (spec §13.4), as the operator must see it: an
  * unfunded participant checks for nothing its peers accept, and a deposit made now counts only
  * from a later round. Asked at every round start; said once per change, in the log and the status.
+ * An eligible participant costs no chain read after the window's first (the reader keeps it); one
+ * that is not costs two a round (its balance at the head: has it been funded, or emptied?).
  */
 
 /** The node's own admission, as its status shows it. */
@@ -68,6 +70,19 @@ export function createOwnAdmission(components: {
     return firstRoundFrom(params, eligibleFromTime(params.admission, height))
   }
 
+  // The first counting round found in this window. The heights it was read at are below the head,
+  // whose states change only by a reorg, so while the head still holds the deposit the answer
+  // stands until that round: asked again, it would cost the same reads every round for the same
+  // result. (The round's own eligibility, read every round, is what counts either way.)
+  let found: { height: number | null; from: number } | undefined
+  const countingRound = async (round: number, headHeight: number): Promise<number | null> => {
+    const height = eligibilityHeight(params.admission, roundStartTime(params, round))
+    if (found && found.height === height && found.from > round) return found.from
+    const from = await firstCountingRound(round, headHeight).catch(() => null)
+    found = from === null ? undefined : { height, from }
+    return from
+  }
+
   return {
     status: () => status,
     async check(round) {
@@ -90,7 +105,7 @@ export function createOwnAdmission(components: {
       } catch {
         head = undefined
       }
-      const from = head?.meetsDeposit ? await firstCountingRound(round, head.height).catch(() => null) : null
+      const from = head?.meetsDeposit ? await countingRound(round, head.height) : null
       status = { participant, round, eligible: false, eligibleFromRound: from, fundedAtHead: head ? head.meetsDeposit : null }
       if (from !== null) say('info', `participant ${participant} holds the deposit: eligible from round ${from} (this is round ${round})`)
       else if (head)
