@@ -1,13 +1,22 @@
 #!/usr/bin/env node
 // Prints the markdown tables of docs/security.md from `spark-swarm sim --sweep … --out <dir>` results.
 //
-//   node docs/security/tables.mjs capture <dir>/sweep.json …          share of committees with a wrong result, one column per sweep
+//   node docs/security/tables.mjs capture [<label>=]<dir>/sweep.json …
+//                                                                      share of committees with a wrong result, one column per sweep
 //   node docs/security/tables.mjs provider <dir>/sweep.json <minerId>  one provider's three RSRs and the captured share
 //   node docs/security/tables.mjs rewards <dir>/sweep.json             the adversaries' share of MAJORITY_RESULT labels
 //   node docs/security/tables.mjs versions <minerId> <v1 sweep.json> <v2 sweep.json>
 //                                                                      the same sweep under protocol versions 1 and 2, side by side
 //   node docs/security/tables.mjs target <minerId> <label>=<sweep.json> …
 //                                                                      captured share of one provider's committees, one pair of columns per sweep
+//   node docs/security/tables.mjs columns <label>=<what>:<sweep.json> …
+//                                                                      one column per spec, rows by the first sweep's values; <what> is
+//                                                                      <minerId>:per-request|committee|committee-fraction (that RSR),
+//                                                                      captured (of all committees), labels (the adversaries' share of
+//                                                                      MAJORITY_RESULT labels) or measurements (per run)
+//   node docs/security/tables.mjs runs <label>=<result.json|sweep.json> …
+//                                                                      runs side by side, one row per provider: the share honest checkers
+//                                                                      see (of the first), then the three RSRs of each (a sweep: pooled)
 //
 // Every number is a mean over the sweep's repetitions; "identities" is the swept share × the scenario's nodes.
 import { readFileSync } from 'node:fs'
@@ -17,12 +26,17 @@ const load = (file) => JSON.parse(readFileSync(file, 'utf8'))
 const mean = (xs) => (xs.length === 0 ? Number.NaN : xs.reduce((s, x) => s + x, 0) / xs.length)
 const pct = (x) => (Number.isFinite(x) ? `${(x * 100).toFixed(1)} %` : 'n/a')
 const row = (cells) => `| ${cells.join(' | ')} |`
+const labelled = (spec) => {
+  const at = spec.indexOf('=')
+  return at < 0 ? { label: '', file: spec } : { label: spec.slice(0, at), file: spec.slice(at + 1) }
+}
 const captured = (run) => (run.committees.total > 0 ? run.committees.capturedByAdversaries / run.committees.total : 0)
 
 if (kind === 'capture' && args.length > 0) {
-  const sweeps = args.map(load)
+  const specs = args.map(labelled)
+  const sweeps = specs.map(({ file }) => load(file))
   const sizes = sweeps.map((s) => mean(s.points.flatMap((p) => p.runs.map((r) => r.committees.meanSize))).toFixed(1))
-  console.log(row(['adversary share', ...sizes.map((n) => `mean committee ${n}`)]))
+  console.log(row(['adversary share', ...sizes.map((n, i) => `mean committee ${n}${specs[i].label ? ` ${specs[i].label}` : ''}`)]))
   console.log(row(['---:', ...sizes.map(() => '---:')]))
   for (const [i, point] of (sweeps[0]?.points ?? []).entries()) {
     console.log(row([pct(point.value), ...sweeps.map((s) => pct(mean(s.points[i].runs.map(captured))))]))
@@ -128,9 +142,50 @@ if (kind === 'capture' && args.length > 0) {
     })
     console.log(row([pct(roster(point)), ...cells]))
   }
+} else if (kind === 'columns' && args.length > 0) {
+  const columns = args.map((spec) => {
+    const { label, file } = labelled(spec)
+    const parts = file.split(':')
+    const what = parts[0] === 'captured' || parts[0] === 'labels' || parts[0] === 'measurements' ? parts.splice(0, 1) : parts.splice(0, 2)
+    return { label, what, sweep: load(parts.join(':')) }
+  })
+  const cell = (what, runs) => {
+    if (what[0] === 'captured') return pct(mean(runs.map(captured)))
+    if (what[0] === 'measurements') return String(Math.round(mean(runs.map((r) => r.measurements.total))))
+    if (what[0] === 'labels') {
+      const adversarial = runs.reduce((s, r) => s + r.rewards.adversarial, 0)
+      const all = adversarial + runs.reduce((s, r) => s + r.rewards.honest, 0)
+      return pct(all > 0 ? adversarial / all : 0)
+    }
+    const [minerId, method] = what
+    const key = { 'per-request': 'perRequest', committee: 'committee', 'committee-fraction': 'committeeFraction' }[method]
+    if (key === undefined) throw new Error(`unknown column ${what.join(':')}`)
+    return pct(mean(runs.map((r) => r.providers.find((p) => p.minerId === minerId)?.[key].rate).filter((x) => typeof x === 'number')))
+  }
+  const first = columns[0].sweep
+  console.log(row([first.sweep.path, ...columns.map(({ label }) => label)]))
+  console.log(row(['---:', ...columns.map(() => '---:')]))
+  for (const [i, point] of first.points.entries()) {
+    const value = first.sweep.path.endsWith('.share') ? pct(point.value) : String(point.value)
+    console.log(row([value, ...columns.map(({ what, sweep }) => cell(what, sweep.points[i].runs))]))
+  }
+} else if (kind === 'runs' && args.length > 0) {
+  // A result.json is one run; a sweep.json's runs are pooled, every number a mean over all of them.
+  const runsOf = (json) => (Array.isArray(json.points) ? json.points.flatMap((p) => p.runs) : [json])
+  const columns = args.map(labelled).map(({ label, file }) => ({ label, runs: runsOf(load(file)) }))
+  const methods = ['perRequest', 'committee', 'committeeFraction']
+  const names = { perRequest: 'per-request', committee: 'committee', committeeFraction: 'committee-fraction' }
+  const of = (run, minerId) => run.providers.find((p) => p.minerId === minerId)
+  console.log(row(['provider', 'seen by checkers', ...methods.flatMap((m) => columns.map(({ label }) => `${names[m]} ${label}`))]))
+  console.log(row(['---', '---:', ...methods.flatMap(() => columns.map(() => '---:'))]))
+  for (const { minerId } of columns[0].runs[0].providers) {
+    const rate = (runs, m) => mean(runs.map((r) => of(r, minerId)?.[m].rate).filter((x) => typeof x === 'number'))
+    const seen = mean(columns[0].runs.map((r) => of(r, minerId).trueRate))
+    console.log(row([minerId, pct(seen), ...methods.flatMap((m) => columns.map(({ runs }) => pct(rate(runs, m))))]))
+  }
 } else {
   console.error(
-    'usage: tables.mjs capture <sweep.json>… | provider <sweep.json> <minerId> | rewards <sweep.json> | versions <minerId> <v1> <v2> | target <minerId> <label>=<sweep.json>…',
+    'usage: tables.mjs capture [<label>=]<sweep.json>… | provider <sweep.json> <minerId> | rewards <sweep.json> | versions <minerId> <v1> <v2> | target <minerId> <label>=<sweep.json>… | columns <label>=<what>:<sweep.json>… | runs <label>=<result.json|sweep.json>…',
   )
   process.exitCode = 2
 }
