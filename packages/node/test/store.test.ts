@@ -141,7 +141,7 @@ describe('measurements', () => {
     expect(store.measurementsOfRound(10)).toEqual([{ cid: 'bafy-m1', bytes: bytesOf(1) }])
     expect(store.measurementsOfRound(11)).toEqual([])
     // who measured it (what catch-up reads of a committee block's listed members)
-    expect(store.measurementOwner('bafy-m1')).toEqual({ round: 10, taskId: 'bafy-task1::f01', stationId: 'station-1' })
+    expect(store.measurementOwner('bafy-m1')).toEqual({ round: 10, taskId: 'bafy-task1::f01', stationId: 'station-1', bytes: bytesOf(1) })
     expect(store.measurementOwner('bafy-m2')).toBeUndefined()
   })
 

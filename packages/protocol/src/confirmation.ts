@@ -18,6 +18,8 @@ export interface ListedMeasurement {
   round: number
   /** `taskId(task)`. */
   taskId: string
+  /** Version 2: the participant it checks for (spec §13.3). */
+  participant?: string
 }
 
 /**
@@ -44,6 +46,9 @@ export function committeeMemberships(evaluation: RoundEvaluation): Map<string, C
  * network, round and task. `listed` is the length of the block's measurement list: a block whose
  * `size` is not that length contradicts itself, and nobody counts for it (undefined), so that a
  * block cannot list an honest committee and claim a size its one attester is a majority of.
+ * Likewise a block that lists two measurements of one participant (version 2): the evaluation
+ * labels the second DUPLICATE, so no honest block does, and one deposit behind k bound stations
+ * would otherwise be k members attesting a block of size k.
  */
 export function committeeBlockMembership(
   block: Pick<CommitteeBlock, 'network' | 'round' | 'task' | 'size'>,
@@ -53,8 +58,14 @@ export function committeeBlockMembership(
   if (block.size !== listed) return undefined
   const id = taskId(block.task)
   const members = new Set<string>()
+  const participants = new Set<string>()
   for (const m of measurements) {
-    if (m.network === block.network && m.round === block.round && m.taskId === id) members.add(m.stationId)
+    if (m.network !== block.network || m.round !== block.round || m.taskId !== id) continue
+    if (m.participant !== undefined) {
+      if (participants.has(m.participant)) return undefined
+      participants.add(m.participant)
+    }
+    members.add(m.stationId)
   }
   return { size: block.size, members }
 }

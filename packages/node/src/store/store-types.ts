@@ -49,6 +49,8 @@ export interface MeasurementOwner {
   round: number
   taskId: string
   stationId: string
+  /** The signed bytes, for what no column holds (a version-2 measurement's participant). */
+  bytes: Uint8Array
 }
 
 export interface StoredMeasurement {

@@ -100,7 +100,7 @@ class SqliteNodeStore implements NodeStore {
   readonly #unpublished: Database.Statement<[number], { cid: string; round: number; shard: number; bytes: Buffer }>
   readonly #ofRound: Database.Statement<[number], { cid: string; bytes: Buffer }>
   readonly #hasMeasurement: Database.Statement<[string], number>
-  readonly #measurementOwner: Database.Statement<[string], MeasurementOwner>
+  readonly #measurementOwner: Database.Statement<[string], Omit<MeasurementOwner, 'bytes'> & { bytes: Buffer }>
   readonly #countMeasurements: Database.Statement<[], number>
   readonly #planTask: Database.Statement<[number, string]>
   readonly #taskStatus: Database.Statement<[number], { taskId: string; status: TaskStatus; measurementCid: string | null }>
@@ -143,7 +143,7 @@ class SqliteNodeStore implements NodeStore {
     )
     this.#ofRound = db.prepare('SELECT cid, bytes FROM measurements WHERE round = ? ORDER BY cid')
     this.#hasMeasurement = db.prepare<[string], number>('SELECT 1 FROM measurements WHERE cid = ?').pluck()
-    this.#measurementOwner = db.prepare('SELECT round, task_id AS taskId, station_id AS stationId FROM measurements WHERE cid = ?')
+    this.#measurementOwner = db.prepare('SELECT round, task_id AS taskId, station_id AS stationId, bytes FROM measurements WHERE cid = ?')
     this.#countMeasurements = db.prepare<[], number>('SELECT count(*) FROM measurements').pluck()
 
     this.#planTask = db.prepare(`INSERT INTO tasks (round, task_id, status) VALUES (?, ?, 'pending') ON CONFLICT DO NOTHING`)
@@ -280,7 +280,8 @@ class SqliteNodeStore implements NodeStore {
   }
 
   measurementOwner(cid: string): MeasurementOwner | undefined {
-    return this.#measurementOwner.get(cid)
+    const owner = this.#measurementOwner.get(cid)
+    return owner && { ...owner, bytes: asUint8Array(owner.bytes) }
   }
 
   countMeasurements(): number {

@@ -61,7 +61,8 @@ export async function pullMembers(components: CatchUpComponents, round: number, 
     const owner = store.measurementOwner(text)
     if (owner) {
       // stored ones passed the gossip validator or this same check: their station is known
-      members.push({ ...owner, network: params.network })
+      const { bytes, ...who } = owner
+      members.push({ ...who, network: params.network, ...participantOf(params, bytes) })
       continue
     }
     let bytes: Uint8Array
@@ -80,10 +81,23 @@ export async function pullMembers(components: CatchUpComponents, round: number, 
     const info = await components.rounds.get(round, { signal: components.signal })
     const shard = info.shards.get(taskId(m.task))
     if (shard === undefined) continue
-    members.push({ stationId: m.stationId, network: m.network, round: m.round, taskId: taskId(m.task) })
+    members.push({
+      stationId: m.stationId,
+      network: m.network,
+      round: m.round,
+      taskId: taskId(m.task),
+      ...(m.participant !== undefined ? { participant: m.participant } : {}),
+    })
     if (store.putMeasurement({ cid: text, round, taskId: taskId(m.task), stationId: m.stationId, shard, bytes, origin: 'peer' })) added++
   }
   return { added: added > 0, taskId: taskId(committee.task), membership: committeeBlockMembership(committee, listed.length, members) }
+}
+
+/** Version 2: the participant of a stored measurement, which a block may list once (spec §12.6). */
+function participantOf(params: ProtocolParams, bytes: Uint8Array): { participant?: string } {
+  if (params.protocolVersion < 2) return {}
+  const { participant } = decodeSignedMeasurement(bytes)
+  return participant !== undefined ? { participant } : {}
 }
 
 async function fetchBlock(components: Pick<CatchUpComponents, 'blocks' | 'signal'>, cid: CID): Promise<Uint8Array> {
