@@ -46,9 +46,13 @@ describe('the own participant’s admission, read per round', () => {
       ],
     })
     const rpc = lotus
-    const own = [eligible, unfunded, pending].map(({ address }) => {
+    const said: string[][] = [[], [], []]
+    const own = [eligible, unfunded, pending].map(({ address }, i) => {
       const chain = createChainEligibility({ rpcUrl: rpc.url, admission })
       const events = new TypedEventTarget()
+      events.addEventListener('activity', (e) => {
+        if (e.detail.code === 'ADMISSION') said[i]?.push(e.detail.message)
+      })
       const signal = new AbortController().signal
       const reader = createAdmissionReader(params, chain, new LocalFaults(events, () => 0), signal)
       return createOwnAdmission({ params, participant: address, reader, chain, events, signal })
@@ -71,5 +75,10 @@ describe('the own participant’s admission, read per round', () => {
     ])
     expect(own.map((o) => o.status().eligible)).toEqual([true, false, false])
     expect(own[2]?.status().eligibleFromRound).toBe(first + 20)
+    // said once per change, not once a round (docs/operators.md)
+    expect(said.map((lines) => lines.length)).toEqual([1, 1, 1])
+    expect(said[0]?.[0]).toMatch(/is eligible in round \d+/)
+    expect(said[1]?.[0]).toMatch(/holds no deposit/)
+    expect(said[2]?.[0]).toMatch(new RegExp(`eligible from round ${first + 20}`))
   })
 })

@@ -10,6 +10,7 @@ import { createPublisher } from '../src/node/round/publish.js'
 import { DrandUnreachableError } from '../src/node/round/randomness.js'
 import { createRoundLoop, type RoundLoop } from '../src/node/round/round-loop.js'
 import { createVersionCheck, type VersionGate } from '../src/node/version-gate.js'
+import { RetrievalError } from '../src/retrieval/errors.js'
 import type { NodeStore } from '../src/store/index.js'
 import { FakeClock } from './helpers/fake-clock.js'
 import { GENESIS, memoryStore, okFields, params, recordEvents, roundsOf, station } from './helpers/node-fixtures.js'
@@ -28,6 +29,8 @@ function loopWith(
     bindingFromRound?: number
     /** Version 2: the participant is eligible from this round on, as own admission judges it at a round's start. */
     eligibleFromRound?: number
+    /** Version 2: anchoring round 0 fails this many times as a chain read does (RPC_FAILURE). */
+    chainFailures?: number
   } = {},
 ) {
   const clock = new FakeClock(GENESIS + 1)
@@ -54,6 +57,7 @@ function loopWith(
     },
   }
   const anchored: Array<{ round: number; at: number }> = []
+  let chainFailures = options.chainFailures ?? 0
   const publisher = createPublisher({ params, clock, store, pubsub, log: silentLogger })
   const versionCheck = createVersionCheck({ events }, { ...(options.gate ? { gate: options.gate } : {}), checkerVersion: '0.1.0' })
   // an indexer that answers: no local fault, every result is published
@@ -120,6 +124,8 @@ function loopWith(
           }
         : {}),
       async anchorRound(round) {
+        if (round === 0 && chainFailures-- > 0)
+          throw new RetrievalError('RPC_FAILURE', 'Filecoin.StateGetActor: timed out', { meta: { retryable: true } })
         anchored.push({ round, at: clock.now() })
         // a slow disk: anchoring the first round takes this long of virtual time
         if (options.anchorMs && round === 0) await clock.sleep(options.anchorMs)
@@ -220,6 +226,18 @@ describe('round loop', () => {
 
     await t.clock.runUntil(() => t.anchored.some((a) => a.round === 1), 2 * params.roundDurationMs)
     expect(t.anchored.filter((a) => a.round === 0)).toHaveLength(1)
+  })
+
+  it('anchors a round whose chain read failed on a later tick, saying it once', async () => {
+    const t = loopWith({ chainFailures: 3 })
+    running = t
+    t.loop.start()
+    await t.clock.runUntil(() => t.anchored.length >= 1, 3 * params.roundDurationMs)
+    expect(t.anchored[0]?.round).toBe(0)
+    // three ticks of a second each, still within round 1
+    expect(t.anchored[0]?.at).toBeLessThan(roundStartTime(params, 2))
+    const said = t.events.of('activity').filter((a) => /round 0: not anchored/.test(a.message))
+    expect(said.map((a) => a.message)).toEqual([expect.stringMatching(/retrying while the chain does not answer/)])
   })
 
   it('starts the next round on time while a slow anchoring is still running', async () => {

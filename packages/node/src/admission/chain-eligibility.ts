@@ -86,8 +86,11 @@ export function createChainEligibility(init: ChainEligibilityInit): ChainEligibi
       const tipset = tipsetAt(height, signal)
       entry = { tipset, eligible: new Set(), ineligible: new Set(), reading: new Map() }
       byHeight.set(height, entry)
-      // a failed read is asked again next time, not kept
-      tipset.catch(() => byHeight.delete(height))
+      // a failed read is asked again next time, not kept (unless a newer entry took its place)
+      const made = entry
+      tipset.catch(() => {
+        if (byHeight.get(height) === made) byHeight.delete(height)
+      })
       for (const h of [...byHeight.keys()].sort((a, b) => b - a).slice(KEPT_HEIGHTS)) byHeight.delete(h)
     }
     return entry

@@ -2,6 +2,7 @@ import { type Catalogue, type ProtocolParams, roundAt, taskId } from '@spark-swa
 import type { NodeAdmission } from '../admission/node-admission.js'
 import type { GossipMetrics } from '../gossip/index.js'
 import { installGossip } from '../gossip/install.js'
+import { atMost } from '../util/at-most.js'
 import { createAdmissionReader } from './admission/chain-watch.js'
 import { createGossipAdmission } from './admission/gossip-admission.js'
 import { createOwnAdmission, type OwnAdmission } from './admission/own-admission.js'
@@ -177,7 +178,11 @@ export function composeParts(
         ? alsoAtRoundStart(shared.versionCheck, () => {
             const round = roundAt(params, clock.now())
             prefetch?.atRoundStart(round)
-            return own.check(round)
+            // a slow Lotus must not hold the round's start back by a whole RPC timeout: the
+            // check goes on, and own checks read its verdict when it comes (own-check.ts)
+            return atMost(own.check(round), Math.min(2_000, params.roundDurationMs / 10), (err) =>
+              log.warn('own admission not read', { round, error: String(err) }),
+            )
           })
         : shared.versionCheck,
       events,

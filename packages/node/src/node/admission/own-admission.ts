@@ -49,9 +49,10 @@ export function createOwnAdmission(components: {
   let status: AdmissionStatus = { participant, round: -1, eligible: null, eligibleFromRound: null, fundedAtHead: null }
   let said = ''
 
-  const say = (level: 'info' | 'warn', message: string) => {
-    if (message === said) return
-    said = message
+  // keyed by the state, not the words: the words name the round, which changes every round
+  const say = (state: string, level: 'info' | 'warn', message: string) => {
+    if (state === said) return
+    said = state
     events.emit('activity', { level, message, code: 'ADMISSION' })
   }
 
@@ -96,7 +97,7 @@ export function createOwnAdmission(components: {
       }
       if (eligible) {
         status = { participant, round, eligible: true, eligibleFromRound: null, fundedAtHead: null }
-        say('info', `participant ${participant} is eligible in round ${round}: this node's checks count`)
+        say('eligible', 'info', `participant ${participant} is eligible in round ${round}: this node's checks count`)
         return
       }
       let head: { height: number; meetsDeposit: boolean } | undefined
@@ -107,9 +108,10 @@ export function createOwnAdmission(components: {
       }
       const from = head?.meetsDeposit ? await countingRound(round, head.height) : null
       status = { participant, round, eligible: false, eligibleFromRound: from, fundedAtHead: head ? head.meetsDeposit : null }
-      if (from !== null) say('info', `participant ${participant} holds the deposit: eligible from round ${from} (this is round ${round})`)
+      if (from !== null) say(`from ${from}`, 'info', `participant ${participant} holds the deposit: eligible from round ${from} (this is round ${round})`)
       else if (head)
         say(
+          'unfunded',
           'warn',
           `participant ${participant} holds no deposit of ${fil(params.admission)}: fund it, and its checks count a finality and a window later`,
         )

@@ -98,9 +98,14 @@ export function createOwnChecks(components: OwnChecksComponents, init: OwnChecks
       // version 2: a participant that held no deposit at the round's eligibility height checks for
       // nothing (spec §13.4); peers would reject each measurement as NOT_ELIGIBLE, at a cost to this
       // node's peer score, so none is made. Unknown (the chain unread): the check goes on, and the
-      // local fault LOTUS_UNREACHABLE decides
+      // local fault LOTUS_UNREACHABLE decides. Not judged yet this round (a slow chain read goes on
+      // past the round's start): an earlier "not eligible" stands until its "eligible from" round
       const judged = admission?.status()
-      if (judged && judged.round === info.round && judged.eligible === false) {
+      const stillNot =
+        judged !== undefined &&
+        judged.eligible === false &&
+        (judged.round === info.round || judged.eligibleFromRound === null || judged.eligibleFromRound > info.round)
+      if (judged && stillNot) {
         if (!skip(info.round, id, task, report)) return
         if (notEligibleSaid !== info.round) {
           notEligibleSaid = info.round

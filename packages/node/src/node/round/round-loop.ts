@@ -1,4 +1,5 @@
 import { type ProtocolParams, roundAt, roundStartTime, taskId } from '@spark-swarm/protocol'
+import { RetrievalError } from '../../retrieval/errors.js'
 import type { NodeStore } from '../../store/index.js'
 import type { Clock } from '../clock.js'
 import type { CheckerNodeEvents, TypedEventTarget } from '../events.js'
@@ -66,6 +67,8 @@ export function createRoundLoop(components: RoundLoopComponents, init: RoundLoop
     const report = diskFull.reporting(failureReporter(components.events, signal))
     const inFlight = new Set<Promise<void>>()
     const anchored = new Set<number>()
+    // rounds whose anchoring waits for the chain, said once each
+    const chainRetries = new Set<number>()
     let anchoring: Promise<void> | undefined
     const publishing = publishEveryTick(components, signal, report)
     while (!signal.aborted) {
@@ -80,7 +83,7 @@ export function createRoundLoop(components: RoundLoopComponents, init: RoundLoop
       // Anchoring (evaluation, some 60 blockstore writes, attestations) takes seconds on a slow
       // disk; the loop must not wait on it, or the next round is derived late and the node Ignores
       // that round's gossip as ROUND_UNKNOWN. One anchoring runs at a time, oldest round first.
-      anchoring ??= anchorDueRounds(components, init, { round, now, anchored, report, signal, diskFull })
+      anchoring ??= anchorDueRounds(components, init, { round, now, anchored, chainRetries, report, signal, diskFull })
         .catch((err) => report('anchoring failed', err))
         .finally(() => {
           anchoring = undefined
@@ -166,10 +169,19 @@ async function anchorDueRounds(
     round,
     now,
     anchored,
+    chainRetries,
     report,
     signal,
     diskFull,
-  }: { round: number; now: number; anchored: Set<number>; report: ReportFailure; signal: AbortSignal; diskFull: DiskFullFault },
+  }: {
+    round: number
+    now: number
+    anchored: Set<number>
+    chainRetries: Set<number>
+    report: ReportFailure
+    signal: AbortSignal
+    diskFull: DiskFullFault
+  },
 ): Promise<void> {
   const { params, store, versionCheck } = components
   for (let r = Math.max(0, round - 2); r < round; r++) {
@@ -191,10 +203,20 @@ async function anchorDueRounds(
       // months of rounds must not fill the disk: old rounds' rows go (summaries stay in helia)
       if (r >= init.retainRounds) store.pruneRoundsBefore(r - init.retainRounds)
     } catch (err) {
-      report(`round ${r}: not anchored`, err)
+      // version 2: the chain did not answer who was eligible (LOTUS_UNREACHABLE says so); asked
+      // again every tick while the round's attestations are still collected (spec §12.5), so
+      // that one timeout does not cost the round. Said once, not once a tick
+      const retry = isChainFailure(err) && now < roundStartTime(params, r + 2)
+      if (retry) anchored.delete(r)
+      if (!retry || !chainRetries.has(r))
+        report(`round ${r}: not anchored${retry ? ', retrying while the chain does not answer' : ''}`, err)
+      if (retry) chainRetries.add(r)
+      for (const old of chainRetries) if (old < round - 2) chainRetries.delete(old)
     }
   }
 }
+
+const isChainFailure = (err: unknown): boolean => err instanceof RetrievalError && err.code === 'RPC_FAILURE'
 
 /** The tick's publication of pending measurements; a failure is retried every tick and said once, not once a second. */
 function publishEveryTick(components: RoundLoopComponents, signal: AbortSignal, report: ReportFailure): () => Promise<void> {
