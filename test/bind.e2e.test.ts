@@ -74,12 +74,24 @@ describe('spark-swarm bind', () => {
 
   it("refuses another wallet's signature and a signature of other text, naming what to sign, and keeps nothing", async () => {
     const dataDir = join(dir, 'b')
-    const json = JSON.parse((await runCli(['bind', '--data-dir', dataDir, '--participant', participant, '--json'])).stdout) as {
+    const json = JSON.parse(
+      (await runCli(['bind', '--data-dir', dataDir, '--participant', participant, '--network', 'devnet-v2', '--json'])).stdout,
+    ) as {
       text: string
     }
     const other = sha256(new TextEncoder().encode('someone else'))
     for (const signature of [walletSign(json.text, other), walletSign(`${json.text}\n`)]) {
-      const refused = await runCli(['bind', '--data-dir', dataDir, '--participant', participant, '--signature', signature])
+      const refused = await runCli([
+        'bind',
+        '--data-dir',
+        dataDir,
+        '--participant',
+        participant,
+        '--network',
+        'devnet-v2',
+        '--signature',
+        signature,
+      ])
       expect(refused.code).toBe(1)
       expect(refused.stderr).toContain(`the signature is not ${participant}'s over the binding text`)
       expect(refused.stderr).toContain('[BINDING_INVALID]')
@@ -91,10 +103,35 @@ describe('spark-swarm bind', () => {
     const dataDir = join(dir, 'c')
     const keyFile = join(dir, 'wallet.key')
     await writeFile(keyFile, `0x${toHex(walletKey)}\n`, { mode: 0o600 })
-    const ok = await runCli(['bind', '--data-dir', dataDir, '--participant', participant, '--participant-key', keyFile, '--json'])
+    // a data dir of no network yet: the binding must name one
+    const unnamed = await runCli(['bind', '--data-dir', dataDir, '--participant', participant, '--participant-key', keyFile])
+    expect(unnamed.code).toBe(2)
+    expect(unnamed.stderr).toMatch(/belongs to no network yet: name the version-2 network .* with --network/)
+    const ok = await runCli([
+      'bind',
+      '--data-dir',
+      dataDir,
+      '--participant',
+      participant,
+      '--network',
+      'devnet-v2',
+      '--participant-key',
+      keyFile,
+      '--json',
+    ])
     expect(ok.code).toBe(0)
-    expect(JSON.parse(ok.stdout)).toMatchObject({ participant, network: 'mainnet', fromRound: 0 })
-    const wrong = await runCli(['bind', '--data-dir', dataDir, '--participant', `0x${'12'.repeat(20)}`, '--participant-key', keyFile])
+    expect(JSON.parse(ok.stdout)).toMatchObject({ participant, network: 'devnet-v2', fromRound: 0 })
+    const wrong = await runCli([
+      'bind',
+      '--data-dir',
+      dataDir,
+      '--participant',
+      `0x${'12'.repeat(20)}`,
+      '--network',
+      'devnet-v2',
+      '--participant-key',
+      keyFile,
+    ])
     expect(wrong.code).toBe(2)
     expect(wrong.stderr).toContain(`is the key of ${participant}, not of 0x${'12'.repeat(20)}`)
   })
@@ -106,6 +143,8 @@ describe('spark-swarm bind', () => {
       join(dir, 'd'),
       '--participant',
       'f410fkkld55ioe7qg24wvt7fu6pbknb56ht7pt4zamxa',
+      '--network',
+      'devnet-v2',
       '--json',
     ])
     expect(JSON.parse(f410.stdout).participant).toBe('0x52963ef50e27e06d72d59fcb4f3c2a687be3cfef')

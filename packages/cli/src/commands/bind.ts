@@ -65,7 +65,14 @@ export async function runBind(opts: BindOptions, write: (line: string) => void):
     throw err
   })
   // the network the data dir belongs to, unless named: a binding names its network
-  const network = opts.network ?? (await readDataDirNetwork(opts.dataDir))?.network ?? 'mainnet'
+  // (no default: mainnet runs version 1, and a binding for the wrong network is refused by every peer)
+  const network = opts.network ?? (await readDataDirNetwork(opts.dataDir))?.network
+  if (network === undefined) {
+    throw new CliError(
+      `${opts.dataDir} belongs to no network yet: name the version-2 network the binding is for with --network (e.g. --network devnet-v2), or start the node once first`,
+      EXIT.usage,
+    )
+  }
   const binding: StationBinding = { network, participant, stationId: identity.stationKey.stationId, fromRound: opts.fromRound }
   const signature = await signatureOf(opts, binding)
   if (signature === undefined) {

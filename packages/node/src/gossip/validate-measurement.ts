@@ -55,7 +55,9 @@ export function validateMeasurementMessage(bytes: Uint8Array, topic: string, ctx
   // Rule: the task is among the station's K nearest (spec §4, §7 step 1: TASK_WRONG_NODE); in
   // version 2 among its participant's, whatever key signs (spec §13.5)
   const assignee = isVersion2(m) ? m.participant : m.stationId
-  if (!isAssignedTo(info, params, assignee, m.task)) reject('TASK_WRONG_NODE', 'the task was not assigned to this station')
+  if (!isAssignedTo(info, params, assignee, m.task)) {
+    reject('TASK_WRONG_NODE', `the task was not assigned to this ${isVersion2(m) ? 'participant' : 'station'}`)
+  }
   // Rule: checker at or above params.minCheckerVersion (spec §7 step 1: OUTDATED_CLIENT)
   if (!isVersionAtLeast(m.checkerVersion, params.minCheckerVersion)) {
     reject('OUTDATED_CLIENT', `checkers below ${params.minCheckerVersion} are not accepted`)

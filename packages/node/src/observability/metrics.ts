@@ -115,10 +115,13 @@ function statusGauges(registry: Registry, status: () => CheckerNodeStatus): void
   gauge('spark_swarm_params_mismatch', "1 while the network's params in force differ from the ones this node runs on", (s) =>
     s.params.mismatch ? 1 : 0,
   )
-  // version 2 only (spec §13): absent in version 1, where there is no participant
-  gauge('spark_swarm_participant_eligible', "1 while this node's participant is eligible in the current round (version 2)", (s) =>
-    s.admission?.eligible ? 1 : 0,
-  )
+  // version 2 only (spec §13): absent in version 1, where there is no participant (an alert on 0
+  // would fire on every version-1 node)
+  if (status().admission !== undefined) {
+    gauge('spark_swarm_participant_eligible', "1 while this node's participant is eligible in the current round (version 2)", (s) =>
+      s.admission?.eligible ? 1 : 0,
+    )
+  }
 }
 
 type Listener = (e: CustomEvent) => void

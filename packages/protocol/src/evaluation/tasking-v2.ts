@@ -54,8 +54,9 @@ export function roundAdmission(ctx: RoundContext): AdmissionSnapshot | null {
  * first, so that measurements of participants without a deposit cost nothing to refuse. Each
  * distinct binding is verified once (a secp256k1 recovery costs about 1.7 ms, and a station sends
  * the same binding with each of its K measurements), in `verified` when the caller keeps it across
- * rounds. Bindings are verified in 'trusted' mode too: the gossip validator does not check them
- * (yet), so 'trusted' vouches only for CIDs and station signatures.
+ * rounds. Bindings are verified in 'trusted' mode too: 'trusted' vouches only for CIDs and
+ * station signatures, and a store may hold measurements the gossip validator did not judge
+ * (catch-up, or stored before it checked bindings).
  */
 export function admissionLabeller(ctx: RoundContext, admission: AdmissionSnapshot, verified = new Map<string, boolean>()) {
   return (e: BoundEntry): 'BINDING_INVALID' | 'NOT_ELIGIBLE' | null => {
