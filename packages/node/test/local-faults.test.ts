@@ -77,6 +77,18 @@ describe('LocalFaults', () => {
       { state: 'cleared', code: 'IPNI_UNREACHABLE', since: 1_000, message: 'answers again' },
     ])
   })
+
+  it('a fault two parts saw lasts until both clear it: a peer-id answer does not hide failing eligibility reads', () => {
+    const { faults, seen } = faultsWithEvents()
+    faults.set('LOTUS_UNREACHABLE', 'who is eligible cannot be read', 'eligibility reads')
+    faults.set('LOTUS_UNREACHABLE', 'peer id lookup failed', 'peer-id lookups')
+    expect(faults.clear('LOTUS_UNREACHABLE', 'the chain RPC answers again', 'peer-id lookups')).toBe(false)
+    expect(faults.has('LOTUS_UNREACHABLE')).toBe(true)
+    // a part that never saw it clears nothing of the others'
+    expect(faults.clear('LOTUS_UNREACHABLE', 'fine here', 'peer-id lookups')).toBe(false)
+    expect(faults.clear('LOTUS_UNREACHABLE', 'eligibility read', 'eligibility reads')).toBe(true)
+    expect(seen.map((f) => f.state)).toEqual(['set', 'cleared'])
+  })
 })
 
 describe('node health', () => {

@@ -17,6 +17,9 @@ export interface AdmissionReader {
   known(round: number, participant: string): boolean
 }
 
+// the peer-id lookups set the same fault (lotus-watch.ts): each clears only its own
+const SOURCE = 'eligibility reads'
+
 export function createAdmissionReader(
   params: ProtocolParams,
   chain: ChainEligibility,
@@ -27,13 +30,14 @@ export function createAdmissionReader(
   const read = async (round: number, participants: Iterable<string>, options: { signal?: AbortSignal }) => {
     try {
       const snapshot = await chain.snapshot(roundStartTime(params, round), participants, options)
-      if (setHere) faults.clear('LOTUS_UNREACHABLE', `the chain answers again: round ${round}'s eligibility was read`)
+      if (setHere) faults.clear('LOTUS_UNREACHABLE', `the chain answers again: round ${round}'s eligibility was read`, SOURCE)
       setHere = false
       return snapshot
     } catch (err) {
       if (!signal.aborted) {
         const message = err instanceof Error ? err.message : String(err)
-        setHere = faults.set('LOTUS_UNREACHABLE', `who is eligible in round ${round} cannot be read from the chain: ${message}`) || setHere
+        faults.set('LOTUS_UNREACHABLE', `who is eligible in round ${round} cannot be read from the chain: ${message}`, SOURCE)
+        setHere = true
       }
       throw err
     }

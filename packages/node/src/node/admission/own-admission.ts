@@ -108,7 +108,8 @@ export function createOwnAdmission(components: {
       }
       const from = head?.meetsDeposit ? await countingRound(round, head.height) : null
       status = { participant, round, eligible: false, eligibleFromRound: from, fundedAtHead: head ? head.meetsDeposit : null }
-      if (from !== null) say(`from ${from}`, 'info', `participant ${participant} holds the deposit: eligible from round ${from} (this is round ${round})`)
+      if (from !== null)
+        say(`from ${from}`, 'info', `participant ${participant} holds the deposit: eligible from round ${from} (this is round ${round})`)
       else if (head)
         say(
           'unfunded',

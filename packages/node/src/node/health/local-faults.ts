@@ -43,6 +43,7 @@ export const LOCAL_FAULT_ADVICE: Record<LocalFaultCode, string> = {
  */
 export class LocalFaults {
   readonly #faults = new Map<LocalFaultCode, LocalFault>()
+  readonly #sources = new Map<LocalFaultCode, Set<string>>()
   readonly #events: TypedEventTarget<CheckerNodeEvents>
   readonly #now: () => number
 
@@ -51,8 +52,15 @@ export class LocalFaults {
     this.#now = now
   }
 
-  /** Sets `code`; true when it was not set before. */
-  set(code: LocalFaultCode, message: string): boolean {
+  /**
+   * Sets `code`; true when it was not set before. `source` names who saw it, when several parts
+   * can (LOTUS_UNREACHABLE: peer-id lookups and eligibility reads): the fault lasts until every
+   * source that set it clears it, so one part's success does not hide another's failure.
+   */
+  set(code: LocalFaultCode, message: string, source = ''): boolean {
+    const sources = this.#sources.get(code) ?? new Set<string>()
+    sources.add(source)
+    this.#sources.set(code, sources)
     const known = this.#faults.get(code)
     if (known) {
       known.message = message
@@ -64,10 +72,14 @@ export class LocalFaults {
     return true
   }
 
-  /** Clears `code`; true when it was set. `message` says why it is over. */
-  clear(code: LocalFaultCode, message: string): boolean {
+  /** Clears `code` for `source`; true when that ended the fault. `message` says why it is over. */
+  clear(code: LocalFaultCode, message: string, source = ''): boolean {
     const known = this.#faults.get(code)
     if (!known) return false
+    const sources = this.#sources.get(code)
+    sources?.delete(source)
+    if (sources && sources.size > 0) return false
+    this.#sources.delete(code)
     this.#faults.delete(code)
     this.#events.emit('local-fault', { state: 'cleared', code, since: known.since, message })
     return true

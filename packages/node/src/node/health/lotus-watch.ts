@@ -9,6 +9,9 @@ import type { LocalFaults } from './local-faults.js'
  * refusal such as an unknown miner, shows the RPC is there and clears it, as a found peer id does.
  */
 
+// the version-2 eligibility reads set the same fault (chain-watch.ts): each clears only its own
+const SOURCE = 'peer-id lookups'
+
 export interface LotusWatch {
   resolver: MinerResolver
   /** Reports to `faults` from now on (the faults exist only once the node's parts are composed). */
@@ -26,12 +29,12 @@ export function watchLotus(resolver: MinerResolver, rpcUrl: string): LotusWatch 
       async resolve(minerId, options = {}) {
         try {
           const peerId = await resolver.resolve(minerId, options)
-          faults?.clear('LOTUS_UNREACHABLE', `the chain RPC ${rpcUrl} answers again`)
+          faults?.clear('LOTUS_UNREACHABLE', `the chain RPC ${rpcUrl} answers again`, SOURCE)
           return peerId
         } catch (err) {
           if (!options.signal?.aborted && err instanceof RetrievalError && err.code === 'RPC_FAILURE') {
-            if (err.meta.retryable === false) faults?.clear('LOTUS_UNREACHABLE', `the chain RPC ${rpcUrl} answers again`)
-            else faults?.set('LOTUS_UNREACHABLE', `the chain RPC ${rpcUrl} cannot be reached: ${err.message}`)
+            if (err.meta.retryable === false) faults?.clear('LOTUS_UNREACHABLE', `the chain RPC ${rpcUrl} answers again`, SOURCE)
+            else faults?.set('LOTUS_UNREACHABLE', `the chain RPC ${rpcUrl} cannot be reached: ${err.message}`, SOURCE)
           }
           throw err
         }
