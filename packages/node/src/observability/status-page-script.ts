@@ -40,10 +40,13 @@ export const STATUS_PAGE_SCRIPT = `
   // version 2 (spec §13): whose checks this node's count as, and from when
   const participantText = (a) => {
     if (!a) return 'none: protocol version 1 (tasks follow the station)'
-    if (a.eligible) return a.participant + ': eligible'
-    if (a.eligibleFromRound !== null) return a.participant + ': eligible from round ' + a.eligibleFromRound
+    if (a.eligible === true) return a.participant + ': eligible'
+    // null: this round's read failed; what an earlier round said may be stale, so say nothing of it
+    if (a.eligible === null) return a.participant + ': eligibility not known (the chain was not read this round)'
+    if (a.eligibleFromRound !== null) return a.participant + ': not eligible yet, eligible from round ' + a.eligibleFromRound
     if (a.fundedAtHead === false) return a.participant + ': not eligible, no deposit: fund it'
-    return a.participant + ': eligibility not known yet (the chain was not read)'
+    if (a.fundedAtHead === true) return a.participant + ': not eligible yet: it holds the deposit, from which round is not read yet'
+    return a.participant + ': not eligible in this round'
   }
   const rows = (id, list, empty, columns) => {
     const body = $(id).tBodies[0]

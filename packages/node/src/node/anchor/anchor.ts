@@ -117,8 +117,10 @@ export function createAnchoring(components: AnchoringComponents, init: Anchoring
     return { built, previous }
   }
 
-  // verified bindings, kept for the node's lifetime: a station sends the same one every round (spec §13.5)
+  // verified bindings, kept across rounds: a station sends the same one every round (spec §13.5);
+  // bounded, since an eligible participant may sign any number of them (1.7 ms each to verify again)
   const bindingCache = new Map<string, boolean>()
+  const MAX_KEPT_BINDINGS = 100_000
 
   const evaluate = async (round: number, info: RoundInfo) => {
     const rows = store.measurementsOfRound(round)
@@ -136,6 +138,7 @@ export function createAnchoring(components: AnchoringComponents, init: Anchoring
       records,
       { signatures: 'trusted', bindingCache },
     )
+    if (bindingCache.size > MAX_KEPT_BINDINGS) bindingCache.clear()
     return { rows, evaluation, admission, ...build(round, info, evaluation, admission) }
   }
   const committeesOf = (built: BuiltSummary) => new Map([...built.committees].map(([id, block]) => [id, block.cid.toString()]))
