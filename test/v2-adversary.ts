@@ -61,8 +61,19 @@ export function boundBytes(
   return encodeSignedMeasurement(signMeasurement(m, rogue.key))
 }
 
-/** The rogue's signed attestation of `committee` for the task. */
-export function attestationBytes(rogue: RoguePeer, params: ProtocolParams, round: number, task: RetrievalTask, committee: CID): Uint8Array {
+/**
+ * The rogue's signed attestation of `committee` for the task, as `wallet`'s station (spec §13.3a):
+ * carrying the wallet's valid binding of the rogue's station from round 0, as its measurements do.
+ */
+export function attestationBytes(
+  rogue: RoguePeer,
+  params: ProtocolParams,
+  round: number,
+  task: RetrievalTask,
+  committee: CID,
+  wallet: Wallet,
+): Uint8Array {
+  const binding = { network: params.network, participant: wallet.address, stationId: rogue.key.stationId, fromRound: 0 }
   const a = {
     protocolVersion: params.protocolVersion,
     network: params.network,
@@ -70,6 +81,9 @@ export function attestationBytes(rogue: RoguePeer, params: ProtocolParams, round
     task: { cid: task.cid, minerId: task.minerId },
     stationId: rogue.key.stationId,
     committee,
+    participant: wallet.address,
+    bindingFromRound: 0,
+    bindingSignature: signBinding(binding, wallet.privateKey),
   }
   return encodeAttestation(signAttestation(a, rogue.key))
 }

@@ -184,18 +184,19 @@ describe('a version-2 devnet', () => {
 
     // three Rejects cost the grinder its score: every node disconnected and banned it (peer scoring, P4)
     await waitFor('the grinder banned', () => swarm.nodes.every((n) => n.status().gossip.banned >= 1), 5_000)
-    // so its attestations come from another peer and station: one none of whose measurements was accepted is no member
+    // so its attestations come from another peer and station, for the same wallets: judged by their
+    // participant (spec §13.3a), refused as its measurements were, on nodes that accepted none of them
     const attester = await joinedRogue('v2 grinder attester')
     const anyCommittee = Object.values(watch.latest(round).get(0)?.attested ?? {})[0] as string
-    const ignoredBefore = swarm.nodes.map((n) => gossipCount(n, 'ignored', 'ATTESTER_UNKNOWN'))
+    const rejectedBefore = swarm.nodes.map((n) => gossipCount(n, 'rejected', 'NOT_ELIGIBLE'))
     const attested = await attester.publish(
       summariesTopic(swarm.params),
-      attestationBytes(attester, swarm.params, round, target, CID.parse(anyCommittee)),
+      attestationBytes(attester, swarm.params, round, target, CID.parse(anyCommittee), wallets[0] as (typeof wallets)[number]),
     )
     expect(attested, 'the attestation reached the nodes').toBe(NODES)
     await waitFor(
-      'the attestation ignored by every node',
-      () => swarm.nodes.every((n, i) => gossipCount(n, 'ignored', 'ATTESTER_UNKNOWN') > (ignoredBefore[i] as number)),
+      'the attestation rejected by every node',
+      () => swarm.nodes.every((n, i) => gossipCount(n, 'rejected', 'NOT_ELIGIBLE') > (rejectedBefore[i] as number)),
       5_000,
     )
     for (const n of swarm.nodes) expect(n.status().gossip.accepted.attestation ?? 0).toBeGreaterThan(0)

@@ -1,5 +1,6 @@
 import {
   committeeShard,
+  decodeAttestation,
   encodeAttestation,
   encodeSignedMeasurement,
   FILECOIN_ADMISSION,
@@ -19,7 +20,7 @@ import { gossipValidators } from '../src/gossip/kinds.js'
 import { createGossipAdmission } from '../src/node/admission/gossip-admission.js'
 import { CURRENT_ROUND, measurement, roundInfo, station, validationContext } from './gossip-fixtures.js'
 
-/* The version-2 rules of the gossip validators (spec §13): tasks by participant, NOT_ELIGIBLE, BINDING_INVALID, attesters by participant. */
+/* The version-2 rules of the gossip validators (spec §13): tasks by participant, NOT_ELIGIBLE, BINDING_INVALID, for measurements and attestations. */
 
 const v1 = validationContext().params
 const params: ProtocolParams = { ...v1, protocolVersion: 2, admission: FILECOIN_ADMISSION }
@@ -97,11 +98,14 @@ describe('gossip validation, version 2', () => {
     expect(await outcome(() => validate(bytesOf(funded, task), topicOf(task)))).toBe('CHAIN_UNREADABLE:ignore')
   })
 
-  it('judges attesters by the participant of their accepted measurements', async () => {
-    const { ctx } = context()
+  describe('attestations, judged by their participant and binding (spec §13.3a)', () => {
     const round = CURRENT_ROUND - 1
-    const attest = (t: RetrievalTask) =>
-      encodeAttestation(
+    const committee = CID.parse('bafyreihdwdcefgh4dqkjv67uzcmw7ojee6xedzdetojuzjevtenxquvyku')
+    const tasksIn = (who: string) => roundInfo(round).selector.pick(who, params.maxTasksPerNode)
+    const attest = (who: typeof funded, t: RetrievalTask, o: { signer?: typeof funded; fromRound?: number } = {}) => {
+      const fromRound = o.fromRound ?? 0
+      const binding = { network: params.network, participant: who.address, stationId: key.stationId, fromRound }
+      return encodeAttestation(
         signAttestation(
           {
             protocolVersion: 2,
@@ -109,18 +113,40 @@ describe('gossip validation, version 2', () => {
             round,
             task: { cid: t.cid, minerId: t.minerId },
             stationId: key.stationId,
-            committee: CID.parse('bafyreihdwdcefgh4dqkjv67uzcmw7ojee6xedzdetojuzjevtenxquvyku'),
+            committee,
+            participant: who.address,
+            bindingFromRound: fromRound,
+            bindingSignature: signBinding(binding, (o.signer ?? who).privateKey),
           },
           key,
         ),
       )
-    const ctxNext = { ...ctx, currentRound: CURRENT_ROUND + 1, roundInfo: () => roundInfo(round) }
-    const late = gossipValidators(ctxNext).attestation
-    const t = roundInfo(round).selector.pick(funded.address, params.maxTasksPerNode)[0] as RetrievalTask
-    expect(await outcome(() => late(attest(t), summariesTopic(params)))).toBe('ATTESTER_UNKNOWN:ignore')
-    ctx.admission.accepted(round, key.stationId, funded.address)
-    expect(await outcome(() => late(attest(t), summariesTopic(params)))).toBe('accepted')
-    const other = roundInfo(round).tasks.find((x) => !roundInfo(round).selector.pick(funded.address, params.maxTasksPerNode).includes(x))
-    expect(await outcome(() => late(attest(other as RetrievalTask), summariesTopic(params)))).toBe('NOT_COMMITTEE_MEMBER:reject')
+    }
+    // a node that accepted none of the station's measurements: a fresh admission, the next round
+    const late = (chain: 'readable' | 'down' = 'readable') =>
+      gossipValidators({ ...context(chain).ctx, currentRound: CURRENT_ROUND + 1, roundInfo: () => roundInfo(round) }).attestation
+    const t = tasksIn(funded.address)[0] as RetrievalTask
+
+    it("accepts an eligible participant's attestation of its own task without any measurement of the station", async () => {
+      expect(await outcome(() => late()(attest(funded, t), summariesTopic(params)))).toBe('accepted')
+    })
+
+    it('NOT_COMMITTEE_MEMBER for a task not assigned to the participant, INVALID_SIGNATURE for another key', async () => {
+      const other = roundInfo(round).tasks.find((x) => !tasksIn(funded.address).includes(x)) as RetrievalTask
+      expect(await outcome(() => late()(attest(funded, other), summariesTopic(params)))).toBe('NOT_COMMITTEE_MEMBER:reject')
+      const a = decodeAttestation(attest(funded, t))
+      const forged = encodeAttestation({ ...a, signature: a.signature.map((b, i) => (i === 0 ? b ^ 1 : b)) })
+      expect(await outcome(() => late()(forged, summariesTopic(params)))).toBe('INVALID_SIGNATURE:reject')
+    })
+
+    it('NOT_ELIGIBLE before BINDING_INVALID, as for measurements; CHAIN_UNREADABLE when the chain is down', async () => {
+      const u = tasksIn(unfunded.address)[0] as RetrievalTask
+      expect(await outcome(() => late()(attest(unfunded, u), summariesTopic(params)))).toBe('NOT_ELIGIBLE:reject')
+      expect(await outcome(() => late()(attest(funded, t, { signer: unfunded }), summariesTopic(params)))).toBe('BINDING_INVALID:reject')
+      expect(await outcome(() => late()(attest(funded, t, { fromRound: round + 1 }), summariesTopic(params)))).toBe(
+        'BINDING_INVALID:reject',
+      )
+      expect(await outcome(() => late('down')(attest(funded, t), summariesTopic(params)))).toBe('CHAIN_UNREADABLE:ignore')
+    })
   })
 })

@@ -217,7 +217,9 @@ describe('validateAttestationMessage', () => {
 
   it('WRONG_NETWORK, WRONG_PROTOCOL_VERSION and WRONG_TOPIC', () => {
     expect(validateA({ network: 'mainnet' })).toBe('WRONG_NETWORK:reject')
-    expect(validateA({ protocolVersion: params.protocolVersion + 1 })).toBe('WRONG_PROTOCOL_VERSION:reject')
+    // a well-formed version-2 attestation (spec §13.3a) on this version-1 network
+    const v2 = { protocolVersion: 2, participant: `0x${'a'.repeat(40)}`, bindingFromRound: 0, bindingSignature: new Uint8Array(65) }
+    expect(validateA(v2)).toBe('WRONG_PROTOCOL_VERSION:reject')
     expect(validateA({}, measurementTopic(params, 0))).toBe('WRONG_TOPIC:reject')
   })
 

@@ -1,10 +1,12 @@
 import { sign } from 'node:crypto'
 import * as dagCbor from '@ipld/dag-cbor'
 import { CID } from 'multiformats/cid'
+import { PARTICIPANT_PATTERN } from './admission/binding.js'
 import type { RetrievalTask } from './catalogue.js'
 import { cidOfDagCbor, isDagCborSha256Cid } from './cid.js'
 import { DOMAIN, domainHash } from './domain.js'
 import { ProtocolError } from './errors.js'
+import type { ParticipantBinding } from './measurement.js'
 import { decodeCanonical, verifyStationSignature } from './signed-dag-cbor.js'
 import type { StationKey } from './station-id.js'
 
@@ -22,6 +24,12 @@ export interface UnsignedAttestation {
   stationId: string
   /** Link to the committee result block (CIDv1, dag-cbor, sha2-256). */
   committee: CID
+  /** Version 2 only, with the two binding fields, as in a measurement (spec §13.3a); absent in version 1. */
+  participant?: string
+  /** Version 2 only: `fromRound` of the station's binding to `participant`. */
+  bindingFromRound?: number
+  /** Version 2 only: the participant's EIP-191 signature of the binding, 65 bytes (spec §13.2). */
+  bindingSignature?: Uint8Array
 }
 
 export interface Attestation extends UnsignedAttestation {
@@ -29,13 +37,26 @@ export interface Attestation extends UnsignedAttestation {
   signature: Uint8Array
 }
 
-/** Larger gossip messages are rejected before decoding; a real one is about 300 bytes. */
+/**
+ * Whether the attestation is of version 2 or later, and so carries a binding (spec §13.3a). Shape
+ * validation makes the two the same: such versions require the three fields, version 1 refuses them.
+ */
+export function isVersion2Attestation<A extends UnsignedAttestation>(a: A): a is A & ParticipantBinding {
+  return a.protocolVersion >= 2
+}
+
+/**
+ * Larger gossip messages are rejected before decoding. A real one is about 300 bytes, 158 more in
+ * version 2; with every string at its limit (ASCII) and every integer at 2^53 − 1, 676 bytes in
+ * version 1 and 850 in version 2 (spec §13.3a).
+ */
 export const MAX_ATTESTATION_BYTES = 1024
 
 const NETWORK_LIMIT = 63
 const TASK_CID_LIMIT = 256
 const TASK_MINER_LIMIT = 64
 const FIELDS = new Set(['protocolVersion', 'network', 'round', 'task', 'stationId', 'committee'])
+const FIELDS_V2 = new Set([...FIELDS, 'participant', 'bindingFromRound', 'bindingSignature'])
 // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what it finds
 const CONTROL = /[\u0000-\u001f\u007f]/
 
@@ -59,10 +80,12 @@ export function validateAttestationShape(value: unknown, signed: false): Unsigne
 export function validateAttestationShape(value: unknown, signed: boolean): UnsignedAttestation | Attestation {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) malformed('an attestation must be a map')
   const a = value as Record<string, unknown>
+  // the binding fields are version 2's (spec §13.3a): in version 1 they are unknown keys
+  const fields = typeof a.protocolVersion === 'number' && a.protocolVersion >= 2 ? FIELDS_V2 : FIELDS
   for (const k of Object.keys(a)) {
-    if (!FIELDS.has(k) && !(signed && k === 'signature')) malformed(`unknown field ${JSON.stringify(k.slice(0, 40))}`)
+    if (!fields.has(k) && !(signed && k === 'signature')) malformed(`unknown field ${JSON.stringify(k.slice(0, 40))}`)
   }
-  for (const name of FIELDS) if (!(name in a)) malformed(`missing field ${name}`)
+  for (const name of fields) if (!(name in a)) malformed(`missing field ${name}`)
   if (!Number.isSafeInteger(a.protocolVersion) || (a.protocolVersion as number) < 1) malformed('protocolVersion must be a positive integer')
   checkString(a.network, 'network', NETWORK_LIMIT)
   if (!Number.isSafeInteger(a.round) || (a.round as number) < 0) malformed('round must be a non-negative integer')
@@ -79,13 +102,23 @@ export function validateAttestationShape(value: unknown, signed: boolean): Unsig
   // every block of a summary is CIDv1 dag-cbor sha2-256 (spec §0): one link form, one encoding
   const committee = CID.asCID(a.committee)
   if (committee === null || !isDagCborSha256Cid(committee)) malformed('committee must be a CIDv1 dag-cbor sha2-256 link')
+  if (fields === FIELDS_V2) checkBindingFields(a)
   if (signed && !(a.signature instanceof Uint8Array && a.signature.length === 64)) malformed('signature must be 64 bytes')
   return a as unknown as UnsignedAttestation
 }
 
-/** A fresh object of fixed shape without the signature. */
+/** The version-2 fields' types, as a measurement's (spec §13.3); `bindingFromRound ≤ round` is the validator's (BINDING_INVALID). */
+function checkBindingFields(a: Record<string, unknown>): void {
+  if (typeof a.participant !== 'string' || !PARTICIPANT_PATTERN.test(a.participant))
+    malformed('participant must be 0x and 40 lowercase hex digits')
+  if (!Number.isSafeInteger(a.bindingFromRound) || (a.bindingFromRound as number) < 0)
+    malformed('bindingFromRound must be a non-negative integer')
+  if (!(a.bindingSignature instanceof Uint8Array && a.bindingSignature.length === 65)) malformed('bindingSignature must be 65 bytes')
+}
+
+/** A fresh object of fixed shape without the signature; the binding fields only in version 2, never as `undefined` keys. */
 function unsignedView(a: UnsignedAttestation): UnsignedAttestation {
-  return {
+  const view: UnsignedAttestation = {
     protocolVersion: a.protocolVersion,
     network: a.network,
     round: a.round,
@@ -93,6 +126,13 @@ function unsignedView(a: UnsignedAttestation): UnsignedAttestation {
     stationId: a.stationId,
     committee: a.committee,
   }
+  if (isVersion2Attestation(a)) {
+    const v2 = view as UnsignedAttestation & ParticipantBinding
+    v2.participant = a.participant
+    v2.bindingFromRound = a.bindingFromRound
+    v2.bindingSignature = a.bindingSignature
+  }
+  return view
 }
 
 /** Canonical DAG-CBOR of the attestation without its signature: the bytes that get signed. */

@@ -125,6 +125,7 @@ export {
   decodeAttestation,
   encodeAttestation,
   encodeUnsignedAttestation,
+  isVersion2Attestation,
   MAX_ATTESTATION_BYTES,
   signAttestation,
   validateAttestationShape,

@@ -3,12 +3,17 @@ import { describe, expect, it } from 'vitest'
 import {
   type AdmissionParams,
   type AdmissionSnapshot,
+  attestationCid,
+  attestationSigningDigest,
   buildRoundSummary,
+  decodeAttestation,
   decodeParticipantList,
   deriveRoundSeeds,
   eligibilityHeight,
+  encodeAttestation,
   encodeMeasurement,
   encodeSignedMeasurement,
+  encodeUnsignedAttestation,
   evaluateRound,
   localBeaconRandomness,
   measurementCid,
@@ -23,11 +28,14 @@ import {
   roundStartTime,
   type SignedMeasurement,
   sha256,
+  signAttestation,
   signBinding,
   signMeasurement,
   stationKeyFromSeed,
+  taskId,
   toHex,
   validateParams,
+  verifyAttestationSignature,
 } from '../src/index.js'
 
 // Protocol version 2's known answers (spec/protocol.md §11.6), made by test/vectors/protocol/make-v2.mjs.
@@ -108,5 +116,27 @@ describe('protocol v2 known answers', () => {
     expect(decodeParticipantList(list?.bytes as Uint8Array)).toEqual(v.summary.eligibleList)
     // the outsider is NOT_ELIGIBLE in every measurement: a member of no committee, so not listed
     expect(v.summary.eligibleList).not.toContain(participants.get('v2 outsider')?.address)
+  })
+
+  it('a version-2 attestation: bytes, digest and CID, remade from the keys over the committee block (spec §13.3a)', () => {
+    const a = decodeAttestation(Buffer.from(v.attestation.signedBytes, 'hex'))
+    const m = measurements[0] as SignedMeasurement
+    expect(verifyAttestationSignature(a)).toBe(true)
+    expect(a.participant).toBe(participants.get(v.attestation.participant)?.address)
+    expect([a.bindingFromRound, toHex(a.bindingSignature!)]).toEqual([m.bindingFromRound, toHex(m.bindingSignature!)])
+    const built = buildRoundSummary(evaluateRound(ctx, records), {
+      params,
+      seeds: ctx.seeds,
+      catalogueCid: null,
+      previous: null,
+      admission: ctx.admission as AdmissionSnapshot,
+    })
+    expect(a.committee.toString()).toBe(built.committees.get(taskId(v.attestation.task))?.cid.toString())
+    const { signature: _, ...fields } = a
+    expect(encodeUnsignedAttestation(fields)).toHaveLength(v.attestation.unsignedBytes)
+    expect(toHex(attestationSigningDigest(fields))).toBe(v.attestation.signingDigest)
+    const remade = signAttestation(fields, stationKeyFromSeed(sha256(v.attestation.station)))
+    expect(toHex(encodeAttestation(remade))).toBe(v.attestation.signedBytes)
+    expect(attestationCid(remade).toString()).toBe(v.attestation.cid)
   })
 })

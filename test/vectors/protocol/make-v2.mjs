@@ -5,12 +5,16 @@
 import { writeFileSync } from 'node:fs'
 import * as dagCbor from '@ipld/dag-cbor'
 import {
+  attestationCid,
+  attestationSigningDigest,
   buildRoundSummary,
   deriveRoundSeeds,
   devnet,
   eligibilityHeight,
+  encodeAttestation,
   encodeMeasurement,
   encodeSignedMeasurement,
+  encodeUnsignedAttestation,
   evaluateRound,
   localBeaconRandomness,
   measurementCid,
@@ -22,10 +26,12 @@ import {
   retrievalResultOf,
   roundStartTime,
   sha256,
+  signAttestation,
   signBinding,
   signMeasurement,
   stationKeyFromSeed,
   TaskSelector,
+  taskId,
   toHex,
   validateParams,
 } from '../../../packages/protocol/dist/index.js'
@@ -145,6 +151,35 @@ function summaryOf(evaluation) {
   }
 }
 
+// station 1's attestation (spec §13.3a) of participant 1's first task, naming that committee's block
+function attestationOf(evaluation) {
+  const built = buildRoundSummary(evaluation, { params, seeds, catalogueCid: null, previous: null, admission: ctx.admission })
+  const task = tasksOf(p1)[0]
+  const unsigned = {
+    protocolVersion: params.protocolVersion,
+    network: params.network,
+    round,
+    task,
+    stationId: S[0].stationId,
+    committee: built.committees.get(taskId(task)).cid,
+    participant: p1.address,
+    bindingFromRound: first.bindingFromRound,
+    bindingSignature: first.bindingSignature,
+  }
+  const signed = signAttestation(unsigned, S[0])
+  return {
+    about: "station 1's attestation of participant 1's first task, naming its committee block, with the binding of its measurements",
+    station: S[0].label,
+    participant: p1.label,
+    task,
+    committee: unsigned.committee.toString(),
+    unsignedBytes: encodeUnsignedAttestation(unsigned).length,
+    signingDigest: toHex(attestationSigningDigest(unsigned)),
+    signedBytes: toHex(encodeAttestation(signed)),
+    cid: attestationCid(signed).toString(),
+  }
+}
+
 const vector = {
   about:
     'Known answers of Spark Swarm protocol version 2 (spec/protocol.md §11.6), computed by the reference implementation with test/vectors/protocol/make-v2.mjs. A change here is a protocol change.',
@@ -167,6 +202,7 @@ const vector = {
   measurements: entries.map(({ signed, ...e }, i) => ({ ...e, cid: records[i].cid, json: measurementToJson(signed) })),
   expected: evaluation,
   summary: summaryOf(evaluation),
+  attestation: attestationOf(evaluation),
 }
 writeFileSync(new URL('./v2.json', import.meta.url), `${JSON.stringify(vector, null, 2)}\n`)
 console.log(`v2.json: ${entries.length} measurements, ${evaluation.committees.length} committees`)

@@ -43,7 +43,6 @@ export const GOSSIP_CODES = [
   'NOT_ELIGIBLE',
   'BINDING_INVALID',
   'CHAIN_UNREADABLE',
-  'ATTESTER_UNKNOWN',
 ]
 
 interface GossipInput {

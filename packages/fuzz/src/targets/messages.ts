@@ -8,6 +8,7 @@ import {
   measurementRecord,
   measurementToJson,
   ProtocolError,
+  signAttestation,
 } from '@spark-swarm/protocol'
 import { cborInputs, jsonValueInputs } from '../inputs.js'
 import { roundFixture } from '../round-fixture.js'
@@ -49,10 +50,23 @@ export function measurementJsonTarget(): FuzzTarget<unknown> {
 
 /** `decodeAttestation`: gossip bytes of an attestation (spec §12.4). */
 export function attestationCborTarget(): FuzzTarget<Uint8Array> {
-  const { attestation } = roundFixture()
+  const { attestation, stations } = roundFixture()
+  // and a version-2 one (spec §13.3a): shape only, so any 65 bytes stand for the binding
+  const key = stations.find((k) => k.stationId === attestation.stationId) as (typeof stations)[number]
+  const { signature: _, ...fields } = attestation
+  const v2 = signAttestation(
+    {
+      ...fields,
+      protocolVersion: 2,
+      participant: `0x${'ab'.repeat(20)}`,
+      bindingFromRound: 0,
+      bindingSignature: new Uint8Array(65).fill(7),
+    },
+    key,
+  )
   return {
     name: 'attestation (DAG-CBOR)',
-    arbitrary: cborInputs([encodeAttestation(attestation)]),
+    arbitrary: cborInputs([encodeAttestation(attestation), encodeAttestation(v2)]),
     run(bytes) {
       const a = decodeAttestation(bytes)
       invariant(bytesEqual(encodeAttestation(a), bytes), 'a decoded attestation does not encode back to its bytes')

@@ -1,10 +1,11 @@
-import { type ParticipantBinding, type SignedMeasurement, toHex, verifyBinding } from '@spark-swarm/protocol'
+import { type ParticipantBinding, toHex, verifyBinding } from '@spark-swarm/protocol'
 import { GossipValidationError, ignore, reject } from './errors.js'
 
 /*
- * The version-2 rules of gossip (spec §13): a measurement counts only for an eligible participant
- * whose binding names its station, so the validators refuse, as the evaluation would label them,
- * what a node would otherwise store, relay and attest. Eligibility needs the chain, hence async.
+ * The version-2 rules of gossip (spec §13): a measurement or an attestation counts only for an
+ * eligible participant whose binding names its station, so the validators refuse, as the
+ * evaluation would label them, what a node would otherwise store, relay and attest (or count).
+ * Eligibility needs the chain, hence async.
  */
 
 /** Verified bindings kept; past it the cache starts again (a binding costs 1.7 ms to verify again). */
@@ -18,13 +19,12 @@ export interface GossipAdmission {
    * budget this throws an Ignore GossipValidationError instead of reading.
    */
   eligible(round: number, participant: string, from?: string): Promise<boolean>
-  /** Participants whose accepted measurements of `round` this station signed (what its attestations are judged by). */
-  participantsOf(round: number, stationId: string): ReadonlySet<string> | undefined
-  /** Records that a measurement of `round` by `stationId` for `participant` was accepted. */
-  accepted(round: number, stationId: string, participant: string): void
-  /** Verified bindings, by binding and signature: a station sends the same one with each measurement. */
+  /** Verified bindings, by binding and signature: a station sends the same one with each measurement and attestation. */
   readonly bindings: Map<string, boolean>
 }
+
+/** What the admission rules read of a version-2 message: a measurement (spec §13.3) or an attestation (§13.3a). */
+export type BoundMessage = { round: number; stationId: string } & ParticipantBinding
 
 /**
  * Rejects NOT_ELIGIBLE, then BINDING_INVALID, in the evaluation's order (spec §13.5): the cached
@@ -32,10 +32,10 @@ export interface GossipAdmission {
  * fault (LOTUS_UNREACHABLE): Ignored as CHAIN_UNREADABLE, which costs the sender nothing. `from`
  * is the relaying peer, whose lookup budget pays for reads of participants not known here.
  */
-export async function checkMeasurementAdmission(
+export async function checkParticipantAdmission(
   admission: GossipAdmission,
   network: string,
-  m: SignedMeasurement & ParticipantBinding,
+  m: BoundMessage,
   from?: string,
 ): Promise<void> {
   let eligible: boolean

@@ -26,7 +26,6 @@ export type GossipErrorCode =
   | 'NOT_ELIGIBLE'
   | 'BINDING_INVALID'
   | 'CHAIN_UNREADABLE'
-  | 'ATTESTER_UNKNOWN'
   | 'CHAIN_LOOKUP_BUDGET'
   | 'CHAIN_BUSY'
 

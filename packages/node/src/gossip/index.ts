@@ -3,7 +3,7 @@
  * Every name is listed: what is not here (the node's installGossip, the per-kind dispatch, the
  * gossipsub internals adapter's casts) is the node's own business.
  */
-export { checkMeasurementAdmission, type GossipAdmission } from './admission.js'
+export { type BoundMessage, checkParticipantAdmission, type GossipAdmission } from './admission.js'
 
 // validation
 export { checkNetworkAndVersion, type GossipValidationContext, isAssignedTo, isTaskInRound, type RoundInfo } from './context.js'

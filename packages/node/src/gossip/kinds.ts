@@ -1,7 +1,7 @@
 import type { PeerId } from '@libp2p/interface'
 import type { GossipValidationContext } from './context.js'
 import type { GossipKind } from './topics.js'
-import { type ValidatedAttestation, validateAttestationMessage } from './validate-attestation.js'
+import { type ValidatedAttestation, validateAttestationGossip, validateAttestationMessage } from './validate-attestation.js'
 import { type ValidatedMeasurement, validateMeasurementGossip, validateMeasurementMessage } from './validate-measurement.js'
 
 /*
@@ -37,11 +37,11 @@ export type GossipHandlers = {
 /** The protocol's validators over the node's view of the rounds. */
 export function gossipValidators(ctx: GossipValidationContext): GossipValidators {
   if (ctx.params.protocolVersion === 2) {
-    // without it a version-2 node would relay measurements of anyone who minted a key
+    // without it a version-2 node would relay measurements and attestations of anyone who minted a key
     if (!ctx.admission) throw new Error('the gossip validators of a version-2 network need its admission (spec §13)')
     return {
       measurement: (data, topic, from) => validateMeasurementGossip(data, topic, ctx, from),
-      attestation: (data, topic) => validateAttestationMessage(data, topic, ctx),
+      attestation: (data, topic, from) => validateAttestationGossip(data, topic, ctx, from),
     }
   }
   return {

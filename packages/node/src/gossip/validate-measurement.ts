@@ -11,7 +11,7 @@ import {
   verifyMeasurementSignature,
 } from '@spark-swarm/protocol'
 import type { CID } from 'multiformats/cid'
-import { checkMeasurementAdmission } from './admission.js'
+import { checkParticipantAdmission } from './admission.js'
 import { checkNetworkAndVersion, type GossipValidationContext, isAssignedTo, isTaskInRound, type RoundInfo } from './context.js'
 import { ignore, reject } from './errors.js'
 import { measurementTopic } from './topics.js'
@@ -72,8 +72,7 @@ export function validateMeasurementMessage(bytes: Uint8Array, topic: string, ctx
 
 /**
  * `validateMeasurementMessage`, then on a version-2 network the rules that need the chain:
- * NOT_ELIGIBLE and BINDING_INVALID (spec §13.5). What it accepts is recorded, so that the
- * station's attestations are judged by its participant. `from` is the relaying peer, whose lookup
+ * NOT_ELIGIBLE and BINDING_INVALID (spec §13.5). `from` is the relaying peer, whose lookup
  * budget pays for the chain reads of participants not known here.
  */
 export async function validateMeasurementGossip(
@@ -88,8 +87,7 @@ export async function validateMeasurementGossip(
   const admission = ctx.admission
   // a version-2 network's validators are built with it (kinds.ts): its absence is our bug
   if (!admission) throw new Error('a version-2 measurement needs the node admission to be validated')
-  await checkMeasurementAdmission(admission, ctx.params.network, m, from)
-  admission.accepted(m.round, m.stationId, m.participant)
+  await checkParticipantAdmission(admission, ctx.params.network, m, from)
   return validated
 }
 

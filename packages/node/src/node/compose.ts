@@ -6,7 +6,6 @@ import { atMost } from '../util/at-most.js'
 import { createAdmissionReader } from './admission/chain-watch.js'
 import { createGossipAdmission } from './admission/gossip-admission.js'
 import { createOwnAdmission, type OwnAdmission } from './admission/own-admission.js'
-import { restoreAttesters } from './admission/restore-attesters.js'
 import { createWindowPrefetch } from './admission/window-prefetch.js'
 import { type Anchoring, createAnchoring } from './anchor/anchor.js'
 import { type Convergence, createConvergence } from './anchor/convergence.js'
@@ -134,6 +133,7 @@ export function composeParts(
       log,
       signal,
       ...(reader ? { admission: reader } : {}),
+      ...(admission ? { binding: admission.binding } : {}),
     },
     { catalogue: shared.catalogue, catalogueCid: opened.catalogueCid },
   )
@@ -154,14 +154,6 @@ export function composeParts(
     { params, clock, rounds, host, log, ...(gossipAdmission ? { admission: gossipAdmission } : {}) },
     createReceivedHandlers({ rounds, store, convergence }),
   )
-  if (gossipAdmission) {
-    // a restarted node judges the attesters of the rounds it stored measurements of as before (restore-attesters.ts)
-    const current = roundAt(params, clock.now())
-    void restoreAttesters(gossipAdmission, params, store, current).then(
-      (restored) => restored > 0 && log.info('attesters of the stored measurements restored', { restored, fromRound: current - 2 }),
-      (err: unknown) => log.warn('attesters of the stored measurements could not be restored', { error: String(err) }),
-    )
-  }
   const loop = createRoundLoop(
     {
       params,

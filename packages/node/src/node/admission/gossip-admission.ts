@@ -5,16 +5,11 @@ import { LookupBudget, type LookupBudgetInit } from './lookup-budget.js'
 
 /*
  * The node's side of the version-2 gossip rules: eligibility from the chain, within the lookup
- * budget of the relaying peer (lookup-budget.ts), and which participants each station measured for
- * in the recent rounds, learnt from the measurements the validators accepted (the only source a
- * station's attestations can be judged by, spec §13).
+ * budget of the relaying peer (lookup-budget.ts). Measurements and attestations carry their
+ * participant and binding (spec §13.3, §13.3a), so nothing else is remembered about them.
  */
 
-// attestations are collected for three rounds after their round (validate-attestation.ts)
-const KEPT_ROUNDS = 5
-
 export function createGossipAdmission(reader: AdmissionReader, init: { lookups?: LookupBudgetInit } = {}): GossipAdmission {
-  const byRound = new Map<number, Map<string, Set<string>>>()
   const budget = new LookupBudget(init.lookups)
   return {
     async eligible(round, participant, from) {
@@ -37,21 +32,6 @@ export function createGossipAdmission(reader: AdmissionReader, init: { lookups?:
         budget.settle(round, from, true)
         throw err
       }
-    },
-    participantsOf: (round, stationId) => byRound.get(round)?.get(stationId),
-    accepted(round, stationId, participant) {
-      let stations = byRound.get(round)
-      if (!stations) {
-        stations = new Map()
-        byRound.set(round, stations)
-        for (const r of byRound.keys()) if (r < round - KEPT_ROUNDS) byRound.delete(r)
-      }
-      let participants = stations.get(stationId)
-      if (!participants) {
-        participants = new Set()
-        stations.set(stationId, participants)
-      }
-      participants.add(participant)
     },
     bindings: new Map(),
   }

@@ -16,6 +16,7 @@ import {
   taskId,
 } from '@spark-swarm/protocol'
 import { CID } from 'multiformats/cid'
+import type { SavedBinding } from '../../admission/binding-file.js'
 import type { NodeStore } from '../../store/index.js'
 import type { AdmissionReader } from '../admission/chain-watch.js'
 import type { CheckerNodeEvents, TypedEventTarget } from '../events.js'
@@ -64,6 +65,8 @@ export interface AnchoringComponents {
   signal: AbortSignal
   /** Version 2 (spec §13.4): who is eligible in the round, read from the chain at its eligibility height. */
   admission?: AdmissionReader
+  /** Version 2: the station's binding, which its attestations carry (spec §13.3a). */
+  binding?: SavedBinding
 }
 
 export interface AnchoringInit {
@@ -153,7 +156,7 @@ export function createAnchoring(components: AnchoringComponents, init: Anchoring
         { storePath: store.path, round, signal },
       )
       providing.provide(round, [built.root.cid, ...[...built.committees.values()].map((b) => b.cid)])
-      const attested = await attestCommittees(components, round, info.mine, built)
+      const attested = await attestCommittees(components, round, info.mine, built, admission)
       const summaryCid = built.root.cid.toString()
       store.setRoundState(round, 'anchored', summaryCid)
       const sizes = new Map(evaluation.committees.map((c) => [taskId(c.task), c.size]))

@@ -1,4 +1,5 @@
 import {
+  type AdmissionSnapshot,
   type BuiltSummary,
   encodeAttestation,
   type ProtocolParams,
@@ -7,6 +8,7 @@ import {
   signAttestation,
   taskId,
 } from '@spark-swarm/protocol'
+import type { SavedBinding } from '../../admission/binding-file.js'
 import { summariesTopic } from '../../gossip/index.js'
 import type { NodeStore } from '../../store/index.js'
 import type { Logger } from '../logger.js'
@@ -18,21 +20,29 @@ export interface AttestComponents {
   pubsub: Pick<NodePubSub, 'publish'>
   stationKey: StationKey
   log: Logger
+  /** Version 2: the station's binding to its participant, which its attestations carry (spec §13.3a). */
+  binding?: SavedBinding
 }
 
 /**
  * Signs, stores and publishes (on the summaries topic) an attestation of the committee block of
  * each committee this node is a member of. Returns the attested committee block CIDs by task id.
+ * In version 2 `admission` is the snapshot the round was evaluated with.
  */
 export async function attestCommittees(
   components: AttestComponents,
   round: number,
   mine: RetrievalTask[],
   built: BuiltSummary,
+  admission?: AdmissionSnapshot,
 ): Promise<Map<string, string>> {
-  const { params, store, stationKey } = components
+  const { params, store, stationKey, binding } = components
   const attested = new Map<string, string>()
   const topic = summariesTopic(params)
+  // version 2: peers judge an attestation by its participant (spec §12.5): one not eligible in the
+  // round (so a member of no committee, spec §12.6), or a binding not yet in force, would only be
+  // Rejected, and the relaying peer is this node
+  if (binding && (binding.binding.fromRound > round || !admission?.eligible.has(binding.binding.participant))) return attested
   for (const task of mine) {
     const id = taskId(task)
     const block = built.committees.get(id)
@@ -45,6 +55,13 @@ export async function attestCommittees(
         task: { cid: task.cid, minerId: task.minerId },
         stationId: stationKey.stationId,
         committee: block.cid,
+        ...(binding
+          ? {
+              participant: binding.binding.participant,
+              bindingFromRound: binding.binding.fromRound,
+              bindingSignature: binding.signature,
+            }
+          : {}),
       },
       stationKey,
     )
