@@ -11,7 +11,10 @@ export const registerBind: RegisterCommand = (program, env) => {
     .requiredOption('--participant <address>', 'the wallet it checks for: 0x… or f410f…')
     .option('--signature <hex>', "the wallet's signature of the text this command prints without it")
     .option('--participant-key <file>', 'sign with this secp256k1 key file instead (devnets and tests: a wallet key on disk)')
-    .option('--network <name>', "the network the binding is for (default: the data dir's; required for a data dir that belongs to no network yet)")
+    .option(
+      '--network <name>',
+      "the network the binding is for (default: the data dir's; required for a data dir that belongs to no network yet)",
+    )
     .option('--from-round <n>', 'the first round it holds for', nonNegativeInteger, 0)
     .option('--data-dir <dir>', "the node's data directory (env SPARK_SWARM_DATA_DIR)", env.dataDir ?? defaultDataDir())
     .option('--json', 'print the binding (and its text, or the file it was kept in) as JSON')
