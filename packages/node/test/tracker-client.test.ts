@@ -2,7 +2,8 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { devnet, paramsDigest } from '@spark-swarm/protocol'
+import * as dagCbor from '@ipld/dag-cbor'
+import { cidOfDagCbor, devnet, encodeCatalogue, paramsDigest } from '@spark-swarm/protocol'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startTracker, type Tracker } from '../../tracker/src/index.js'
 import { createTrackerClient, TrackerError } from '../src/tracker/index.js'
@@ -150,6 +151,40 @@ describe('createTrackerClient with bad answers', () => {
     await expectTrackerError(gate(200, 'not json'), 'TRACKER_BAD_RESPONSE', 200)
     await expectTrackerError(gate(200, '{"ok": false}'), 'TRACKER_BAD_RESPONSE', 200)
     await expectTrackerError(gate(200, '{"ok": true, "minCheckerVersion": "soon"}'), 'TRACKER_BAD_RESPONSE', 200)
+  })
+
+  it('catalogue(cid) takes only bytes that hash to the CID and decode to a catalogue', async () => {
+    const catalogue = { entries: [{ cid: 'bafyclienttask', minerId: 'f01000' }] }
+    const bytes = encodeCatalogue(catalogue)
+    const cid = cidOfDagCbor(bytes).toString()
+    const answering = (status: number, body: Uint8Array) => {
+      const calls: string[] = []
+      const fetch: typeof globalThis.fetch = async (input) => {
+        calls.push(String(input))
+        return new Response(Buffer.from(body), { status, headers: { 'content-type': 'application/vnd.ipld.dag-cbor' } })
+      }
+      return { client: createTrackerClient({ url: 'http://t', checkerVersion: '1.2.0', fetch }), calls }
+    }
+    const ok = answering(200, bytes)
+    expect(await ok.client.catalogue(cid)).toEqual(catalogue)
+    expect(ok.calls).toEqual([`http://t/v1/catalogue?cid=${cid}`])
+    // another catalogue's bytes: the tracker is not trusted for them
+    const other = encodeCatalogue({ entries: [{ cid: 'bafyothertask', minerId: 'f01000' }] })
+    const swapped = await expectTrackerError(answering(200, other).client.catalogue(cid), 'TRACKER_BAD_RESPONSE', 200)
+    expect(swapped.message).toMatch(/hash to bafy\w+, not to bafy\w+ as the params say/)
+    // bytes that hash right but are no catalogue
+    const junk = dagCbor.encode({ entries: 'none' })
+    const notCatalogue = await expectTrackerError(
+      answering(200, junk).client.catalogue(cidOfDagCbor(junk).toString()),
+      'TRACKER_BAD_RESPONSE',
+      200,
+    )
+    expect(notCatalogue.message).toMatch(/is not a catalogue/)
+    await expectTrackerError(
+      answering(404, new TextEncoder().encode('{"error":"CATALOGUE_UNKNOWN","message":"no"}')).client.catalogue(cid),
+      'TRACKER_BAD_RESPONSE',
+      404,
+    )
   })
 
   it('validates the network info', async () => {

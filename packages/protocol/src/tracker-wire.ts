@@ -12,6 +12,11 @@ import { isVersionAtLeast, parseVersion } from './version.js'
 export const TRACKER_NETWORK_PATH = '/v1/network'
 /** `GET /v1/gate`: whether a checker's version is still accepted. */
 export const TRACKER_GATE_PATH = '/v1/gate'
+/**
+ * `GET /v1/catalogue`: the catalogue the params in force name (`catalogueCid`), as its DAG-CBOR
+ * block; a node checks that the bytes hash to that CID before it uses them (spec §1.3).
+ */
+export const TRACKER_CATALOGUE_PATH = '/v1/catalogue'
 /** The header a checker sends its version in. */
 export const TRACKER_VERSION_HEADER = 'x-spark-swarm-version'
 /** The query parameter the gate also reads the version from, when the header is absent. */

@@ -1,6 +1,11 @@
+import { readFileSync } from 'node:fs'
 import { readFile } from 'node:fs/promises'
+import { dirname, resolve } from 'node:path'
 import {
+  type Catalogue,
   changedIdentityKeys,
+  cidOfDagCbor,
+  encodeCatalogue,
   getPreset,
   isVersionAtLeast,
   MAX_BOOTSTRAP_MULTIADDR_LENGTH,
@@ -11,6 +16,7 @@ import {
   parseVersion,
   presets,
   type UpcomingParams,
+  validateCatalogue,
   validateParams,
 } from '@spark-swarm/protocol'
 
@@ -49,7 +55,19 @@ export interface TrackerConfigFile {
   /** The gate's minimum (policy), at or above `params.minCheckerVersion`; default that floor. */
   minCheckerVersion?: string
   /** An announced change (spec §1.3): from round `fromRound` on, the params with these overrides are in force. */
-  upcoming?: { fromRound: number; params: Partial<ProtocolParams> }
+  upcoming?: { fromRound: number; params: Partial<ProtocolParams>; catalogue?: string }
+  /**
+   * The task catalogue's file (JSON `{"entries": […]}`), relative to the config file: its CID
+   * becomes `params.catalogueCid`, and the tracker serves it at /v1/catalogue.
+   */
+  catalogue?: string
+}
+
+/** The catalogue a tracker serves: its DAG-CBOR block and that block's CID. */
+export interface ServedCatalogue {
+  cid: string
+  bytes: Uint8Array
+  entries: number
 }
 
 /** A validated, frozen config: what the tracker serves. */
@@ -61,11 +79,15 @@ export interface TrackerConfig {
   bootstrap: readonly string[]
   minCheckerVersion: string
   /** The announced change: `upcoming.params` are `params` with the file's `upcoming.params` overrides. */
-  upcoming?: UpcomingParams
+  upcoming?: UpcomingParams & { catalogue?: ServedCatalogue }
+  /** The catalogue of the file's `catalogue` key, whose CID `params.catalogueCid` is. */
+  catalogue?: ServedCatalogue
 }
 
-const FILE_KEYS = ['preset', 'params', 'bootstrap', 'minCheckerVersion', 'upcoming']
-const UPCOMING_KEYS = ['fromRound', 'params']
+const FILE_KEYS = ['preset', 'params', 'bootstrap', 'minCheckerVersion', 'upcoming', 'catalogue']
+/** A catalogue of Spark's size (a few thousand entries) is a few hundred kilobytes. */
+const MAX_CATALOGUE_BYTES = 64 * 1024 * 1024
+const UPCOMING_KEYS = ['fromRound', 'params', 'catalogue']
 const MAX_BOOTSTRAP = 256
 // a multiaddr with a peer id: `/proto/value/…/p2p/<id>`, printable, no spaces
 const MULTIADDR = /^(?:\/[A-Za-z0-9._~:%+=-]+)+\/p2p\/[A-Za-z0-9]+$/
@@ -84,6 +106,8 @@ function shown(value: unknown, max = 80): string {
 }
 
 function deepFreeze<T>(value: T): T {
+  // a typed array with elements cannot be frozen (the catalogue's block): it is never handed out to be changed
+  if (ArrayBuffer.isView(value)) return value
   if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
     Object.freeze(value)
     for (const child of Object.values(value)) deepFreeze(child)
@@ -95,7 +119,11 @@ function deepFreeze<T>(value: T): T {
  * Parses and validates the text of a config file. Throws TrackerConfigError naming `path` and
  * the first bad key; never returns a partly valid config.
  */
-export function parseTrackerConfig(text: string, path: string): TrackerConfig {
+export function parseTrackerConfig(
+  text: string,
+  path: string,
+  files: { readFile(path: string): Uint8Array } = { readFile: (p) => readFileSync(p) },
+): TrackerConfig {
   const fail = (key: string, rule: string, cause?: unknown): never => {
     throw new TrackerConfigError('CONFIG_INVALID', path, key, `tracker config ${path}: ${key ? `${key} ` : ''}${rule}`, { cause })
   }
@@ -136,12 +164,22 @@ export function parseTrackerConfig(text: string, path: string): TrackerConfig {
     }
   }
 
-  const params = checkedParams({ ...getPreset(preset as string), ...(overrides as object) } as ProtocolParams, 'params', fail)
+  const catalogue = raw.catalogue === undefined ? undefined : readCatalogue(raw.catalogue, path, files, fail)
+  if (catalogue && (overrides as Partial<ProtocolParams>).catalogueCid !== undefined) {
+    const named = (overrides as Partial<ProtocolParams>).catalogueCid
+    if (named !== catalogue.cid)
+      fail('params.catalogueCid', `is ${shown(named)}, but the catalogue file's CID is ${catalogue.cid}: drop one`)
+  }
+  const withCatalogue = catalogue ? { ...(overrides as object), catalogueCid: catalogue.cid } : overrides
+  const params = checkedParams({ ...getPreset(preset as string), ...(withCatalogue as object) } as ProtocolParams, 'params', fail)
   if (minCheckerVersion !== undefined && !isVersionAtLeast(minCheckerVersion as string, params.minCheckerVersion)) {
     fail('minCheckerVersion', `must be at or above params.minCheckerVersion (${params.minCheckerVersion}), got ${shown(minCheckerVersion)}`)
   }
   const digest = digestOf(params, 'params', fail)
-  const upcoming = raw.upcoming === undefined ? undefined : parseUpcoming(raw.upcoming, params, fail)
+  const upcoming =
+    raw.upcoming === undefined
+      ? undefined
+      : parseUpcoming(raw.upcoming, params, fail, (value) => readCatalogue(value, path, files, fail, 'upcoming.catalogue'))
   return deepFreeze({
     preset: preset as PresetName,
     params,
@@ -150,7 +188,39 @@ export function parseTrackerConfig(text: string, path: string): TrackerConfig {
     // the gate's minimum is policy: at or above the params' consensus floor, never below it
     minCheckerVersion: (minCheckerVersion as string | undefined) ?? params.minCheckerVersion,
     ...(upcoming ? { upcoming } : {}),
+    ...(catalogue ? { catalogue } : {}),
   })
+}
+
+/** The `catalogue` key: a file beside the config, validated as the nodes will (spec §3), and its CID. */
+function readCatalogue(
+  value: unknown,
+  path: string,
+  files: { readFile(path: string): Uint8Array },
+  fail: Fail,
+  key = 'catalogue',
+): ServedCatalogue {
+  if (typeof value !== 'string' || value === '') return fail(key, 'must be the path of a catalogue file, e.g. "catalogue.json"')
+  const file = resolve(dirname(path), value)
+  let bytes: Uint8Array
+  try {
+    bytes = files.readFile(file)
+  } catch (err) {
+    return fail(key, `names ${file}, which cannot be read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`, err)
+  }
+  if (bytes.byteLength > MAX_CATALOGUE_BYTES) fail(key, `names ${file}, larger than ${MAX_CATALOGUE_BYTES} bytes`)
+  let catalogue: Catalogue
+  try {
+    catalogue = validateCatalogue(JSON.parse(new TextDecoder().decode(bytes)) as Catalogue)
+  } catch (err) {
+    return fail(
+      key,
+      `names ${file}, which is not a catalogue ({"entries": [{"cid", "minerId", "providerId"?}]}): ${(err as Error).message}`,
+      err,
+    )
+  }
+  const block = encodeCatalogue(catalogue)
+  return { cid: cidOfDagCbor(block).toString(), bytes: block, entries: catalogue.entries.length }
 }
 
 type Fail = (key: string, rule: string, cause?: unknown) => never
@@ -179,7 +249,12 @@ function digestOf(params: ProtocolParams, key: string, fail: Fail): string {
 }
 
 /** `upcoming: {fromRound, params}`: the overrides apply to the params in force, whose identity keys they may not change. */
-function parseUpcoming(raw: unknown, inForce: ProtocolParams, fail: Fail): UpcomingParams {
+function parseUpcoming(
+  raw: unknown,
+  inForce: ProtocolParams,
+  fail: Fail,
+  catalogueOf: (value: unknown) => ServedCatalogue,
+): UpcomingParams & { catalogue?: ServedCatalogue } {
   if (!isPlainObject(raw)) return fail('upcoming', 'must be an object like {"fromRound": 1200, "params": {"tasksPerRound": 2000}}')
   for (const key of Object.keys(raw)) {
     if (!UPCOMING_KEYS.includes(key)) fail(`upcoming.${key}`, `is not a key of upcoming (known: ${UPCOMING_KEYS.join(', ')})`)
@@ -188,12 +263,20 @@ function parseUpcoming(raw: unknown, inForce: ProtocolParams, fail: Fail): Upcom
     fail('upcoming.fromRound', `must be a round number (an integer ≥ 0), got ${shown(raw.fromRound)}`)
   }
   if (!isPlainObject(raw.params)) fail('upcoming.params', 'must be an object of ProtocolParams overrides')
-  const params = checkedParams({ ...inForce, ...(raw.params as object) } as ProtocolParams, 'upcoming.params', fail)
+  // a new catalogue is a params change like any other: announced, its CID in the upcoming params
+  const catalogue = raw.catalogue === undefined ? undefined : catalogueOf(raw.catalogue)
+  const overrides = catalogue ? { ...(raw.params as object), catalogueCid: catalogue.cid } : (raw.params as object)
+  const params = checkedParams({ ...inForce, ...overrides } as ProtocolParams, 'upcoming.params', fail)
   const identity = changedIdentityKeys(inForce, params)
   if (identity.length > 0) {
     fail(`upcoming.params.${identity[0]}`, 'never changes: a network with another one is another network, started on its own')
   }
-  return { fromRound: raw.fromRound as number, params, paramsDigest: digestOf(params, 'upcoming.params', fail) }
+  return {
+    fromRound: raw.fromRound as number,
+    params,
+    paramsDigest: digestOf(params, 'upcoming.params', fail),
+    ...(catalogue ? { catalogue } : {}),
+  }
 }
 
 /** Reads and validates a config file; TrackerConfigError when it is unreadable or invalid. */

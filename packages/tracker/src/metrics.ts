@@ -1,8 +1,14 @@
-import type { TRACKER_GATE_PATH, TRACKER_NETWORK_PATH } from '@spark-swarm/protocol'
+import type { TRACKER_CATALOGUE_PATH, TRACKER_GATE_PATH, TRACKER_NETWORK_PATH } from '@spark-swarm/protocol'
 import { Counter, Gauge, Registry } from 'prom-client'
 
 /** Route labels: the known paths, and one label for everything else (bounded cardinality). */
-export type RouteLabel = typeof TRACKER_NETWORK_PATH | typeof TRACKER_GATE_PATH | '/healthz' | '/metrics' | 'unmatched'
+export type RouteLabel =
+  | typeof TRACKER_NETWORK_PATH
+  | typeof TRACKER_GATE_PATH
+  | typeof TRACKER_CATALOGUE_PATH
+  | '/healthz'
+  | '/metrics'
+  | 'unmatched'
 export type GateOutcome = 'ok' | 'outdated' | 'invalid'
 export type ClientErrorKind = 'header_overflow' | 'timeout' | 'bad_request'
 

@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
-import { TRACKER_GATE_PATH, TRACKER_NETWORK_PATH } from '@spark-swarm/protocol'
+import { TRACKER_CATALOGUE_PATH, TRACKER_GATE_PATH, TRACKER_NETWORK_PATH } from '@spark-swarm/protocol'
+import { answerCatalogue } from './catalogue-route.js'
 import { answerGate } from './gate.js'
 import type { RouteLabel, TrackerMetrics } from './metrics.js'
 import { JSON_TYPE, send, sendError, TEXT_TYPE } from './respond.js'
@@ -7,7 +8,7 @@ import type { Served } from './served.js'
 
 /** The methods every route answers. */
 export const ALLOW = 'GET, HEAD'
-export const ROUTES = new Set<RouteLabel>([TRACKER_NETWORK_PATH, TRACKER_GATE_PATH, '/healthz', '/metrics'])
+export const ROUTES = new Set<RouteLabel>([TRACKER_NETWORK_PATH, TRACKER_GATE_PATH, TRACKER_CATALOGUE_PATH, '/healthz', '/metrics'])
 
 export interface RouteComponents {
   served(): Served
@@ -28,6 +29,11 @@ export function createRoutes({ served, now, metrics }: RouteComponents): Routes 
       case TRACKER_GATE_PATH:
         answerGate(req, res, url, served().at(now()).gateMinimum, metrics)
         return
+      case TRACKER_CATALOGUE_PATH: {
+        const current = served()
+        answerCatalogue(req, res, url, current.config, current.at(now()).schedule.params.catalogueCid)
+        return
+      }
       case '/healthz':
         send(res, 200, TEXT_TYPE, 'ok')
         return

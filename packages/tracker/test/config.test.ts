@@ -1,4 +1,4 @@
-import { devnet, mainnet, paramsDigest } from '@spark-swarm/protocol'
+import { catalogueCid, cidOfDagCbor, devnet, mainnet, paramsDigest } from '@spark-swarm/protocol'
 import { afterEach, describe, expect, it } from 'vitest'
 import { parseTrackerConfig, TrackerConfigError } from '../src/index.js'
 import { type Fixture, fixture, PEER } from './helpers.js'
@@ -99,5 +99,61 @@ describe('startTracker with a bad file', () => {
     expect((err as TrackerConfigError).code).toBe('CONFIG_UNREADABLE')
     expect((err as TrackerConfigError).message).toContain('missing.json')
     expect((err as TrackerConfigError).message).toContain('ENOENT')
+  })
+})
+
+describe('the catalogue key', () => {
+  const catalogue = {
+    entries: [
+      { cid: 'bafytrackertask0', minerId: 'f01000' },
+      { cid: 'bafytrackertask1', minerId: 'f02000' },
+    ],
+  }
+  const files = (byPath: Record<string, string>) => ({
+    readFile: (p: string) => {
+      const text = byPath[p]
+      if (text === undefined) throw Object.assign(new Error(`no such file ${p}`), { code: 'ENOENT' })
+      return new TextEncoder().encode(text)
+    },
+  })
+  const parseWith = (config: unknown, byPath: Record<string, string>) =>
+    parseTrackerConfig(JSON.stringify(config), '/etc/spark/tracker.json', files(byPath))
+
+  it('reads the file beside the config and names its CID in the params, for now and for an announced change', async () => {
+    const other = { entries: catalogue.entries.slice(1) }
+    const config = parseWith(
+      { preset: 'devnet', catalogue: 'catalogue.json', upcoming: { fromRound: 10, params: {}, catalogue: 'next/catalogue.json' } },
+      { '/etc/spark/catalogue.json': JSON.stringify(catalogue), '/etc/spark/next/catalogue.json': JSON.stringify(other) },
+    )
+    const cid = (await catalogueCid(catalogue)).toString()
+    expect(config.params.catalogueCid).toBe(cid)
+    expect(config.catalogue?.cid).toBe(cid)
+    expect(cidOfDagCbor(config.catalogue?.bytes as Uint8Array).toString()).toBe(cid)
+    expect(config.upcoming?.params.catalogueCid).toBe((await catalogueCid(other)).toString())
+    expect(config.paramsDigest).toBe(paramsDigest({ ...devnet, catalogueCid: cid }))
+  })
+
+  it('refuses a missing file, a file that is no catalogue, and a params.catalogueCid naming another, naming the file', () => {
+    const fail = (config: unknown, byPath: Record<string, string>, key: string, pattern: RegExp) => {
+      const err = (() => {
+        try {
+          parseWith(config, byPath)
+        } catch (e) {
+          return e as TrackerConfigError
+        }
+        throw new Error('parsed')
+      })()
+      expect([err.code, err.key]).toEqual(['CONFIG_INVALID', key])
+      expect(err.message).toMatch(pattern)
+    }
+    fail({ preset: 'devnet', catalogue: 'gone.json' }, {}, 'catalogue', /names \/etc\/spark\/gone\.json, which cannot be read \(ENOENT\)/)
+    fail({ preset: 'devnet', catalogue: 'c.json' }, { '/etc/spark/c.json': '{"entries": []}' }, 'catalogue', /is not a catalogue/)
+    fail({ preset: 'devnet', catalogue: 42 }, {}, 'catalogue', /must be the path of a catalogue file/)
+    fail(
+      { preset: 'devnet', catalogue: 'c.json', params: { catalogueCid: 'bafyother' } },
+      { '/etc/spark/c.json': JSON.stringify(catalogue) },
+      'params.catalogueCid',
+      /but the catalogue file's CID is bafy\w+: drop one/,
+    )
   })
 })

@@ -12,15 +12,15 @@ import {
   TrackerError,
   type VersionGate,
 } from '@spark-swarm/node'
-import { type Catalogue, type ProtocolParams, validateCatalogue } from '@spark-swarm/protocol'
+import type { Catalogue, ProtocolParams } from '@spark-swarm/protocol'
 import { aloneWarning } from '../alone-warning.js'
 import { CliError, EXIT } from '../cli-error.js'
 import { readCliEnv } from '../config/env.js'
 import { ignoredWithTracker, isLoopbackOnly, type NodeConfig, networkParams, resolveNodeConfig } from '../config/node-config.js'
 import { createLogger } from '../logger.js'
 import { inetGroupWarning, logNodeProgress } from '../node-log.js'
-import { readJsonFile } from '../read-json.js'
 import { startBinding } from './start-binding.js'
+import { catalogueSource } from './start-catalogue.js'
 import { followParams, type NodeRun } from './start-follow.js'
 
 interface NetworkSetup {
@@ -106,17 +106,12 @@ export async function runStart(
   await claimDataDirNetwork(config.dataDir, network.params).catch((err) => {
     throw operatorError(err)
   })
-  if (!config.catalogue)
-    throw new CliError('no task catalogue: pass --catalogue <file> (JSON {"entries": [{"cid", "minerId", "providerId"?}]})')
-  let catalogue: Catalogue
-  try {
-    catalogue = validateCatalogue((await readJsonFile(config.catalogue, 'catalogue')) as Catalogue)
-  } catch (err) {
-    if (err instanceof CliError) throw err
-    throw new CliError(`catalogue ${config.catalogue}: ${(err as Error).message}`)
+  const catalogues = catalogueSource(config.catalogue, tracker, { info: (message, fields) => log.info(message, fields), operatorError })
+  const launch = async (params: ProtocolParams, addresses: { listen: string[]; apiPort: number }) => {
+    // a params change may name a new catalogue: fetched (and checked) before the node restarts on it
+    const catalogue = await catalogues.for(params)
+    return launchNode(config, { params, catalogue, bootstrap: network.bootstrap, gate: network.gate, tracker, addresses }, log)
   }
-  const launch = (params: ProtocolParams, addresses: { listen: string[]; apiPort: number }) =>
-    launchNode(config, { params, catalogue, bootstrap: network.bootstrap, gate: network.gate, tracker, addresses }, log)
   const first = await launch(network.params, { listen: config.listen, apiPort: config.apiPort })
   const { node } = first
   write(`spark-swarm ${CHECKER_VERSION} node ${node.peerId} on ${network.params.network}`)

@@ -18,7 +18,10 @@ export const registerStart: RegisterCommand = (program) => {
       '--tracker <url>',
       "the network's tracker: params, bootstrap list, version gate; its params are cached in the data dir and used while it is down (env SPARK_SWARM_TRACKER)",
     )
-    .option('--catalogue <file>', 'the task catalogue, JSON {"entries": […]} (env SPARK_SWARM_CATALOGUE)')
+    .option(
+      '--catalogue <file>',
+      'the task catalogue, JSON {"entries": […]} (env SPARK_SWARM_CATALOGUE); default: the one the tracker serves, checked against the params\' catalogueCid',
+    )
     .option('--indexer <url>', 'IPNI indexer (env SPARK_SWARM_INDEXER_URL)')
     .option('--rpc <url>', 'Filecoin Lotus JSON-RPC (env SPARK_SWARM_RPC_URL)')
     .option('--drand <url>', 'drand HTTP API (env SPARK_SWARM_DRAND_URL)')
@@ -39,7 +42,8 @@ export const registerStart: RegisterCommand = (program) => {
 Precedence: flags, then environment variables, then the config file, then defaults.
 
 Examples:
-  $ spark-swarm start --tracker https://tracker.example --catalogue catalogue.json --inet-group 203.0.113.0/24
+  $ spark-swarm start --tracker https://tracker.example --inet-group 203.0.113.0/24
+  $ spark-swarm start --bootstrap /ip4/203.0.113.7/tcp/7331/p2p/12D3KooW… --catalogue catalogue.json
   $ SPARK_SWARM_DATA_DIR=/var/lib/spark-swarm spark-swarm start --config /etc/spark-swarm.json
 
 Logs are JSON lines on stderr. Status page, /metrics, /healthz and /api/status on http://127.0.0.1:9090.

@@ -81,6 +81,10 @@ export function catalogueTarget(): FuzzTarget<unknown> {
 
 const PEER = '/ip4/203.0.113.7/tcp/4001/p2p/12D3KooWDpJ7As7BWAwRMfu1VU2WCqNjvq387JEYKDBj4kx6nXTN'
 
+const noFiles = (path: string): never => {
+  throw Object.assign(new Error(`the fuzzer reads no file (${path})`), { code: 'EACCES' })
+}
+
 /** `parseTrackerConfig`: the tracker's JSON config file, read at start and on every change. */
 export function trackerConfigTarget(): FuzzTarget<string> {
   const valid = [
@@ -94,7 +98,8 @@ export function trackerConfigTarget(): FuzzTarget<string> {
     name: 'tracker config',
     arbitrary: jsonTextInputs(valid),
     run(text) {
-      const config = parseTrackerConfig(text, 'tracker.json')
+      // a `catalogue` key names a file: the fuzzer reads none (CONFIG_INVALID says it cannot be read)
+      const config = parseTrackerConfig(text, 'tracker.json', { readFile: noFiles })
       checkParams(config.params)
       if (config.upcoming) checkParams(config.upcoming.params)
       return undefined

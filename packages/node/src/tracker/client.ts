@@ -1,13 +1,18 @@
+import * as dagCbor from '@ipld/dag-cbor'
 import {
+  type Catalogue,
   checkGateOk,
   checkNetworkInfo,
+  cidOfDagCbor,
   isOutdatedAnswer,
   type NetworkInfo,
   OUTDATED_CLIENT_BODY,
   parseVersion,
+  TRACKER_CATALOGUE_PATH,
   TRACKER_GATE_PATH,
   TRACKER_MIN_VERSION_HEADER,
   TRACKER_NETWORK_PATH,
+  validateCatalogue,
 } from '@spark-swarm/protocol'
 import type { ClockReading } from '../node/health/clock-check.js'
 import { checkClientOptions, trackerBaseUrl } from './client-options.js'
@@ -33,6 +38,11 @@ export interface TrackerClient {
   gate(): Promise<GateAnswer>
   /** The tracker's clock as its last answer's `Date` header told it (for CLOCK_OFF, spec §5.4); undefined before any. */
   clockReading(): ClockReading | undefined
+  /**
+   * The catalogue whose CID is `cid` (the params' `catalogueCid`), checked by hashing: bytes that
+   * do not hash to it are TRACKER_BAD_RESPONSE, whatever the tracker says (spec §1.3).
+   */
+  catalogue(cid: string): Promise<Catalogue>
 }
 
 function isVersion(text: string): boolean {
@@ -47,6 +57,9 @@ function isVersion(text: string): boolean {
 /** The wire paths, relative to the base URL so that a path prefix of the tracker's URL is kept. */
 const NETWORK = TRACKER_NETWORK_PATH.slice(1)
 const GATE = TRACKER_GATE_PATH.slice(1)
+const CATALOGUE = TRACKER_CATALOGUE_PATH.slice(1)
+/** Spark's catalogue (≈ 3,300 entries) is a few hundred kilobytes; the tracker refuses files over 64 MiB. */
+const MAX_CATALOGUE_BYTES = 64 * 1024 * 1024
 
 /**
  * A client of the tracker's wire contract (protocol's tracker-wire): every answer is checked, and
@@ -59,9 +72,9 @@ export function createTrackerClient(options: TrackerClientOptions): TrackerClien
   const plainGet = createTrackerGet({ base, checkerVersion, fetch: options.fetch ?? globalThis.fetch, timeoutMs })
   let reading: ClockReading | undefined
   // every answer carries the tracker's Date: the last one read is the node's clock reference
-  const get: TrackerGet = async (path, accept) => {
+  const get: TrackerGet = async (path, accept, maxBytes) => {
     const sentAt = Date.now()
-    const answer = await plainGet(path, accept)
+    const answer = await plainGet(path, accept, maxBytes)
     const trackerDate = Date.parse(answer.headers.get('date') ?? '')
     if (Number.isFinite(trackerDate)) reading = { trackerDate, sentAt, receivedAt: Date.now() }
     return answer
@@ -88,6 +101,18 @@ export function createTrackerClient(options: TrackerClientOptions): TrackerClien
       const checked = checkGateOk(answerJson(answer))
       if (!checked.ok) throw badAnswer(answer, checked.problem, checked.cause)
       return { outdated: false, minCheckerVersion: checked.value.minCheckerVersion }
+    },
+
+    async catalogue(cid: string): Promise<Catalogue> {
+      const answer = await get(`${CATALOGUE}?cid=${encodeURIComponent(cid)}`, 'application/vnd.ipld.dag-cbor', MAX_CATALOGUE_BYTES)
+      if (answer.status !== 200) throw badAnswer(answer, `expected 200 with catalogue ${cid} ${errorSummary(answer.text)}`)
+      const got = cidOfDagCbor(answer.bytes).toString()
+      if (got !== cid) throw badAnswer(answer, `the catalogue's bytes hash to ${got}, not to ${cid} as the params say`)
+      try {
+        return validateCatalogue(dagCbor.decode(answer.bytes) as Catalogue)
+      } catch (err) {
+        throw badAnswer(answer, `catalogue ${cid} is not a catalogue: ${(err as Error).message}`, err)
+      }
     },
   })
 }

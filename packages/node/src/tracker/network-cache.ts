@@ -64,7 +64,11 @@ export interface JoinedNetwork {
  * const network = await joinNetwork({ tracker: createTrackerClient({ url, checkerVersion }), trackerUrl: url, dataDir })
  * if (network.trackerError) log.warn(`tracker down, using params cached ${new Date(network.savedAt).toISOString()}`)
  */
-export async function joinNetwork(options: { tracker: TrackerClient; trackerUrl: string; dataDir: string }): Promise<JoinedNetwork> {
+export async function joinNetwork(options: {
+  tracker: Pick<TrackerClient, 'network'>
+  trackerUrl: string
+  dataDir: string
+}): Promise<JoinedNetwork> {
   const { tracker, trackerUrl, dataDir } = options
   const cachePath = join(dataDir, NETWORK_CACHE_FILE)
   let trackerError: TrackerError

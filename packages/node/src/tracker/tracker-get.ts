@@ -1,5 +1,5 @@
 import { parseTrackerErrorBody, TRACKER_VERSION_HEADER } from '@spark-swarm/protocol'
-import { readBoundedText } from '../util/read-body.js'
+import { readBoundedBytes } from '../util/read-body.js'
 import { TrackerError } from './errors.js'
 
 /** Larger answers are refused: the network info is a few kilobytes. */
@@ -16,13 +16,16 @@ export interface TrackerGetInit {
 export interface TrackerAnswer {
   status: number
   text: string
+  /** The body as it came (the catalogue is a binary block). */
+  bytes: Uint8Array
   /** The answer's headers: the gate's minimum version, the tracker's `Date` for a clock check. */
   headers: Headers
   /** The URL asked, for error messages. */
   url: string
 }
 
-export type TrackerGet = (path: string, accept: string) => Promise<TrackerAnswer>
+/** `maxBytes`: the largest body taken; default 1 MiB (the network info is a few kilobytes). */
+export type TrackerGet = (path: string, accept: string, maxBytes?: number) => Promise<TrackerAnswer>
 
 /**
  * GETs a path under the tracker's base URL with this checker's version header, reading the whole
@@ -36,7 +39,7 @@ export function createTrackerGet({ base, checkerVersion, fetch, timeoutMs }: Tra
     return new TrackerError('TRACKER_UNREACHABLE', message, { cause: err })
   }
 
-  return async (path, accept) => {
+  return async (path, accept, maxBytes = MAX_BODY_BYTES) => {
     const url = new URL(path, base).toString()
     const signal = AbortSignal.timeout(timeoutMs)
     let res: Response
@@ -50,10 +53,11 @@ export function createTrackerGet({ base, checkerVersion, fetch, timeoutMs }: Tra
       throw new TrackerError('TRACKER_UNREACHABLE', `tracker ${url} is unavailable (HTTP ${res.status})`, { status: res.status })
     }
     try {
-      return { status: res.status, text: await readBoundedText(res, MAX_BODY_BYTES), headers: res.headers, url }
+      const bytes = await readBoundedBytes(res, maxBytes)
+      return { status: res.status, bytes, text: Buffer.from(bytes).toString('utf8'), headers: res.headers, url }
     } catch (err) {
       if (err instanceof RangeError) {
-        throw new TrackerError('TRACKER_BAD_RESPONSE', `tracker ${url} answered more than ${MAX_BODY_BYTES} bytes`, { status: res.status })
+        throw new TrackerError('TRACKER_BAD_RESPONSE', `tracker ${url} answered more than ${maxBytes} bytes`, { status: res.status })
       }
       throw unreachable(url, err, signal)
     }

@@ -1,0 +1,109 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { type OutsideWorld, startOutsideWorld } from '@spark-swarm/devnet'
+import { type Catalogue, catalogueCid, devnet, PARAMS_NOTICE_ROUNDS, roundAt, TRACKER_CATALOGUE_PATH } from '@spark-swarm/protocol'
+import { startTracker, type TrackerLogger } from '@spark-swarm/tracker'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { runCli } from './cli.js'
+import { jsonLogs, spawnCli, untilFrom } from './cli-process.js'
+
+/*
+ * Issue 13, item 2 in part: a node given only the tracker (and the outside world's URLs: indexer,
+ * chain) gets params and catalogue from the network. The tracker serves the catalogue its config
+ * names and publishes its CID in the params; the node fetches it by that CID, checks it by
+ * hashing, checks and anchors; an announced new catalogue is followed at its round.
+ */
+
+const ROUND_MS = 3_000
+let dir: string
+let world: OutsideWorld | undefined
+let tracker: Awaited<ReturnType<typeof startTracker>> | undefined
+const nodes: Array<ReturnType<typeof spawnCli>> = []
+const quiet: TrackerLogger = { info: () => {}, warn: () => {} }
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'spark-swarm-join-tracker-'))
+  world = await startOutsideWorld({
+    seed: 'join with the tracker',
+    blocksPerProvider: 3,
+    providers: [{ minerId: 'f01000', profile: { kind: 'healthy' } }],
+  })
+})
+afterAll(async () => {
+  for (const node of nodes) await node.stop()
+  await tracker?.stop()
+  await world?.stop()
+  await rm(dir, { recursive: true, force: true })
+}, 30_000)
+
+describe('joining with the tracker alone', () => {
+  it('gets the catalogue by the CID in the params, checks, anchors, and follows an announced new catalogue', async () => {
+    const w = world as OutsideWorld
+    const all = w.catalogue.entries
+    const first: Catalogue = { entries: all.slice(0, 2) }
+    const second: Catalogue = { entries: all.slice(1) }
+    await writeFile(join(dir, 'first.json'), JSON.stringify(first))
+    await writeFile(join(dir, 'second.json'), JSON.stringify(second))
+    const overrides = { genesisTime: Date.now(), roundDurationMs: ROUND_MS, gracePeriodMs: 600, tasksPerRound: 2, minCommitteeSize: 1 }
+    const configPath = join(dir, 'tracker.json')
+    const base = { preset: 'devnet', params: overrides, bootstrap: [], catalogue: 'first.json' }
+    await writeFile(configPath, JSON.stringify(base))
+    tracker = await startTracker({ configPath, reloadIntervalMs: 0, logger: quiet })
+    const t = tracker
+    const firstCid = (await catalogueCid(first)).toString()
+
+    // the tracker publishes the catalogue's CID and serves the block that hashes to it
+    const network = (await (await fetch(`${t.url}/v1/network`)).json()) as { params: { catalogueCid: string } }
+    expect(network.params.catalogueCid).toBe(firstCid)
+    const served = await fetch(`${t.url}${TRACKER_CATALOGUE_PATH}?cid=${firstCid}`)
+    expect([served.status, served.headers.get('content-type')]).toEqual([200, 'application/vnd.ipld.dag-cbor'])
+    expect((await fetch(`${t.url}${TRACKER_CATALOGUE_PATH}?cid=bafynotthis`)).status).toBe(404)
+
+    const node = spawnCli([
+      'start',
+      ...['--tracker', t.url, '--indexer', w.ipniUrl, '--rpc', w.rpcUrl, '--data-dir', join(dir, 'node')],
+      ...['--listen', '/ip4/127.0.0.1/tcp/0', '--api-port', '0', '--inet-group', '10.2.1.0/24', '--log-level', 'info'],
+    ])
+    nodes.push(node)
+    const until = <T>(what: string, pred: () => T | undefined, timeoutMs: number) => untilFrom(nodes, what, pred, timeoutMs)
+    const fetched = await until('the catalogue fetched', () => jsonLogs(node).find((l) => l.msg === 'catalogue from the tracker'), 20_000)
+    expect([fetched.catalogueCid, fetched.entries]).toEqual([firstCid, 2])
+    await until('a round anchored', () => jsonLogs(node).find((l) => /^round \d+: summary anchored$/.test(l.msg)), 6 * ROUND_MS)
+
+    // a new catalogue, announced: the node fetches it and restarts on it at its round
+    const fromRound = roundAt({ ...devnet, ...overrides }, Date.now()) + PARAMS_NOTICE_ROUNDS + 1
+    await writeFile(configPath, JSON.stringify({ ...base, upcoming: { fromRound, params: {}, catalogue: 'second.json' } }))
+    await t.reload()
+    const secondCid = (await catalogueCid(second)).toString()
+    const next = await until(
+      'the new catalogue fetched',
+      () => jsonLogs(node).find((l) => l.msg === 'catalogue from the tracker' && l.catalogueCid === secondCid),
+      (PARAMS_NOTICE_ROUNDS + 4) * ROUND_MS,
+    )
+    expect(next.entries).toBe(second.entries.length)
+    const anchoredAfter = await until(
+      `a round from ${fromRound} anchored`,
+      () => jsonLogs(node).find((l) => Number((/^round (\d+): summary anchored$/.exec(l.msg) ?? [])[1]) >= fromRound),
+      6 * ROUND_MS,
+    )
+    expect(anchoredAfter).toBeDefined()
+  }, 60_000)
+
+  it('without a tracker or a catalogue file, start says where a catalogue comes from', async () => {
+    const w = world as OutsideWorld
+    const alone = await runCli([
+      'start',
+      '--indexer',
+      w.ipniUrl,
+      '--data-dir',
+      join(dir, 'alone'),
+      '--api-port',
+      '0',
+      '--listen',
+      '/ip4/127.0.0.1/tcp/0',
+    ])
+    expect(alone.code).not.toBe(0)
+    expect(alone.stderr).toMatch(/no task catalogue: pass --tracker <url> \(the network gives it\), or --catalogue <file>/)
+  }, 30_000)
+})
