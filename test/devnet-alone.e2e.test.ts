@@ -63,7 +63,7 @@ describe('spark-swarm devnet --nodes 0', () => {
     expect((await catalogueCid(catalogue)).toString()).toBe(world.catalogue.cid)
     expect(catalogue.entries).toHaveLength(world.catalogue.entries)
     const tracker = JSON.parse(await readFile(world.params.trackerConfig, 'utf8'))
-    expect(tracker).toEqual({ preset: 'devnet', params: world.params.overrides })
+    expect(tracker).toEqual({ preset: 'devnet', params: world.params.overrides, catalogue: world.catalogue.path })
 
     const healthy = world.providers.find((p) => p.profile.kind === 'healthy')
     const entry = catalogue.entries.find((e) => e.minerId === healthy?.minerId)

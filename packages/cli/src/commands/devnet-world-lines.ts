@@ -25,7 +25,7 @@ export function worldLines(d: WorldDescription, roundSeconds: number): string[] 
     `  params: preset devnet with overrides in ${d.params.trackerConfig} (digest ${d.params.digest}); rounds of ${roundSeconds} s from ${genesis}`,
     'Attach nodes in other terminals:',
     `  spark-swarm tracker --config ${d.params.trackerConfig} --port 8080`,
-    `  spark-swarm start --tracker http://127.0.0.1:8080 --catalogue ${d.catalogue.path} --indexer ${d.indexerUrl} --rpc ${d.rpcUrl} \\`,
+    `  spark-swarm start --tracker http://127.0.0.1:8080 --indexer ${d.indexerUrl} --rpc ${d.rpcUrl} \\`,
     '      --data-dir ./node-1 --api-port 9091 --listen /ip4/127.0.0.1/tcp/7331 --inet-group 10.0.1.0/24',
     `  (or without a tracker: spark-swarm start --config ${d.params.nodeConfig} --data-dir ./node-1 …)`,
   ]

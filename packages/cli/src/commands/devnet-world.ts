@@ -103,7 +103,8 @@ async function describeWorld(
   const trackerConfig = join(opts.dataDir, 'tracker.json')
   const nodeConfig = join(opts.dataDir, 'node.json')
   await writeOut(cataloguePath, world.catalogue, '--catalogue-out')
-  await writeOut(trackerConfig, { preset: 'devnet', params: overrides }, '--data-dir')
+  // the tracker serves the catalogue, so that a node needs only its URL (and the outside world's)
+  await writeOut(trackerConfig, { preset: 'devnet', params: overrides, catalogue: resolve(cataloguePath) }, '--data-dir')
   await writeOut(
     nodeConfig,
     { network: 'devnet', params: overrides, catalogue: cataloguePath, indexer: world.ipniUrl, rpc: world.rpcUrl },
