@@ -90,6 +90,32 @@ describe('joining with the tracker alone', () => {
     expect(anchoredAfter).toBeDefined()
   }, 60_000)
 
+  it('restarted while the tracker is down, it starts on the catalogue it kept, as on the params it kept', async () => {
+    const w = world as OutsideWorld
+    const [first] = nodes.splice(0)
+    expect(await first?.stop()).toBe(0)
+    const url = (tracker as NonNullable<typeof tracker>).url
+    await tracker?.stop()
+    tracker = undefined
+    const node = spawnCli([
+      'start',
+      ...['--tracker', url, '--indexer', w.ipniUrl, '--rpc', w.rpcUrl, '--data-dir', join(dir, 'node')],
+      ...['--listen', '/ip4/127.0.0.1/tcp/0', '--api-port', '0', '--inet-group', '10.2.1.0/24', '--log-level', 'info'],
+    ])
+    nodes.push(node)
+    const kept = await untilFrom(
+      nodes,
+      'the kept catalogue used',
+      () => jsonLogs(node).find((l) => l.msg === 'catalogue from the data dir: the tracker did not give it'),
+      20_000,
+    )
+    expect(kept.error).toMatch(/TRACKER_UNREACHABLE|unreachable/)
+    // the params it followed (the announced catalogue), not those it joined with
+    const second: Catalogue = { entries: w.catalogue.entries.slice(1) }
+    expect(kept.catalogueCid).toBe((await catalogueCid(second)).toString())
+    await node.waitForLine(/^ {2}status {5}http:\/\/127\.0\.0\.1:\d+\//, 20_000)
+  }, 40_000)
+
   it('without a tracker or a catalogue file, start says where a catalogue comes from', async () => {
     const w = world as OutsideWorld
     const alone = await runCli([

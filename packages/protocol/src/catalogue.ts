@@ -100,6 +100,17 @@ export function encodeCatalogue(catalogue: Catalogue): Uint8Array {
   })
 }
 
+/** The catalogue a DAG-CBOR block holds (the inverse of `encodeCatalogue`); CATALOGUE_INVALID when it holds none. */
+export function decodeCatalogue(bytes: Uint8Array): Catalogue {
+  let value: unknown
+  try {
+    value = dagCbor.decode(bytes)
+  } catch (err) {
+    throw new ProtocolError('CATALOGUE_INVALID', `the catalogue block is not DAG-CBOR: ${(err as Error).message}`)
+  }
+  return validateCatalogue(value as Catalogue)
+}
+
 export async function catalogueCid(catalogue: Catalogue): Promise<CID> {
   return cidOfDagCbor(encodeCatalogue(catalogue))
 }

@@ -81,7 +81,16 @@ export { SeededStream } from './prng.js'
 
 // Catalogue and tasks: what a round checks and which station checks what
 export type { Catalogue, CatalogueEntry, RetrievalTask } from './catalogue.js'
-export { catalogueCid, createTaskIndex, encodeCatalogue, parseTaskId, sampleRoundTasks, taskId, validateCatalogue } from './catalogue.js'
+export {
+  catalogueCid,
+  createTaskIndex,
+  decodeCatalogue,
+  encodeCatalogue,
+  parseTaskId,
+  sampleRoundTasks,
+  taskId,
+  validateCatalogue,
+} from './catalogue.js'
 export { committeeShard, getStationKey, getTaskKey, pickTasksForStation, TaskSelector } from './tasker.js'
 
 // Measurements: their fields, signatures, canonical bytes and JSON form

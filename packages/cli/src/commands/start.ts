@@ -11,6 +11,7 @@ import {
   startStatusServer,
   TrackerError,
   type VersionGate,
+  writeNetworkCache,
 } from '@spark-swarm/node'
 import type { Catalogue, ProtocolParams } from '@spark-swarm/protocol'
 import { aloneWarning } from '../alone-warning.js'
@@ -106,7 +107,10 @@ export async function runStart(
   await claimDataDirNetwork(config.dataDir, network.params).catch((err) => {
     throw operatorError(err)
   })
-  const catalogues = catalogueSource(config.catalogue, tracker, { info: (message, fields) => log.info(message, fields), operatorError })
+  const catalogues = catalogueSource(config.catalogue, config.dataDir, tracker, {
+    info: (message, fields) => log.info(message, fields),
+    operatorError,
+  })
   const launch = async (params: ProtocolParams, addresses: { listen: string[]; apiPort: number }) => {
     // a params change may name a new catalogue: fetched (and checked) before the node restarts on it
     const catalogue = await catalogues.for(params)
@@ -134,7 +138,21 @@ export async function runStart(
     process.once('SIGTERM', () => resolve())
   })
   await followParams(first, {
-    launch,
+    // a restart on params that changed: cached first, so that a node restarted while the tracker
+    // is down starts on the params it followed, not on the ones it joined with
+    launch: async (params, addresses) => {
+      if (config.tracker) {
+        await writeNetworkCache(config.dataDir, {
+          tracker: config.tracker,
+          savedAt: Date.now(),
+          params,
+          bootstrap: network.bootstrap,
+        }).catch((err) => {
+          throw operatorError(err)
+        })
+      }
+      return launch(params, addresses)
+    },
     dataDir: config.dataDir,
     stopRequested,
     write,

@@ -1,9 +1,9 @@
-import * as dagCbor from '@ipld/dag-cbor'
 import {
   type Catalogue,
   checkGateOk,
   checkNetworkInfo,
   cidOfDagCbor,
+  decodeCatalogue,
   isOutdatedAnswer,
   type NetworkInfo,
   OUTDATED_CLIENT_BODY,
@@ -12,7 +12,6 @@ import {
   TRACKER_GATE_PATH,
   TRACKER_MIN_VERSION_HEADER,
   TRACKER_NETWORK_PATH,
-  validateCatalogue,
 } from '@spark-swarm/protocol'
 import type { ClockReading } from '../node/health/clock-check.js'
 import { checkClientOptions, trackerBaseUrl } from './client-options.js'
@@ -109,7 +108,7 @@ export function createTrackerClient(options: TrackerClientOptions): TrackerClien
       const got = cidOfDagCbor(answer.bytes).toString()
       if (got !== cid) throw badAnswer(answer, `the catalogue's bytes hash to ${got}, not to ${cid} as the params say`)
       try {
-        return validateCatalogue(dagCbor.decode(answer.bytes) as Catalogue)
+        return decodeCatalogue(answer.bytes)
       } catch (err) {
         throw badAnswer(answer, `catalogue ${cid} is not a catalogue: ${(err as Error).message}`, err)
       }
