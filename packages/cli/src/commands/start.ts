@@ -196,13 +196,17 @@ async function launchNode(config: NodeConfig, setup: LaunchSetup, log: ReturnTyp
     throw operatorError(err)
   })
   const metrics = instrumentNode(node)
-  const server = await startStatusServer({ node, registry: metrics.registry, host: config.apiHost, port: setup.addresses.apiPort }).catch(
-    async (err: unknown) => {
-      metrics.stop()
-      await node.stop()
-      throw operatorError(err)
-    },
-  )
+  const server = await startStatusServer({
+    node,
+    registry: metrics.registry,
+    host: config.apiHost,
+    port: setup.addresses.apiPort,
+    ...(config.gateway ? {} : { gateway: false }),
+  }).catch(async (err: unknown) => {
+    metrics.stop()
+    await node.stop()
+    throw operatorError(err)
+  })
   let stopping: Promise<void> | undefined
   return {
     node,

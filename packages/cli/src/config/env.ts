@@ -23,6 +23,7 @@ export const ENV_KEYS: Record<string, keyof NodeConfig> = {
   SPARK_SWARM_INET_GROUP: 'inetGroup',
   SPARK_SWARM_API_HOST: 'apiHost',
   SPARK_SWARM_API_PORT: 'apiPort',
+  SPARK_SWARM_GATEWAY: 'gateway',
   SPARK_SWARM_LOG_LEVEL: 'logLevel',
 }
 

@@ -16,6 +16,8 @@ export interface NodeConfig {
   inetGroup: string
   apiHost: string
   apiPort: number
+  /** `/ipfs/{cid}` on the status API: the node's blocks as a read-only trustless gateway; default on. */
+  gateway: boolean
   logLevel: LogLevel
   /** Where each setting that is not the default came from (a flag, a variable, the file), for messages. */
   sources?: Partial<Record<keyof NodeConfig, string>>

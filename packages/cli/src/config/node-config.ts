@@ -22,6 +22,7 @@ const DEFAULTS: NodeConfig = {
   inetGroup: 'unknown',
   apiHost: '127.0.0.1',
   apiPort: 9090,
+  gateway: true,
   logLevel: 'info',
 }
 
@@ -55,6 +56,12 @@ function coerce(source: string, key: keyof NodeConfig, value: unknown): unknown 
       )
     }
     return n
+  }
+  if (key === 'gateway') {
+    if (typeof value === 'boolean') return value
+    if (value === 'true' || value === 'on' || value === '1') return true
+    if (value === 'false' || value === 'off' || value === '0') return false
+    fail(source, key, 'must be true or false (on/off, 1/0)')
   }
   if (key === 'logLevel') {
     if (!LOG_LEVELS.includes(value as LogLevel)) fail(source, key, `must be one of ${LOG_LEVELS.join(', ')}`)
