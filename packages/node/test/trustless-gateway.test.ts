@@ -200,3 +200,36 @@ describe('the trustless gateway (GET /ipfs/{cid})', () => {
     await gone.arrayBuffer()
   })
 })
+
+describe('the gateway under load', () => {
+  it('answers a 429 past its requests at once, and a 504 when gathering takes too long', async () => {
+    let release: () => void = () => {}
+    const held = new Promise<void>((resolve) => {
+      release = resolve
+    })
+    // a blockstore that takes its time over `has`, until released or the request's signal aborts
+    const slow = {
+      has: (_cid: CID, options?: { signal?: AbortSignal }) =>
+        new Promise<boolean>((resolve, reject) => {
+          held.then(() => resolve(false))
+          options?.signal?.addEventListener('abort', () => reject(options.signal?.reason))
+        }),
+      get: () => blockstore.get(built.root.cid),
+    }
+    const busy = await startStatusServer({
+      node,
+      registry: new Registry(),
+      gateway: { blocks: () => slow, limits: { maxConcurrent: 1, timeoutMs: 300 } },
+    })
+    try {
+      // two at once: whichever comes in second is turned away, the first runs out of time
+      const answers = await Promise.all([1, 2].map(() => get(`/ipfs/${built.root.cid}?format=raw`, {}, busy)))
+      expect(answers.map((r) => r.status).sort()).toEqual([429, 504])
+      expect(answers.find((r) => r.status === 429)?.headers.get('retry-after')).toBe('1')
+      await Promise.all(answers.map((r) => r.arrayBuffer()))
+    } finally {
+      release()
+      await busy.stop()
+    }
+  })
+})
