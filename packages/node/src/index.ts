@@ -36,6 +36,8 @@ export type {
   VersionGate,
 } from './node/index.js'
 export {
+  AMINO_PROTOCOL,
+  type AminoInit,
   CHECKER_VERSION,
   createCheckerNode,
   createRandomnessSource,
