@@ -13,6 +13,8 @@ export interface NodeConfig {
   drand?: string
   listen: string[]
   bootstrap: string[]
+  /** Amino (public IPFS DHT) peers to join through; the node then provides what it anchors there too. None: off. */
+  amino: string[]
   inetGroup: string
   apiHost: string
   apiPort: number

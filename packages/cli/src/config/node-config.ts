@@ -19,6 +19,7 @@ const DEFAULTS: NodeConfig = {
   // loopback unless the operator opens it (`--listen /ip4/0.0.0.0/tcp/7331`): nothing is exposed by default
   listen: ['/ip4/127.0.0.1/tcp/7331'],
   bootstrap: [],
+  amino: [],
   inetGroup: 'unknown',
   apiHost: '127.0.0.1',
   apiPort: 9090,
@@ -26,7 +27,7 @@ const DEFAULTS: NodeConfig = {
   logLevel: 'info',
 }
 
-const LIST_KEYS = new Set<keyof NodeConfig>(['listen', 'bootstrap'])
+const LIST_KEYS = new Set<keyof NodeConfig>(['listen', 'bootstrap', 'amino'])
 
 /** A setting that is wrong: exit 2, with the code docs/operators.md lists. */
 function fail(source: string, key: string, message: string): never {

@@ -29,6 +29,11 @@ export const registerStart: RegisterCommand = (program) => {
       collect,
     )
     .option('--bootstrap <multiaddr>', 'peer to join through (repeatable; env SPARK_SWARM_BOOTSTRAP)', collect)
+    .option(
+      '--amino <multiaddr>',
+      'also provide anchored summaries on the public IPFS DHT (Amino), joined through this peer (repeatable; env SPARK_SWARM_AMINO; default off)',
+      collect,
+    )
     .option('--inet-group <group>', "this node's network, e.g. 203.0.113.0/24 (env SPARK_SWARM_INET_GROUP)")
     .option('--api-host <host>', 'status API address (default 127.0.0.1)')
     .option('--api-port <port>', 'status API port (default 9090)', nonNegativeInteger)
