@@ -69,6 +69,22 @@ describe('configuration precedence', () => {
       /SPARK_SWARM_API_PORT: apiPort must be a port number/,
     )
   })
+
+  it('the gateway is on by default, off from the file, the environment or --no-gateway; amino is off by default', async () => {
+    const file = join(dir, 'gateway.json')
+    expect((await resolveNodeConfig({}, {}, undefined)).gateway).toBe(true)
+    await writeFile(file, JSON.stringify({ gateway: false }))
+    expect((await resolveNodeConfig({}, {}, file)).gateway).toBe(false)
+    expect((await resolveNodeConfig({}, { SPARK_SWARM_GATEWAY: 'off' }, undefined)).gateway).toBe(false)
+    expect((await resolveNodeConfig({ gateway: false }, { SPARK_SWARM_GATEWAY: 'on' }, undefined)).gateway).toBe(false)
+    expect((await resolveNodeConfig({}, {}, undefined)).amino).toEqual([])
+    expect((await resolveNodeConfig({}, { SPARK_SWARM_AMINO: '/dns4/a/tcp/4001/p2p/x, /dns4/b/tcp/4001/p2p/y' }, undefined)).amino).toEqual(
+      ['/dns4/a/tcp/4001/p2p/x', '/dns4/b/tcp/4001/p2p/y'],
+    )
+    await expect(resolveNodeConfig({}, { SPARK_SWARM_GATEWAY: 'maybe' }, undefined)).rejects.toThrow(
+      /SPARK_SWARM_GATEWAY: gateway must be true or false/,
+    )
+  })
 })
 
 describe('spark-swarm tracker', () => {

@@ -36,6 +36,8 @@ export type {
   VersionGate,
 } from './node/index.js'
 export {
+  AMINO_PROTOCOL,
+  type AminoInit,
   CHECKER_VERSION,
   createCheckerNode,
   createRandomnessSource,
@@ -111,6 +113,15 @@ export {
 
 // A round's export as a CAR (spark-swarm export)
 export { ExportError, exportRoundCar } from './export/index.js'
+export {
+  CAR_TYPE,
+  createGatewayHandler,
+  DEFAULT_GATEWAY_LIMITS,
+  type GatewayLimits,
+  type GatewayOptions,
+  type LocalBlocks,
+  RAW_TYPE,
+} from './gateway/index.js'
 
 // Retrieval checks: one task checked against a provider (spark-swarm check), and their parts
 export type {

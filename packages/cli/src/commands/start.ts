@@ -191,10 +191,11 @@ async function launchNode(config: NodeConfig, setup: LaunchSetup, log: ReturnTyp
     ...(config.drand ? { drandUrl: config.drand } : {}),
     listen: setup.addresses.listen,
     bootstrap: setup.bootstrap,
+    ...(config.amino.length > 0 ? { amino: { bootstrap: config.amino } } : {}),
     inetGroup: config.inetGroup,
     // devnet gossip settings only for a swarm that is all on this host, not for a node that listens
     // on loopback (the default) and dials out to a real network's bootstrap peers
-    loopback: isLoopbackOnly(config.listen) && isLoopbackOnly(setup.bootstrap),
+    loopback: isLoopbackOnly(config.listen) && isLoopbackOnly(setup.bootstrap) && isLoopbackOnly(config.amino),
     ...(setup.gate ? { versionGate: setup.gate } : {}),
     // the tracker's Date header is the clock this node is checked against (CLOCK_OFF)
     ...(tracker ? { clockSource: tracker } : {}),
@@ -209,13 +210,17 @@ async function launchNode(config: NodeConfig, setup: LaunchSetup, log: ReturnTyp
     throw operatorError(err)
   })
   const metrics = instrumentNode(node)
-  const server = await startStatusServer({ node, registry: metrics.registry, host: config.apiHost, port: setup.addresses.apiPort }).catch(
-    async (err: unknown) => {
-      metrics.stop()
-      await node.stop()
-      throw operatorError(err)
-    },
-  )
+  const server = await startStatusServer({
+    node,
+    registry: metrics.registry,
+    host: config.apiHost,
+    port: setup.addresses.apiPort,
+    ...(config.gateway ? {} : { gateway: false }),
+  }).catch(async (err: unknown) => {
+    metrics.stop()
+    await node.stop()
+    throw operatorError(err)
+  })
   let stopping: Promise<void> | undefined
   return {
     node,

@@ -20,9 +20,11 @@ export const ENV_KEYS: Record<string, keyof NodeConfig> = {
   SPARK_SWARM_DRAND_URL: 'drand',
   SPARK_SWARM_LISTEN: 'listen',
   SPARK_SWARM_BOOTSTRAP: 'bootstrap',
+  SPARK_SWARM_AMINO: 'amino',
   SPARK_SWARM_INET_GROUP: 'inetGroup',
   SPARK_SWARM_API_HOST: 'apiHost',
   SPARK_SWARM_API_PORT: 'apiPort',
+  SPARK_SWARM_GATEWAY: 'gateway',
   SPARK_SWARM_LOG_LEVEL: 'logLevel',
 }
 

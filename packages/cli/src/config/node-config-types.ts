@@ -13,9 +13,13 @@ export interface NodeConfig {
   drand?: string
   listen: string[]
   bootstrap: string[]
+  /** Amino (public IPFS DHT) peers to join through; the node then provides what it anchors there too. None: off. */
+  amino: string[]
   inetGroup: string
   apiHost: string
   apiPort: number
+  /** `/ipfs/{cid}` on the status API: the node's blocks as a read-only trustless gateway; default on. */
+  gateway: boolean
   logLevel: LogLevel
   /** Where each setting that is not the default came from (a flag, a variable, the file), for messages. */
   sources?: Partial<Record<keyof NodeConfig, string>>

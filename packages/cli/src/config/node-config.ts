@@ -19,13 +19,15 @@ const DEFAULTS: NodeConfig = {
   // loopback unless the operator opens it (`--listen /ip4/0.0.0.0/tcp/7331`): nothing is exposed by default
   listen: ['/ip4/127.0.0.1/tcp/7331'],
   bootstrap: [],
+  amino: [],
   inetGroup: 'unknown',
   apiHost: '127.0.0.1',
   apiPort: 9090,
+  gateway: true,
   logLevel: 'info',
 }
 
-const LIST_KEYS = new Set<keyof NodeConfig>(['listen', 'bootstrap'])
+const LIST_KEYS = new Set<keyof NodeConfig>(['listen', 'bootstrap', 'amino'])
 
 /** A setting that is wrong: exit 2, with the code docs/operators.md lists. */
 function fail(source: string, key: string, message: string): never {
@@ -55,6 +57,12 @@ function coerce(source: string, key: keyof NodeConfig, value: unknown): unknown 
       )
     }
     return n
+  }
+  if (key === 'gateway') {
+    if (typeof value === 'boolean') return value
+    if (value === 'true' || value === 'on' || value === '1') return true
+    if (value === 'false' || value === 'off' || value === '0') return false
+    fail(source, key, 'must be true or false (on/off, 1/0)')
   }
   if (key === 'logLevel') {
     if (!LOG_LEVELS.includes(value as LogLevel)) fail(source, key, `must be one of ${LOG_LEVELS.join(', ')}`)

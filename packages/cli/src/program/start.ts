@@ -32,9 +32,15 @@ export const registerStart: RegisterCommand = (program) => {
       collect,
     )
     .option('--bootstrap <multiaddr>', 'peer to join through (repeatable; env SPARK_SWARM_BOOTSTRAP)', collect)
+    .option(
+      '--amino <multiaddr>',
+      'also provide anchored summaries on the public IPFS DHT (Amino), joined through this peer (repeatable; env SPARK_SWARM_AMINO; default off)',
+      collect,
+    )
     .option('--inet-group <group>', "this node's network, e.g. 203.0.113.0/24 (env SPARK_SWARM_INET_GROUP)")
     .option('--api-host <host>', 'status API address (default 127.0.0.1)')
     .option('--api-port <port>', 'status API port (default 9090)', nonNegativeInteger)
+    .option('--no-gateway', 'do not serve the /ipfs/{cid} trustless gateway on the status API (env SPARK_SWARM_GATEWAY=false)')
     .option('--log-level <level>', LOG_LEVEL_HELP, logLevel)
     .addHelpText(
       'after',
@@ -46,11 +52,12 @@ Examples:
   $ spark-swarm start --bootstrap /ip4/203.0.113.7/tcp/7331/p2p/12D3KooW… --catalogue catalogue.json
   $ SPARK_SWARM_DATA_DIR=/var/lib/spark-swarm spark-swarm start --config /etc/spark-swarm.json
 
-Logs are JSON lines on stderr. Status page, /metrics, /healthz and /api/status on http://127.0.0.1:9090.
+Logs are JSON lines on stderr. Status page, /metrics, /healthz, /api/status and /ipfs/{cid} on http://127.0.0.1:9090.
 Everything binds to 127.0.0.1 unless --listen or --api-host say otherwise.`,
     )
     .action(async (opts) => {
-      const { config, ...flags } = opts
-      await runStart(flags, config, stdoutLine)
+      // commander makes --no-gateway's absence a `true`: only its presence is a flag, so env and file still count
+      const { config, gateway, ...flags } = opts
+      await runStart(gateway === false ? { ...flags, gateway } : flags, config, stdoutLine)
     })
 }

@@ -1,11 +1,11 @@
 import { join } from 'node:path'
 import { CarWriter } from '@ipld/car/writer'
 import * as dagCbor from '@ipld/dag-cbor'
-import { decodeCommitteeBlock, decodeMeasurementList, decodeRoundSummary, fromHex } from '@spark-swarm/protocol'
+import { decodeRoundSummary } from '@spark-swarm/protocol'
 import { FsBlockstore } from 'blockstore-fs'
 import { CID } from 'multiformats/cid'
-import * as Digest from 'multiformats/hashes/digest'
 import { type DataDirNetwork, type NodeStore, openNodeStore, readDataDirNetwork } from '../store/index.js'
+import { type Block, paramsCid, roundBlocks } from './round-blocks.js'
 
 export class ExportError extends Error {
   override readonly name = 'ExportError'
@@ -41,23 +41,9 @@ export async function exportRoundCar(
   const summaryText = picked.summaryCid
   const which = picked.round
   const root = CID.parse(summaryText)
-  const blocks: Array<{ cid: CID; bytes: Uint8Array }> = []
-  const add = async (cid: CID) => {
-    const bytes = await get(cid)
-    blocks.push({ cid, bytes })
-    return bytes
-  }
+  let blocks: Block[]
   try {
-    const summary = decodeRoundSummary(await add(root))
-    await add(CID.createV1(dagCbor.code, Digest.create(0x12, fromHex(summary.paramsDigest))))
-    if (summary.catalogue) await add(summary.catalogue)
-    for (const link of summary.committees) {
-      const committee = decodeCommitteeBlock(await add(link))
-      const members = decodeMeasurementList(await add(committee.measurements))
-      for (const cid of members) await add(cid)
-    }
-    // version 2: who was eligible, what `verify` evaluates the members with (spec §13.7)
-    if (summary.admission) await add(summary.admission.eligible)
+    blocks = await roundBlocks(root, get)
   } finally {
     await blockstore.close()
   }
@@ -100,7 +86,7 @@ async function ofNetwork(summaryCid: string, own: DataDirNetwork, get: (cid: CID
     const summary = decodeRoundSummary(await get(CID.parse(summaryCid)))
     if (summary.network !== own.network) return false
     if (summary.paramsDigest === own.paramsDigest) return true
-    const params = dagCbor.decode(await get(CID.createV1(dagCbor.code, Digest.create(0x12, fromHex(summary.paramsDigest))))) as {
+    const params = dagCbor.decode(await get(paramsCid(summary.paramsDigest))) as {
       genesisTime?: unknown
     }
     return params.genesisTime === own.genesisTime

@@ -15,7 +15,7 @@ import type { ClockSource } from './health/clock-check.js'
 import { type Logger, silentLogger } from './logger.js'
 import { closeOpenedNode, type OpenedNode, openNode } from './open.js'
 import { createParamsWatch, type NetworkSource, type ParamsWatch } from './params-watch.js'
-import type { Host } from './peers/host.js'
+import type { AminoInit, Host } from './peers/host.js'
 import { PeerBans } from './peers/peer-bans.js'
 import { startPeerCare } from './peers/peer-care.js'
 import { buildStatus } from './status/build-status.js'
@@ -50,6 +50,12 @@ export interface CheckerNodeInit {
   listen?: string[]
   /** Multiaddrs (with /p2p/) of peers to join through. */
   bootstrap?: string[]
+  /**
+   * Also announce the blocks it anchors on the public IPFS DHT (Amino, `/ipfs/kad/1.0.0`), as a
+   * client joined through `bootstrap` (multiaddrs with /p2p/). Off by default: the swarm's own DHT
+   * only. See docs/node.md, "Amino DHT".
+   */
+  amino?: AminoInit
   /** This node's network group (Spark's inet_group: its /24 or IPv6 prefix), self-reported. */
   inetGroup: string
   checkerVersion?: string

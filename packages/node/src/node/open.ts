@@ -24,7 +24,7 @@ import type { Clock } from './clock.js'
 import { type LotusWatch, watchLotus } from './health/lotus-watch.js'
 import { libp2pListenError } from './listen-error.js'
 import type { Logger } from './logger.js'
-import { createHost, type Host } from './peers/host.js'
+import { type AminoInit, createHost, type Host } from './peers/host.js'
 import { createRandomnessSource } from './round/randomness.js'
 import { Rounds } from './round/rounds.js'
 
@@ -37,6 +37,7 @@ export interface OpenNodeInit {
   listen?: string[]
   bootstrap?: string[]
   loopback?: boolean
+  amino?: AminoInit
   retrieval?: RetrievalCheckerInit
   storeMaxBytes?: number
   bitswap?: boolean
@@ -96,6 +97,7 @@ export async function openNode(
       listen: init.listen ?? ['/ip4/127.0.0.1/tcp/0'],
       bootstrap: init.bootstrap ?? [],
       loopback: init.loopback ?? false,
+      ...(init.amino ? { amino: init.amino } : {}),
       connectionGater: shared.gater,
     }).catch((err: unknown) => {
       throw libp2pListenError(err) ?? err

@@ -1,6 +1,7 @@
 import { createServer } from 'node:http'
 import { closeHttp, httpUrl, listenHttp } from '@spark-swarm/http'
 import type { Registry } from 'prom-client'
+import { createGatewayHandler, type GatewayLimits, type LocalBlocks } from '../gateway/index.js'
 import { ListenError } from '../node/listen-error.js'
 import { type Logger, silentLogger } from '../node/logger.js'
 import type { ObservedNode } from './metrics.js'
@@ -17,6 +18,11 @@ export interface StatusServerOptions {
   logger?: Logger
   /** Whether `/healthz` reports healthy; default: the node has a running libp2p host. */
   isRunning?: () => boolean
+  /**
+   * `GET /ipfs/{cid}`, a read-only trustless gateway over the blocks the node holds (its anchored
+   * summaries): on by default, `false` turns it off. `blocks` defaults to the node's blockstore.
+   */
+  gateway?: false | { blocks?: () => LocalBlocks | undefined; limits?: Partial<GatewayLimits> }
 }
 
 export interface StatusServer {
@@ -28,14 +34,27 @@ export interface StatusServer {
 
 /**
  * The node's HTTP status endpoint: `GET /metrics` (Prometheus text), `GET /healthz`,
- * `GET /api/status` (`node.status()` as JSON) and `GET /` (the status page). HEAD works where GET
- * does; any other method is a 405, any other path a 404, both as JSON.
+ * `GET /api/status` (`node.status()` as JSON), `GET /` (the status page) and `GET /ipfs/{cid}`
+ * (the trustless gateway, unless turned off). HEAD works where GET does; any other method is a
+ * 405, any other path a 404, both as JSON.
  */
 export async function startStatusServer(options: StatusServerOptions): Promise<StatusServer> {
   const { node, registry } = options
   const host = options.host ?? '127.0.0.1'
   const log = options.logger ?? silentLogger
-  const handle = createStatusHandler({ node, registry, isRunning: options.isRunning ?? (() => node.host !== undefined) })
+  const gateway =
+    options.gateway === false
+      ? undefined
+      : createGatewayHandler({
+          blocks: options.gateway?.blocks ?? (() => node.host?.helia.blockstore),
+          ...(options.gateway?.limits ? { limits: options.gateway.limits } : {}),
+        })
+  const handle = createStatusHandler({
+    node,
+    registry,
+    isRunning: options.isRunning ?? (() => node.host !== undefined),
+    ...(gateway ? { gateway } : {}),
+  })
 
   const server = createServer((req, res) => {
     // a request body is never read: drop it rather than buffer it

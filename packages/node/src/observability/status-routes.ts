@@ -39,6 +39,8 @@ export interface StatusRouteComponents {
   node: ObservedNode
   registry: Registry
   isRunning(): boolean
+  /** Answers `/ipfs/{cid}` (the trustless gateway); without it those paths are 404s. */
+  gateway?: (req: IncomingMessage, res: ServerResponse, url: URL) => Promise<void>
 }
 
 function statusRoutes({ node, registry, isRunning }: StatusRouteComponents): Record<string, Route> {
@@ -62,10 +64,15 @@ function statusRoutes({ node, registry, isRunning }: StatusRouteComponents): Rec
  * `metrics` with the path `/`, so a doubled slash served the page instead of a 404.
  */
 export function requestPath(url: string | undefined): string | undefined {
+  return requestUrl(url)?.pathname
+}
+
+/** The request's path and query, as `requestPath` reads them. */
+export function requestUrl(url: string | undefined): URL | undefined {
   const target = url ?? '/'
   try {
     // origin-form (`/path?query`) is the usual; absolute-form (`http://host/path`) is allowed too
-    return target.startsWith('/') ? new URL(`http://localhost${target}`).pathname : new URL(target).pathname
+    return target.startsWith('/') ? new URL(`http://localhost${target}`) : new URL(target)
   } catch {
     return undefined
   }
@@ -73,13 +80,15 @@ export function requestPath(url: string | undefined): string | undefined {
 
 /**
  * The status server's answers: a route by path (`/index.html` is `/`), HEAD where GET works, any
- * other method a 405, any other path a 404, both as JSON.
+ * other method a 405, any other path a 404, both as JSON; `/ipfs/…` to the gateway if there is one.
  */
 export function createStatusHandler(components: StatusRouteComponents) {
   const routes = statusRoutes(components)
   return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
-    let path = requestPath(req.url)
-    if (path === undefined) return json(res, false, 400, { error: 'bad request' })
+    const url = requestUrl(req.url)
+    if (url === undefined) return json(res, false, 400, { error: 'bad request' })
+    let path = url.pathname
+    if (components.gateway && path.startsWith('/ipfs/')) return components.gateway(req, res, url)
     if (path === '/index.html') path = '/'
     const route = Object.hasOwn(routes, path) ? routes[path] : undefined
     if (!route) return json(res, req.method === 'HEAD', 404, { error: 'not found', path })

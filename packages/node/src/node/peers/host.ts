@@ -7,7 +7,7 @@ import { withLibp2pLight } from '@helia/libp2p'
 import { bootstrap } from '@libp2p/bootstrap'
 import { identify } from '@libp2p/identify'
 import type { ConnectionGater, PrivateKey } from '@libp2p/interface'
-import { kadDHT, passthroughMapper, removePublicAddressesMapper } from '@libp2p/kad-dht'
+import { kadDHT, passthroughMapper, removePrivateAddressesMapper, removePublicAddressesMapper } from '@libp2p/kad-dht'
 import { ping } from '@libp2p/ping'
 import { tcp } from '@libp2p/tcp'
 import type { ProtocolParams } from '@spark-swarm/protocol'
@@ -26,13 +26,24 @@ export interface HostInit {
   loopback: boolean
   /** Which peers and addresses may connect (allow/deny lists; tests partition a swarm with it). */
   connectionGater?: ConnectionGater
+  /** Also the public IPFS DHT, as a client: what the node anchors is provided there too. */
+  amino?: AminoInit
 }
+
+export interface AminoInit {
+  /** Amino peers to join through (multiaddrs with /p2p/), e.g. the IPFS bootstrap nodes. */
+  bootstrap: string[]
+}
+
+/** The public IPFS DHT's protocol id: Amino. */
+export const AMINO_PROTOCOL = '/ipfs/kad/1.0.0'
 
 /**
  * The node's libp2p host and helia on top of it, one libp2p for everything: TCP with noise and
  * yamux; identify and ping; gossipsub for measurements and attestations; kad-dht (our own
  * protocol id, server mode) for peer routing and providing summaries; bitswap over helia's
- * blockstore on disk. No mDNS, no public bootstrap, no public routers.
+ * blockstore on disk. No mDNS, no public bootstrap, no public routers, unless `amino` asks for the
+ * public IPFS DHT beside ours (client mode: it queries and provides, it serves no one).
  */
 export async function createHost(init: HostInit) {
   await mkdir(init.dataDir, { recursive: true, mode: 0o700 })
@@ -40,6 +51,30 @@ export async function createHost(init: HostInit) {
   const datastore = new LevelDatastore(join(init.dataDir, 'datastore'))
   await blockstore.open()
   await datastore.open()
+  const bootstrapList = [...init.bootstrap, ...(init.amino?.bootstrap ?? [])]
+  const services = {
+    identify: identify(),
+    // kad-dht checks contacts with ping while libp2p's connection monitor pings every
+    // connection every 10 s; with ping's default of one outbound stream the two collide, and
+    // the monitor takes the refused stream for a dead peer and aborts a healthy connection
+    ping: ping({ maxOutboundStreams: 4, maxInboundStreams: 4 }),
+    pubsub: createGossipsubService(init.params, { loopback: init.loopback }),
+    dht: kadDHT({
+      protocol: `/spark-swarm/${init.params.network}/kad/1.0.0`,
+      clientMode: false,
+      peerInfoMapper: init.loopback ? removePublicAddressesMapper : passthroughMapper,
+    }),
+  }
+  // libp2p's content routing asks every DHT service: a provide goes to both, a find asks both
+  const amino = init.amino
+    ? {
+        amino: kadDHT({
+          protocol: AMINO_PROTOCOL,
+          clientMode: true,
+          peerInfoMapper: init.loopback ? removePublicAddressesMapper : removePrivateAddressesMapper,
+        }),
+      }
+    : {}
   const helia = withBitswap(
     withLibp2pLight(createHeliaLight({ blockstore, datastore }), {
       privateKey: init.privateKey,
@@ -53,20 +88,9 @@ export async function createHost(init: HostInit) {
       // machine (a Station laptop, a CI runner) that kills healthy connections, so give it 20 s
       connectionMonitor: { pingTimeout: { minTimeout: 20_000 } },
       ...(init.connectionGater ? { connectionGater: init.connectionGater } : {}),
-      peerDiscovery: init.bootstrap.length > 0 ? [bootstrap({ list: init.bootstrap, timeout: 100 })] : [],
-      services: {
-        identify: identify(),
-        // kad-dht checks contacts with ping while libp2p's connection monitor pings every
-        // connection every 10 s; with ping's default of one outbound stream the two collide, and
-        // the monitor takes the refused stream for a dead peer and aborts a healthy connection
-        ping: ping({ maxOutboundStreams: 4, maxInboundStreams: 4 }),
-        pubsub: createGossipsubService(init.params, { loopback: init.loopback }),
-        dht: kadDHT({
-          protocol: `/spark-swarm/${init.params.network}/kad/1.0.0`,
-          clientMode: false,
-          peerInfoMapper: init.loopback ? removePublicAddressesMapper : passthroughMapper,
-        }),
-      },
+      peerDiscovery: bootstrapList.length > 0 ? [bootstrap({ list: bootstrapList, timeout: 100 })] : [],
+      // typed as the swarm's services alone: `amino`, when there, is reached through content routing
+      services: { ...services, ...amino } as typeof services,
     }),
   )
   try {
