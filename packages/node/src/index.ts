@@ -109,6 +109,19 @@ export {
   writeError,
 } from './store/index.js'
 
+// A catalogue from Filecoin's storage market deals (spark-swarm catalogue build)
+export {
+  type BuildCatalogueInit,
+  type BuiltCatalogue,
+  buildCatalogueFromChain,
+  type CatalogueProgress,
+  DROP_REASONS,
+  type DropReason,
+  MAX_DEALS_BYTES,
+  payloadCidOfLabel,
+  selectDeals,
+} from './catalogue/index.js'
+
 // A round's export as a CAR (spark-swarm export)
 export { ExportError, exportRoundCar } from './export/index.js'
 

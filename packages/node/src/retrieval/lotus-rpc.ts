@@ -16,6 +16,10 @@ export interface LotusRpcInit {
   /** Sent as `Authorization: Bearer <token>` when set. */
   token?: string
   fetch?: FetchLike
+  /** The largest answer read; default RPC_MAX_RESPONSE_BYTES (1 MiB), enough for every call but a bulk read. */
+  maxResponseBytes?: number
+  /** Told the bytes of an answer read so far, so a long read can show progress. */
+  onResponseBytes?: (method: string, bytesSoFar: number) => void
 }
 
 export type RpcCall = (method: string, params: unknown[], signal: AbortSignal) => Promise<unknown>
@@ -49,7 +53,12 @@ export function createRpcCaller(init: LotusRpcInit): RpcCall {
     }
     let body: { result?: unknown; error?: { code?: unknown; message?: unknown } }
     try {
-      body = (await readBoundedJson(res, RPC_MAX_RESPONSE_BYTES)) as typeof body
+      const onBytes = init.onResponseBytes
+      body = (await readBoundedJson(
+        res,
+        init.maxResponseBytes ?? RPC_MAX_RESPONSE_BYTES,
+        onBytes && ((n) => onBytes(method, n)),
+      )) as typeof body
     } catch (err) {
       throw rpcFailure(`${method} returned an unreadable answer: ${describeError(err)}`, true, err)
     }
