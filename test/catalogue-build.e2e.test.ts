@@ -102,6 +102,28 @@ describe('spark-swarm catalogue build', () => {
     }
   })
 
+  it('says the answer is not Lotus when StateMarketDeals is not JSON, or a JSON-RPC error', async () => {
+    for (const [body, said] of [
+      ['{"jsonrpc":"2.0","id":2,"result":{"1":{"Proposal":', /unreadable answer after \d+ bytes: the answer ended before its JSON did/],
+      ['<html>rate limited</html>', /unreadable answer after 25 bytes: the answer is not a JSON-RPC object/],
+      [
+        '{"jsonrpc":"2.0","id":2,"error":{"code":1,"message":"tipset not found"}}',
+        /Filecoin\.StateMarketDeals failed: tipset not found \(code 1\)/,
+      ],
+    ] as const) {
+      const notLotus = await startNotLotus(body)
+      try {
+        const run = await runCli(['catalogue', 'build', '--rpc', notLotus.url])
+        expect(run.code).toBe(1)
+        expect(run.stderr).toMatch(said)
+        expect(run.stderr).toMatch(/\[CHAIN_BAD_ANSWER\]\n$/)
+        expect(run.stderr).not.toMatch(NO_STACK)
+      } finally {
+        await new Promise((resolve) => notLotus.server.close(resolve))
+      }
+    }
+  })
+
   it('refuses an empty catalogue, and --json without --out', async () => {
     const empty = await startFakeChainRpc({ miners: sample.miners, deals: {} })
     try {
@@ -117,8 +139,11 @@ describe('spark-swarm catalogue build', () => {
   })
 })
 
-/** A JSON-RPC server that answers ChainHead as Lotus does but StateMarketDeals with a list. */
-async function startNotLotus(): Promise<{ server: Server; url: string }> {
+/**
+ * A JSON-RPC server that answers ChainHead as Lotus does but StateMarketDeals with a list, or
+ * with the raw text `dealsBody`.
+ */
+async function startNotLotus(dealsBody?: string): Promise<{ server: Server; url: string }> {
   const server = createServer((req, res) => {
     let body = ''
     req.on('data', (chunk) => {
@@ -126,6 +151,10 @@ async function startNotLotus(): Promise<{ server: Server; url: string }> {
     })
     req.on('end', () => {
       const { id, method } = JSON.parse(body) as { id: number; method: string }
+      if (method !== 'Filecoin.ChainHead' && dealsBody !== undefined) {
+        res.writeHead(200, { 'content-type': 'application/json' }).end(dealsBody)
+        return
+      }
       const result =
         method === 'Filecoin.ChainHead'
           ? { Cids: [{ '/': 'bafy2bzacedevnetnotlotus' }], Blocks: [], Height: HEIGHT }

@@ -117,7 +117,6 @@ export {
   type CatalogueProgress,
   DROP_REASONS,
   type DropReason,
-  MAX_DEALS_BYTES,
   payloadCidOfLabel,
   selectDeals,
 } from './catalogue/index.js'

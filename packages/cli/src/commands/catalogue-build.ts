@@ -1,5 +1,5 @@
 import { writeFile } from 'node:fs/promises'
-import { type BuiltCatalogue, buildCatalogueFromChain, type CatalogueProgress, MAX_DEALS_BYTES, RetrievalError } from '@spark-swarm/node'
+import { type BuiltCatalogue, buildCatalogueFromChain, type CatalogueProgress, RetrievalError } from '@spark-swarm/node'
 import { catalogueCid } from '@spark-swarm/protocol'
 import { CliError, EXIT } from '../cli-error.js'
 import { catalogueText } from './catalogue-text.js'
@@ -103,13 +103,6 @@ function progressPrinter(line: (text: string) => void): (p: CatalogueProgress) =
 function chainError(rpcUrl: string, err: unknown): Error {
   if (!(err instanceof RetrievalError)) return err as Error
   const message = err.message
-  if (/larger than \d+ bytes/.test(message)) {
-    return new CliError(
-      `the StateMarketDeals answer of ${rpcUrl} is over ${MAX_DEALS_BYTES / (1024 * 1024)} MiB, more than this command reads at once (a mainnet market is larger; see docs/operators.md)`,
-      EXIT.failure,
-      'CHAIN_ANSWER_TOO_LARGE',
-    )
-  }
   if (err.meta.retryable === true) {
     return new CliError(
       `cannot read the chain from ${rpcUrl}: ${message}; check that --rpc is a reachable Lotus JSON-RPC endpoint (e.g. https://api.node.glif.io/rpc/v1) and try again`,

@@ -1,6 +1,7 @@
 import type { Catalogue, CatalogueEntry } from '@spark-swarm/protocol'
 import { createRpcCaller, type LotusRpcInit, rpcFailure } from '../retrieval/lotus-rpc.js'
-import { type DealSelection, selectDeals } from './deal-selection.js'
+import { createDealSelector, type DealSelection } from './deal-selection.js'
+import { readMarketDeals } from './market-deals-read.js'
 import { readMinerPeers } from './miner-peers.js'
 
 /*
@@ -17,8 +18,6 @@ export type CatalogueProgress =
   | { phase: 'miners'; done: number; total: number }
 
 export interface BuildCatalogueInit extends Pick<LotusRpcInit, 'rpcUrl' | 'token' | 'fetch'> {
-  /** The StateMarketDeals answer read at most; mainnet's is many GiB (see docs/operators.md). */
-  maxDealsBytes?: number
   minerConcurrency?: number
   onProgress?: (progress: CatalogueProgress) => void
   signal?: AbortSignal
@@ -32,23 +31,19 @@ export interface BuiltCatalogue extends DealSelection {
   minersWithoutPeerId: number
 }
 
-/** Default bound of the deals answer: 512 MiB, about the longest string V8 can parse at once. */
-export const MAX_DEALS_BYTES = 512 * 1024 * 1024
+/** ChainHead is small and quick; the deals read has no time limit, as mainnet's takes long. */
+const HEAD_TIMEOUT_MS = 30_000
 
 export async function buildCatalogueFromChain(init: BuildCatalogueInit): Promise<BuiltCatalogue> {
   const onProgress = init.onProgress
-  const call = createRpcCaller({
-    rpcUrl: init.rpcUrl,
-    ...(init.token ? { token: init.token } : {}),
-    ...(init.fetch ? { fetch: init.fetch } : {}),
-    maxResponseBytes: init.maxDealsBytes ?? MAX_DEALS_BYTES,
-    onResponseBytes: (method, bytes) => {
-      if (method === 'Filecoin.StateMarketDeals') onProgress?.({ phase: 'deals', bytes })
-    },
-  })
-  const signal = init.signal ?? new AbortController().signal
+  const rpc = { rpcUrl: init.rpcUrl, ...(init.token ? { token: init.token } : {}), ...(init.fetch ? { fetch: init.fetch } : {}) }
+  const call = createRpcCaller(rpc)
+  const signal = init.signal
 
-  const head = (await call('Filecoin.ChainHead', [], signal)) as { Cids?: unknown; Height?: unknown } | null
+  const head = (await call('Filecoin.ChainHead', [], signal ?? AbortSignal.timeout(HEAD_TIMEOUT_MS))) as {
+    Cids?: unknown
+    Height?: unknown
+  } | null
   if (!Array.isArray(head?.Cids) || typeof head.Height !== 'number') {
     throw rpcFailure('Filecoin.ChainHead did not return a tipset (no Cids and Height)', false)
   }
@@ -56,16 +51,17 @@ export async function buildCatalogueFromChain(init: BuildCatalogueInit): Promise
   const height = head.Height
   onProgress?.({ phase: 'head', height })
 
-  const deals = await call('Filecoin.StateMarketDeals', [tipset], signal)
-  if (typeof deals !== 'object' || deals === null || Array.isArray(deals)) {
-    throw rpcFailure(`Filecoin.StateMarketDeals did not return a map of deal id to deal (got ${describeShape(deals)})`, false)
-  }
-  const selection = selectDeals(deals as Record<string, unknown>, height)
+  const selector = createDealSelector(height)
+  await readMarketDeals(rpc, tipset, (_id, deal) => selector.add(deal), {
+    ...(signal ? { signal } : {}),
+    ...(onProgress ? { onBytes: (bytes: number) => onProgress({ phase: 'deals', bytes }) } : {}),
+  })
+  const selection = selector.result()
   onProgress?.({ phase: 'selected', dealsRead: selection.dealsRead, kept: selection.tasks.length })
 
   const miners = [...new Set(selection.tasks.map((t) => t.minerId))].sort()
   const peers = await readMinerPeers(call, miners, tipset, {
-    signal,
+    ...(signal ? { signal } : {}),
     ...(init.minerConcurrency ? { concurrency: init.minerConcurrency } : {}),
     ...(onProgress ? { onProgress: (done: number) => onProgress({ phase: 'miners', done, total: miners.length }) } : {}),
   })
@@ -74,9 +70,4 @@ export async function buildCatalogueFromChain(init: BuildCatalogueInit): Promise
     return providerId === undefined ? { cid: t.cid, minerId: t.minerId } : { cid: t.cid, minerId: t.minerId, providerId }
   })
   return { ...selection, catalogue: { entries }, height, miners: miners.length, minersWithoutPeerId: miners.length - peers.size }
-}
-
-function describeShape(value: unknown): string {
-  if (value === null || value === undefined) return String(value)
-  return Array.isArray(value) ? 'an array' : `a ${typeof value}`
 }

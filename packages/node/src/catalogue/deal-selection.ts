@@ -41,8 +41,8 @@ function isEpoch(value: unknown): value is number {
   return typeof value === 'number' && Number.isSafeInteger(value) && value >= -1
 }
 
-/** Judges every deal of the map and keeps one task per (payload CID, miner). */
-export function selectDeals(deals: Record<string, unknown>, head: number): DealSelection {
+/** Judges deals one at a time, as they are read, and keeps one task per (payload CID, miner). */
+export function createDealSelector(head: number): { add(deal: unknown): void; result(): DealSelection } {
   const dropped: Partial<Record<DropReason, number>> = {}
   const count = (reason: DropReason) => {
     dropped[reason] = (dropped[reason] ?? 0) + 1
@@ -50,31 +50,36 @@ export function selectDeals(deals: Record<string, unknown>, head: number): DealS
   const seen = new Map<string, Set<string>>()
   const tasks: RetrievalTask[] = []
   let dealsRead = 0
-  for (const deal of Object.values(deals)) {
-    dealsRead++
-    const verdict = judgeDeal(deal, head)
-    if ('drop' in verdict) {
-      count(verdict.drop)
-      continue
-    }
-    const { cid, minerId } = verdict.task
-    let miners = seen.get(cid)
-    if (!miners) {
-      miners = new Set()
-      seen.set(cid, miners)
-    }
-    if (miners.has(minerId)) {
-      count('duplicate')
-      continue
-    }
-    miners.add(minerId)
-    tasks.push(verdict.task)
+  return {
+    add(deal) {
+      dealsRead++
+      const verdict = judgeDeal(deal, head)
+      if ('drop' in verdict) return count(verdict.drop)
+      const { cid, minerId } = verdict.task
+      let miners = seen.get(cid)
+      if (!miners) {
+        miners = new Set()
+        seen.set(cid, miners)
+      }
+      if (miners.has(minerId)) return count('duplicate')
+      miners.add(minerId)
+      tasks.push(verdict.task)
+    },
+    result() {
+      tasks.sort((a, b) => compare(a.cid, b.cid) || compare(a.minerId, b.minerId))
+      // reasons in DROP_REASONS order, not in the order the map happened to list the deals
+      const ordered: Partial<Record<DropReason, number>> = {}
+      for (const reason of DROP_REASONS) if (dropped[reason] !== undefined) ordered[reason] = dropped[reason]
+      return { dealsRead, tasks, dropped: ordered }
+    },
   }
-  tasks.sort((a, b) => compare(a.cid, b.cid) || compare(a.minerId, b.minerId))
-  // reasons in DROP_REASONS order, not in the order the map happened to list the deals
-  const ordered: Partial<Record<DropReason, number>> = {}
-  for (const reason of DROP_REASONS) if (dropped[reason] !== undefined) ordered[reason] = dropped[reason]
-  return { dealsRead, tasks, dropped: ordered }
+}
+
+/** `createDealSelector` over a whole map of deals. */
+export function selectDeals(deals: Record<string, unknown>, head: number): DealSelection {
+  const selector = createDealSelector(head)
+  for (const deal of Object.values(deals)) selector.add(deal)
+  return selector.result()
 }
 
 // not localeCompare: the order must not depend on the machine's locale

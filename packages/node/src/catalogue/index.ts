@@ -3,7 +3,6 @@ export {
   type BuiltCatalogue,
   buildCatalogueFromChain,
   type CatalogueProgress,
-  MAX_DEALS_BYTES,
 } from './build-catalogue.js'
 export { type LabelReading, payloadCidOfLabel } from './deal-label.js'
 export { type DealSelection, DROP_REASONS, type DropReason, judgeDeal, selectDeals } from './deal-selection.js'

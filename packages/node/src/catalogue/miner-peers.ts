@@ -13,7 +13,7 @@ export async function readMinerPeers(
   call: RpcCall,
   miners: readonly string[],
   tipset: unknown,
-  options: { concurrency?: number; signal: AbortSignal; onProgress?: (done: number) => void },
+  options: { concurrency?: number; signal?: AbortSignal; onProgress?: (done: number) => void },
 ): Promise<Map<string, string>> {
   const peers = new Map<string, string>()
   let next = 0
@@ -30,10 +30,14 @@ export async function readMinerPeers(
   return peers
 }
 
-async function readPeerId(call: RpcCall, minerId: string, tipset: unknown, signal: AbortSignal): Promise<string | undefined> {
+/** One hung answer must not hold the build forever; a fresh signal per call also leaves no listener behind. */
+const MINER_INFO_TIMEOUT_MS = 30_000
+
+async function readPeerId(call: RpcCall, minerId: string, tipset: unknown, signal?: AbortSignal): Promise<string | undefined> {
+  const timeout = AbortSignal.timeout(MINER_INFO_TIMEOUT_MS)
   let info: unknown
   try {
-    info = await call('Filecoin.StateMinerInfo', [minerId, tipset], signal)
+    info = await call('Filecoin.StateMinerInfo', [minerId, tipset], signal ? AbortSignal.any([signal, timeout]) : timeout)
   } catch (err) {
     // a JSON-RPC error is Lotus' final answer about this miner; anything else is an outage
     if ((err as { meta?: { retryable?: boolean } }).meta?.retryable === false) return undefined
