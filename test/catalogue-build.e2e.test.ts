@@ -124,7 +124,7 @@ describe('spark-swarm catalogue build', () => {
     }
   })
 
-  it('refuses an empty catalogue, and --json without --out', async () => {
+  it('refuses an empty catalogue, --json without --out, and an --rpc that is no URL', async () => {
     const empty = await startFakeChainRpc({ miners: sample.miners, deals: {} })
     try {
       const run = await runCli(['catalogue', 'build', '--rpc', empty.url])
@@ -136,6 +136,9 @@ describe('spark-swarm catalogue build', () => {
     const usage = await runCli(['catalogue', 'build', '--rpc', rpc.url, '--json'])
     expect(usage.code).toBe(2)
     expect(usage.stderr).toMatch(/give --out <file>/)
+    const notUrl = await runCli(['catalogue', 'build', '--rpc', 'lotus.example:1234'])
+    expect(notUrl.code).toBe(2)
+    expect(notUrl.stderr).toMatch(/--rpc lotus\.example:1234 is not an http\(s\) URL: give a Lotus endpoint/)
   })
 })
 

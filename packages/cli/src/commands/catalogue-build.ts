@@ -36,6 +36,8 @@ export async function runCatalogueBuild(
     throw new CliError('catalogue build needs --rpc <lotus-url> (or SPARK_SWARM_RPC_URL), e.g. https://api.node.glif.io/rpc/v1')
   if (opts.json && !opts.out) throw new CliError('--json prints the stats on stdout: give --out <file> for the catalogue')
   const rpcUrl = opts.rpc
+  if (!isHttpUrl(rpcUrl))
+    throw new CliError(`--rpc ${rpcUrl} is not an http(s) URL: give a Lotus endpoint, e.g. https://api.node.glif.io/rpc/v1`)
   let built: BuiltCatalogue
   try {
     built = await buildCatalogueFromChain({
@@ -75,6 +77,14 @@ export async function runCatalogueBuild(
   progress(
     `catalogue ${cid}: ${stats.kept} entries from ${stats.dealsRead} deals at height ${stats.height} (${describeDrops(stats.dropped)}); ${stats.minersWithoutPeerId} of ${stats.miners} miners without a peer id`,
   )
+}
+
+function isHttpUrl(text: string): boolean {
+  try {
+    return ['http:', 'https:'].includes(new URL(text).protocol)
+  } catch {
+    return false
+  }
 }
 
 function describeDrops(dropped: Record<string, number>): string {
