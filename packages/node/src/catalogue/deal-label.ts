@@ -3,7 +3,7 @@ import { CID } from 'multiformats/cid'
 /**
  * The payload CID a storage deal's label names, in one canonical spelling: `CID.toString()`,
  * which keeps a CIDv0 as base58btc `Qm…` (its only spelling) and writes a CIDv1 in base32
- * lower case `bafy…`/`bafk…`. A CIDv0 is not turned into a CIDv1: Spark tested the label as the
+ * lower case `bafy…`/`bafk…`. A CIDv0 is not turned into a CIDv1: the task names the CID as the
  * client wrote it, and the provider's index is keyed by the multihash either way. Two spellings
  * of one CIDv1 (base32, base36, base58btc) become one, so they cannot make two tasks.
  */
