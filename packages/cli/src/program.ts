@@ -2,6 +2,7 @@ import { CHECKER_VERSION } from '@spark-swarm/protocol'
 import { Command } from 'commander'
 import { readCliEnv } from './config/env.js'
 import { registerBind } from './program/bind.js'
+import { registerCatalogue } from './program/catalogue.js'
 import { registerCheck } from './program/check.js'
 import { registerDemo } from './program/demo.js'
 import { registerDevnet } from './program/devnet.js'
@@ -23,6 +24,7 @@ const COMMANDS: readonly RegisterCommand[] = [
   registerCheck,
   registerStart,
   registerTracker,
+  registerCatalogue,
   registerDevnet,
   registerKeygen,
   registerBind,

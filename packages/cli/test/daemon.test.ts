@@ -25,8 +25,9 @@ describe('every command documents itself', () => {
     'export',
     'verify',
     'demo',
+    'catalogue build',
   ])('%s --help', async (command) => {
-    const { code, stdout } = await runCli([command, '--help'])
+    const { code, stdout } = await runCli([...command.split(' '), '--help'])
     expect(code).toBe(0)
     expect(stdout).toMatch(new RegExp(`^Usage: spark-swarm ${command}`))
   })

@@ -3,6 +3,7 @@ import { sendHttp } from '@spark-swarm/http'
 import { ChainDeposits, type Deposit } from './chain-deposits.js'
 import { type Listener, LOOPBACK, startListener } from './listener.js'
 import { actorNotFound, chainHeadJson, evmActorJson, minerInfoJson } from './lotus-json.js'
+import type { MarketDealJson } from './market-deals.js'
 
 export type ChainRpcMode =
   | { kind: 'normal' }
@@ -28,6 +29,8 @@ export interface FakeChainRpc {
   setMode(mode: ChainRpcMode): Promise<void>
   /** Add or change a miner; `null` models a miner actor that has no PeerId set. */
   setMiner(minerId: string, peerId: string | null): void
+  /** Replace the storage market deals StateMarketDeals answers. */
+  setDeals(deals: Record<string, MarketDealJson>): void
   /** The participants' balances by height (spec §13), as StateGetActor answers them. */
   readonly deposits: ChainDeposits
   /** The head height now. */
@@ -40,6 +43,8 @@ export interface FakeChainRpc {
 export interface FakeChainRpcOptions {
   /** Miner actor id → libp2p peer id reported by StateMinerInfo. */
   miners: Record<string, string | null>
+  /** Storage market deals by deal id, as StateMarketDeals answers them (see market-deals.ts). Default none. */
+  deals?: Record<string, MarketDealJson>
   /** The ChainHead height. Default 4_000_000; ignored with `clock`. */
   height?: number
   /** A chain that grows with time: the head is epoch `floor((now − genesisTime) / epochDurationMs)`. */
@@ -57,7 +62,8 @@ type JsonRpcRequest = { jsonrpc?: string; id?: unknown; method?: unknown; params
  * A Lotus JSON-RPC 2.0 endpoint (POST /rpc/v1) answering `Filecoin.ChainHead` and
  * `Filecoin.StateMinerInfo`, the two calls that map a miner id to its peer id, and
  * `Filecoin.ChainGetTipSetByHeight` and `Filecoin.StateGetActor`, the two that read a participant's
- * balance at a height (spec §13.4).
+ * balance at a height (spec §13.4), and `Filecoin.StateMarketDeals`, the market a tracker builds its
+ * catalogue from.
  */
 export async function startFakeChainRpc(options: FakeChainRpcOptions): Promise<FakeChainRpc> {
   const miners = new Map(Object.entries(options.miners))
@@ -66,6 +72,7 @@ export async function startFakeChainRpc(options: FakeChainRpcOptions): Promise<F
   const height = () =>
     clock ? Math.max(0, Math.floor(((clock.now ?? Date.now)() - clock.genesisTime) / clock.epochDurationMs)) : fixedHeight
   const deposits = new ChainDeposits(options.deposits)
+  let deals = options.deals ?? {}
   // tipset key CID → height, for the tipsets this fake has handed out
   const tipsets = new Map<string, number>()
   const tipset = async (h: number) => {
@@ -112,6 +119,15 @@ export async function startFakeChainRpc(options: FakeChainRpcOptions): Promise<F
       return balance === undefined
         ? { ...base, error: { code: 1, message: `resolution lookup failed (${address}): actor not found` } }
         : { ...base, result: evmActorJson(address, balance) }
+    }
+    if (request.method === 'Filecoin.StateMarketDeals') {
+      // Lotus takes [tipSetKey] (null: the head); this fake's market does not change with the height
+      if (params[0] !== null && !Array.isArray(params[0])) {
+        record('error')
+        return { ...base, error: { code: -32602, message: 'StateMarketDeals expects [tipSetKey]' } }
+      }
+      record('result')
+      return { ...base, result: deals }
     }
     if (request.method === 'Filecoin.StateMinerInfo') {
       const minerId = params[0]
@@ -179,6 +195,9 @@ export async function startFakeChainRpc(options: FakeChainRpcOptions): Promise<F
     },
     setMiner(minerId, peerId) {
       miners.set(minerId, peerId)
+    },
+    setDeals(next) {
+      deals = next
     },
     deposits,
     height,

@@ -38,6 +38,8 @@ export {
 export { type Liar, type LiarKind, type LiarOptions, startLiar } from './liar.js'
 export { assertLoopback, LOOPBACK } from './listener.js'
 export { actorNotFound, chainHeadJson, evmActorJson, minerInfoJson } from './lotus-json.js'
+export { type MarketSample, marketSample, SAMPLE_PEERS } from './market-deal-sample.js'
+export { type DealSpec, type MarketDealJson, marketDealJson, marketDealsJson, payloadCid } from './market-deals.js'
 export { type OutsideWorld, type OutsideWorldOptions, type OutsideWorldProvider, startOutsideWorld } from './outside-world.js'
 export { createPartition, type Partition } from './partition.js'
 export { type BitswapBehaviour, bitswapBehaviour, HEALTHY, type ProfileKind, type ProviderProfile, validateProfile } from './profiles.js'

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest'
-import { type FakeChainRpc, startFakeChainRpc } from '../src/index.js'
+import { type FakeChainRpc, marketSample, startFakeChainRpc } from '../src/index.js'
 
 const PEER = '12D3KooWGzxzKZYveHXtpG6AsrUJBcWxHBFS2HsEoGTxrMLvKXtf'
 let rpc: FakeChainRpc | undefined
@@ -34,6 +34,23 @@ describe('fake chain RPC', () => {
     expect(info.result.PeerId).toBe(PEER)
     expect(info.result.Owner).toMatch(/^f0\d+$/)
     expect(rpc.calls.map((c) => c.method)).toEqual(['Filecoin.ChainHead', 'Filecoin.StateMinerInfo'])
+  })
+
+  it('answers StateMarketDeals with the market, in Lotus field names', async () => {
+    const sample = await marketSample(4_000_000)
+    rpc = await startFakeChainRpc({ miners: sample.miners, deals: sample.deals })
+    const deals = (await (await call('Filecoin.StateMarketDeals', [null])).json()) as {
+      result: Record<string, { Proposal: { PieceCID: { '/': string }; Provider: string }; State: { SlashEpoch: number } }>
+    }
+    expect(Object.keys(deals.result)).toHaveLength(Object.keys(sample.deals).length)
+    const first = Object.values(deals.result)[0]!
+    expect(first.Proposal.PieceCID['/']).toMatch(/^baga6ea4sea/)
+    expect(first.Proposal.Provider).toBe('f01000')
+    expect(first.State.SlashEpoch).toBe(-1)
+    const bad = (await (await call('Filecoin.StateMarketDeals', ['f01000'])).json()) as { error: { code: number } }
+    expect(bad.error.code).toBe(-32602)
+    rpc.setDeals({})
+    expect(((await (await call('Filecoin.StateMarketDeals', [[]])).json()) as { result: object }).result).toEqual({})
   })
 
   it('answers a JSON-RPC error for unknown miners and methods', async () => {

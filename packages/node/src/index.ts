@@ -111,6 +111,18 @@ export {
   writeError,
 } from './store/index.js'
 
+// A catalogue from Filecoin's storage market deals (spark-swarm catalogue build)
+export {
+  type BuildCatalogueInit,
+  type BuiltCatalogue,
+  buildCatalogueFromChain,
+  type CatalogueProgress,
+  DROP_REASONS,
+  type DropReason,
+  payloadCidOfLabel,
+  selectDeals,
+} from './catalogue/index.js'
+
 // A round's export as a CAR (spark-swarm export)
 export { ExportError, exportRoundCar } from './export/index.js'
 export {

@@ -37,9 +37,9 @@ export interface CommandEnv {
   dataDir?: string
   /** `SPARK_SWARM_INDEXER_URL`: `check --indexer`. */
   indexerUrl?: string
-  /** `SPARK_SWARM_RPC_URL`: `check --rpc`. */
+  /** `SPARK_SWARM_RPC_URL`: `check --rpc`, `verify --rpc`, `catalogue build --rpc`. */
   rpcUrl?: string
-  /** `SPARK_SWARM_RPC_TOKEN`: `check --rpc-token`. */
+  /** `SPARK_SWARM_RPC_TOKEN`: `check --rpc-token`, `verify --rpc-token`, `catalogue build --rpc-token`. */
   rpcToken?: string
   /** `SPARK_SWARM_API`: `status --api`. */
   api?: string

@@ -24,7 +24,12 @@ export function rpcFailure(message: string, retryable: boolean, cause?: unknown)
   return new RetrievalError('RPC_FAILURE', message, { cause, meta: { retryable } })
 }
 
-export function createRpcCaller(init: LotusRpcInit): RpcCall {
+/**
+ * POSTs one JSON-RPC request and returns the response once its status is OK, for a caller that
+ * reads the body its own way (a bulk answer read as a stream). Transport failures, 5xx and 429 are
+ * retryable RPC_FAILUREs; other statuses are not.
+ */
+export function createRpcPoster(init: LotusRpcInit): (method: string, params: unknown[], signal: AbortSignal) => Promise<Response> {
   const fetch = init.fetch ?? globalThis.fetch
   const headers: Record<string, string> = { 'content-type': 'application/json', accept: 'application/json' }
   if (init.token) headers.authorization = `Bearer ${init.token}`
@@ -47,6 +52,14 @@ export function createRpcCaller(init: LotusRpcInit): RpcCall {
       const transient = res.status >= 500 || res.status === 429
       throw rpcFailure(`${method} answered HTTP ${res.status}`, transient)
     }
+    return res
+  }
+}
+
+export function createRpcCaller(init: LotusRpcInit): RpcCall {
+  const post = createRpcPoster(init)
+  return async (method, params, signal) => {
+    const res = await post(method, params, signal)
     let body: { result?: unknown; error?: { code?: unknown; message?: unknown } }
     try {
       body = (await readBoundedJson(res, RPC_MAX_RESPONSE_BYTES)) as typeof body
