@@ -5,7 +5,6 @@ import { type OutsideWorld, startOutsideWorld } from '@spark-swarm/devnet'
 import { type Catalogue, catalogueCid, devnet, PARAMS_NOTICE_ROUNDS, roundAt, TRACKER_CATALOGUE_PATH } from '@spark-swarm/protocol'
 import { startTracker, type TrackerLogger } from '@spark-swarm/tracker'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { runCli } from './cli.js'
 import { jsonLogs, spawnCli, untilFrom } from './cli-process.js'
 
 /*
@@ -115,21 +114,4 @@ describe('joining with the tracker alone', () => {
     expect(kept.catalogueCid).toBe((await catalogueCid(second)).toString())
     await node.waitForLine(/^ {2}status {5}http:\/\/127\.0\.0\.1:\d+\//, 20_000)
   }, 40_000)
-
-  it('without a tracker or a catalogue file, start says where a catalogue comes from', async () => {
-    const w = world as OutsideWorld
-    const alone = await runCli([
-      'start',
-      '--indexer',
-      w.ipniUrl,
-      '--data-dir',
-      join(dir, 'alone'),
-      '--api-port',
-      '0',
-      '--listen',
-      '/ip4/127.0.0.1/tcp/0',
-    ])
-    expect(alone.code).not.toBe(0)
-    expect(alone.stderr).toMatch(/no task catalogue: pass --tracker <url> \(the network gives it\), or --catalogue <file>/)
-  }, 30_000)
 })

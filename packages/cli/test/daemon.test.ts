@@ -164,7 +164,7 @@ describe('spark-swarm start and status', () => {
   it('says what is missing: no catalogue', async () => {
     const { code, stderr } = await runCli(['start', '--data-dir', join(dir, 'nocat'), '--network', 'devnet', '--api-port', '0'])
     expect(code).toBe(2)
-    expect(stderr).toMatch(/no task catalogue: pass --catalogue/)
+    expect(stderr).toMatch(/no task catalogue: pass --tracker <url> \(the network gives it\), or --catalogue <file>/)
   })
 })
 
