@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
-import type { ServedCatalogue, TrackerConfig } from './config.js'
+import type { TrackerConfig } from './config.js'
+import type { ServedCatalogue } from './config-catalogue.js'
 import { sendError } from './respond.js'
 
 /*

@@ -1,11 +1,7 @@
 import { readFileSync } from 'node:fs'
 import { readFile } from 'node:fs/promises'
-import { dirname, resolve } from 'node:path'
 import {
-  type Catalogue,
   changedIdentityKeys,
-  cidOfDagCbor,
-  encodeCatalogue,
   getPreset,
   isVersionAtLeast,
   MAX_BOOTSTRAP_MULTIADDR_LENGTH,
@@ -16,9 +12,9 @@ import {
   parseVersion,
   presets,
   type UpcomingParams,
-  validateCatalogue,
   validateParams,
 } from '@spark-swarm/protocol'
+import { type CatalogueFiles, readCatalogue, type ServedCatalogue } from './config-catalogue.js'
 
 /** Stable codes of TrackerConfigError. */
 export type TrackerConfigErrorCode =
@@ -63,13 +59,6 @@ export interface TrackerConfigFile {
   catalogue?: string
 }
 
-/** The catalogue a tracker serves: its DAG-CBOR block and that block's CID. */
-export interface ServedCatalogue {
-  cid: string
-  bytes: Uint8Array
-  entries: number
-}
-
 /** A validated, frozen config: what the tracker serves. */
 export interface TrackerConfig {
   preset: PresetName
@@ -85,8 +74,6 @@ export interface TrackerConfig {
 }
 
 const FILE_KEYS = ['preset', 'params', 'bootstrap', 'minCheckerVersion', 'upcoming', 'catalogue']
-/** A catalogue of Spark's size (a few thousand entries) is a few hundred kilobytes. */
-const MAX_CATALOGUE_BYTES = 64 * 1024 * 1024
 const UPCOMING_KEYS = ['fromRound', 'params', 'catalogue']
 const MAX_BOOTSTRAP = 256
 // a multiaddr with a peer id: `/proto/value/…/p2p/<id>`, printable, no spaces
@@ -122,7 +109,7 @@ function deepFreeze<T>(value: T): T {
 export function parseTrackerConfig(
   text: string,
   path: string,
-  files: { readFile(path: string): Uint8Array } = { readFile: (p) => readFileSync(p) },
+  files: CatalogueFiles = { readFile: (p) => readFileSync(p) },
 ): TrackerConfig {
   const fail = (key: string, rule: string, cause?: unknown): never => {
     throw new TrackerConfigError('CONFIG_INVALID', path, key, `tracker config ${path}: ${key ? `${key} ` : ''}${rule}`, { cause })
@@ -190,37 +177,6 @@ export function parseTrackerConfig(
     ...(upcoming ? { upcoming } : {}),
     ...(catalogue ? { catalogue } : {}),
   })
-}
-
-/** The `catalogue` key: a file beside the config, validated as the nodes will (spec §3), and its CID. */
-function readCatalogue(
-  value: unknown,
-  path: string,
-  files: { readFile(path: string): Uint8Array },
-  fail: Fail,
-  key = 'catalogue',
-): ServedCatalogue {
-  if (typeof value !== 'string' || value === '') return fail(key, 'must be the path of a catalogue file, e.g. "catalogue.json"')
-  const file = resolve(dirname(path), value)
-  let bytes: Uint8Array
-  try {
-    bytes = files.readFile(file)
-  } catch (err) {
-    return fail(key, `names ${file}, which cannot be read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`, err)
-  }
-  if (bytes.byteLength > MAX_CATALOGUE_BYTES) fail(key, `names ${file}, larger than ${MAX_CATALOGUE_BYTES} bytes`)
-  let catalogue: Catalogue
-  try {
-    catalogue = validateCatalogue(JSON.parse(new TextDecoder().decode(bytes)) as Catalogue)
-  } catch (err) {
-    return fail(
-      key,
-      `names ${file}, which is not a catalogue ({"entries": [{"cid", "minerId", "providerId"?}]}): ${(err as Error).message}`,
-      err,
-    )
-  }
-  const block = encodeCatalogue(catalogue)
-  return { cid: cidOfDagCbor(block).toString(), bytes: block, entries: catalogue.entries.length }
 }
 
 type Fail = (key: string, rule: string, cause?: unknown) => never
