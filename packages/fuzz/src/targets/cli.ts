@@ -46,6 +46,8 @@ const NODE_CONFIG_KEYS = [
   'apiHost',
   'apiPort',
   'logLevel',
+  'gateway',
+  'amino',
 ]
 
 /** `resolveNodeConfig` + `networkParams`: `spark-swarm start --config node.json`. */
