@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs'
 import * as dagCbor from '@ipld/dag-cbor'
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
@@ -9,13 +8,13 @@ import {
   encodeAttestation,
   isVersion2Attestation,
   MAX_ATTESTATION_BYTES,
-  ProtocolError,
+  type ProtocolError,
   signAttestation,
   type UnsignedAttestation,
   validateAttestationShape,
   verifyAttestationSignature,
 } from '../src/index.js'
-import { testStation } from './helpers.js'
+import { errorCode, specKeyOrder, testStation, withoutField } from './helpers.js'
 import { bindingOf, testParticipant } from './helpers-v2.js'
 
 // Version-2 attestation fields (spec §13.3a): a measurement's three binding fields.
@@ -36,25 +35,6 @@ const unsigned: UnsignedAttestation = {
 const signed = signAttestation(unsigned, key)
 const BINDING = ['participant', 'bindingFromRound', 'bindingSignature'] as const
 
-const code = (f: () => unknown) => {
-  try {
-    f()
-    return 'accepted'
-  } catch (err) {
-    expect(err).toBeInstanceOf(ProtocolError)
-    return (err as ProtocolError).code
-  }
-}
-const without = (a: Attestation, name: string) => Object.fromEntries(Object.entries(a).filter(([k]) => k !== name))
-
-/** The key list the spec gives in §13.3a, read from the spec itself so the two cannot drift apart. */
-function specKeyOrder(): string[] {
-  const spec = readFileSync(new URL('../../../spec/protocol.md', import.meta.url), 'utf8')
-  const section = spec.slice(spec.indexOf('### 13.3a'), spec.indexOf('### 13.4'))
-  const list = /Canonical key order of the signed map[^:]*:\s*`([^`]+)`/.exec(section)?.[1]
-  return (list ?? '').split(',').map((k) => k.trim())
-}
-
 describe('version-2 attestation codec', () => {
   it('round-trips with the binding, signed by the station', () => {
     const decoded = decodeAttestation(encodeAttestation(signed))
@@ -69,7 +49,7 @@ describe('version-2 attestation codec', () => {
 
   it('encodes its keys in the order spec §13.3a lists', () => {
     const keys = Object.keys(dagCbor.decode(encodeAttestation(signed)) as object)
-    expect(keys).toEqual(specKeyOrder())
+    expect(keys).toEqual(specKeyOrder('### 13.3a', '### 13.4'))
   })
 
   it('round-trips any valid version-2 attestation (property)', () => {
@@ -113,13 +93,14 @@ describe('version-2 attestation codec', () => {
 
 describe('version-2 attestation shape', () => {
   it('requires the three fields in version 2 and refuses them in version 1', () => {
-    for (const name of BINDING) expect(code(() => validateAttestationShape(without(signed, name), true))).toBe('ATTESTATION_MALFORMED')
-    const v1 = signAttestation({ ...(without(signed, 'signature') as UnsignedAttestation), protocolVersion: 1 }, key)
+    for (const name of BINDING)
+      expect(errorCode(() => validateAttestationShape(withoutField(signed, name), true))).toBe('ATTESTATION_MALFORMED')
+    const v1 = signAttestation({ ...(withoutField(signed, 'signature') as UnsignedAttestation), protocolVersion: 1 }, key)
     expect(v1).not.toHaveProperty('participant')
-    expect(code(() => validateAttestationShape(v1, true))).toBe('accepted')
+    expect(errorCode(() => validateAttestationShape(v1, true))).toBe('accepted')
     for (const name of BINDING) {
       expect(() => validateAttestationShape({ ...v1, [name]: signed[name] }, true)).toThrow(`unknown field "${name}"`)
-      expect(code(() => decodeAttestation(dagCbor.encode({ ...v1, [name]: signed[name] })))).toBe('ATTESTATION_MALFORMED')
+      expect(errorCode(() => decodeAttestation(dagCbor.encode({ ...v1, [name]: signed[name] })))).toBe('ATTESTATION_MALFORMED')
     }
   })
 
@@ -133,11 +114,11 @@ describe('version-2 attestation shape', () => {
       { bindingSignature: new Uint8Array(66) },
     ]
     for (const o of bad) {
-      expect(code(() => validateAttestationShape({ ...signed, ...o }, true))).toBe('ATTESTATION_MALFORMED')
-      expect(code(() => decodeAttestation(dagCbor.encode({ ...signed, ...o })))).toBe('ATTESTATION_MALFORMED')
+      expect(errorCode(() => validateAttestationShape({ ...signed, ...o }, true))).toBe('ATTESTATION_MALFORMED')
+      expect(errorCode(() => decodeAttestation(dagCbor.encode({ ...signed, ...o })))).toBe('ATTESTATION_MALFORMED')
     }
     // a binding of a later round is well formed: the gossip validator refuses it (BINDING_INVALID), shape does not
-    expect(code(() => validateAttestationShape({ ...signed, bindingFromRound: signed.round + 1 }, true))).toBe('accepted')
+    expect(errorCode(() => validateAttestationShape({ ...signed, bindingFromRound: signed.round + 1 }, true))).toBe('accepted')
   })
 
   it('fits in MAX_ATTESTATION_BYTES with every field at its limit (spec §13.3a: 850 bytes)', () => {
@@ -152,8 +133,10 @@ describe('version-2 attestation shape', () => {
     }
     expect(encodeAttestation(atLimits)).toHaveLength(850)
     expect(encodeAttestation({ ...atLimits, protocolVersion: 2 })).toHaveLength(842)
-    const v1 = { ...(without(atLimits, 'participant') as Attestation), protocolVersion: 1 }
-    expect(encodeAttestation(without(without(v1, 'bindingFromRound') as Attestation, 'bindingSignature') as Attestation)).toHaveLength(676)
+    const v1 = { ...(withoutField(atLimits, 'participant') as Attestation), protocolVersion: 1 }
+    expect(
+      encodeAttestation(withoutField(withoutField(v1, 'bindingFromRound') as Attestation, 'bindingSignature') as Attestation),
+    ).toHaveLength(676)
     expect(850).toBeLessThanOrEqual(MAX_ATTESTATION_BYTES)
   })
 })

@@ -1,8 +1,11 @@
+import { readFileSync } from 'node:fs'
+import { expect } from 'vitest'
 import {
   deriveRoundSeeds,
   devnet,
   localBeaconRandomness,
   type Measurement,
+  ProtocolError,
   type ProtocolParams,
   type RetrievalTask,
   type RoundContext,
@@ -76,4 +79,29 @@ export function assignedMeasurements(
       .pick(key.stationId, ctx.params.maxTasksPerNode)
       .map((task) => signMeasurement(okMeasurement(ctx, key, task, outcome(key, task, i)), key)),
   )
+}
+
+/** 'accepted', or the code of the ProtocolError `f` throws (anything else fails the test). */
+export function errorCode(f: () => unknown): string {
+  try {
+    f()
+    return 'accepted'
+  } catch (err) {
+    expect(err).toBeInstanceOf(ProtocolError)
+    return (err as ProtocolError).code
+  }
+}
+
+/** A copy of the object without the field `name`. */
+export const withoutField = (value: object, name: string) => Object.fromEntries(Object.entries(value).filter(([k]) => k !== name))
+
+/**
+ * The canonical key order the spec gives in its section `from` (up to `to`), read from the spec
+ * itself so that the code and the spec cannot drift apart.
+ */
+export function specKeyOrder(from: string, to: string): string[] {
+  const spec = readFileSync(new URL('../../../spec/protocol.md', import.meta.url), 'utf8')
+  const section = spec.slice(spec.indexOf(from), spec.indexOf(to))
+  const list = /Canonical key order of the signed map[^:]*:\s*`([^`]+)`/.exec(section)?.[1]
+  return (list ?? '').split(',').map((k) => k.trim())
 }

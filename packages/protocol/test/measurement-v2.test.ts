@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs'
 import * as dagCbor from '@ipld/dag-cbor'
 import { encode as cborEncode } from 'cborg'
 import fc from 'fast-check'
@@ -12,14 +11,14 @@ import {
   measurementCid,
   measurementFromJson,
   measurementToJson,
-  ProtocolError,
+  type ProtocolError,
   type SignedMeasurement,
   signMeasurement,
   toHex,
   validateMeasurementShape,
   verifyMeasurementSignature,
 } from '../src/index.js'
-import { okMeasurement, testStation, testTasks } from './helpers.js'
+import { errorCode, okMeasurement, specKeyOrder, testStation, testTasks, withoutField } from './helpers.js'
 import { boundMeasurement, testParticipant, v2Params, v2Round } from './helpers-v2.js'
 
 // Version-2 measurement fields and encodings (spec §13.3).
@@ -27,25 +26,6 @@ const ctx = v2Round(v2Params(), testTasks(4), [])
 const key = testStation(1)
 const who = testParticipant(1)
 const signed = signMeasurement(boundMeasurement(ctx, key, who, ctx.tasks[0]!), key)
-
-const code = (f: () => unknown) => {
-  try {
-    f()
-    return 'accepted'
-  } catch (err) {
-    expect(err).toBeInstanceOf(ProtocolError)
-    return (err as ProtocolError).code
-  }
-}
-const without = (m: SignedMeasurement, name: string) => Object.fromEntries(Object.entries(m).filter(([k]) => k !== name))
-
-/** The key list the spec gives in §13.3, read from the spec itself so the two cannot drift apart. */
-function specKeyOrder(): string[] {
-  const spec = readFileSync(new URL('../../../spec/protocol.md', import.meta.url), 'utf8')
-  const section = spec.slice(spec.indexOf('### 13.3'), spec.indexOf('### 13.4'))
-  const list = /Canonical key order of the signed map[^:]*:\s*`([^`]+)`/.exec(section)?.[1]
-  return (list ?? '').split(',').map((k) => k.trim())
-}
 
 describe('version-2 measurement codec', () => {
   it('round-trips through DAG-CBOR and JSON, with the binding signed by the station', () => {
@@ -59,7 +39,7 @@ describe('version-2 measurement codec', () => {
   })
 
   it('encodes its keys in the order spec §13.3 lists', () => {
-    const order = specKeyOrder()
+    const order = specKeyOrder('### 13.3', '### 13.4')
     expect(order).toHaveLength(25)
     expect(Object.keys(dagCbor.decode(encodeSignedMeasurement(signed)) as object)).toEqual(order)
   })
@@ -72,15 +52,15 @@ describe('version-2 measurement codec', () => {
     expect(json.bindingSignature).toBe(toHex(signed.bindingSignature!))
     expect(json.bindingSignature).toMatch(/^[0-9a-f]{130}$/)
     for (const bad of [json.bindingSignature?.toUpperCase(), json.bindingSignature?.slice(2), undefined])
-      expect(code(() => measurementFromJson({ ...json, bindingSignature: bad }))).toBe('MEASUREMENT_MALFORMED')
+      expect(errorCode(() => measurementFromJson({ ...json, bindingSignature: bad }))).toBe('MEASUREMENT_MALFORMED')
   })
 
   it('rejects a non-canonical encoding of the same fields', () => {
     // the same map with its keys in insertion order instead of DAG-CBOR's
     const unsorted = cborEncode({ ...signed }, { ...dagCbor.encodeOptions, mapSorter: () => 0 })
     expect(dagCbor.decode(unsorted)).toEqual(dagCbor.decode(encodeSignedMeasurement(signed)))
-    expect(code(() => decodeSignedMeasurement(unsorted))).toBe('MEASUREMENT_MALFORMED')
-    expect(code(() => decodeSignedMeasurement(new Uint8Array([...encodeSignedMeasurement(signed), 0])))).toBe('MEASUREMENT_MALFORMED')
+    expect(errorCode(() => decodeSignedMeasurement(unsorted))).toBe('MEASUREMENT_MALFORMED')
+    expect(errorCode(() => decodeSignedMeasurement(new Uint8Array([...encodeSignedMeasurement(signed), 0])))).toBe('MEASUREMENT_MALFORMED')
   })
 })
 
@@ -108,9 +88,9 @@ describe('version-2 measurement decoding under mutation', () => {
 describe('version-2 measurement shape', () => {
   it('requires the three fields in version 2 and refuses them in version 1', () => {
     for (const name of ['participant', 'bindingFromRound', 'bindingSignature'])
-      expect(code(() => validateMeasurementShape(without(signed, name), true))).toBe('MEASUREMENT_MALFORMED')
+      expect(errorCode(() => validateMeasurementShape(withoutField(signed, name), true))).toBe('MEASUREMENT_MALFORMED')
     const v1 = signMeasurement(okMeasurement({ ...ctx, params: { ...ctx.params, protocolVersion: 1 } }, key, ctx.tasks[0]!), key)
-    expect(code(() => validateMeasurementShape(v1, true))).toBe('accepted')
+    expect(errorCode(() => validateMeasurementShape(v1, true))).toBe('accepted')
     for (const name of ['participant', 'bindingFromRound', 'bindingSignature'] as const) {
       const withField = { ...v1, [name]: signed[name] }
       expect(() => validateMeasurementShape(withField, true)).toThrow(`unknown field "${name}"`)
@@ -127,9 +107,9 @@ describe('version-2 measurement shape', () => {
       { bindingSignature: new Uint8Array(64) },
       { bindingSignature: new Uint8Array(66) },
     ]
-    for (const o of bad) expect(code(() => validateMeasurementShape({ ...signed, ...o }, true))).toBe('MEASUREMENT_MALFORMED')
+    for (const o of bad) expect(errorCode(() => validateMeasurementShape({ ...signed, ...o }, true))).toBe('MEASUREMENT_MALFORMED')
     // a binding of a later round is well formed: evaluation labels it (BINDING_INVALID), shape does not
-    expect(code(() => validateMeasurementShape({ ...signed, bindingFromRound: ctx.round + 1 }, true))).toBe('accepted')
+    expect(errorCode(() => validateMeasurementShape({ ...signed, bindingFromRound: ctx.round + 1 }, true))).toBe('accepted')
   })
 })
 
@@ -170,11 +150,11 @@ describe('version-2 measurement size', () => {
     const bytes = dagCbor.encode(v1)
     expect(bytes.length).toBeGreaterThan(MAX_MEASUREMENT_BYTES)
     expect(bytes.length).toBeLessThanOrEqual(MAX_MEASUREMENT_BYTES_V2)
-    expect(code(() => decodeSignedMeasurement(bytes))).toBe('MEASUREMENT_MALFORMED')
+    expect(errorCode(() => decodeSignedMeasurement(bytes))).toBe('MEASUREMENT_MALFORMED')
     // the same fields as version 2 decode: only the bound differs
-    expect(code(() => decodeSignedMeasurement(dagCbor.encode({ ...signed, providerAddress: '€'.repeat(512) })))).toBe('accepted')
+    expect(errorCode(() => decodeSignedMeasurement(dagCbor.encode({ ...signed, providerAddress: '€'.repeat(512) })))).toBe('accepted')
     const tooBig = { ...signed, ...atLimits, providerAddress: '€'.repeat(512) }
-    expect(code(() => encodeSignedMeasurement(tooBig))).toBe('MEASUREMENT_MALFORMED')
-    expect(code(() => decodeSignedMeasurement(dagCbor.encode(tooBig)))).toBe('MEASUREMENT_MALFORMED')
+    expect(errorCode(() => encodeSignedMeasurement(tooBig))).toBe('MEASUREMENT_MALFORMED')
+    expect(errorCode(() => decodeSignedMeasurement(dagCbor.encode(tooBig)))).toBe('MEASUREMENT_MALFORMED')
   })
 })
