@@ -1,18 +1,10 @@
-import {
-  buildCommitteeBlock,
-  cidOfDagCbor,
-  cidText,
-  encodeSignedMeasurement,
-  type RetrievalTask,
-  type StationKey,
-  signMeasurement,
-} from '@spark-swarm/protocol'
+import { cidOfDagCbor, cidText, encodeSignedMeasurement, type RetrievalTask, type StationKey, signMeasurement } from '@spark-swarm/protocol'
 import { afterEach, describe, expect, it } from 'vitest'
 import { pullMembers } from '../src/node/anchor/catch-up.js'
 import { silentLogger } from '../src/node/logger.js'
 import type { RoundInfo } from '../src/node/round/rounds.js'
 import type { NodeStore } from '../src/store/index.js'
-import { assignedTo, ROUND, rounds, storeMeasurement } from './helpers/convergence.js'
+import { assignedTo, okCommitteeBlock, ROUND, rounds, storeMeasurement } from './helpers/convergence.js'
 import { memoryStore, okFields, params } from './helpers/node-fixtures.js'
 
 /*
@@ -54,22 +46,7 @@ function blockOf(s: NodeStore, info: RoundInfo, task: RetrievalTask, measurement
     blocks.set(cid, bytes)
     return cid
   })
-  const { block, list } = buildCommitteeBlock(
-    {
-      task,
-      size: cids.length,
-      counts: { OK: cids.length },
-      measurements: cids,
-      indexMajorityFound: true,
-      indexerResult: 'OK',
-      retrievalMajorityFound: true,
-      retrievalResult: 'OK',
-    },
-    { params: v2, seeds: info.seeds, network: v2.network, round: ROUND },
-  )
-  blocks.set(block.cid.toString(), block.bytes)
-  blocks.set(list.cid.toString(), list.bytes)
-  return { cid: block.cid.toString(), blocks }
+  return { cid: okCommitteeBlock(blocks, info, task, cids, { rules: v2 }), blocks }
 }
 
 function pull(s: NodeStore, blocks: Map<string, Uint8Array>, cid: string) {

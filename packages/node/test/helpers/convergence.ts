@@ -4,6 +4,7 @@ import {
   cidOfDagCbor,
   cidText,
   encodeSignedMeasurement,
+  type ProtocolParams,
   type RetrievalTask,
   type SignedMeasurement,
   type StationKey,
@@ -83,22 +84,36 @@ export function foreignBlock(blocks: Map<string, Uint8Array>, info: RoundInfo, t
     blocks.set(cid, bytes)
     return cid
   })
+  return { cid: okCommitteeBlock(blocks, info, task, cids, { variant }), measurements }
+}
+
+/**
+ * An OK committee block of `task` listing `cids` (size = their number), put into `blocks` with its
+ * list; `variant` makes its CID differ, `params` are the rules it names. Returns its CID.
+ */
+export function okCommitteeBlock(
+  blocks: Map<string, Uint8Array>,
+  info: RoundInfo,
+  task: RetrievalTask,
+  cids: string[],
+  { variant = 0, rules = params }: { variant?: number; rules?: ProtocolParams } = {},
+): string {
   const { block, list } = buildCommitteeBlock(
     {
       task,
-      size: members.length,
-      counts: { OK: members.length, [`variant-${variant}`]: 0 },
+      size: cids.length,
+      counts: { OK: cids.length, [`variant-${variant}`]: 0 },
       measurements: cids,
       indexMajorityFound: true,
       indexerResult: 'OK',
       retrievalMajorityFound: true,
       retrievalResult: 'OK',
     },
-    { params, seeds: info.seeds, network: params.network, round: ROUND },
+    { params: rules, seeds: info.seeds, network: rules.network, round: ROUND },
   )
   blocks.set(block.cid.toString(), block.bytes)
   blocks.set(list.cid.toString(), list.bytes)
-  return { cid: block.cid.toString(), measurements }
+  return block.cid.toString()
 }
 
 /**
