@@ -1,8 +1,6 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { withHTTP } from '@helia/http'
-import { createVerifiedFetch } from '@helia/verified-fetch'
 import * as dagCbor from '@ipld/dag-cbor'
 import { type Swarm, startSwarm } from '@spark-swarm/devnet'
 import {
@@ -13,10 +11,10 @@ import {
   startStatusServer,
 } from '@spark-swarm/node'
 import { decodeCommitteeBlock, decodeRoundSummary } from '@spark-swarm/protocol'
-import { createHeliaLight } from 'helia'
 import type { CID } from 'multiformats/cid'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { runCli } from './cli.js'
+import { verifiedFetchFrom } from './verified-fetch-client.js'
 
 // A devnet node's status server as a trustless gateway on loopback: an independent client,
 // @helia/verified-fetch, fetches a summary it anchored and its committee blocks from it (and checks
@@ -52,20 +50,6 @@ afterAll(async () => {
   metrics?.stop()
   await swarm?.stop()
 }, 30_000)
-
-/** verified-fetch against the node's gateway only: no delegated routers, no public gateways, loopback allowed. */
-async function verifiedFetchFrom(gatewayUrl: string) {
-  const helia = withHTTP(createHeliaLight({}), {
-    recursiveGateways: [gatewayUrl],
-    delegatedRouters: [],
-    allowLocal: true,
-    allowInsecure: true,
-  })
-  // as in verified-fetch.e2e.test.ts: helia 7 waits forever with no router besides the gateway
-  helia.addRouter({ name: 'empty', async *findProviders() {} })
-  await helia.start()
-  return { vfetch: await createVerifiedFetch(helia), helia }
-}
 
 describe("a node's trustless gateway", () => {
   it('serves an anchored summary and its committee blocks to @helia/verified-fetch', async () => {

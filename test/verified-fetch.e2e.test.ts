@@ -1,9 +1,7 @@
-import { withHTTP } from '@helia/http'
-import { createVerifiedFetch } from '@helia/verified-fetch'
 import { type OutsideWorld, startOutsideWorld } from '@spark-swarm/devnet'
 import { createRetrievalChecker, createStaticMinerResolver } from '@spark-swarm/node'
-import { createHeliaLight } from 'helia'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { verifiedFetchFrom } from './verified-fetch-client.js'
 
 // An independent client, @helia/verified-fetch (over helia's trustless-gateway client), fetches
 // the devnet providers' content: it must agree with our retrieval check, which shows that the fake
@@ -21,21 +19,6 @@ beforeAll(async () => {
   })
 }, 30_000)
 afterAll(async () => world?.stop())
-
-/** verified-fetch against one provider only: no delegated routers, no public gateways, loopback allowed. */
-async function verifiedFetchFrom(gatewayUrl: string) {
-  const helia = withHTTP(createHeliaLight({}), {
-    recursiveGateways: [gatewayUrl],
-    delegatedRouters: [],
-    allowLocal: true,
-    allowInsecure: true,
-  })
-  // helia 7 only falls back to the gateway once its other routers are done, and with no other
-  // router at all it waits forever: give it one that knows nothing
-  helia.addRouter({ name: 'empty', async *findProviders() {} })
-  await helia.start()
-  return { vfetch: await createVerifiedFetch(helia), helia }
-}
 
 describe('@helia/verified-fetch agrees with our check', () => {
   for (const [minerId, ours, theirsOk] of [
