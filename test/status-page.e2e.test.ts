@@ -127,6 +127,7 @@ describe('status page', () => {
     expect(status.inetGroup).toBe('10.0.0.0/24')
     expect(await page.getByTestId('inet-group').innerText()).toBe('10.0.0.0/24')
     expect(status.reachability.nonLoopback).toBe(false)
+    expect(status.reachability.via).toBe('loopback')
     expect(await page.getByTestId('reachability').innerText()).toMatch(
       /^loopback only: peers on other machines cannot dial it \(\d+ listen address(es)?\), \d+ peers? connected$/,
     )

@@ -88,6 +88,22 @@ describe('configuration precedence', () => {
   })
 })
 
+describe('behind NAT: the relay and UPnP settings', () => {
+  it('auto by default, on/off from the file, the environment or a flag; anything else names the choices', async () => {
+    const defaults = await resolveNodeConfig({}, {}, undefined)
+    expect([defaults.relayServer, defaults.relayClient, defaults.upnp]).toEqual(['auto', 'auto', false])
+    const file = join(dir, 'nat.json')
+    await writeFile(file, JSON.stringify({ relayServer: 'off', relayClient: 'on', upnp: true }))
+    const fromFile = await resolveNodeConfig({}, {}, file)
+    expect([fromFile.relayServer, fromFile.relayClient, fromFile.upnp]).toEqual(['off', 'on', true])
+    const fromEnv = await resolveNodeConfig({ relayClient: 'off' }, { SPARK_SWARM_RELAY_SERVER: 'on', SPARK_SWARM_UPNP: 'off' }, file)
+    expect([fromEnv.relayServer, fromEnv.relayClient, fromEnv.upnp]).toEqual(['on', 'off', false])
+    await expect(resolveNodeConfig({ relayServer: 'yes' }, {}, undefined)).rejects.toThrow(
+      /--relay-server: relayServer must be one of auto, on, off/,
+    )
+  })
+})
+
 describe('spark-swarm tracker', () => {
   it('serves the gate: 400 OUTDATED CLIENT below the minimum; stops on SIGTERM', async () => {
     const config = join(dir, 'tracker.json')

@@ -19,7 +19,16 @@ function fakeStatus(): CheckerNodeStatus {
   return {
     version: '1.0.0',
     inetGroup: '192.0.2.0/24',
-    reachability: { listenAddresses: 1, nonLoopback: false, peers: 5 },
+    reachability: {
+      listenAddresses: 1,
+      nonLoopback: false,
+      peers: 5,
+      via: 'loopback',
+      relays: [],
+      relaying: null,
+      upgraded: 0,
+      summary: '',
+    },
     peerId: '12D3KooWFakePeer',
     stationId: '0211223344556677889900aabbccddeeff',
     network: 'devnet',

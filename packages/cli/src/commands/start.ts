@@ -6,7 +6,9 @@ import {
   instrumentNode,
   joinNetwork,
   ListenError,
+  listenReach,
   prepareDataDir,
+  resolveNat,
   StoreError,
   startStatusServer,
   TrackerError,
@@ -181,6 +183,7 @@ async function launchNode(config: NodeConfig, setup: LaunchSetup, log: ReturnTyp
   const binding = await startBinding(config.dataDir, params).catch((err: unknown) => {
     throw operatorError(err)
   })
+  const loopback = isLoopbackOnly(config.listen) && isLoopbackOnly(setup.bootstrap) && isLoopbackOnly(config.amino)
   const node = createCheckerNode({
     dataDir: config.dataDir,
     params,
@@ -195,7 +198,8 @@ async function launchNode(config: NodeConfig, setup: LaunchSetup, log: ReturnTyp
     inetGroup: config.inetGroup,
     // devnet gossip settings only for a swarm that is all on this host, not for a node that listens
     // on loopback (the default) and dials out to a real network's bootstrap peers
-    loopback: isLoopbackOnly(config.listen) && isLoopbackOnly(setup.bootstrap) && isLoopbackOnly(config.amino),
+    loopback,
+    nat: resolveNat(config, listenReach(setup.addresses.listen), loopback),
     ...(setup.gate ? { versionGate: setup.gate } : {}),
     // the tracker's Date header is the clock this node is checked against (CLOCK_OFF)
     ...(tracker ? { clockSource: tracker } : {}),

@@ -22,6 +22,7 @@ export async function runStatus(opts: { api: string; json?: boolean }, write: (l
   const left = Math.max(0, Math.round((status.roundEndsAt - Date.now()) / 1000))
   write(`node ${status.peerId} on ${status.network}${status.outdated ? '  OUTDATED: update this checker' : ''}`)
   write(`round ${status.round} (${left} s left), ${status.peers} peers, ${status.jobsCompleted} checks done`)
+  write(`reachability: ${status.reachability.summary}`)
   for (const t of status.tasks)
     write(`  task …${t.cid.slice(-12)} ${t.minerId.padEnd(10)} ${t.status.padEnd(15)} ${t.retrievalResult ?? ''}`)
   const last = status.rounds[0]

@@ -1,3 +1,4 @@
+import type { NatSwitch } from '@spark-swarm/node'
 import type { ProtocolParams } from '@spark-swarm/protocol'
 import type { LogLevel } from '../logger.js'
 
@@ -16,6 +17,12 @@ export interface NodeConfig {
   /** Amino (public IPFS DHT) peers to join through; the node then provides what it anchors there too. None: off. */
   amino: string[]
   inetGroup: string
+  /** Relay for peers that cannot be dialled: `auto` (when the node has a public address), `on`, `off`. */
+  relayServer: NatSwitch
+  /** Reserve a slot on a relay to be reachable: `auto` (unless it has a public address or the swarm is all on loopback), `on`, `off`. */
+  relayClient: NatSwitch
+  /** Ask the home router for a port mapping (UPnP IGD); default off. */
+  upnp: boolean
   apiHost: string
   apiPort: number
   /** `/ipfs/{cid}` on the status API: the node's blocks as a read-only trustless gateway; default on. */

@@ -1,5 +1,6 @@
 import { homedir } from 'node:os'
 import { join } from 'node:path'
+import { NAT_SWITCHES, type NatSwitch } from '@spark-swarm/node'
 import { getPreset, type ProtocolParams, validateParams } from '@spark-swarm/protocol'
 import { CliError, CONFIG_INVALID, EXIT } from '../cli-error.js'
 import { LOG_LEVELS, type LogLevel } from '../logger.js'
@@ -21,6 +22,9 @@ const DEFAULTS: NodeConfig = {
   bootstrap: [],
   amino: [],
   inetGroup: 'unknown',
+  relayServer: 'auto',
+  relayClient: 'auto',
+  upnp: false,
   apiHost: '127.0.0.1',
   apiPort: 9090,
   gateway: true,
@@ -58,11 +62,15 @@ function coerce(source: string, key: keyof NodeConfig, value: unknown): unknown 
     }
     return n
   }
-  if (key === 'gateway') {
+  if (key === 'gateway' || key === 'upnp') {
     if (typeof value === 'boolean') return value
     if (value === 'true' || value === 'on' || value === '1') return true
     if (value === 'false' || value === 'off' || value === '0') return false
     fail(source, key, 'must be true or false (on/off, 1/0)')
+  }
+  if (key === 'relayServer' || key === 'relayClient') {
+    if (!NAT_SWITCHES.includes(value as NatSwitch)) fail(source, key, `must be one of ${NAT_SWITCHES.join(', ')}`)
+    return value
   }
   if (key === 'logLevel') {
     if (!LOG_LEVELS.includes(value as LogLevel)) fail(source, key, `must be one of ${LOG_LEVELS.join(', ')}`)

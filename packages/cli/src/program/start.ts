@@ -37,6 +37,15 @@ export const registerStart: RegisterCommand = (program) => {
       'also provide anchored summaries on the public IPFS DHT (Amino), joined through this peer (repeatable; env SPARK_SWARM_AMINO; default off)',
       collect,
     )
+    .option(
+      '--relay-server <mode>',
+      'relay (circuit relay v2, with limits) for peers that cannot be dialled: auto (when this node has a public address), on, off (env SPARK_SWARM_RELAY_SERVER)',
+    )
+    .option(
+      '--relay-client <mode>',
+      'reserve a slot on a relay so that peers reach this node behind NAT: auto (unless it has a public address or the swarm is all on loopback), on, off (env SPARK_SWARM_RELAY_CLIENT)',
+    )
+    .option('--upnp', 'ask the home router to forward the listen port (UPnP, NAT-PMP); default off (env SPARK_SWARM_UPNP)')
     .option('--inet-group <group>', "this node's network, e.g. 203.0.113.0/24 (env SPARK_SWARM_INET_GROUP)")
     .option('--api-host <host>', 'status API address (default 127.0.0.1)')
     .option('--api-port <port>', 'status API port (default 9090)', nonNegativeInteger)

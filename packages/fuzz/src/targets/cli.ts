@@ -23,6 +23,9 @@ const NODE_CONFIGS = [
     listen: ['/ip4/127.0.0.1/tcp/0'],
     bootstrap: [],
     inetGroup: '203.0.113.0/24',
+    relayServer: 'on',
+    relayClient: 'off',
+    upnp: false,
     apiPort: 9090,
     logLevel: 'debug',
     params: { minCommitteeSize: 2 },
@@ -48,6 +51,9 @@ const NODE_CONFIG_KEYS = [
   'logLevel',
   'gateway',
   'amino',
+  'relayServer',
+  'relayClient',
+  'upnp',
 ]
 
 /** `resolveNodeConfig` + `networkParams`: `spark-swarm start --config node.json`. */

@@ -141,6 +141,9 @@ export function gossipsubOptions(params: ProtocolParams, init: GossipsubServiceI
     // message on a topic no validator watches is accepted unchecked into the seen caches and
     // the message cache: a peer could fill memory at wire speed, never scored down.
     allowedTopics: defaults,
+    // a peer behind NAT whose hole punch failed is reached only through a relay (a limited
+    // connection): its measurements and attestations must still flow there
+    runOnLimitedConnection: true,
     ...(init.loopback ? { D: 4, Dlo: 2, Dhi: 8, Dout: 1, Dlazy: 4, heartbeatInterval: 200 } : {}),
   }
 }

@@ -26,5 +26,7 @@ export { CHECKER_VERSION, type CheckerNode, type CheckerNodeInit, createCheckerN
 export type { NetworkSource, ParamsChangedDetail, ParamsStatus } from './params-watch.js'
 export { AMINO_PROTOCOL, type AminoInit } from './peers/host.js'
 export { isLibp2pClosingStreamError } from './peers/libp2p-races.js'
+export { type NatInit, RELAY_LIMITS } from './peers/nat.js'
+export { type ListenReach, listenReach, NAT_AUTO, NAT_SWITCHES, type NatSettings, type NatSwitch, resolveNat } from './peers/nat-auto.js'
 export { createRandomnessSource, type RandomnessSource } from './round/randomness.js'
 export type { CheckerNodeStatus, RoundStatus } from './status/status.js'

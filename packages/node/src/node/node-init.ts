@@ -8,6 +8,7 @@ import type { ClockSource } from './health/clock-check.js'
 import type { Logger } from './logger.js'
 import type { NetworkSource } from './params-watch.js'
 import type { AminoInit } from './peers/host.js'
+import type { NatInit } from './peers/nat.js'
 import type { VersionGate } from './version-gate.js'
 
 export interface CheckerNodeInit {
@@ -40,6 +41,12 @@ export interface CheckerNodeInit {
    * only. See docs/node.md, "Amino DHT".
    */
   amino?: AminoInit
+  /**
+   * NAT traversal (docs/node.md, "Behind NAT"): relay for others, reserve a slot on a relay, UPnP.
+   * Default: decided from `listen` by `resolveNat` (a public address relays, LAN-only reserves,
+   * loopback neither; UPnP off). AutoNAT v2 and DCUtR always run.
+   */
+  nat?: NatInit
   /** This node's network group (Spark's inet_group: its /24 or IPv6 prefix), self-reported. */
   inetGroup: string
   checkerVersion?: string

@@ -69,6 +69,7 @@ class SwarmCheckerNode extends TypedEventTarget<CheckerNodeEvents> implements Ch
   #gossipMetrics: GossipMetrics | undefined
   #running: Running | undefined
   #starting: { controller: AbortController; done: Promise<void> } | undefined
+  #peerCare: { readonly upgraded: number } | undefined
 
   constructor(init: CheckerNodeInit) {
     super()
@@ -177,7 +178,7 @@ class SwarmCheckerNode extends TypedEventTarget<CheckerNodeEvents> implements Ch
       // stop() came while the tracker was asked: it closes what runs once this returns; nothing may start
       if (controller.signal.aborted) return
       parts.loop.start()
-      startPeerCare(opened.host.libp2p, {
+      this.#peerCare = startPeerCare(opened.host.libp2p, {
         bans: this.#bans,
         signal: controller.signal,
         minPeers: init.minPeers ?? 8,
@@ -251,6 +252,7 @@ class SwarmCheckerNode extends TypedEventTarget<CheckerNodeEvents> implements Ch
       ...(running ? { localFaults: running.health.faults.list() } : {}),
       paramsStatus: this.#paramsWatch.status(),
       ...(running?.own ? { admission: running.own.status() } : {}),
+      ...(running ? { nat: { relaying: running.host.relayReservations(), upgraded: this.#peerCare?.upgraded ?? 0 } } : {}),
     })
   }
 }

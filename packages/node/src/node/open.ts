@@ -25,6 +25,8 @@ import { type LotusWatch, watchLotus } from './health/lotus-watch.js'
 import { libp2pListenError } from './listen-error.js'
 import type { Logger } from './logger.js'
 import { type AminoInit, createHost, type Host } from './peers/host.js'
+import type { NatInit } from './peers/nat.js'
+import { listenReach, NAT_AUTO, resolveNat } from './peers/nat-auto.js'
 import { createRandomnessSource } from './round/randomness.js'
 import { Rounds } from './round/rounds.js'
 
@@ -38,6 +40,7 @@ export interface OpenNodeInit {
   bootstrap?: string[]
   loopback?: boolean
   amino?: AminoInit
+  nat?: NatInit
   retrieval?: RetrievalCheckerInit
   storeMaxBytes?: number
   bitswap?: boolean
@@ -90,11 +93,13 @@ export async function openNode(
       ...(init.storeMaxBytes !== undefined ? { maxBytes: init.storeMaxBytes } : {}),
     })
     opened.push(() => store.close())
+    const listen = init.listen ?? ['/ip4/127.0.0.1/tcp/0']
     const host = await createHost({
       dataDir: init.dataDir,
       privateKey: identity.privateKey,
       params,
-      listen: init.listen ?? ['/ip4/127.0.0.1/tcp/0'],
+      listen,
+      nat: init.nat ?? resolveNat(NAT_AUTO, listenReach(listen), init.loopback ?? false),
       bootstrap: init.bootstrap ?? [],
       loopback: init.loopback ?? false,
       ...(init.amino ? { amino: init.amino } : {}),

@@ -71,13 +71,7 @@ export const STATUS_PAGE_SCRIPT = `
     setText('inet-group', st.inetGroup || 'not set')
     setText('participant', participantText(st.admission))
     const r = st.reachability
-    setText(
-      'reachability',
-      r
-        ? (r.nonLoopback ? 'listens on a non-loopback address' : r.listenAddresses ? 'loopback only: peers on other machines cannot dial it' : 'not listening') +
-            ' (' + r.listenAddresses + ' listen address' + (r.listenAddresses === 1 ? '' : 'es') + '), ' + r.peers + ' peer' + (r.peers === 1 ? '' : 's') + ' connected'
-        : '—',
-    )
+    setText('reachability', r ? r.summary : '—')
     $('reachability').title = (st.multiaddrs || []).join(' ')
     setText('peers', st.peers)
     setText('jobs-completed', st.jobsCompleted)

@@ -5,6 +5,7 @@ import { yamux } from '@chainsafe/libp2p-yamux'
 import { withBitswap } from '@helia/bitswap'
 import { withLibp2pLight } from '@helia/libp2p'
 import { bootstrap } from '@libp2p/bootstrap'
+import type { CircuitRelayService } from '@libp2p/circuit-relay-v2'
 import { identify } from '@libp2p/identify'
 import type { ConnectionGater, PrivateKey } from '@libp2p/interface'
 import { kadDHT, passthroughMapper, removePrivateAddressesMapper, removePublicAddressesMapper } from '@libp2p/kad-dht'
@@ -15,6 +16,7 @@ import { FsBlockstore } from 'blockstore-fs'
 import { LevelDatastore } from 'datastore-level'
 import { createHeliaLight } from 'helia'
 import { createGossipsubService } from '../../gossip/index.js'
+import { type NatInit, natListen, natServices, relayTransport } from './nat.js'
 
 export interface HostInit {
   dataDir: string
@@ -28,6 +30,8 @@ export interface HostInit {
   connectionGater?: ConnectionGater
   /** Also the public IPFS DHT, as a client: what the node anchors is provided there too. */
   amino?: AminoInit
+  /** Relay, AutoNAT, DCUtR, UPnP: how a node behind NAT is reached; none of it when absent (in-process tests). */
+  nat?: NatInit
 }
 
 export interface AminoInit {
@@ -42,7 +46,7 @@ export const AMINO_PROTOCOL = '/ipfs/kad/1.0.0'
  * The node's libp2p host and helia on top of it, one libp2p for everything: TCP with noise and
  * yamux; identify and ping; gossipsub for measurements and attestations; kad-dht (our own
  * protocol id, server mode) for peer routing and providing summaries; bitswap over helia's
- * blockstore on disk. No mDNS, no public bootstrap, no public routers, unless `amino` asks for the
+ * blockstore on disk; circuit relay v2, AutoNAT v2 and DCUtR for nodes behind NAT (`nat`). No mDNS, no public bootstrap, no public routers, unless `amino` asks for the
  * public IPFS DHT beside ours (client mode: it queries and provides, it serves no one).
  */
 export async function createHost(init: HostInit) {
@@ -78,8 +82,8 @@ export async function createHost(init: HostInit) {
   const helia = withBitswap(
     withLibp2pLight(createHeliaLight({ blockstore, datastore }), {
       privateKey: init.privateKey,
-      addresses: { listen: init.listen },
-      transports: [tcp()],
+      addresses: { listen: [...init.listen, ...(init.nat ? natListen(init.nat) : [])] },
+      transports: init.nat ? [tcp(), relayTransport()] : [tcp()],
       connectionEncrypters: [noise()],
       streamMuxers: [yamux()],
       // many peers dial at once in a devnet; the default threshold resets them (STACK.md)
@@ -89,8 +93,9 @@ export async function createHost(init: HostInit) {
       connectionMonitor: { pingTimeout: { minTimeout: 20_000 } },
       ...(init.connectionGater ? { connectionGater: init.connectionGater } : {}),
       peerDiscovery: bootstrapList.length > 0 ? [bootstrap({ list: bootstrapList, timeout: 100 })] : [],
-      // typed as the swarm's services alone: `amino`, when there, is reached through content routing
-      services: { ...services, ...amino } as typeof services,
+      // typed as the swarm's services alone: `amino`, when there, is reached through content routing,
+      // and the NAT services work on their own
+      services: { ...services, ...amino, ...(init.nat ? natServices(init.nat) : {}) } as typeof services,
     }),
   )
   try {
@@ -102,9 +107,12 @@ export async function createHost(init: HostInit) {
     await datastore.close()
     throw err
   }
+  const relay = (helia.libp2p.services as { relay?: CircuitRelayService }).relay
   return {
     helia,
     libp2p: helia.libp2p,
+    /** Reservations this node holds for others as a relay; null when it does not relay. */
+    relayReservations: (): number | null => relay?.reservations.size ?? null,
     async stop() {
       await helia.stop()
       await blockstore.close()

@@ -35,16 +35,30 @@ export interface RoundStatus {
 }
 
 /**
- * What the node knows of how others reach it: its own listen addresses and connections. It cannot
- * know whether its public address is reachable from outside; a loopback-only node surely is not.
+ * How others reach the node, from the addresses libp2p announces: its private and loopback
+ * addresses always, a public one only once AutoNAT v2 peers dialled it back (or the operator
+ * announced it), a relayed one while it holds a reservation on a relay.
  */
 export interface Reachability {
-  /** How many addresses libp2p listens on. */
+  /** How many addresses libp2p announces. */
   listenAddresses: number
-  /** Some listen address is neither loopback nor unspecified: peers elsewhere could dial it. */
+  /** Some address is neither loopback nor unspecified: peers elsewhere could dial it. */
   nonLoopback: boolean
   /** Peers connected now. */
   peers: number
+  /**
+   * `public`: an address peers elsewhere dialled back; `relayed`: through a relay only;
+   * `private`: a LAN address only (peers on other networks cannot dial it); `loopback`: this machine only.
+   */
+  via: 'public' | 'relayed' | 'private' | 'loopback'
+  /** The relays this node holds a reservation on (peer ids). */
+  relays: string[]
+  /** Reservations this node holds for others as a relay; null when it does not relay. */
+  relaying: number | null
+  /** Relayed connections replaced by direct ones since start (DCUtR or a direct dial). */
+  upgraded: number
+  /** All of the above in one line, as the status page and `spark-swarm status` print it. */
+  summary: string
 }
 
 export interface CheckerNodeStatus {
