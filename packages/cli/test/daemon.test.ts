@@ -169,6 +169,10 @@ describe('spark-swarm start and status', () => {
       expect(status.jobsCompleted).toBeGreaterThan(0)
       const human = await runCli(['status', '--api', api as string])
       expect(human.stdout).toMatch(/^node 12D3KooW\w+ on devnet/)
+      // a node on 127.0.0.1 alone: how others reach it, in the words of the status page
+      expect(human.stdout).toMatch(
+        /^reachability: loopback only: peers on other machines cannot dial it \(1 listen address\), 0 peers connected$/m,
+      )
       const page = await fetch(`${api}/`)
       expect(page.headers.get('content-type')).toMatch(/text\/html/)
     } finally {
