@@ -7,6 +7,9 @@ export function isRelayed(connection: Pick<Connection, 'remoteAddr'>): boolean {
   return connection.remoteAddr.getComponents().some((c) => c.name === 'p2p-circuit')
 }
 
+/** The longest wait between two direct dials of one relayed peer. */
+export const MAX_BACKOFF_MS = 10 * 60_000
+
 export interface DirectUpgrade {
   /** Relayed connections replaced by a direct one since start (by DCUtR or by a direct dial). */
   readonly upgraded: number
@@ -18,7 +21,9 @@ export interface DirectUpgrade {
  * a direct connection to a peer exists its relayed one is closed. DCUtR punches a direct
  * connection only towards public addresses; for the rest (two nodes of one LAN behind the same
  * NAT, a devnet, a peer whose firewall opened later) the peer's direct addresses are dialled
- * every `intervalMs` while the only connection to it goes through a relay.
+ * while the only connection to it goes through a relay: after `intervalMs`, then twice as long
+ * after each failure, up to `MAX_BACKOFF_MS` (a peer behind a NAT that never opens costs a dial
+ * every 10 minutes, not every few seconds).
  */
 export function startDirectUpgrade(
   libp2p: Pick<Host['libp2p'], 'addEventListener' | 'removeEventListener' | 'getConnections' | 'dial' | 'peerStore'>,
@@ -34,15 +39,29 @@ export function startDirectUpgrade(
     for (const c of relayed) c.close().catch(() => c.abort(new Error('replaced by a direct connection')))
   }
   libp2p.addEventListener('connection:open', onOpen)
+  // per relayed peer: when to dial it next, and how long to wait after that if it fails again
+  const backoff = new Map<string, { next: number; waitMs: number }>()
   let dialing = false
   const tick = async () => {
     if (dialing) return
     dialing = true
     try {
-      for (const peer of onlyRelayed(libp2p.getConnections())) {
+      const relayedPeers = onlyRelayed(libp2p.getConnections())
+      const current = new Set(relayedPeers.map(String))
+      for (const key of backoff.keys()) if (!current.has(key)) backoff.delete(key)
+      for (const peer of relayedPeers) {
+        const key = peer.toString()
+        const due = backoff.get(key) ?? { next: 0, waitMs: init.intervalMs }
+        if (Date.now() < due.next) continue
         const addrs = await directAddresses(libp2p, peer)
         if (addrs.length === 0) continue
-        await libp2p.dial(addrs).catch((err: unknown) => init.onError?.(err))
+        await libp2p.dial(addrs).then(
+          () => backoff.delete(key),
+          (err: unknown) => {
+            backoff.set(key, { next: Date.now() + due.waitMs, waitMs: Math.min(MAX_BACKOFF_MS, due.waitMs * 2) })
+            init.onError?.(err)
+          },
+        )
       }
     } finally {
       dialing = false
