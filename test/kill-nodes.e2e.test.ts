@@ -70,13 +70,22 @@ describe('kill -9 of 30 % of the nodes mid-round', () => {
         ?.evaluation.measurements.filter((m) => victimIds.has(m.stationId)).length ?? 0
     expect(counted(joined)).toBeGreaterThan(0)
 
-    // the next round: kill all three once the first of them has measured in it
-    const round = joined + 2
-    await waitFor(
-      `a victim measured in round ${round}`,
-      () => victims.some((v) => v.lines.some((l) => l.event === 'measured' && l.round === round)),
-      4 * ROUND_MS,
-    )
+    // a later round: kill all three once the first of them has measured in it. On a loaded machine
+    // the test may see that measurement only after its round ended: then it is too late to kill
+    // mid-round, and it waits for a measurement of the next round instead
+    let round = joined + 2
+    for (;;) {
+      const r = round
+      await waitFor(
+        `a victim measured in round ${r}`,
+        () => victims.some((v) => v.lines.some((l) => l.event === 'measured' && l.round === r)),
+        4 * ROUND_MS,
+      )
+      const current = roundAt(swarm.params, Date.now())
+      if (current === r) break
+      round = current + 1
+      if (round > joined + 8) throw new Error(`saw no victim's measurement within its own round in rounds ${joined + 2}–${current}`)
+    }
     // mid-round is when the signal goes out; on a loaded machine the exits may be reaped after the round ends
     const killedAt = Date.now()
     for (const v of victims) v.child.kill('SIGKILL')

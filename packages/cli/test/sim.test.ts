@@ -77,9 +77,9 @@ describe('spark-swarm sim', () => {
   })
 
   it('--emulate runs the providers on real nodes and compares with the model', async () => {
-    const { code, stdout } = await runCli(['sim', '--scenario', scenario, '--emulate'], { timeoutMs: 90_000 })
-    expect(code).toBe(0)
+    const { code, stdout, stderr } = await runCli(['sim', '--scenario', scenario, '--emulate'], { timeoutMs: 130_000 })
+    expect(code, stderr.slice(-2_000)).toBe(0)
     expect(stdout).toMatch(/^emulated \d+ rounds on 12 real nodes/m)
     expect(stdout).toMatch(/committee size: real [\d.]+, model [\d.]+; delivery \d+ %/)
-  }, 120_000)
+  }, 150_000)
 })
