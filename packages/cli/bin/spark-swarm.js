@@ -4,7 +4,14 @@
 // silently skips it, so `npx spark-swarm` failed after the first `npm install`. This file is
 // committed, so the link is always made; it runs the built CLI, or says how to build it.
 import { existsSync } from 'node:fs'
+import { register } from 'node:module'
 import { fileURLToPath } from 'node:url'
+
+// Node 20: undici 8 (reached through @libp2p/http) crashes on import; resolve `undici` to the
+// undici 7 this package depends on. Why, and when to drop it: undici-7-on-node-20.js.
+if (Number(process.versions.node.split('.')[0]) < 22) {
+  register('./undici-7-on-node-20.js', import.meta.url)
+}
 
 const built = new URL('../dist/bin.js', import.meta.url)
 if (!existsSync(fileURLToPath(built))) {
