@@ -19,7 +19,7 @@ import { CliError, EXIT } from '../cli-error.js'
 import { readCliEnv } from '../config/env.js'
 import { ignoredWithTracker, isLoopbackOnly, type NodeConfig, networkParams, resolveNodeConfig } from '../config/node-config.js'
 import { createLogger } from '../logger.js'
-import { inetGroupWarning, logNodeProgress } from '../node-log.js'
+import { inetGroupLine, logNodeProgress } from '../node-log.js'
 import { startBinding } from './start-binding.js'
 import { catalogueSource } from './start-catalogue.js'
 import { followParams, type NodeRun } from './start-follow.js'
@@ -121,11 +121,7 @@ export async function runStart(
   write(`spark-swarm ${CHECKER_VERSION} node ${node.peerId} on ${network.params.network}`)
   write(`  station id ${node.stationId}`)
   write(`  listening  ${node.multiaddrs().join(' ')}`)
-  const noInetGroup = inetGroupWarning(config.inetGroup)
-  if (noInetGroup) {
-    log.warn(noInetGroup, { code: 'INET_GROUP_UNSET' })
-    write(`  WARNING    ${noInetGroup}`)
-  }
+  write(`  inet group ${inetGroupLine(config.inetGroup, config.sources?.inetGroup)}`)
   const alone = aloneWarning(config.tracker, network.bootstrap)
   if (alone) {
     log.warn(alone, { code: 'NO_PEERS' })
@@ -192,7 +188,8 @@ async function launchNode(config: NodeConfig, setup: LaunchSetup, log: ReturnTyp
     listen: setup.addresses.listen,
     bootstrap: setup.bootstrap,
     ...(config.amino.length > 0 ? { amino: { bootstrap: config.amino } } : {}),
-    inetGroup: config.inetGroup,
+    // unset: the node learns it from its peers' observations (spec §5.5)
+    ...(config.inetGroup !== undefined ? { inetGroup: config.inetGroup } : {}),
     // devnet gossip settings only for a swarm that is all on this host, not for a node that listens
     // on loopback (the default) and dials out to a real network's bootstrap peers
     loopback: isLoopbackOnly(config.listen) && isLoopbackOnly(setup.bootstrap) && isLoopbackOnly(config.amino),

@@ -15,7 +15,8 @@ export interface NodeConfig {
   bootstrap: string[]
   /** Amino (public IPFS DHT) peers to join through; the node then provides what it anchors there too. None: off. */
   amino: string[]
-  inetGroup: string
+  /** The operator's override of the inet group; unset, the node learns it from its peers (spec §5.5). */
+  inetGroup?: string
   apiHost: string
   apiPort: number
   /** `/ipfs/{cid}` on the status API: the node's blocks as a read-only trustless gateway; default on. */

@@ -20,12 +20,14 @@ const DEFAULTS: NodeConfig = {
   listen: ['/ip4/127.0.0.1/tcp/7331'],
   bootstrap: [],
   amino: [],
-  inetGroup: 'unknown',
   apiHost: '127.0.0.1',
   apiPort: 9090,
   gateway: true,
   logLevel: 'info',
 }
+
+/** Settings with no default: unset means something of its own (no tracker; the tracker's catalogue; a learned inet group). */
+const OPTIONAL_KEYS = ['tracker', 'catalogue', 'inetGroup']
 
 const LIST_KEYS = new Set<keyof NodeConfig>(['listen', 'bootstrap', 'amino'])
 
@@ -95,12 +97,8 @@ export async function resolveNodeConfig(
     if (typeof file !== 'object' || file === null || Array.isArray(file)) fail(configPath, 'the file', 'must hold a JSON object')
     for (const [key, value] of Object.entries(file)) {
       // own keys only: `in` would take "toString" or "constructor" for settings
-      if (!Object.hasOwn(DEFAULTS, key) && !['tracker', 'catalogue'].includes(key)) {
-        fail(
-          configPath,
-          JSON.stringify(key),
-          `is not a setting (known: ${Object.keys(DEFAULTS).concat('tracker', 'catalogue').join(', ')})`,
-        )
+      if (!Object.hasOwn(DEFAULTS, key) && !OPTIONAL_KEYS.includes(key)) {
+        fail(configPath, JSON.stringify(key), `is not a setting (known: ${Object.keys(DEFAULTS).concat(OPTIONAL_KEYS).join(', ')})`)
       }
       config[key] = coerce(configPath, key as keyof NodeConfig, value)
       sources[key] = configPath

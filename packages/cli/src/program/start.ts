@@ -37,7 +37,10 @@ export const registerStart: RegisterCommand = (program) => {
       'also provide anchored summaries on the public IPFS DHT (Amino), joined through this peer (repeatable; env SPARK_SWARM_AMINO; default off)',
       collect,
     )
-    .option('--inet-group <group>', "this node's network, e.g. 203.0.113.0/24 (env SPARK_SWARM_INET_GROUP)")
+    .option(
+      '--inet-group <group>',
+      "this node's network, e.g. 203.0.113.0/24 (env SPARK_SWARM_INET_GROUP); default: learned from the addresses peers observe it at",
+    )
     .option('--api-host <host>', 'status API address (default 127.0.0.1)')
     .option('--api-port <port>', 'status API port (default 9090)', nonNegativeInteger)
     .option('--no-gateway', 'do not serve the /ipfs/{cid} trustless gateway on the status API (env SPARK_SWARM_GATEWAY=false)')
@@ -48,7 +51,8 @@ export const registerStart: RegisterCommand = (program) => {
 Precedence: flags, then environment variables, then the config file, then defaults.
 
 Examples:
-  $ spark-swarm start --tracker https://tracker.example --inet-group 203.0.113.0/24
+  $ spark-swarm start --tracker https://tracker.example
+  $ spark-swarm start --network devnet --catalogue catalogue.json --inet-group 10.0.1.0/24
   $ spark-swarm start --bootstrap /ip4/203.0.113.7/tcp/7331/p2p/12D3KooW… --catalogue catalogue.json
   $ SPARK_SWARM_DATA_DIR=/var/lib/spark-swarm spark-swarm start --config /etc/spark-swarm.json
 

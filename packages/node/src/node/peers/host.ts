@@ -9,7 +9,7 @@ import { identify } from '@libp2p/identify'
 import type { ConnectionGater, PrivateKey } from '@libp2p/interface'
 import { kadDHT, passthroughMapper, removePrivateAddressesMapper, removePublicAddressesMapper } from '@libp2p/kad-dht'
 import { ping } from '@libp2p/ping'
-import { tcp } from '@libp2p/tcp'
+import { type TCPSocketOptions, tcp } from '@libp2p/tcp'
 import type { ProtocolParams } from '@spark-swarm/protocol'
 import { FsBlockstore } from 'blockstore-fs'
 import { LevelDatastore } from 'datastore-level'
@@ -28,6 +28,8 @@ export interface HostInit {
   connectionGater?: ConnectionGater
   /** Also the public IPFS DHT, as a client: what the node anchors is provided there too. */
   amino?: AminoInit
+  /** The local address outgoing TCP connections bind, so that peers observe this node there (spec §5.5, loopback devnets). */
+  dialFrom?: string
 }
 
 export interface AminoInit {
@@ -79,7 +81,8 @@ export async function createHost(init: HostInit) {
     withLibp2pLight(createHeliaLight({ blockstore, datastore }), {
       privateKey: init.privateKey,
       addresses: { listen: init.listen },
-      transports: [tcp()],
+      // `localAddress` reaches net.connect as it is, though the type names only a few options
+      transports: [tcp(init.dialFrom ? { dialOpts: { localAddress: init.dialFrom } as TCPSocketOptions } : {})],
       connectionEncrypters: [noise()],
       streamMuxers: [yamux()],
       // many peers dial at once in a devnet; the default threshold resets them (STACK.md)

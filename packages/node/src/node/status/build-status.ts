@@ -4,6 +4,7 @@ import type { NodeStore } from '../../store/index.js'
 import type { AdmissionStatus } from '../admission/own-admission.js'
 import type { Convergence } from '../anchor/convergence.js'
 import type { LocalFault } from '../health/local-faults.js'
+import type { InetGroupSource } from '../inet-group-in-force.js'
 import type { ParamsStatus } from '../params-watch.js'
 import type { OwnChecks } from '../round/own-check.js'
 import { type CheckerNodeStatus, roundStatus, roundTimes, STATUS_ROUNDS } from './status.js'
@@ -17,6 +18,7 @@ export interface StatusSources {
   /** Defaults to this package's CHECKER_VERSION. */
   checkerVersion?: string
   inetGroup?: string
+  inetGroupSource?: InetGroupSource
   multiaddrs: string[]
   outdated: boolean
   bannedPeers: number
@@ -52,6 +54,7 @@ export function buildStatus(s: StatusSources): CheckerNodeStatus {
   return {
     version: s.checkerVersion ?? CHECKER_VERSION,
     inetGroup: s.inetGroup ?? null,
+    inetGroupSource: s.inetGroupSource ?? (s.inetGroup === undefined ? 'unknown' : 'configured'),
     reachability: {
       listenAddresses: s.multiaddrs.length,
       nonLoopback: s.multiaddrs.some(isOutsideAddress),
