@@ -17,7 +17,14 @@ import type { Catalogue, ProtocolParams } from '@spark-swarm/protocol'
 import { aloneWarning } from '../alone-warning.js'
 import { CliError, EXIT } from '../cli-error.js'
 import { readCliEnv } from '../config/env.js'
-import { ignoredWithTracker, isLoopbackOnly, type NodeConfig, networkParams, resolveNodeConfig } from '../config/node-config.js'
+import {
+  ignoredWithTracker,
+  isDefaultTracker,
+  isLoopbackOnly,
+  type NodeConfig,
+  networkParams,
+  resolveNodeConfig,
+} from '../config/node-config.js'
 import { createLogger } from '../logger.js'
 import { inetGroupLine, logNodeProgress } from '../node-log.js'
 import { startBinding } from './start-binding.js'
@@ -46,7 +53,11 @@ async function networkSetup(
     network = await joinNetwork({ tracker, trackerUrl: config.tracker, dataDir: config.dataDir })
   } catch (err) {
     if (err instanceof TrackerError && err.code === 'NETWORK_PARAMS_UNAVAILABLE') {
-      throw new CliError(`${err.message} (here: leave out --tracker and pick --network) [${err.code}]`, EXIT.failure)
+      // the default tracker was not asked for: say where it came from, and how to run without it
+      const here = isDefaultTracker(config)
+        ? `the default tracker of network ${config.network}; pass --tracker <url>, or --no-tracker to run on the ${config.network} preset`
+        : 'here: leave out --tracker and pick --network'
+      throw new CliError(`${err.message} (${here}) [${err.code}]`, EXIT.failure)
     }
     throw operatorError(err)
   }

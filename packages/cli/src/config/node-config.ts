@@ -5,6 +5,7 @@ import { CliError, CONFIG_INVALID, EXIT } from '../cli-error.js'
 import { LOG_LEVELS, type LogLevel } from '../logger.js'
 import { readJsonFile } from '../read-json.js'
 import { ENV_KEYS } from './env.js'
+import { defaultTracker, knownNetworkSource } from './known-networks.js'
 import type { NodeConfig } from './node-config-types.js'
 
 export type { NodeConfig } from './node-config-types.js'
@@ -66,6 +67,12 @@ function coerce(source: string, key: keyof NodeConfig, value: unknown): unknown 
     if (value === 'false' || value === 'off' || value === '0') return false
     fail(source, key, 'must be true or false (on/off, 1/0)')
   }
+  if (key === 'tracker') {
+    // "no tracker", even on a network that has a default one: the preset and the file's params rule
+    if (value === false || value === 'false' || value === 'off' || value === 'none') return false
+    if (typeof value !== 'string' || value === '') fail(source, key, 'must be a tracker URL, or false for none')
+    return value
+  }
   if (key === 'logLevel') {
     if (!LOG_LEVELS.includes(value as LogLevel)) fail(source, key, `must be one of ${LOG_LEVELS.join(', ')}`)
     return value
@@ -116,7 +123,29 @@ export async function resolveNodeConfig(
     config[key] = coerce(flag, key as keyof NodeConfig, value)
     sources[key] = flag
   }
+  withDefaultTracker(config, sources)
   return { ...config, sources } as unknown as NodeConfig
+}
+
+/**
+ * A known public network's tracker when none is configured (known-networks.ts); `false` (from
+ * `--no-tracker`, `"tracker": false`, `SPARK_SWARM_TRACKER=none`) leaves the node without one.
+ */
+function withDefaultTracker(config: Record<string, unknown>, sources: Record<string, string>): void {
+  if (config.tracker === false) {
+    delete config.tracker
+    return
+  }
+  if (config.tracker !== undefined) return
+  const tracker = defaultTracker(config.network as string)
+  if (tracker === undefined) return
+  config.tracker = tracker
+  sources.tracker = knownNetworkSource(config.network as string)
+}
+
+/** True when the tracker is the network's default, not one the operator named. */
+export function isDefaultTracker(config: NodeConfig): boolean {
+  return config.tracker !== undefined && config.sources?.tracker === knownNetworkSource(config.network)
 }
 
 /** True when every multiaddr is on loopback (127.0.0.0/8 or ::1): none, or all of them. */
@@ -130,9 +159,14 @@ export function isLoopbackOnly(multiaddrs: readonly string[]): boolean {
  */
 export function ignoredWithTracker(config: NodeConfig): string | undefined {
   if (!config.tracker) return undefined
-  const ignored = (['network', 'params'] as const).filter((key) => config.sources?.[key] !== undefined)
+  // the network named its own default tracker: it is not ignored, it chose the tracker
+  const keys = isDefaultTracker(config) ? (['params'] as const) : (['network', 'params'] as const)
+  const ignored = keys.filter((key) => config.sources?.[key] !== undefined)
   if (ignored.length === 0) return undefined
   const named = ignored.map((key) => `${key} (from ${config.sources?.[key]})`).join(' and ')
+  if (isDefaultTracker(config)) {
+    return `${named} ignored: the node runs on the params of ${config.network}'s tracker ${config.tracker}; pass --no-tracker to use them`
+  }
   return `${named} ignored: with --tracker the node runs on the tracker's params; leave ${ignored.join('/')} out, or drop --tracker to use them`
 }
 

@@ -16,8 +16,9 @@ export const registerStart: RegisterCommand = (program) => {
     .option('--network <name>', 'preset: mainnet, devnet, spark-compat (env SPARK_SWARM_NETWORK)')
     .option(
       '--tracker <url>',
-      "the network's tracker: params, bootstrap list, version gate; its params are cached in the data dir and used while it is down (env SPARK_SWARM_TRACKER)",
+      "the network's tracker: params, bootstrap list, version gate; its params are cached in the data dir and used while it is down (env SPARK_SWARM_TRACKER; default: mainnet's public tracker on mainnet, none on devnets)",
     )
+    .option('--no-tracker', "no tracker, even on mainnet: the preset and the config file's params (env SPARK_SWARM_TRACKER=none)")
     .option(
       '--catalogue <file>',
       'the task catalogue, JSON {"entries": […]} (env SPARK_SWARM_CATALOGUE); default: the one the tracker serves, checked against the params\' catalogueCid',
