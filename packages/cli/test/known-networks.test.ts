@@ -2,7 +2,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { KNOWN_NETWORKS } from '../src/config/known-networks.js'
+import { aminoPeers, IPFS_BOOTSTRAP_PEERS, KNOWN_NETWORKS } from '../src/config/known-networks.js'
 import { ignoredWithTracker, resolveNodeConfig } from '../src/config/node-config.js'
 
 /* Config resolution only: nothing here starts a node, so no default tracker is ever contacted. */
@@ -48,5 +48,41 @@ describe("a known network's default tracker", () => {
     expect((await resolveNodeConfig({}, {}, file)).tracker).toBeUndefined()
     await writeFile(file, JSON.stringify({ tracker: 7 }))
     await expect(resolveNodeConfig({}, {}, file)).rejects.toThrow(/tracker must be a tracker URL, or false for none/)
+  })
+})
+
+describe('Amino by default', () => {
+  it('is on for mainnet, through the IPFS bootstrap peers, and off for devnets', () => {
+    expect(IPFS_BOOTSTRAP_PEERS.length).toBeGreaterThan(0)
+    for (const peer of IPFS_BOOTSTRAP_PEERS)
+      expect(peer).toMatch(/^\/(dnsaddr\/bootstrap\.libp2p\.io|ip4\/[\d.]+\/tcp\/\d+)\/p2p\/Qm\w{44}$/)
+    expect(aminoPeers(undefined, 'mainnet')).toEqual(IPFS_BOOTSTRAP_PEERS)
+    for (const network of ['devnet', 'devnet-v2', 'spark-compat', 'a-tracker-network']) expect(aminoPeers(undefined, network)).toEqual([])
+  })
+
+  it('follows the network the node runs on: a devnet tracker behind a default --network makes it off', async () => {
+    const config = await resolveNodeConfig({ tracker: 'http://127.0.0.1:8080' }, {})
+    expect(config.network).toBe('mainnet')
+    expect(aminoPeers(config.amino, 'devnet')).toEqual([])
+  })
+
+  it('--no-amino, SPARK_SWARM_AMINO=false or "amino": false turn it off; --amino <peer> names the peers', async () => {
+    for (const config of [
+      await resolveNodeConfig({ amino: false }, {}),
+      await resolveNodeConfig({}, { SPARK_SWARM_AMINO: 'false' }),
+      await resolveNodeConfig({}, { SPARK_SWARM_AMINO: 'off' }),
+    ]) {
+      expect(config.amino).toEqual([])
+      expect(aminoPeers(config.amino, 'mainnet')).toEqual([])
+    }
+    const file = join(dir, 'no-amino.json')
+    await writeFile(file, JSON.stringify({ amino: false }))
+    expect(aminoPeers((await resolveNodeConfig({}, {}, file)).amino, 'mainnet')).toEqual([])
+    const named = await resolveNodeConfig(
+      { amino: ['/ip4/127.0.0.1/tcp/4001/p2p/QmNnooDu7bfjPFoTZYxMNLWUQJyrVwtbZg5gBMjTezGAJN'] },
+      {},
+      file,
+    )
+    expect(aminoPeers(named.amino, 'devnet')).toEqual(['/ip4/127.0.0.1/tcp/4001/p2p/QmNnooDu7bfjPFoTZYxMNLWUQJyrVwtbZg5gBMjTezGAJN'])
   })
 })

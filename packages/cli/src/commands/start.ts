@@ -17,6 +17,7 @@ import type { Catalogue, ProtocolParams } from '@spark-swarm/protocol'
 import { aloneWarning } from '../alone-warning.js'
 import { CliError, EXIT } from '../cli-error.js'
 import { readCliEnv } from '../config/env.js'
+import { aminoPeers } from '../config/known-networks.js'
 import {
   ignoredWithTracker,
   isDefaultTracker,
@@ -132,6 +133,10 @@ export async function runStart(
   write(`spark-swarm ${CHECKER_VERSION} node ${node.peerId} on ${network.params.network}`)
   write(`  station id ${node.stationId}`)
   write(`  listening  ${node.multiaddrs().join(' ')}`)
+  const amino = aminoPeers(config.amino, network.params.network)
+  if (amino.length > 0) {
+    write(`  amino      summaries provided on the public IPFS DHT too, joined through ${amino.length} peers (--no-amino: off)`)
+  }
   write(`  inet group ${inetGroupLine(config.inetGroup, config.sources?.inetGroup)}`)
   const alone = aloneWarning(config.tracker, network.bootstrap)
   if (alone) {
@@ -185,6 +190,7 @@ interface LaunchSetup {
  */
 async function launchNode(config: NodeConfig, setup: LaunchSetup, log: ReturnType<typeof createLogger>): Promise<NodeRun> {
   const { params, tracker } = setup
+  const amino = aminoPeers(config.amino, params.network)
   const binding = await startBinding(config.dataDir, params).catch((err: unknown) => {
     throw operatorError(err)
   })
@@ -198,12 +204,12 @@ async function launchNode(config: NodeConfig, setup: LaunchSetup, log: ReturnTyp
     ...(config.drand ? { drandUrl: config.drand } : {}),
     listen: setup.addresses.listen,
     bootstrap: setup.bootstrap,
-    ...(config.amino.length > 0 ? { amino: { bootstrap: config.amino } } : {}),
+    ...(amino.length > 0 ? { amino: { bootstrap: amino } } : {}),
     // unset: the node learns it from its peers' observations (spec §5.5)
     ...(config.inetGroup !== undefined ? { inetGroup: config.inetGroup } : {}),
     // devnet gossip settings only for a swarm that is all on this host, not for a node that listens
     // on loopback (the default) and dials out to a real network's bootstrap peers
-    loopback: isLoopbackOnly(config.listen) && isLoopbackOnly(setup.bootstrap) && isLoopbackOnly(config.amino),
+    loopback: isLoopbackOnly(config.listen) && isLoopbackOnly(setup.bootstrap) && isLoopbackOnly(amino),
     ...(setup.gate ? { versionGate: setup.gate } : {}),
     // the tracker's Date header is the clock this node is checked against (CLOCK_OFF)
     ...(tracker ? { clockSource: tracker } : {}),

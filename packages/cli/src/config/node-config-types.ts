@@ -13,8 +13,11 @@ export interface NodeConfig {
   drand?: string
   listen: string[]
   bootstrap: string[]
-  /** Amino (public IPFS DHT) peers to join through; the node then provides what it anchors there too. None: off. */
-  amino: string[]
+  /**
+   * Amino (public IPFS DHT) peers to join through; the node then provides what it anchors there too.
+   * Empty: off. Unset: the network's default (on for mainnet, off for devnets: known-networks.ts).
+   */
+  amino?: string[]
   /** The operator's override of the inet group; unset, the node learns it from its peers (spec §5.5). */
   inetGroup?: string
   apiHost: string

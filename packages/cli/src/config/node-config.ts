@@ -20,15 +20,17 @@ const DEFAULTS: NodeConfig = {
   // loopback unless the operator opens it (`--listen /ip4/0.0.0.0/tcp/7331`): nothing is exposed by default
   listen: ['/ip4/127.0.0.1/tcp/7331'],
   bootstrap: [],
-  amino: [],
   apiHost: '127.0.0.1',
   apiPort: 9090,
   gateway: true,
   logLevel: 'info',
 }
 
-/** Settings with no default: unset means something of its own (no tracker; the tracker's catalogue; a learned inet group). */
-const OPTIONAL_KEYS = ['tracker', 'catalogue', 'inetGroup']
+/**
+ * Settings with no default: unset means something of its own (the network's tracker; the tracker's
+ * catalogue; a learned inet group; the network's Amino default).
+ */
+const OPTIONAL_KEYS = ['tracker', 'catalogue', 'inetGroup', 'amino']
 
 const LIST_KEYS = new Set<keyof NodeConfig>(['listen', 'bootstrap', 'amino'])
 
@@ -39,6 +41,8 @@ function fail(source: string, key: string, message: string): never {
 
 /** Checks one value's type and shape; the message names where it came from and what to do. */
 function coerce(source: string, key: keyof NodeConfig, value: unknown): unknown {
+  // Amino off, on a network where it is on by default: an empty list
+  if (key === 'amino' && (value === false || value === 'false' || value === 'off' || value === 'none')) return []
   if (LIST_KEYS.has(key)) {
     if (typeof value === 'string')
       return value

@@ -35,9 +35,10 @@ export const registerStart: RegisterCommand = (program) => {
     .option('--bootstrap <multiaddr>', 'peer to join through (repeatable; env SPARK_SWARM_BOOTSTRAP)', collect)
     .option(
       '--amino <multiaddr>',
-      'also provide anchored summaries on the public IPFS DHT (Amino), joined through this peer (repeatable; env SPARK_SWARM_AMINO; default off)',
+      'also provide anchored summaries on the public IPFS DHT (Amino), joined through this peer (repeatable; env SPARK_SWARM_AMINO; default: on for mainnet through the IPFS bootstrap peers, off for devnets)',
       collect,
     )
+    .option('--no-amino', 'no Amino, even on mainnet (env SPARK_SWARM_AMINO=false)')
     .option(
       '--inet-group <group>',
       "this node's network, e.g. 203.0.113.0/24 (env SPARK_SWARM_INET_GROUP); default: learned from the addresses peers observe it at",
