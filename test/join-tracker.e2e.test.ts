@@ -68,6 +68,9 @@ describe('joining with the tracker alone', () => {
     const until = <T>(what: string, pred: () => T | undefined, timeoutMs: number) => untilFrom(nodes, what, pred, timeoutMs)
     const fetched = await until('the catalogue fetched', () => jsonLogs(node).find((l) => l.msg === 'catalogue from the tracker'), 20_000)
     expect([fetched.catalogueCid, fetched.entries]).toEqual([firstCid, 2])
+    // no --network (the CLI's default is mainnet), but the tracker's network is a devnet: no Amino
+    await node.waitForLine(/^ {2}status /)
+    expect(node.lines.filter((l) => l.startsWith('  amino'))).toEqual([])
     await until('a round anchored', () => jsonLogs(node).find((l) => /^round \d+: summary anchored$/.test(l.msg)), 6 * ROUND_MS)
 
     // a new catalogue, announced: the node fetches it and restarts on it at its round

@@ -127,10 +127,10 @@ describe('a node as an operator starts it', () => {
     expect(doubled.status).toBe(404)
   })
 
-  it('warns loudly that no inet group is set', async () => {
-    await node.waitForLine(/^ {2}WARNING {4}no inet group set: .*DUP_INET_GROUP; pass --inet-group/)
-    const entry = await waitForLog(node, /^no inet group set/)
-    expect(entry).toMatchObject({ level: 40, code: 'INET_GROUP_UNSET' })
+  it('says that its inet group is learned from peers, and how to set it', async () => {
+    await node.waitForLine(
+      /^ {2}inet group learned from the addresses peers observe this node at: "unknown" until .*\(--inet-group sets it\)$/,
+    )
   })
 
   it('warns loudly that it runs alone: no tracker and no bootstrap peers', async () => {

@@ -126,6 +126,8 @@ describe('status page', () => {
     expect(await page.getByTestId('version').innerText()).toBe(status.version)
     expect(status.inetGroup).toBe('10.0.0.0/24')
     expect(await page.getByTestId('inet-group').innerText()).toBe('10.0.0.0/24')
+    expect(status.inetGroupSource).toBe('configured')
+    expect(await page.getByTestId('inet-group-source').innerText()).toBe('(set by the operator)')
     expect(status.reachability.nonLoopback).toBe(false)
     expect(status.reachability.via).toBe('loopback')
     expect(await page.getByTestId('reachability').innerText()).toMatch(

@@ -72,14 +72,11 @@ function logLocalFaults(node: CheckerNode, log: Logger): void {
   })
 }
 
-/** The inet group every node gets when none is set: all such nodes share it, so all but one are DUP_INET_GROUP. */
-export const UNKNOWN_INET_GROUP = 'unknown'
-
-/** One loud line while the node's inet group is not set, naming the setting and what it costs. */
-export function inetGroupWarning(inetGroup: string): string | undefined {
-  if (inetGroup !== UNKNOWN_INET_GROUP) return undefined
-  return (
-    'no inet group set: this node is in group "unknown" with every other node that has none, and all but one of them ' +
-    'are dropped as DUP_INET_GROUP; pass --inet-group <your /24 or IPv6 /48> (env SPARK_SWARM_INET_GROUP, config inetGroup)'
-  )
+/**
+ * What `start` says of the node's inet group: the one set and where, or that it is learned from
+ * peers (spec §5.5), logged with code INET_GROUP_OBSERVED once they agree.
+ */
+export function inetGroupLine(inetGroup: string | undefined, source: string | undefined): string {
+  if (inetGroup !== undefined) return `${inetGroup} (set by ${source ?? 'the config'})`
+  return 'learned from the addresses peers observe this node at: "unknown" until peers in two networks agree (--inet-group sets it)'
 }

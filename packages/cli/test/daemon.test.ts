@@ -78,7 +78,8 @@ describe('configuration precedence', () => {
     expect((await resolveNodeConfig({}, {}, file)).gateway).toBe(false)
     expect((await resolveNodeConfig({}, { SPARK_SWARM_GATEWAY: 'off' }, undefined)).gateway).toBe(false)
     expect((await resolveNodeConfig({ gateway: false }, { SPARK_SWARM_GATEWAY: 'on' }, undefined)).gateway).toBe(false)
-    expect((await resolveNodeConfig({}, {}, undefined)).amino).toEqual([])
+    // unset: the network's default, decided at start (known-networks.test.ts)
+    expect((await resolveNodeConfig({}, {}, undefined)).amino).toBeUndefined()
     expect((await resolveNodeConfig({}, { SPARK_SWARM_AMINO: '/dns4/a/tcp/4001/p2p/x, /dns4/b/tcp/4001/p2p/y' }, undefined)).amino).toEqual(
       ['/dns4/a/tcp/4001/p2p/x', '/dns4/b/tcp/4001/p2p/y'],
     )

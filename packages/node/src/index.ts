@@ -18,6 +18,8 @@ export type {
   ClockReading,
   ClockSource,
   CommitteeConfirmedDetail,
+  InetGroupAdoptedDetail,
+  InetGroupSource,
   Logger,
   MeasurementPublishedDetail,
   ListenErrorCode,

@@ -19,6 +19,7 @@ function fakeStatus(): CheckerNodeStatus {
   return {
     version: '1.0.0',
     inetGroup: '192.0.2.0/24',
+    inetGroupSource: 'configured',
     reachability: {
       listenAddresses: 1,
       nonLoopback: false,

@@ -82,7 +82,7 @@ function loopWith(
     { params, checker, store, publisher, events, stationKey: key, health, ...(admission ? { admission } : {}) },
     {
       entries: new Map(),
-      inetGroup: 'inet-test',
+      inetGroup: () => 'inet-test',
       checkerVersion: '0.1.0',
       // version 2's binding as own checks read it: only its round matters here
       ...(options.bindingFromRound !== undefined

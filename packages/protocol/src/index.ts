@@ -63,6 +63,10 @@ export { cidOfDagCbor, cidOfDagCborDigest, cidText, isDagCborSha256Cid } from '.
 export type { StationKey } from './station-id.js'
 export { publicKeyFromStationId, publicKeyObject, STATION_ID_PATTERN, stationIdFromPublicKey, stationKeyFromSeed } from './station-id.js'
 
+// Inet groups: Spark's address → group mapping, and the group a checker adopts from what its peers observe (spec §5.5)
+export type { InetGroupObservation } from './inet-group.js'
+export { agreedInetGroup, INET_GROUP_MIN_OBSERVER_GROUPS, inetGroupOfIp, IPV6_INET_GROUP, UNKNOWN_INET_GROUP } from './inet-group.js'
+
 // Randomness: drand and local beacons, the seeds of a round, the stream drawn from a seed
 export { FILECOIN_EPOCH_MS, FILECOIN_GENESIS_MS, QUICKNET, QUICKNET_DST } from './randomness/drand-chains.js'
 export type { DrandBeacon, DrandChainInfo } from './randomness/drand.js'

@@ -75,7 +75,10 @@ async function runSwarm(small: Scenario, seed: string, log: (line: string) => vo
       // busy 2-core machine start late and fall behind, so it allows a minute beyond the rounds
       const limitMs = (rounds + 4) * 3_000 + 60_000
       const timer = setTimeout(
-        () => reject(new Error(`the emulated swarm did not finish its ${rounds} rounds in ${limitMs / 1000} s (${evaluations.length} evaluated)`)),
+        () =>
+          reject(
+            new Error(`the emulated swarm did not finish its ${rounds} rounds in ${limitMs / 1000} s (${evaluations.length} evaluated)`),
+          ),
         limitMs,
       )
       swarm.nodes[0]?.addEventListener('round:evaluated', (e) => {

@@ -19,9 +19,17 @@ import type { Catalogue, ProtocolParams } from '@spark-swarm/protocol'
 import { aloneWarning } from '../alone-warning.js'
 import { CliError, EXIT } from '../cli-error.js'
 import { readCliEnv } from '../config/env.js'
-import { ignoredWithTracker, isLoopbackOnly, type NodeConfig, networkParams, resolveNodeConfig } from '../config/node-config.js'
+import { aminoPeers } from '../config/known-networks.js'
+import {
+  ignoredWithTracker,
+  isDefaultTracker,
+  isLoopbackOnly,
+  type NodeConfig,
+  networkParams,
+  resolveNodeConfig,
+} from '../config/node-config.js'
 import { createLogger } from '../logger.js'
-import { inetGroupWarning, logNodeProgress } from '../node-log.js'
+import { inetGroupLine, logNodeProgress } from '../node-log.js'
 import { startBinding } from './start-binding.js'
 import { catalogueSource } from './start-catalogue.js'
 import { followParams, type NodeRun } from './start-follow.js'
@@ -48,7 +56,11 @@ async function networkSetup(
     network = await joinNetwork({ tracker, trackerUrl: config.tracker, dataDir: config.dataDir })
   } catch (err) {
     if (err instanceof TrackerError && err.code === 'NETWORK_PARAMS_UNAVAILABLE') {
-      throw new CliError(`${err.message} (here: leave out --tracker and pick --network) [${err.code}]`, EXIT.failure)
+      // the default tracker was not asked for: say where it came from, and how to run without it
+      const here = isDefaultTracker(config)
+        ? `the default tracker of network ${config.network}; pass --tracker <url>, or --no-tracker to run on the ${config.network} preset`
+        : 'here: leave out --tracker and pick --network'
+      throw new CliError(`${err.message} (${here}) [${err.code}]`, EXIT.failure)
     }
     throw operatorError(err)
   }
@@ -123,11 +135,11 @@ export async function runStart(
   write(`spark-swarm ${CHECKER_VERSION} node ${node.peerId} on ${network.params.network}`)
   write(`  station id ${node.stationId}`)
   write(`  listening  ${node.multiaddrs().join(' ')}`)
-  const noInetGroup = inetGroupWarning(config.inetGroup)
-  if (noInetGroup) {
-    log.warn(noInetGroup, { code: 'INET_GROUP_UNSET' })
-    write(`  WARNING    ${noInetGroup}`)
+  const amino = aminoPeers(config.amino, network.params.network)
+  if (amino.length > 0) {
+    write(`  amino      summaries provided on the public IPFS DHT too, joined through ${amino.length} peers (--no-amino: off)`)
   }
+  write(`  inet group ${inetGroupLine(config.inetGroup, config.sources?.inetGroup)}`)
   const alone = aloneWarning(config.tracker, network.bootstrap)
   if (alone) {
     log.warn(alone, { code: 'NO_PEERS' })
@@ -180,10 +192,11 @@ interface LaunchSetup {
  */
 async function launchNode(config: NodeConfig, setup: LaunchSetup, log: ReturnType<typeof createLogger>): Promise<NodeRun> {
   const { params, tracker } = setup
+  const amino = aminoPeers(config.amino, params.network)
   const binding = await startBinding(config.dataDir, params).catch((err: unknown) => {
     throw operatorError(err)
   })
-  const loopback = isLoopbackOnly(config.listen) && isLoopbackOnly(setup.bootstrap) && isLoopbackOnly(config.amino)
+  const loopback = isLoopbackOnly(config.listen) && isLoopbackOnly(setup.bootstrap) && isLoopbackOnly(amino)
   const node = createCheckerNode({
     dataDir: config.dataDir,
     params,
@@ -194,8 +207,9 @@ async function launchNode(config: NodeConfig, setup: LaunchSetup, log: ReturnTyp
     ...(config.drand ? { drandUrl: config.drand } : {}),
     listen: setup.addresses.listen,
     bootstrap: setup.bootstrap,
-    ...(config.amino.length > 0 ? { amino: { bootstrap: config.amino } } : {}),
-    inetGroup: config.inetGroup,
+    ...(amino.length > 0 ? { amino: { bootstrap: amino } } : {}),
+    // unset: the node learns it from its peers' observations (spec §5.5)
+    ...(config.inetGroup !== undefined ? { inetGroup: config.inetGroup } : {}),
     // devnet gossip settings only for a swarm that is all on this host, not for a node that listens
     // on loopback (the default) and dials out to a real network's bootstrap peers
     loopback,

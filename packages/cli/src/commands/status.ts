@@ -1,6 +1,13 @@
 import type { CheckerNodeStatus } from '@spark-swarm/node'
 import { CliError, EXIT } from '../cli-error.js'
 
+/** Where the node's inet group came from, as `status` says it (spec §5.5). */
+const INET_GROUP_SOURCE: Record<string, string> = {
+  configured: 'set by --inet-group',
+  observed: 'observed by peers',
+  unknown: 'until peers in two networks agree on it',
+}
+
 /** `spark-swarm status`: asks a running node's status API (127.0.0.1 by default). */
 export async function runStatus(opts: { api: string; json?: boolean }, write: (line: string) => void): Promise<void> {
   const url = `${opts.api.replace(/\/$/, '')}/api/status`
@@ -22,6 +29,7 @@ export async function runStatus(opts: { api: string; json?: boolean }, write: (l
   const left = Math.max(0, Math.round((status.roundEndsAt - Date.now()) / 1000))
   write(`node ${status.peerId} on ${status.network}${status.outdated ? '  OUTDATED: update this checker' : ''}`)
   write(`round ${status.round} (${left} s left), ${status.peers} peers, ${status.jobsCompleted} checks done`)
+  write(`inet group ${status.inetGroup ?? 'not set'} (${INET_GROUP_SOURCE[status.inetGroupSource] ?? 'source not given'})`)
   write(`reachability: ${status.reachability.summary}`)
   for (const t of status.tasks)
     write(`  task …${t.cid.slice(-12)} ${t.minerId.padEnd(10)} ${t.status.padEnd(15)} ${t.retrievalResult ?? ''}`)

@@ -14,9 +14,13 @@ export interface NodeConfig {
   drand?: string
   listen: string[]
   bootstrap: string[]
-  /** Amino (public IPFS DHT) peers to join through; the node then provides what it anchors there too. None: off. */
-  amino: string[]
-  inetGroup: string
+  /**
+   * Amino (public IPFS DHT) peers to join through; the node then provides what it anchors there too.
+   * Empty: off. Unset: the network's default (on for mainnet, off for devnets: known-networks.ts).
+   */
+  amino?: string[]
+  /** The operator's override of the inet group; unset, the node learns it from its peers (spec §5.5). */
+  inetGroup?: string
   /** Relay for peers that cannot be dialled: `auto` (when the node has a public address), `on`, `off`. */
   relayServer: NatSwitch
   /** Reserve a slot on a relay to be reachable: `auto` (unless it has a public address or the swarm is all on loopback), `on`, `off`. */

@@ -6,6 +6,7 @@ import { CliError, CONFIG_INVALID, EXIT } from '../cli-error.js'
 import { LOG_LEVELS, type LogLevel } from '../logger.js'
 import { readJsonFile } from '../read-json.js'
 import { ENV_KEYS } from './env.js'
+import { defaultTracker, knownNetworkSource } from './known-networks.js'
 import type { NodeConfig } from './node-config-types.js'
 
 export type { NodeConfig } from './node-config-types.js'
@@ -20,8 +21,6 @@ const DEFAULTS: NodeConfig = {
   // loopback unless the operator opens it (`--listen /ip4/0.0.0.0/tcp/7331`): nothing is exposed by default
   listen: ['/ip4/127.0.0.1/tcp/7331'],
   bootstrap: [],
-  amino: [],
-  inetGroup: 'unknown',
   relayServer: 'auto',
   relayClient: 'auto',
   upnp: false,
@@ -30,6 +29,12 @@ const DEFAULTS: NodeConfig = {
   gateway: true,
   logLevel: 'info',
 }
+
+/**
+ * Settings with no default: unset means something of its own (the network's tracker; the tracker's
+ * catalogue; a learned inet group; the network's Amino default).
+ */
+const OPTIONAL_KEYS = ['tracker', 'catalogue', 'inetGroup', 'amino']
 
 const LIST_KEYS = new Set<keyof NodeConfig>(['listen', 'bootstrap', 'amino'])
 
@@ -40,6 +45,8 @@ function fail(source: string, key: string, message: string): never {
 
 /** Checks one value's type and shape; the message names where it came from and what to do. */
 function coerce(source: string, key: keyof NodeConfig, value: unknown): unknown {
+  // Amino off, on a network where it is on by default: an empty list
+  if (key === 'amino' && (value === false || value === 'false' || value === 'off' || value === 'none')) return []
   if (LIST_KEYS.has(key)) {
     if (typeof value === 'string')
       return value
@@ -70,6 +77,12 @@ function coerce(source: string, key: keyof NodeConfig, value: unknown): unknown 
   }
   if (key === 'relayServer' || key === 'relayClient') {
     if (!NAT_SWITCHES.includes(value as NatSwitch)) fail(source, key, `must be one of ${NAT_SWITCHES.join(', ')}`)
+    return value
+  }
+  if (key === 'tracker') {
+    // "no tracker", even on a network that has a default one: the preset and the file's params rule
+    if (value === false || value === 'false' || value === 'off' || value === 'none') return false
+    if (typeof value !== 'string' || value === '') fail(source, key, 'must be a tracker URL, or false for none')
     return value
   }
   if (key === 'logLevel') {
@@ -103,12 +116,8 @@ export async function resolveNodeConfig(
     if (typeof file !== 'object' || file === null || Array.isArray(file)) fail(configPath, 'the file', 'must hold a JSON object')
     for (const [key, value] of Object.entries(file)) {
       // own keys only: `in` would take "toString" or "constructor" for settings
-      if (!Object.hasOwn(DEFAULTS, key) && !['tracker', 'catalogue'].includes(key)) {
-        fail(
-          configPath,
-          JSON.stringify(key),
-          `is not a setting (known: ${Object.keys(DEFAULTS).concat('tracker', 'catalogue').join(', ')})`,
-        )
+      if (!Object.hasOwn(DEFAULTS, key) && !OPTIONAL_KEYS.includes(key)) {
+        fail(configPath, JSON.stringify(key), `is not a setting (known: ${Object.keys(DEFAULTS).concat(OPTIONAL_KEYS).join(', ')})`)
       }
       config[key] = coerce(configPath, key as keyof NodeConfig, value)
       sources[key] = configPath
@@ -126,7 +135,29 @@ export async function resolveNodeConfig(
     config[key] = coerce(flag, key as keyof NodeConfig, value)
     sources[key] = flag
   }
+  withDefaultTracker(config, sources)
   return { ...config, sources } as unknown as NodeConfig
+}
+
+/**
+ * A known public network's tracker when none is configured (known-networks.ts); `false` (from
+ * `--no-tracker`, `"tracker": false`, `SPARK_SWARM_TRACKER=none`) leaves the node without one.
+ */
+function withDefaultTracker(config: Record<string, unknown>, sources: Record<string, string>): void {
+  if (config.tracker === false) {
+    delete config.tracker
+    return
+  }
+  if (config.tracker !== undefined) return
+  const tracker = defaultTracker(config.network as string)
+  if (tracker === undefined) return
+  config.tracker = tracker
+  sources.tracker = knownNetworkSource(config.network as string)
+}
+
+/** True when the tracker is the network's default, not one the operator named. */
+export function isDefaultTracker(config: NodeConfig): boolean {
+  return config.tracker !== undefined && config.sources?.tracker === knownNetworkSource(config.network)
 }
 
 /** True when every multiaddr is on loopback (127.0.0.0/8 or ::1): none, or all of them. */
@@ -140,9 +171,14 @@ export function isLoopbackOnly(multiaddrs: readonly string[]): boolean {
  */
 export function ignoredWithTracker(config: NodeConfig): string | undefined {
   if (!config.tracker) return undefined
-  const ignored = (['network', 'params'] as const).filter((key) => config.sources?.[key] !== undefined)
+  // the network named its own default tracker: it is not ignored, it chose the tracker
+  const keys = isDefaultTracker(config) ? (['params'] as const) : (['network', 'params'] as const)
+  const ignored = keys.filter((key) => config.sources?.[key] !== undefined)
   if (ignored.length === 0) return undefined
   const named = ignored.map((key) => `${key} (from ${config.sources?.[key]})`).join(' and ')
+  if (isDefaultTracker(config)) {
+    return `${named} ignored: the node runs on the params of ${config.network}'s tracker ${config.tracker}; pass --no-tracker to use them`
+  }
   return `${named} ignored: with --tracker the node runs on the tracker's params; leave ${ignored.join('/')} out, or drop --tracker to use them`
 }
 

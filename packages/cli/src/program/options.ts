@@ -15,8 +15,9 @@ export function nonNegativeInteger(value: string): number {
 }
 
 /** A repeatable option: each use adds one value. */
-export function collect(value: string, previous: string[] = []): string[] {
-  return [...previous, value]
+export function collect(value: string, previous: string[] | false = []): string[] {
+  // `--no-amino --amino x`: the later flag wins, as commander's do
+  return [...(previous || []), value]
 }
 
 export function logLevel(value: string): LogLevel {

@@ -16,8 +16,9 @@ export const registerStart: RegisterCommand = (program) => {
     .option('--network <name>', 'preset: mainnet, devnet, spark-compat (env SPARK_SWARM_NETWORK)')
     .option(
       '--tracker <url>',
-      "the network's tracker: params, bootstrap list, version gate; its params are cached in the data dir and used while it is down (env SPARK_SWARM_TRACKER)",
+      "the network's tracker: params, bootstrap list, version gate; its params are cached in the data dir and used while it is down (env SPARK_SWARM_TRACKER; default: mainnet's public tracker on mainnet, none on devnets)",
     )
+    .option('--no-tracker', "no tracker, even on mainnet: the preset and the config file's params (env SPARK_SWARM_TRACKER=none)")
     .option(
       '--catalogue <file>',
       'the task catalogue, JSON {"entries": […]} (env SPARK_SWARM_CATALOGUE); default: the one the tracker serves, checked against the params\' catalogueCid',
@@ -34,9 +35,10 @@ export const registerStart: RegisterCommand = (program) => {
     .option('--bootstrap <multiaddr>', 'peer to join through (repeatable; env SPARK_SWARM_BOOTSTRAP)', collect)
     .option(
       '--amino <multiaddr>',
-      'also provide anchored summaries on the public IPFS DHT (Amino), joined through this peer (repeatable; env SPARK_SWARM_AMINO; default off)',
+      'also provide anchored summaries on the public IPFS DHT (Amino), joined through this peer (repeatable; env SPARK_SWARM_AMINO; default: on for mainnet through the IPFS bootstrap peers, off for devnets)',
       collect,
     )
+    .option('--no-amino', 'no Amino, even on mainnet (env SPARK_SWARM_AMINO=false)')
     .option(
       '--relay-server <mode>',
       'relay (circuit relay v2, with limits) for peers that cannot be dialled: auto (when this node has a public address), on, off (env SPARK_SWARM_RELAY_SERVER)',
@@ -46,7 +48,10 @@ export const registerStart: RegisterCommand = (program) => {
       'reserve a slot on a relay so that peers reach this node behind NAT: auto (unless it has a public address or the swarm is all on loopback), on, off (env SPARK_SWARM_RELAY_CLIENT)',
     )
     .option('--upnp', 'ask the home router to forward the listen port (UPnP, NAT-PMP); default off (env SPARK_SWARM_UPNP)')
-    .option('--inet-group <group>', "this node's network, e.g. 203.0.113.0/24 (env SPARK_SWARM_INET_GROUP)")
+    .option(
+      '--inet-group <group>',
+      "this node's network, e.g. 203.0.113.0/24 (env SPARK_SWARM_INET_GROUP); default: learned from the addresses peers observe it at",
+    )
     .option('--api-host <host>', 'status API address (default 127.0.0.1)')
     .option('--api-port <port>', 'status API port (default 9090)', nonNegativeInteger)
     .option('--no-gateway', 'do not serve the /ipfs/{cid} trustless gateway on the status API (env SPARK_SWARM_GATEWAY=false)')
@@ -57,7 +62,8 @@ export const registerStart: RegisterCommand = (program) => {
 Precedence: flags, then environment variables, then the config file, then defaults.
 
 Examples:
-  $ spark-swarm start --tracker https://tracker.example --inet-group 203.0.113.0/24
+  $ spark-swarm start --tracker https://tracker.example
+  $ spark-swarm start --network devnet --catalogue catalogue.json --inet-group 10.0.1.0/24
   $ spark-swarm start --bootstrap /ip4/203.0.113.7/tcp/7331/p2p/12D3KooW… --catalogue catalogue.json
   $ SPARK_SWARM_DATA_DIR=/var/lib/spark-swarm spark-swarm start --config /etc/spark-swarm.json
 

@@ -26,7 +26,8 @@ import type { VersionCheck } from './version-gate.js'
 
 /** The settings of the parts (from `CheckerNodeInit`, defaults applied). */
 export interface PartsInit {
-  inetGroup: string
+  /** The group in force, asked at each signing. */
+  inetGroup: () => string
   checkerVersion: string
   checkWindow: number
   retainRounds: number

@@ -52,6 +52,12 @@ export interface OutdatedDetail {
   message: string
 }
 
+export interface InetGroupAdoptedDetail {
+  group: string
+  /** How many observer groups (one vote each) there were when they agreed. */
+  observerGroups: number
+}
+
 /** A check's result the node did not sign nor publish: a local fault of its own could have caused it (spec §5.4). */
 export interface MeasurementWithheldDetail {
   round: number
@@ -86,6 +92,8 @@ export interface CheckerNodeEvents extends Record<string, CustomEvent> {
    * effect, or the node missed one): once per difference. Whoever runs the node restarts it on them (`spark-swarm start` does).
    */
   'params:changed': CustomEvent<ParamsChangedDetail>
+  /** Peers agreed on this node's inet group (spec §5.5): it is in force from the next measurement on. */
+  'inet-group:adopted': CustomEvent<InetGroupAdoptedDetail>
 }
 
 /** The libp2p ecosystem's typed EventTarget, with a short way to emit a detail. */

@@ -4,6 +4,7 @@ export type {
   ActivityDetail,
   CheckerNodeEvents,
   CommitteeConfirmedDetail,
+  InetGroupAdoptedDetail,
   MeasurementPublishedDetail,
   MeasurementWithheldDetail,
   OutdatedDetail,
@@ -19,6 +20,7 @@ export {
   type LocalFaultCode,
   type LocalFaultDetail,
 } from './health/local-faults.js'
+export type { InetGroupSource } from './inet-group-in-force.js'
 export { ListenError, type ListenErrorCode, libp2pListenError } from './listen-error.js'
 export type { Logger } from './logger.js'
 export { silentLogger } from './logger.js'

@@ -47,8 +47,12 @@ export interface CheckerNodeInit {
    * loopback neither; UPnP off). AutoNAT v2 and DCUtR always run.
    */
   nat?: NatInit
-  /** This node's network group (Spark's inet_group: its /24 or IPv6 prefix), self-reported. */
-  inetGroup: string
+  /**
+   * This node's network group (Spark's inet_group: its /24), self-reported. Set, it is used as it
+   * is (the operator's override). Unset, the node learns it from the addresses its peers observe it
+   * at (identify), adopted once peers in two networks agree, `unknown` until then (spec §5.5).
+   */
+  inetGroup?: string
   checkerVersion?: string
   /** Devnet on loopback: gossip and DHT settings for peers that all live on 127.0.0.1. */
   loopback?: boolean

@@ -7,11 +7,13 @@ import type { Convergence } from './anchor/convergence.js'
 import { type Clock, systemClock } from './clock.js'
 import { composeParts, type NodeParts } from './compose.js'
 import { type CheckerNodeEvents, TypedEventTarget } from './events.js'
+import { InetGroupInForce } from './inet-group-in-force.js'
 import { type Logger, silentLogger } from './logger.js'
 import type { CheckerNodeInit } from './node-init.js'
 import { closeOpenedNode, type OpenedNode, openNode } from './open.js'
 import { createParamsWatch, type ParamsWatch } from './params-watch.js'
 import type { Host } from './peers/host.js'
+import { watchInetGroup } from './peers/inet-group-watch.js'
 import { PeerBans } from './peers/peer-bans.js'
 import { startPeerCare } from './peers/peer-care.js'
 import { buildStatus } from './status/build-status.js'
@@ -64,6 +66,8 @@ class SwarmCheckerNode extends TypedEventTarget<CheckerNodeEvents> implements Ch
   readonly #versionCheck: VersionCheck
   readonly #paramsWatch: ParamsWatch
   readonly #admission: NodeAdmission | undefined
+  /** Kept across stop and start: a restart does not forget what the peers observed. */
+  readonly #inetGroup: InetGroupInForce
   #identity: NodeIdentity | undefined
   #convergence: Convergence | undefined
   #gossipMetrics: GossipMetrics | undefined
@@ -80,6 +84,7 @@ class SwarmCheckerNode extends TypedEventTarget<CheckerNodeEvents> implements Ch
     this.#catalogue = validateCatalogue(init.catalogue)
     this.#log = init.logger ?? silentLogger
     this.#clock = init.clock ?? systemClock
+    this.#inetGroup = new InetGroupInForce(init.inetGroup)
     this.#bans = new PeerBans(init.banMs !== undefined ? { banMs: init.banMs } : {})
     this.#versionCheck = createVersionCheck(
       { events: this },
@@ -142,6 +147,7 @@ class SwarmCheckerNode extends TypedEventTarget<CheckerNodeEvents> implements Ch
     this.#identity = opened.identity
     // stop() came while the data dir and host were being opened
     if (controller.signal.aborted) return closeOpenedNode(opened)
+    if (this.#inetGroup.source !== 'configured') this.#learnInetGroup(opened.host, controller.signal)
     let parts: NodeParts
     try {
       // the binding names a station key: only now, with the key loaded, can it be checked
@@ -157,7 +163,7 @@ class SwarmCheckerNode extends TypedEventTarget<CheckerNodeEvents> implements Ch
           ...(admission ? { admission } : {}),
         },
         {
-          inetGroup: init.inetGroup,
+          inetGroup: () => this.#inetGroup.group,
           checkerVersion: this.#checkerVersion,
           checkWindow: init.checkWindow ?? 0.5,
           retainRounds: init.retainRounds ?? 72,
@@ -192,6 +198,22 @@ class SwarmCheckerNode extends TypedEventTarget<CheckerNodeEvents> implements Ch
       throw err
     }
     this.emit('activity', { level: 'info', message: `checker node ${opened.identity.peerId} started` })
+  }
+
+  /** Listens to identify for as long as `signal` lives, and takes the group peers agree on (spec §5.5). */
+  #learnInetGroup(host: Host, signal: AbortSignal): void {
+    const watch = watchInetGroup(host.libp2p, {
+      onAgreed: (group, observerGroups) => {
+        if (!this.#inetGroup.adopt(group)) return
+        this.emit('inet-group:adopted', { group, observerGroups })
+        this.emit('activity', {
+          level: 'info',
+          message: `inet group ${group}: peers in ${observerGroups} networks observe this node there`,
+          code: 'INET_GROUP_OBSERVED',
+        })
+      },
+    })
+    signal.addEventListener('abort', () => watch.stop(), { once: true })
   }
 
   /**
@@ -242,7 +264,8 @@ class SwarmCheckerNode extends TypedEventTarget<CheckerNodeEvents> implements Ch
       peerId: this.peerId,
       stationId: this.stationId,
       checkerVersion: this.#checkerVersion,
-      inetGroup: this.#init.inetGroup,
+      inetGroup: this.#inetGroup.group,
+      inetGroupSource: this.#inetGroup.source,
       multiaddrs: this.multiaddrs(),
       outdated: this.#versionCheck.outdated,
       bannedPeers: this.#bans.size,

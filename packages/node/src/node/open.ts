@@ -24,6 +24,7 @@ import type { Clock } from './clock.js'
 import { type LotusWatch, watchLotus } from './health/lotus-watch.js'
 import { libp2pListenError } from './listen-error.js'
 import type { Logger } from './logger.js'
+import { loopbackDialFrom } from './peers/dial-from.js'
 import { type AminoInit, createHost, type Host } from './peers/host.js'
 import type { NatInit } from './peers/nat.js'
 import { listenReach, NAT_AUTO, resolveNat } from './peers/nat-auto.js'
@@ -94,12 +95,14 @@ export async function openNode(
     })
     opened.push(() => store.close())
     const listen = init.listen ?? ['/ip4/127.0.0.1/tcp/0']
+    const dialFrom = init.loopback ? loopbackDialFrom(listen) : undefined
     const host = await createHost({
       dataDir: init.dataDir,
       privateKey: identity.privateKey,
       params,
       listen,
       nat: init.nat ?? resolveNat(NAT_AUTO, listenReach(listen), init.loopback ?? false),
+      ...(dialFrom ? { dialFrom } : {}),
       bootstrap: init.bootstrap ?? [],
       loopback: init.loopback ?? false,
       ...(init.amino ? { amino: init.amino } : {}),

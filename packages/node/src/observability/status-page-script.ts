@@ -61,6 +61,13 @@ export const STATUS_PAGE_SCRIPT = `
     providers.forEach((p, i) => colours.set(p, COLORS[i % COLORS.length]))
   }
 
+  // where the group in force came from (spec §5.5)
+  const INET_GROUP_SOURCES = {
+    configured: '(set by the operator)',
+    observed: '(observed by peers)',
+    unknown: '(until peers in two networks agree on where they see this node)',
+  }
+
   const renderNode = (st) => {
     setText('peer-id', st.peerId || '—')
     $('peer-id').title = st.peerId || ''
@@ -69,6 +76,7 @@ export const STATUS_PAGE_SCRIPT = `
     setText('network', st.network)
     setText('version', st.version || '—')
     setText('inet-group', st.inetGroup || 'not set')
+    setText('inet-group-source', INET_GROUP_SOURCES[st.inetGroupSource] || '')
     setText('participant', participantText(st.admission))
     const r = st.reachability
     setText('reachability', r ? r.summary : '—')

@@ -28,7 +28,7 @@ export const STATUS_PAGE_HTML = `<!doctype html>
 <dt>Peer id</dt><dd id="peer-id" class="mono" data-testid="peer-id"></dd>
 <dt>Station id</dt><dd id="station-id" class="mono" data-testid="station-id"></dd>
 <dt>Version</dt><dd id="version" data-testid="version"></dd>
-<dt>Inet group</dt><dd id="inet-group" class="mono" data-testid="inet-group"></dd>
+<dt>Inet group</dt><dd><span id="inet-group" class="mono" data-testid="inet-group"></span> <span id="inet-group-source" data-testid="inet-group-source"></span></dd>
 <dt>Participant</dt><dd id="participant" data-testid="participant"></dd>
 <dt>Reachability</dt><dd id="reachability" data-testid="reachability"></dd>
 <dt>Peers</dt><dd id="peers" data-testid="peers"></dd>

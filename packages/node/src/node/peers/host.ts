@@ -10,7 +10,7 @@ import { identify } from '@libp2p/identify'
 import type { ConnectionGater, PrivateKey } from '@libp2p/interface'
 import { kadDHT, passthroughMapper, removePrivateAddressesMapper, removePublicAddressesMapper } from '@libp2p/kad-dht'
 import { ping } from '@libp2p/ping'
-import { tcp } from '@libp2p/tcp'
+import { type TCPSocketOptions, tcp } from '@libp2p/tcp'
 import type { ProtocolParams } from '@spark-swarm/protocol'
 import { FsBlockstore } from 'blockstore-fs'
 import { LevelDatastore } from 'datastore-level'
@@ -32,6 +32,8 @@ export interface HostInit {
   amino?: AminoInit
   /** Relay, AutoNAT, DCUtR, UPnP: how a node behind NAT is reached; none of it when absent (in-process tests). */
   nat?: NatInit
+  /** The local address outgoing TCP connections bind, so that peers observe this node there (spec §5.5, loopback devnets). */
+  dialFrom?: string
 }
 
 export interface AminoInit {
@@ -83,7 +85,11 @@ export async function createHost(init: HostInit) {
     withLibp2pLight(createHeliaLight({ blockstore, datastore }), {
       privateKey: init.privateKey,
       addresses: { listen: [...init.listen, ...(init.nat ? natListen(init.nat) : [])] },
-      transports: init.nat ? [tcp(), relayTransport()] : [tcp()],
+      // `localAddress` reaches net.connect as it is, though the type names only a few options
+      transports: [
+        tcp(init.dialFrom ? { dialOpts: { localAddress: init.dialFrom } as TCPSocketOptions } : {}),
+        ...(init.nat ? [relayTransport()] : []),
+      ],
       connectionEncrypters: [noise()],
       streamMuxers: [yamux()],
       // many peers dial at once in a devnet; the default threshold resets them (STACK.md)

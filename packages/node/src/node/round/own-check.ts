@@ -26,7 +26,8 @@ export interface OwnChecksComponents {
 export interface OwnChecksInit {
   /** Catalogue entries by task id, to hand the checker the provider's peer id when known. */
   entries: Map<string, CatalogueEntry>
-  inetGroup: string
+  /** The group in force when a measurement is signed: it may be learned while the node runs (spec §5.5). */
+  inetGroup: () => string
   checkerVersion: string
   /** Version 2: the binding every own measurement carries (spec §13.3). */
   binding?: SavedBinding
@@ -150,7 +151,7 @@ export function createOwnChecks(components: OwnChecksComponents, init: OwnChecks
         round: info.round,
         task: entry,
         key: stationKey,
-        inetGroup: init.inetGroup,
+        inetGroup: init.inetGroup(),
         checkerVersion: init.checkerVersion,
         ...(init.binding ? { binding: init.binding } : {}),
       })

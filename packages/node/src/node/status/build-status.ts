@@ -6,6 +6,7 @@ import type { NodeStore } from '../../store/index.js'
 import type { AdmissionStatus } from '../admission/own-admission.js'
 import type { Convergence } from '../anchor/convergence.js'
 import type { LocalFault } from '../health/local-faults.js'
+import type { InetGroupSource } from '../inet-group-in-force.js'
 import type { ParamsStatus } from '../params-watch.js'
 import type { OwnChecks } from '../round/own-check.js'
 import { type CheckerNodeStatus, type Reachability, roundStatus, roundTimes, STATUS_ROUNDS } from './status.js'
@@ -19,6 +20,7 @@ export interface StatusSources {
   /** Defaults to this package's CHECKER_VERSION. */
   checkerVersion?: string
   inetGroup?: string
+  inetGroupSource?: InetGroupSource
   multiaddrs: string[]
   outdated: boolean
   bannedPeers: number
@@ -56,6 +58,7 @@ export function buildStatus(s: StatusSources): CheckerNodeStatus {
   return {
     version: s.checkerVersion ?? CHECKER_VERSION,
     inetGroup: s.inetGroup ?? null,
+    inetGroupSource: s.inetGroupSource ?? (s.inetGroup === undefined ? 'unknown' : 'configured'),
     reachability: reachability(s.multiaddrs, running?.peers ?? 0, s.nat),
     peerId: s.peerId,
     stationId: s.stationId,

@@ -2,6 +2,7 @@ import { type ProtocolParams, type Rate, roundAt, roundStartTime, taskId } from 
 import type { AdmissionStatus } from '../admission/own-admission.js'
 import type { RoundOutcome } from '../anchor/anchor.js'
 import type { LocalFault } from '../health/local-faults.js'
+import type { InetGroupSource } from '../inet-group-in-force.js'
 import type { ParamsStatus } from '../params-watch.js'
 
 /** One anchored round as the node sees it: what the status page and `/api/status` show. */
@@ -64,8 +65,10 @@ export interface Reachability {
 export interface CheckerNodeStatus {
   /** The checker software's version (what the version gate compares). */
   version: string
-  /** The /24 (or /48) group this node's measurements are tasked under; null when not told. */
+  /** The /24 group this node signs into its measurements now (`unknown` until learned, spec §5.5); null when not told. */
   inetGroup: string | null
+  /** Where it came from: `configured` (`--inet-group`), `observed` (peers agreed on it), `unknown` (not yet). */
+  inetGroupSource: InetGroupSource
   reachability: Reachability
   peerId: string
   stationId: string
