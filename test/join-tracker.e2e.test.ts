@@ -115,3 +115,57 @@ describe('joining with the tracker alone', () => {
     await node.waitForLine(/^ {2}status {5}http:\/\/127\.0\.0\.1:\d+\//, 20_000)
   }, 40_000)
 })
+
+/*
+ * Issue 13, item A: the catalogue from peers over bitswap. Node A gets the catalogue from the
+ * tracker; the tracker then stops serving it (its config names the CID in the params but no file:
+ * /v1/catalogue answers 404, /v1/network goes on). Node B, given the tracker and A as its bootstrap
+ * peer, gets the block from A over bitswap, checks it by hashing, then checks and anchors a round.
+ */
+describe('the catalogue from peers when the tracker does not serve it', () => {
+  let own: Awaited<ReturnType<typeof startTracker>> | undefined
+  afterAll(async () => {
+    await own?.stop()
+  })
+
+  it('a node joining with the tracker and a bootstrap peer gets it from the peer, checks and anchors', async () => {
+    const w = world as OutsideWorld
+    const catalogue: Catalogue = { entries: w.catalogue.entries.slice(0, 2) }
+    const cid = (await catalogueCid(catalogue)).toString()
+    await writeFile(join(dir, 'peers.json'), JSON.stringify(catalogue))
+    const overrides = { genesisTime: Date.now(), roundDurationMs: ROUND_MS, gracePeriodMs: 600, tasksPerRound: 2, minCommitteeSize: 1 }
+    const configPath = join(dir, 'tracker-peers.json')
+    await writeFile(configPath, JSON.stringify({ preset: 'devnet', params: overrides, bootstrap: [], catalogue: 'peers.json' }))
+    own = await startTracker({ configPath, reloadIntervalMs: 0, logger: quiet })
+    const url = own.url
+    const args = (name: string, group: string) => [
+      'start',
+      ...['--tracker', url, '--indexer', w.ipniUrl, '--rpc', w.rpcUrl, '--data-dir', join(dir, name)],
+      ...['--listen', '/ip4/127.0.0.1/tcp/0', '--api-port', '0', '--inet-group', group, '--log-level', 'info'],
+    ]
+    const a = spawnCli(args('peer-a', '10.3.1.0/24'))
+    nodes.push(a)
+    const until = <T>(what: string, pred: () => T | undefined, timeoutMs: number) => untilFrom(nodes, what, pred, timeoutMs)
+    await until('A got the catalogue from the tracker', () => jsonLogs(a).find((l) => l.msg === 'catalogue from the tracker'), 20_000)
+    const addrA = (await a.waitForLine(/^ {2}listening {2}(\S+\/p2p\/\S+)/, 20_000))[1] as string
+
+    // the tracker keeps the params (same CID, same digest) but serves the catalogue no more
+    await writeFile(configPath, JSON.stringify({ preset: 'devnet', params: { ...overrides, catalogueCid: cid }, bootstrap: [] }))
+    await own.reload()
+    expect((await fetch(`${url}${TRACKER_CATALOGUE_PATH}?cid=${cid}`)).status).toBe(404)
+    const network = (await (await fetch(`${url}/v1/network`)).json()) as { params: { catalogueCid: string } }
+    expect(network.params.catalogueCid).toBe(cid)
+
+    const b = spawnCli([...args('peer-b', '10.3.2.0/24'), '--bootstrap', addrA])
+    nodes.push(b)
+    const got = await until(
+      'B got the catalogue from A',
+      () => jsonLogs(b).find((l) => l.msg === 'catalogue from peers: the tracker did not give it'),
+      30_000,
+    )
+    expect([got.catalogueCid, got.entries, got.peersReached]).toEqual([cid, 2, 1])
+    expect(got.error).toMatch(/CATALOGUE_UNKNOWN|404/)
+    await until('B published a measurement', () => jsonLogs(b).find((l) => /^round \d+: measurement published$/.test(l.msg)), 6 * ROUND_MS)
+    await until('B anchored a round', () => jsonLogs(b).find((l) => /^round \d+: summary anchored$/.test(l.msg)), 6 * ROUND_MS)
+  }, 60_000)
+})

@@ -75,6 +75,16 @@ export {
   writeNetworkCache,
 } from './tracker/index.js'
 
+// The catalogue from peers over bitswap, when the tracker does not give it (spec §1.3)
+export type { BlockGetter, CatalogueFetchErrorCode, PeerCatalogue, PeerCatalogueInit } from './catalogue-share/index.js'
+export {
+  CatalogueFetchError,
+  catalogueFromBlock,
+  catalogueFromBlocks,
+  fetchCatalogueFromPeers,
+  PEER_CATALOGUE_TIMEOUT_MS,
+} from './catalogue-share/index.js'
+
 // The data dir: identity key and the SQLite store
 export type {
   Attestation,

@@ -110,6 +110,7 @@ export async function runStart(
   const catalogues = catalogueSource(config.catalogue, config.dataDir, tracker, {
     info: (message, fields) => log.info(message, fields),
     operatorError,
+    peers: network.bootstrap,
   })
   const launch = async (params: ProtocolParams, addresses: { listen: string[]; apiPort: number }) => {
     // a params change may name a new catalogue: fetched (and checked) before the node restarts on it

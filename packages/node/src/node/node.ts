@@ -173,6 +173,8 @@ class SwarmCheckerNode extends TypedEventTarget<CheckerNodeEvents> implements Ch
     this.#gossipMetrics = parts.gossipMetrics
     this.#running = { ...opened, ...parts, controller }
     try {
+      // peers that lack the catalogue (the tracker down, or lying) get it from this node
+      await parts.anchoring.shareCatalogue()
       await this.#networkCheck().check()
       // stop() came while the tracker was asked: it closes what runs once this returns; nothing may start
       if (controller.signal.aborted) return
