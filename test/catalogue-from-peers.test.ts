@@ -44,6 +44,9 @@ describe('catalogueFromBlocks', () => {
   it('refuses a block that is no catalogue: CATALOGUE_NOT_A_CATALOGUE', async () => {
     const notOne = dagCbor.encode({ entries: [] })
     expect(await codeOf(catalogueFromBlocks(cidOfDagCbor(notOne).toString(), async () => notOne, never))).toBe('CATALOGUE_NOT_A_CATALOGUE')
+    // a catalogue with a field the encoding drops: it would run as another CID's catalogue
+    const extra = dagCbor.encode({ entries: CATALOGUE.entries, note: 'more' })
+    expect(await codeOf(catalogueFromBlocks(cidOfDagCbor(extra).toString(), async () => extra, never))).toBe('CATALOGUE_NOT_A_CATALOGUE')
   })
 
   it('a source that fails or gives nothing in time, or a CID that is none: CATALOGUE_UNAVAILABLE', async () => {

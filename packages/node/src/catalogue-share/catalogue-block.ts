@@ -1,4 +1,4 @@
-import { type Catalogue, cidOfDagCbor, decodeCatalogue } from '@spark-swarm/protocol'
+import { type Catalogue, cidOfDagCbor, decodeCatalogue, encodeCatalogue } from '@spark-swarm/protocol'
 import { CatalogueFetchError } from './errors.js'
 
 /**
@@ -11,9 +11,16 @@ export function catalogueFromBlock(cid: string, bytes: Uint8Array): Catalogue {
   if (got !== cid) {
     throw new CatalogueFetchError('CATALOGUE_HASH_MISMATCH', `the block a peer gave hashes to ${got}, not to ${cid} as the params say`)
   }
+  let catalogue: Catalogue
   try {
-    return decodeCatalogue(bytes)
+    catalogue = decodeCatalogue(bytes)
   } catch (err) {
     throw new CatalogueFetchError('CATALOGUE_NOT_A_CATALOGUE', `block ${cid} is not a catalogue: ${(err as Error).message}`, { cause: err })
   }
+  // decoding drops unknown fields and accepts other CBOR spellings: a block that does not re-encode
+  // to itself would run as a catalogue of another CID, which the node then refuses to start on
+  if (!Buffer.from(encodeCatalogue(catalogue)).equals(bytes)) {
+    throw new CatalogueFetchError('CATALOGUE_NOT_A_CATALOGUE', `block ${cid} is not a catalogue in its one encoding (spec §3.2)`)
+  }
+  return catalogue
 }
