@@ -121,14 +121,20 @@ export {
   writeError,
 } from './store/index.js'
 
-// A catalogue from Filecoin's storage market deals (spark-swarm catalogue build)
+// A catalogue from Filecoin's storage market deals, verified-registry claims counted (spark-swarm catalogue build)
 export {
   type BuildCatalogueInit,
   type BuiltCatalogue,
   buildCatalogueFromChain,
+  CLAIM_DROP_REASONS,
   type CatalogueProgress,
+  type ClaimCount,
+  type ClaimDropReason,
+  createClaimCounter,
+  createMarketSectors,
   DROP_REASONS,
   type DropReason,
+  judgeClaim,
   payloadCidOfLabel,
   selectDeals,
 } from './catalogue/index.js'
