@@ -124,6 +124,14 @@ describe('joining with the tracker alone', () => {
  */
 describe('the catalogue from peers when the tracker does not serve it', () => {
   let own: Awaited<ReturnType<typeof startTracker>> | undefined
+  // what the first test leaves for the second: the tracker's config, node A's address
+  let shared: {
+    configPath: string
+    overrides: Record<string, number>
+    cid: string
+    addrA: string
+    args: (n: string, g: string) => string[]
+  }
   afterAll(async () => {
     await own?.stop()
   })
@@ -167,5 +175,52 @@ describe('the catalogue from peers when the tracker does not serve it', () => {
     expect(got.error).toMatch(/CATALOGUE_UNKNOWN|404/)
     await until('B published a measurement', () => jsonLogs(b).find((l) => /^round \d+: measurement published$/.test(l.msg)), 6 * ROUND_MS)
     await until('B anchored a round', () => jsonLogs(b).find((l) => /^round \d+: summary anchored$/.test(l.msg)), 6 * ROUND_MS)
+    shared = { configPath, overrides, cid, addrA, args }
   }, 60_000)
+
+  it('an announced catalogue: fetched and shared ahead of its round, so a node the tracker refuses gets it from a peer', async () => {
+    const w = world as OutsideWorld
+    const t = own as NonNullable<typeof own>
+    const { configPath, overrides, cid, addrA, args } = shared
+    const [a] = nodes.slice(-2)
+    const next: Catalogue = { entries: w.catalogue.entries.slice(1, 3) }
+    const nextCid = (await catalogueCid(next)).toString()
+    await writeFile(join(dir, 'peers-next.json'), JSON.stringify(next))
+    const fromRound = roundAt({ ...devnet, ...overrides }, Date.now()) + PARAMS_NOTICE_ROUNDS + 3
+    const base = { preset: 'devnet', params: { ...overrides, catalogueCid: cid }, bootstrap: [] }
+    await writeFile(configPath, JSON.stringify({ ...base, upcoming: { fromRound, params: {}, catalogue: 'peers-next.json' } }))
+    await t.reload()
+    const until = <T>(what: string, pred: () => T | undefined, timeoutMs: number) => untilFrom(nodes, what, pred, timeoutMs)
+    const log = (node: ReturnType<typeof spawnCli>, msg: string, catalogue: string) => () =>
+      jsonLogs(node).find((l) => l.msg === msg && l.catalogueCid === catalogue)
+    // A sees the announcement at a round start, fetches the new catalogue from the tracker and shares it
+    await until(
+      'A fetched and shared the announced catalogue',
+      log(a as ReturnType<typeof spawnCli>, 'announced catalogue fetched and shared with peers', nextCid),
+      2 * ROUND_MS,
+    )
+
+    // the same announcement (same params, same digest), but the tracker serves neither catalogue now
+    await writeFile(configPath, JSON.stringify({ ...base, upcoming: { fromRound, params: { catalogueCid: nextCid } } }))
+    await t.reload()
+    expect((await fetch(`${t.url}${TRACKER_CATALOGUE_PATH}?cid=${nextCid}`)).status).toBe(404)
+    const network = (await (await fetch(`${t.url}/v1/network`)).json()) as { upcoming?: { params: { catalogueCid: string } } }
+    expect(network.upcoming?.params.catalogueCid).toBe(nextCid)
+
+    const c = spawnCli([...args('peer-c', '10.3.3.0/24'), '--bootstrap', addrA])
+    nodes.push(c)
+    const got = await until(
+      'C got the announced catalogue from A',
+      log(c, 'catalogue from peers: the tracker did not give it', nextCid),
+      3 * ROUND_MS,
+    )
+    expect(got.entries).toBe(next.entries.length)
+    // at the announced round C restarts on it without asking anyone, then checks and anchors
+    await until(
+      `C anchored a round from ${fromRound}`,
+      () => jsonLogs(c).find((l) => Number((/^round (\d+): summary anchored$/.exec(l.msg) ?? [])[1]) >= fromRound),
+      (PARAMS_NOTICE_ROUNDS + 8) * ROUND_MS,
+    )
+    expect(jsonLogs(c).filter((l) => l.catalogueCid === nextCid && /^catalogue from/.test(l.msg))).toHaveLength(1)
+  }, 90_000)
 })

@@ -82,3 +82,40 @@ describe('catalogueSource', () => {
     )
   })
 })
+
+describe('catalogueSource.prefetch', () => {
+  it('fetches an announced catalogue once, keeps it beside the one in force, and the switch asks no one', async () => {
+    const dataDir = await mkdtemp(join(tmpdir(), 'spark-swarm-start-catalogue-'))
+    const NEXT: Catalogue = { entries: [{ cid: 'bafytestnext', minerId: 'f01001' }] }
+    const byCid = new Map<string, Catalogue>()
+    for (const c of [CATALOGUE, NEXT]) byCid.set((await catalogueCid(c)).toString(), c)
+    const asked: string[] = []
+    const source = catalogueSource(
+      undefined,
+      dataDir,
+      {
+        catalogue: async (cid) => {
+          asked.push(cid)
+          return byCid.get(cid) as Catalogue
+        },
+      },
+      { info: () => {}, operatorError: (err) => err },
+    )
+    try {
+      const [now, next] = [...byCid.keys()] as [string, string]
+      const params = (catalogueCid: string) => ({ ...devnet, catalogueCid })
+      await source.for(params(now))
+      // the one in force is no announcement; the announced one is fetched once, however often asked
+      expect(await source.prefetch(params(now))).toBeUndefined()
+      expect(await source.prefetch(params(next))).toEqual(NEXT)
+      expect(await source.prefetch(params(next))).toEqual(NEXT)
+      expect(await source.for(params(next))).toEqual(NEXT)
+      expect(asked).toEqual([now, next])
+      // both blocks in the data dir: a restart with the tracker down finds either
+      expect(new Uint8Array(await readFile(join(dataDir, 'catalogue-announced.cbor')))).toEqual(encodeCatalogue(NEXT))
+      expect(new Uint8Array(await readFile(join(dataDir, 'catalogue.cbor')))).toEqual(encodeCatalogue(NEXT))
+    } finally {
+      await rm(dataDir, { recursive: true, force: true })
+    }
+  })
+})

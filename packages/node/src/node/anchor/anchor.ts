@@ -88,10 +88,11 @@ export interface Anchoring {
    */
   relinkRound(outcome: RoundOutcome): Promise<RoundOutcome>
   /**
-   * Puts the catalogue's block into the blockstore and provides it on the DHT, at start: a peer
-   * that cannot get it from the tracker asks this node over bitswap (spec §1.3).
+   * Puts the catalogue's block into the blockstore and provides it on the DHT: the node's own at
+   * start, an announced one when it is fetched. A peer that cannot get it from the tracker asks
+   * this node over bitswap (spec §1.3).
    */
-  shareCatalogue(): Promise<void>
+  shareCatalogue(block?: { catalogue: Catalogue; catalogueCid: CID }): Promise<void>
   /** Lets DHT provides still running unwind (5 s at most); called on stop, before the host closes. */
   stop(): Promise<void>
 }
@@ -196,9 +197,9 @@ export function createAnchoring(components: AnchoringComponents, init: Anchoring
       events.emit('summary:anchored', { round, summaryCid, attested: Object.fromEntries(outcome.attested), reanchored: 'relink' })
       return { ...outcome, summaryCid, previous }
     },
-    async shareCatalogue() {
-      await putCatalogueBlock(components.blockstore, init, { storePath: store.path, signal })
-      providing.provide('catalogue', [init.catalogueCid])
+    async shareCatalogue(block = init) {
+      await putCatalogueBlock(components.blockstore, block, { storePath: store.path, signal })
+      providing.provide('catalogue', [block.catalogueCid])
     },
     stop: () => providing.settle(),
   }
