@@ -1,14 +1,7 @@
 import { readFile, rename, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import { CatalogueFetchError, fetchCatalogueFromPeers, type TrackerClient } from '@spark-swarm/node'
-import {
-  type Catalogue,
-  cidOfDagCbor,
-  decodeCatalogue,
-  encodeCatalogue,
-  type ProtocolParams,
-  validateCatalogue,
-} from '@spark-swarm/protocol'
+import { CatalogueFetchError, catalogueFromBlock, fetchCatalogueFromPeers, type TrackerClient } from '@spark-swarm/node'
+import { type Catalogue, encodeCatalogue, type ProtocolParams, validateCatalogue } from '@spark-swarm/protocol'
 import { CliError, EXIT } from '../cli-error.js'
 import { readJsonFile } from '../read-json.js'
 
@@ -155,8 +148,8 @@ async function writeCache(path: string, catalogue: Catalogue): Promise<void> {
 async function readCache(dataDir: string, cid: string): Promise<Catalogue | undefined> {
   for (const name of Object.values(CACHE_FILES)) {
     try {
-      const bytes = await readFile(join(dataDir, name))
-      if (cidOfDagCbor(bytes).toString() === cid) return decodeCatalogue(bytes)
+      // hashed and decoded as a peer's block is: a damaged or foreign file is no copy of it
+      return catalogueFromBlock(cid, await readFile(join(dataDir, name)))
     } catch {
       // missing or unreadable: the next source
     }
