@@ -187,8 +187,17 @@ class SwarmCheckerNode extends TypedEventTarget<CheckerNodeEvents> implements Ch
     this.#gossipMetrics = parts.gossipMetrics
     this.#running = { ...opened, ...parts, controller }
     try {
-      // peers that lack the catalogue (the tracker down, or lying) get it from this node
-      await parts.anchoring.shareCatalogue()
+      // peers that lack the catalogue (the tracker down, or lying) get it from this node; a full
+      // disk must not stop the node for that: anchoring puts the block again with each summary
+      await parts.anchoring.shareCatalogue().catch((err: unknown) => {
+        if (controller.signal.aborted) return
+        const code = (err as { code?: unknown })?.code
+        this.emit('activity', {
+          level: 'warn',
+          message: `the catalogue's block could not be stored for peers: ${(err as Error)?.message ?? String(err)}`,
+          ...(typeof code === 'string' ? { code } : {}),
+        })
+      })
       await this.#networkCheck().check()
       // stop() came while the tracker was asked: it closes what runs once this returns; nothing may start
       if (controller.signal.aborted) return
