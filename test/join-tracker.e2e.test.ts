@@ -5,6 +5,7 @@ import { type OutsideWorld, startOutsideWorld } from '@spark-swarm/devnet'
 import { type Catalogue, catalogueCid, devnet, PARAMS_NOTICE_ROUNDS, roundAt, TRACKER_CATALOGUE_PATH } from '@spark-swarm/protocol'
 import { startTracker, type TrackerLogger } from '@spark-swarm/tracker'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { runCli } from './cli.js'
 import { jsonLogs, spawnCli, untilFrom } from './cli-process.js'
 
 /*
@@ -223,4 +224,21 @@ describe('the catalogue from peers when the tracker does not serve it', () => {
     )
     expect(jsonLogs(c).filter((l) => l.catalogueCid === nextCid && /^catalogue from/.test(l.msg))).toHaveLength(1)
   }, 90_000)
+
+  it('neither the tracker nor a peer: start exits 1, saying why for both, with the peers’ code', async () => {
+    const w = world as OutsideWorld
+    const url = (own as NonNullable<typeof own>).url
+    const run = await runCli(
+      [
+        'start',
+        ...['--tracker', url, '--indexer', w.ipniUrl, '--rpc', w.rpcUrl, '--data-dir', join(dir, 'peer-none')],
+        ...['--listen', '/ip4/127.0.0.1/tcp/0', '--api-port', '0', '--inet-group', '10.3.4.0/24'],
+      ],
+      { timeoutMs: 20_000 },
+    )
+    expect(run.code).toBe(1)
+    expect(run.stderr).toMatch(
+      /answered HTTP 404: .*CATALOGUE_UNKNOWN.*; nor from peers: catalogue \S+: no peers to ask .*\[CATALOGUE_UNAVAILABLE\]\n$/,
+    )
+  }, 30_000)
 })
