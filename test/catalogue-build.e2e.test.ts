@@ -9,8 +9,8 @@ import { runCli } from './cli.js'
 
 /*
  * `spark-swarm catalogue build` (issue 13, item 3) through the built binary, against the devnet's
- * fake Lotus serving a small market with mainnet's oddities: which deals become entries, why the
- * others are dropped, that two builds are the same bytes and CID, and the errors an operator sees
+ * fake Lotus serving a small market with mainnet's oddities and verified-registry claims (DDO and
+ * deals' own): which deals become entries, why the others and every claim are dropped, that two builds are the same bytes and CID, and the errors an operator sees
  * for an endpoint that is down or that is not Lotus.
  */
 
@@ -21,7 +21,7 @@ let rpc: FakeChainRpc
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'spark-swarm-catalogue-'))
   sample = await marketSample(HEIGHT)
-  rpc = await startFakeChainRpc({ miners: sample.miners, deals: sample.deals, height: HEIGHT })
+  rpc = await startFakeChainRpc({ miners: sample.miners, deals: sample.deals, claims: sample.claims, height: HEIGHT })
 })
 afterAll(async () => {
   await rpc?.stop()
@@ -44,6 +44,8 @@ describe('spark-swarm catalogue build', () => {
       dealsRead: Object.keys(sample.deals).length,
       kept: sample.expected.length,
       dropped: sample.dropped,
+      claimsRead: Object.keys(sample.claims).length,
+      claimsDropped: sample.claimsDropped,
       miners: 3,
       minersWithoutPeerId: 1,
       catalogueCid: (await catalogueCid({ entries: sample.expected })).toString(),
@@ -53,7 +55,11 @@ describe('spark-swarm catalogue build', () => {
     expect(run.stderr).toContain(stats.catalogueCid)
     // everything was read at the head's tipset
     const methods = rpc.calls.map((c) => c.method)
-    expect(methods.slice(0, 2)).toEqual(['Filecoin.ChainHead', 'Filecoin.StateMarketDeals'])
+    expect(methods.slice(0, 3)).toEqual(['Filecoin.ChainHead', 'Filecoin.StateMarketDeals', 'Filecoin.StateGetAllClaims'])
+    const tipsetOf = (method: string) => (rpc.calls.find((c) => c.method === method)?.params as unknown[] | undefined)?.[0]
+    expect(tipsetOf('Filecoin.StateGetAllClaims')).toEqual(tipsetOf('Filecoin.StateMarketDeals'))
+    // DDO claims name a piece, never a payload CID: counted, and said so in the summary line
+    expect(run.stderr).toMatch(/6 claims, none an entry \(dropped: 1 expired, 2 market-deal, 3 ddo-no-payload-cid\)/)
     expect(methods.filter((m) => m === 'Filecoin.StateMinerInfo')).toHaveLength(3)
   })
 
@@ -68,6 +74,22 @@ describe('spark-swarm catalogue build', () => {
     const piped = await runCli(['catalogue', 'build', '--rpc', rpc.url])
     expect(piped.code).toBe(0)
     expect(piped.stdout).toBe(await readFile(a, 'utf8'))
+  })
+
+  it('builds the deals’ catalogue from a Lotus without StateGetAllClaims, saying the claims were not read', async () => {
+    const older = await startFakeChainRpc({ miners: sample.miners, deals: sample.deals, claims: null, height: HEIGHT })
+    try {
+      const out = join(dir, 'older.json')
+      const run = await runCli(['catalogue', 'build', '--rpc', older.url, '--out', out, '--json'])
+      expect(run.code).toBe(0)
+      const stats = JSON.parse(run.stdout)
+      expect([stats.claimsRead, stats.claimsDropped, stats.kept]).toEqual([null, {}, sample.expected.length])
+      expect(stats.claimsUnread).toMatch(/Filecoin\.StateGetAllClaims failed: method 'Filecoin\.StateGetAllClaims' not found/)
+      expect(run.stderr).toMatch(/claims not read \(.*\): the catalogue is the deals' alone/)
+      expect(JSON.parse(await readFile(out, 'utf8'))).toEqual({ entries: sample.expected })
+    } finally {
+      await older.stop()
+    }
   })
 
   it('says the endpoint cannot be reached, and what to do, when --rpc is down', async () => {

@@ -4,6 +4,7 @@ import {
   ipniTarget,
   minerInfoTarget,
   multiaddrTarget,
+  peerCatalogueTarget,
   retrievalCarTarget,
   trackerClientTarget,
 } from '@spark-swarm/fuzz'
@@ -37,6 +38,12 @@ describe('fuzzing what a node reads from peers and services', () => {
       'UNEXPECTED_CAR_BLOCK',
       'UNSUPPORTED_CID_HASH_ALGO',
     ])
+  })
+
+  it('catalogue blocks from peers: the block the CID names, or a CatalogueFetchError code', async () => {
+    const stats = await fuzz(peerCatalogueTarget())
+    expect(stats.accepted).toBeGreaterThan(0)
+    expect([...stats.codes.keys()].sort()).toEqual(['CATALOGUE_HASH_MISMATCH', 'CATALOGUE_NOT_A_CATALOGUE'])
   })
 
   it('IPNI answers: a provider a measurement can hold, or an indexer result code', async () => {

@@ -4,6 +4,7 @@ import { ChainDeposits, type Deposit } from './chain-deposits.js'
 import { type Listener, LOOPBACK, startListener } from './listener.js'
 import { actorNotFound, chainHeadJson, evmActorJson, minerInfoJson } from './lotus-json.js'
 import type { MarketDealJson } from './market-deals.js'
+import type { ClaimJson } from './verified-claims.js'
 
 export type ChainRpcMode =
   | { kind: 'normal' }
@@ -31,6 +32,8 @@ export interface FakeChainRpc {
   setMiner(minerId: string, peerId: string | null): void
   /** Replace the storage market deals StateMarketDeals answers. */
   setDeals(deals: Record<string, MarketDealJson>): void
+  /** Replace the verified-registry claims StateGetAllClaims answers. */
+  setClaims(claims: Record<string, ClaimJson> | null): void
   /** The participants' balances by height (spec §13), as StateGetActor answers them. */
   readonly deposits: ChainDeposits
   /** The head height now. */
@@ -45,6 +48,11 @@ export interface FakeChainRpcOptions {
   miners: Record<string, string | null>
   /** Storage market deals by deal id, as StateMarketDeals answers them (see market-deals.ts). Default none. */
   deals?: Record<string, MarketDealJson>
+  /**
+   * Verified-registry claims by claim id, as StateGetAllClaims answers them (see verified-claims.ts).
+   * Default none; null: a Lotus older than 1.26, which has no such method.
+   */
+  claims?: Record<string, ClaimJson> | null
   /** The ChainHead height. Default 4_000_000; ignored with `clock`. */
   height?: number
   /** A chain that grows with time: the head is epoch `floor((now − genesisTime) / epochDurationMs)`. */
@@ -62,8 +70,8 @@ type JsonRpcRequest = { jsonrpc?: string; id?: unknown; method?: unknown; params
  * A Lotus JSON-RPC 2.0 endpoint (POST /rpc/v1) answering `Filecoin.ChainHead` and
  * `Filecoin.StateMinerInfo`, the two calls that map a miner id to its peer id, and
  * `Filecoin.ChainGetTipSetByHeight` and `Filecoin.StateGetActor`, the two that read a participant's
- * balance at a height (spec §13.4), and `Filecoin.StateMarketDeals`, the market a tracker builds its
- * catalogue from.
+ * balance at a height (spec §13.4), and `Filecoin.StateMarketDeals` and `Filecoin.StateGetAllClaims`,
+ * the market and the verified registry a tracker builds its catalogue from.
  */
 export async function startFakeChainRpc(options: FakeChainRpcOptions): Promise<FakeChainRpc> {
   const miners = new Map(Object.entries(options.miners))
@@ -73,6 +81,7 @@ export async function startFakeChainRpc(options: FakeChainRpcOptions): Promise<F
     clock ? Math.max(0, Math.floor(((clock.now ?? Date.now)() - clock.genesisTime) / clock.epochDurationMs)) : fixedHeight
   const deposits = new ChainDeposits(options.deposits)
   let deals = options.deals ?? {}
+  let claims = options.claims === undefined ? {} : options.claims
   // tipset key CID → height, for the tipsets this fake has handed out
   const tipsets = new Map<string, number>()
   const tipset = async (h: number) => {
@@ -128,6 +137,15 @@ export async function startFakeChainRpc(options: FakeChainRpcOptions): Promise<F
       }
       record('result')
       return { ...base, result: deals }
+    }
+    if (request.method === 'Filecoin.StateGetAllClaims' && claims !== null) {
+      // as StateMarketDeals: [tipSetKey], and the registry does not change with the height
+      if (params[0] !== null && !Array.isArray(params[0])) {
+        record('error')
+        return { ...base, error: { code: -32602, message: 'StateGetAllClaims expects [tipSetKey]' } }
+      }
+      record('result')
+      return { ...base, result: claims }
     }
     if (request.method === 'Filecoin.StateMinerInfo') {
       const minerId = params[0]
@@ -198,6 +216,9 @@ export async function startFakeChainRpc(options: FakeChainRpcOptions): Promise<F
     },
     setDeals(next) {
       deals = next
+    },
+    setClaims(next) {
+      claims = next
     },
     deposits,
     height,

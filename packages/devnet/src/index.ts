@@ -42,6 +42,7 @@ export { type MarketSample, marketSample, SAMPLE_PEERS } from './market-deal-sam
 export { type DealSpec, type MarketDealJson, marketDealJson, marketDealsJson, payloadCid } from './market-deals.js'
 export { type OutsideWorld, type OutsideWorldOptions, type OutsideWorldProvider, startOutsideWorld } from './outside-world.js'
 export { createPartition, type Partition } from './partition.js'
+export { devnetPieceCid } from './piece-cid.js'
 export { type BitswapBehaviour, bitswapBehaviour, HEALTHY, type ProfileKind, type ProviderProfile, validateProfile } from './profiles.js'
 export { type FakeProvider, type FakeProviderOptions, startFakeProvider } from './provider.js'
 export { RandomBytes, randomBytes } from './random-bytes.js'
@@ -49,4 +50,5 @@ export { type RoguePeer, type RoguePeerOptions, type RogueRoundView, startRogueP
 export { ATTACKS, type AttackKind, attackMessage, type Spammer, type SpammerOptions, startSpammer } from './spammer.js'
 export { DEMO_PROVIDERS, type Swarm, type SwarmOptions, startSwarm } from './swarm.js'
 export { bindNode, type SwarmParticipant, swarmParticipant } from './swarm-participants.js'
+export { type ClaimJson, type DirectClaimSpec, dealClaimJson, directClaimJson } from './verified-claims.js'
 export { loadWorldState, WORLD_STATE_FILE, type WorldState } from './world-state.js'

@@ -1,19 +1,26 @@
 import { base36 } from 'multiformats/bases/base36'
 import { type DealSpec, type MarketDealJson, marketDealsJson, payloadCid } from './market-deals.js'
+import { type ClaimJson, dealClaimJson, directClaimJson } from './verified-claims.js'
 
 /**
  * A small market with what mainnet's has, for catalogue tests: labels that are CIDv1, CIDv0,
  * a CIDv1 in another base, empty, and not a CID; expired, slashed and not yet active deals; one
- * (payload, miner) stored in several deals; miners with and without a peer id on chain.
+ * (payload, miner) stored in several deals; miners with and without a peer id on chain. And the
+ * verified registry's claims: pieces onboarded directly (DDO), active, expired and at the last
+ * epoch of their term, beside the claims verified market deals made.
  */
 export interface MarketSample {
   deals: Record<string, MarketDealJson>
+  /** For the fake chain's `claims`. */
+  claims: Record<string, ClaimJson>
   /** For the fake chain's `miners`: f01002 has no PeerId set. */
   miners: Record<string, string | null>
   /** The catalogue this market should give, sorted as the builder sorts it. */
   expected: Array<{ cid: string; minerId: string; providerId?: string }>
   /** Drop counts it should give. */
   dropped: Record<string, number>
+  /** Claim counts it should give (none is an entry). */
+  claimsDropped: Record<string, number>
 }
 
 /** Valid Ed25519 peer ids (keys of seed bytes 0x01… and 0x02…), as Lotus prints them. */
@@ -49,10 +56,24 @@ export async function marketSample(height: number): Promise<MarketSample> {
     { cid: c.toString(), minerId: 'f01001', providerId: SAMPLE_PEERS.f01001 },
     { cid: d, minerId: 'f01002' },
   ].sort((x, y) => (x.cid < y.cid ? -1 : x.cid > y.cid ? 1 : x.minerId < y.minerId ? -1 : 1))
+  const deals = await marketDealsJson(specs, height)
+  const claimList: ClaimJson[] = [
+    directClaimJson(1, { provider: 1000, sector: 5001 }, height),
+    directClaimJson(2, { provider: 1001, sector: 5002 }, height),
+    // its term ended an epoch ago: the registry may remove it, and no provider is paid for it
+    directClaimJson(3, { provider: 1001, sector: 5003, termStart: height - 1_555_201, termMax: 1_555_200 }, height),
+    // the last epoch of its term: still in force
+    directClaimJson(4, { provider: 1002, sector: 5004, termStart: height - 1_555_200, termMax: 1_555_200 }, height),
+    // the claims two verified market deals made: the deals' labels decide about them
+    dealClaimJson(deals['1000'] as MarketDealJson),
+    dealClaimJson(deals['1003'] as MarketDealJson),
+  ]
   return {
-    deals: await marketDealsJson(specs, height),
+    deals,
+    claims: Object.fromEntries(claimList.map((c, i) => [String(7000 + i), c])),
     miners: { ...SAMPLE_PEERS, f01002: null },
     expected,
     dropped: { duplicate: 2, 'label-empty': 1, 'label-not-cid': 2, expired: 1, slashed: 1, 'not-active': 1 },
+    claimsDropped: { expired: 1, 'market-deal': 2, 'ddo-no-payload-cid': 3 },
   }
 }

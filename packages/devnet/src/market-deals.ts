@@ -1,6 +1,6 @@
 import { CID } from 'multiformats/cid'
-import * as Digest from 'multiformats/hashes/digest'
 import { sha256 } from 'multiformats/hashes/sha2'
+import { devnetPieceCid } from './piece-cid.js'
 
 /**
  * Storage market deals as Lotus' `Filecoin.StateMarketDeals` answers them: a map of deal id (a
@@ -35,18 +35,12 @@ export interface DealSpec {
   slashEpoch?: number
 }
 
-// piece CIDs: fil-commitment-unsealed (0xf101) over sha2-256-trunc254-padded (0x1012), as Lotus prints them
-const FIL_COMMITMENT_UNSEALED = 0xf101
-const SHA2_256_TRUNC254_PADDED = 0x1012
-
 export async function marketDealJson(id: number, spec: DealSpec, height: number): Promise<MarketDealJson> {
-  const commP = (await sha256.digest(new TextEncoder().encode(`devnet piece ${id}`))).digest
-  commP[31] = (commP[31] as number) & 0x3f // the two top bits of a Fr32 value are zero
-  const pieceCid = CID.create(1, FIL_COMMITMENT_UNSEALED, Digest.create(SHA2_256_TRUNC254_PADDED, commP))
+  const pieceCid = devnetPieceCid(String(id))
   const sectorStart = spec.sectorStartEpoch ?? height - 1000
   return {
     Proposal: {
-      PieceCID: { '/': pieceCid.toString() },
+      PieceCID: { '/': pieceCid },
       PieceSize: 34359738368,
       VerifiedDeal: true,
       Client: `f0${2000 + (id % 7)}`,

@@ -30,6 +30,7 @@ export { catalogueTarget, paramsTarget, trackerConfigTarget } from './targets/co
 export { drandBeaconTarget } from './targets/drand.js'
 export { GOSSIP_CODES, gossipAttestationTarget, gossipMeasurementTarget } from './targets/gossip.js'
 export { attestationCborTarget, measurementCborTarget, measurementJsonTarget } from './targets/messages.js'
+export { peerCatalogueTarget } from './targets/peer-catalogue.js'
 export { ipniTarget, minerInfoTarget, multiaddrTarget } from './targets/provider-lookup.js'
 export { retrievalCarTarget } from './targets/retrieval-car.js'
 export { scenarioTarget } from './targets/scenario.js'

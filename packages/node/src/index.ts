@@ -86,6 +86,16 @@ export {
   writeNetworkCache,
 } from './tracker/index.js'
 
+// The catalogue from peers over bitswap, when the tracker does not give it (spec §1.3)
+export type { BlockGetter, CatalogueFetchErrorCode, PeerCatalogue, PeerCatalogueInit } from './catalogue-share/index.js'
+export {
+  CatalogueFetchError,
+  catalogueFromBlock,
+  catalogueFromBlocks,
+  fetchCatalogueFromPeers,
+  PEER_CATALOGUE_TIMEOUT_MS,
+} from './catalogue-share/index.js'
+
 // The data dir: identity key and the SQLite store
 export type {
   Attestation,
@@ -122,14 +132,20 @@ export {
   writeError,
 } from './store/index.js'
 
-// A catalogue from Filecoin's storage market deals (spark-swarm catalogue build)
+// A catalogue from Filecoin's storage market deals, verified-registry claims counted (spark-swarm catalogue build)
 export {
   type BuildCatalogueInit,
   type BuiltCatalogue,
   buildCatalogueFromChain,
+  CLAIM_DROP_REASONS,
   type CatalogueProgress,
+  type ClaimCount,
+  type ClaimDropReason,
+  createClaimCounter,
+  createMarketSectors,
   DROP_REASONS,
   type DropReason,
+  judgeClaim,
   payloadCidOfLabel,
   selectDeals,
 } from './catalogue/index.js'

@@ -1,4 +1,12 @@
-import { cidOfDagCbor, cidText, decodeAttestation, decodeRoundSummary, encodeSignedMeasurement, taskId } from '@spark-swarm/protocol'
+import {
+  cidOfDagCbor,
+  cidText,
+  decodeAttestation,
+  decodeRoundSummary,
+  encodeCatalogue,
+  encodeSignedMeasurement,
+  taskId,
+} from '@spark-swarm/protocol'
 import type { CID } from 'multiformats/cid'
 import { afterEach, describe, expect, it } from 'vitest'
 import { summariesTopic } from '../src/gossip/index.js'
@@ -52,6 +60,20 @@ async function anchoringWithOwnMeasurements() {
 describe('anchoring a round', () => {
   let store: NodeStore | undefined
   afterEach(() => store?.close())
+
+  it('shares the catalogue: its block into the blockstore and its CID provided, the own one or an announced one', async () => {
+    const t = await anchoringWithOwnMeasurements()
+    store = t.store
+    await t.anchoring.shareCatalogue()
+    // the fixture's anchoring names a stand-in CID for its catalogue: the block goes under the CID given
+    expect(t.blocks.get(cidOfDagCbor(new Uint8Array([0xa0])).toString())).toEqual(encodeCatalogue(catalogue))
+    const announced = { entries: catalogue.entries.slice(1) }
+    const announcedCid = cidOfDagCbor(encodeCatalogue(announced))
+    await t.anchoring.shareCatalogue({ catalogue: announced, catalogueCid: announcedCid })
+    await t.anchoring.stop()
+    expect(t.blocks.get(announcedCid.toString())).toEqual(encodeCatalogue(announced))
+    expect(t.provided).toEqual([cidOfDagCbor(new Uint8Array([0xa0])).toString(), announcedCid.toString()])
+  })
 
   it('puts the summary and every measurement into the blockstore, provides the summary and marks the round anchored', async () => {
     const t = await anchoringWithOwnMeasurements()

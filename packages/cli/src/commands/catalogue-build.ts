@@ -17,6 +17,11 @@ export interface CatalogueBuildStats {
   dealsRead: number
   kept: number
   dropped: Record<string, number>
+  /** Verified-registry claims (DDO, and verified market deals' own): none becomes an entry, each is counted by why. */
+  claimsRead: number | null
+  claimsDropped: Record<string, number>
+  /** Only when the endpoint would not give the claims: why (claimsRead is then null). */
+  claimsUnread?: string
   miners: number
   minersWithoutPeerId: number
   catalogueCid: string
@@ -69,13 +74,16 @@ export async function runCatalogueBuild(
     dealsRead: built.dealsRead,
     kept: built.tasks.length,
     dropped: built.dropped,
+    claimsRead: built.claimsRead,
+    claimsDropped: built.claimsDropped,
+    ...(built.claimsUnread ? { claimsUnread: built.claimsUnread } : {}),
     miners: built.miners,
     minersWithoutPeerId: built.minersWithoutPeerId,
     catalogueCid: cid,
   }
   if (opts.json) write(`${JSON.stringify(stats, null, 2)}\n`)
   progress(
-    `catalogue ${cid}: ${stats.kept} entries from ${stats.dealsRead} deals at height ${stats.height} (${describeDrops(stats.dropped)}); ${stats.minersWithoutPeerId} of ${stats.miners} miners without a peer id`,
+    `catalogue ${cid}: ${stats.kept} entries from ${stats.dealsRead} deals at height ${stats.height} (${describeDrops(stats.dropped)}); ${claimsSummary(stats)}; ${stats.minersWithoutPeerId} of ${stats.miners} miners without a peer id`,
   )
 }
 
@@ -87,21 +95,36 @@ function isHttpUrl(text: string): boolean {
   }
 }
 
+function claimsSummary(stats: CatalogueBuildStats): string {
+  return stats.claimsRead === null ? 'claims not read' : `${stats.claimsRead} claims, none an entry (${describeDrops(stats.claimsDropped)})`
+}
+
 function describeDrops(dropped: Record<string, number>): string {
   const parts = Object.entries(dropped).map(([reason, n]) => `${n} ${reason}`)
   return parts.length === 0 ? 'none dropped' : `dropped: ${parts.join(', ')}`
 }
 
-/** A progress line per phase, and for the long reads one per 64 MiB of deals and 10% of miners. */
+/** A progress line per phase, and for the long reads one per 64 MiB of deals or claims and 10% of miners. */
 function progressPrinter(line: (text: string) => void): (p: CatalogueProgress) => void {
   let nextBytes = 64 * 1024 * 1024
+  let nextClaimBytes = 64 * 1024 * 1024
   let nextMinerTenth = 1
   return (p) => {
     if (p.phase === 'head') line(`chain head at height ${p.height}; reading the market's deals (StateMarketDeals)…`)
     else if (p.phase === 'deals' && p.bytes >= nextBytes) {
       line(`read ${Math.floor(p.bytes / (1024 * 1024))} MiB of deals…`)
       nextBytes += 64 * 1024 * 1024
-    } else if (p.phase === 'selected') line(`${p.dealsRead} deals read, ${p.kept} tasks kept; reading miners' peer ids (StateMinerInfo)…`)
+    } else if (p.phase === 'selected')
+      line(`${p.dealsRead} deals read, ${p.kept} tasks kept; reading the verified registry's claims (StateGetAllClaims)…`)
+    else if (p.phase === 'claims' && p.bytes >= nextClaimBytes) {
+      line(`read ${Math.floor(p.bytes / (1024 * 1024))} MiB of claims…`)
+      nextClaimBytes += 64 * 1024 * 1024
+    } else if (p.phase === 'claims-counted')
+      line(
+        p.unread
+          ? `claims not read (${p.unread}): the catalogue is the deals' alone; reading miners' peer ids (StateMinerInfo)…`
+          : `${p.claimsRead} claims read; reading miners' peer ids (StateMinerInfo)…`,
+      )
     else if (p.phase === 'miners' && p.done * 10 >= nextMinerTenth * p.total) {
       line(`miners ${p.done}/${p.total}`)
       while (p.done * 10 >= nextMinerTenth * p.total && nextMinerTenth <= 10) nextMinerTenth++

@@ -30,6 +30,7 @@ import {
 } from '../config/node-config.js'
 import { createLogger } from '../logger.js'
 import { inetGroupLine, logNodeProgress } from '../node-log.js'
+import { withAnnouncedCatalogue } from './start-announced.js'
 import { startBinding } from './start-binding.js'
 import { catalogueSource } from './start-catalogue.js'
 import { followParams, type NodeRun } from './start-follow.js'
@@ -124,11 +125,12 @@ export async function runStart(
   const catalogues = catalogueSource(config.catalogue, config.dataDir, tracker, {
     info: (message, fields) => log.info(message, fields),
     operatorError,
+    peers: network.bootstrap,
   })
   const launch = async (params: ProtocolParams, addresses: { listen: string[]; apiPort: number }) => {
     // a params change may name a new catalogue: fetched (and checked) before the node restarts on it
     const catalogue = await catalogues.for(params)
-    return launchNode(config, { params, catalogue, bootstrap: network.bootstrap, gate: network.gate, tracker, addresses }, log)
+    return launchNode(config, { params, catalogue, catalogues, bootstrap: network.bootstrap, gate: network.gate, tracker, addresses }, log)
   }
   const first = await launch(network.params, { listen: config.listen, apiPort: config.apiPort })
   const { node } = first
@@ -180,6 +182,8 @@ export async function runStart(
 interface LaunchSetup {
   params: ProtocolParams
   catalogue: Catalogue
+  /** Where an announced change's catalogue is fetched ahead of its round. */
+  catalogues: Pick<ReturnType<typeof catalogueSource>, 'prefetch'>
   bootstrap: string[]
   gate: VersionGate | undefined
   tracker: ReturnType<typeof trackerClient> | undefined
@@ -218,7 +222,17 @@ async function launchNode(config: NodeConfig, setup: LaunchSetup, log: ReturnTyp
     // the tracker's Date header is the clock this node is checked against (CLOCK_OFF)
     ...(tracker ? { clockSource: tracker } : {}),
     // and it says which params are in force each round, so the node knows when to follow a change
-    ...(tracker ? { networkSource: tracker } : {}),
+    // (and fetches, then shares, the catalogue an announced change names)
+    ...(tracker
+      ? {
+          networkSource: withAnnouncedCatalogue(tracker, {
+            prefetch: (next) => setup.catalogues.prefetch(next),
+            share: (catalogue) => node.shareCatalogue(catalogue),
+            info: (message, fields) => log.info(message, fields),
+            warn: (message, fields) => log.warn(message, fields),
+          }),
+        }
+      : {}),
     logger: log,
   })
   node.addEventListener('activity', (e) => log[e.detail.level](e.detail.message, e.detail.code ? { code: e.detail.code } : undefined))

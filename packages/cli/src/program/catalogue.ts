@@ -11,7 +11,10 @@ export const registerCatalogue: RegisterCommand = (program, env) => {
     .option('--rpc <url>', 'a Lotus JSON-RPC endpoint (env SPARK_SWARM_RPC_URL)', env.rpcUrl)
     .option('--rpc-token <token>', 'bearer token for the RPC endpoint (env SPARK_SWARM_RPC_TOKEN)', env.rpcToken)
     .option('--out <file>', 'write the catalogue here (default: stdout)')
-    .option('--json', 'print stats as JSON on stdout (needs --out): dealsRead, kept, dropped by reason, catalogueCid')
+    .option(
+      '--json',
+      'print stats as JSON on stdout (needs --out): dealsRead, kept, dropped by reason, claimsRead, claimsDropped (DDO claims name no payload CID), catalogueCid',
+    )
     .addHelpText(
       'after',
       '\nExample:\n  $ spark-swarm catalogue build --rpc https://api.node.glif.io/rpc/v1 --out catalogue.json --json\n\nProgress goes to stderr. The same tipset gives the same file and the same catalogue CID.\nExit codes: 0 written; 1 the chain cannot be read, or no deal is eligible; 2 bad usage.',

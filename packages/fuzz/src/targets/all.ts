@@ -4,6 +4,7 @@ import { catalogueTarget, paramsTarget, trackerConfigTarget } from './config.js'
 import { drandBeaconTarget } from './drand.js'
 import { gossipAttestationTarget, gossipMeasurementTarget } from './gossip.js'
 import { attestationCborTarget, measurementCborTarget, measurementJsonTarget } from './messages.js'
+import { peerCatalogueTarget } from './peer-catalogue.js'
 import { ipniTarget, minerInfoTarget, multiaddrTarget } from './provider-lookup.js'
 import { retrievalCarTarget } from './retrieval-car.js'
 import { scenarioTarget } from './scenario.js'
@@ -20,7 +21,7 @@ export interface FuzzPlanEntry {
 
 /**
  * Every decoder and validator a peer or a file can reach, with the bench's share of inputs
- * (≈ 175,000 in all).
+ * (177,000 in all).
  */
 export async function createFuzzPlan(): Promise<FuzzPlanEntry[]> {
   return [
@@ -40,6 +41,7 @@ export async function createFuzzPlan(): Promise<FuzzPlanEntry[]> {
     { target: sparkRoundTarget(), benchRuns: 6_000 },
     { target: paramsTarget(), benchRuns: 10_000 },
     { target: catalogueTarget(), benchRuns: 8_000 },
+    { target: peerCatalogueTarget(), benchRuns: 6_000 },
     { target: trackerConfigTarget(), benchRuns: 10_000 },
     { target: scenarioTarget(), benchRuns: 8_000 },
     { target: await cliConfigTarget(), benchRuns: 5_000 },

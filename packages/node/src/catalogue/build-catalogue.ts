@@ -1,13 +1,17 @@
 import type { Catalogue, CatalogueEntry } from '@spark-swarm/protocol'
+import { RetrievalError } from '../retrieval/errors.js'
 import { createRpcCaller, type LotusRpcInit, rpcFailure } from '../retrieval/lotus-rpc.js'
+import { type ClaimCount, createClaimCounter, createMarketSectors } from './claim-selection.js'
+import { readAllClaims } from './claims-read.js'
 import { createDealSelector, type DealSelection } from './deal-selection.js'
 import { readMarketDeals } from './market-deals-read.js'
 import { readMinerPeers } from './miner-peers.js'
 
 /*
  * A catalogue from Filecoin state, read from one Lotus node at one tipset: ChainHead, then
- * StateMarketDeals and each provider's StateMinerInfo at that head. The same tipset gives the
- * same catalogue, entry for entry, so every tracker that builds one from it agrees on its CID.
+ * StateMarketDeals, StateGetAllClaims (counted, never entries: see claim-selection.ts) and each
+ * provider's StateMinerInfo at that head. The same tipset gives the same catalogue, entry for
+ * entry, so every tracker that builds one from it agrees on its CID.
  */
 
 /** What a long read reports, for a progress line. */
@@ -15,6 +19,8 @@ export type CatalogueProgress =
   | { phase: 'head'; height: number }
   | { phase: 'deals'; bytes: number }
   | { phase: 'selected'; dealsRead: number; kept: number }
+  | { phase: 'claims'; bytes: number }
+  | { phase: 'claims-counted'; claimsRead: number | null; unread?: string }
   | { phase: 'miners'; done: number; total: number }
 
 export interface BuildCatalogueInit extends Pick<LotusRpcInit, 'rpcUrl' | 'token' | 'fetch'> {
@@ -23,7 +29,7 @@ export interface BuildCatalogueInit extends Pick<LotusRpcInit, 'rpcUrl' | 'token
   signal?: AbortSignal
 }
 
-export interface BuiltCatalogue extends DealSelection {
+export interface BuiltCatalogue extends DealSelection, ClaimCount {
   catalogue: Catalogue
   height: number
   /** Miners of kept deals, and how many of them have no usable peer id on chain. */
@@ -52,12 +58,41 @@ export async function buildCatalogueFromChain(init: BuildCatalogueInit): Promise
   onProgress?.({ phase: 'head', height })
 
   const selector = createDealSelector(height)
-  await readMarketDeals(rpc, tipset, (_id, deal) => selector.add(deal), {
-    ...(signal ? { signal } : {}),
-    ...(onProgress ? { onBytes: (bytes: number) => onProgress({ phase: 'deals', bytes }) } : {}),
-  })
+  const sectors = createMarketSectors()
+  await readMarketDeals(
+    rpc,
+    tipset,
+    (_id, deal) => {
+      selector.add(deal)
+      sectors.add(deal)
+    },
+    {
+      ...(signal ? { signal } : {}),
+      ...(onProgress ? { onBytes: (bytes: number) => onProgress({ phase: 'deals', bytes }) } : {}),
+    },
+  )
   const selection = selector.result()
   onProgress?.({ phase: 'selected', dealsRead: selection.dealsRead, kept: selection.tasks.length })
+
+  const claims = createClaimCounter(height, sectors)
+  let claimCount: ClaimCount
+  try {
+    await readAllClaims(rpc, tipset, (_id, claim) => claims.add(claim), {
+      ...(signal ? { signal } : {}),
+      ...(onProgress ? { onBytes: (bytes: number) => onProgress({ phase: 'claims', bytes }) } : {}),
+    })
+    claimCount = claims.result()
+  } catch (err) {
+    // claims add no entry, only counts: an endpoint that refuses the call (older than Lotus 1.26,
+    // or a gateway that blocks it) still gives the deals' catalogue; a cut connection fails as for deals
+    if (!(err instanceof RetrievalError) || err.meta.retryable === true) throw err
+    claimCount = { claimsRead: null, claimsDropped: {}, claimsUnread: err.message }
+  }
+  onProgress?.({
+    phase: 'claims-counted',
+    claimsRead: claimCount.claimsRead,
+    ...(claimCount.claimsUnread ? { unread: claimCount.claimsUnread } : {}),
+  })
 
   const miners = [...new Set(selection.tasks.map((t) => t.minerId))].sort()
   const peers = await readMinerPeers(call, miners, tipset, {
@@ -69,5 +104,12 @@ export async function buildCatalogueFromChain(init: BuildCatalogueInit): Promise
     const providerId = peers.get(t.minerId)
     return providerId === undefined ? { cid: t.cid, minerId: t.minerId } : { cid: t.cid, minerId: t.minerId, providerId }
   })
-  return { ...selection, catalogue: { entries }, height, miners: miners.length, minersWithoutPeerId: miners.length - peers.size }
+  return {
+    ...selection,
+    ...claimCount,
+    catalogue: { entries },
+    height,
+    miners: miners.length,
+    minersWithoutPeerId: miners.length - peers.size,
+  }
 }

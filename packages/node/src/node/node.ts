@@ -1,5 +1,13 @@
 import { setMaxListeners } from 'node:events'
-import { type Catalogue, CHECKER_VERSION, type ProtocolParams, roundAt, validateCatalogue, validateParams } from '@spark-swarm/protocol'
+import {
+  type Catalogue,
+  CHECKER_VERSION,
+  catalogueCid,
+  type ProtocolParams,
+  roundAt,
+  validateCatalogue,
+  validateParams,
+} from '@spark-swarm/protocol'
 import { checkBindingOf, type NodeAdmission, nodeAdmissionOf } from '../admission/node-admission.js'
 import type { GossipMetrics } from '../gossip/index.js'
 import type { NodeIdentity } from '../store/index.js'
@@ -33,6 +41,12 @@ export interface CheckerNode extends TypedEventTarget<CheckerNodeEvents> {
   stop(): Promise<void>
   status(): CheckerNodeStatus
   multiaddrs(): string[]
+  /**
+   * Puts a catalogue's block into the running node's blockstore and provides it on the DHT, so
+   * peers can fetch it over bitswap (spec §1.3): the one an announced params change names, fetched
+   * before its round. The node's own catalogue is shared at start already. Resolves its CID.
+   */
+  shareCatalogue(catalogue: Catalogue): Promise<string>
   /** The underlying libp2p host and helia (for diagnostics and tests). */
   readonly host: Host | undefined
 }
@@ -180,6 +194,17 @@ class SwarmCheckerNode extends TypedEventTarget<CheckerNodeEvents> implements Ch
     this.#gossipMetrics = parts.gossipMetrics
     this.#running = { ...opened, ...parts, controller }
     try {
+      // peers that lack the catalogue (the tracker down, or lying) get it from this node; a full
+      // disk must not stop the node for that: anchoring puts the block again with each summary
+      await parts.anchoring.shareCatalogue().catch((err: unknown) => {
+        if (controller.signal.aborted) return
+        const code = (err as { code?: unknown })?.code
+        this.emit('activity', {
+          level: 'warn',
+          message: `the catalogue's block could not be stored for peers: ${(err as Error)?.message ?? String(err)}`,
+          ...(typeof code === 'string' ? { code } : {}),
+        })
+      })
       await this.#networkCheck().check()
       // stop() came while the tracker was asked: it closes what runs once this returns; nothing may start
       if (controller.signal.aborted) return
@@ -254,6 +279,15 @@ class SwarmCheckerNode extends TypedEventTarget<CheckerNodeEvents> implements Ch
     await running.anchoring.stop()
     await closeOpenedNode(running)
     this.#running = undefined
+  }
+
+  async shareCatalogue(catalogue: Catalogue): Promise<string> {
+    const running = this.#running
+    if (!running) throw new Error('the node is not running: start it before sharing a catalogue')
+    const checked = validateCatalogue(catalogue)
+    const cid = await catalogueCid(checked)
+    await running.anchoring.shareCatalogue({ catalogue: checked, catalogueCid: cid })
+    return cid.toString()
   }
 
   status(): CheckerNodeStatus {

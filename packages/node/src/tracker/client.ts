@@ -3,7 +3,6 @@ import {
   checkGateOk,
   checkNetworkInfo,
   cidOfDagCbor,
-  decodeCatalogue,
   isOutdatedAnswer,
   type NetworkInfo,
   OUTDATED_CLIENT_BODY,
@@ -13,6 +12,7 @@ import {
   TRACKER_MIN_VERSION_HEADER,
   TRACKER_NETWORK_PATH,
 } from '@spark-swarm/protocol'
+import { catalogueFromBlock } from '../catalogue-share/catalogue-block.js'
 import type { ClockReading } from '../node/health/clock-check.js'
 import { checkClientOptions, trackerBaseUrl } from './client-options.js'
 import { answerJson, badAnswer, createTrackerGet, errorSummary, type TrackerGet } from './tracker-get.js'
@@ -108,7 +108,8 @@ export function createTrackerClient(options: TrackerClientOptions): TrackerClien
       const got = cidOfDagCbor(answer.bytes).toString()
       if (got !== cid) throw badAnswer(answer, `the catalogue's bytes hash to ${got}, not to ${cid} as the params say`)
       try {
-        return decodeCatalogue(answer.bytes)
+        // the same check as a peer's block gets (spec §1.3): decodes, and is its own encoding
+        return catalogueFromBlock(cid, answer.bytes)
       } catch (err) {
         throw badAnswer(answer, `catalogue ${cid} is not a catalogue: ${(err as Error).message}`, err)
       }

@@ -25,7 +25,7 @@ import type { NodePubSub } from '../peers/host.js'
 import type { RoundInfo, Rounds } from '../round/rounds.js'
 import { attestCommittees } from './attest.js'
 import { createProviding, type ProvideRouting } from './provide.js'
-import { type BlockSink, putSummaryBlocks, putSummaryRoot } from './summary-blocks.js'
+import { type BlockSink, putCatalogueBlock, putSummaryBlocks, putSummaryRoot } from './summary-blocks.js'
 
 /** What the node concluded about a round, kept for status and for counting attestations. */
 export interface RoundOutcome {
@@ -87,6 +87,12 @@ export interface Anchoring {
    * attested again; only the root is stored and provided.
    */
   relinkRound(outcome: RoundOutcome): Promise<RoundOutcome>
+  /**
+   * Puts the catalogue's block into the blockstore and provides it on the DHT: the node's own at
+   * start, an announced one when it is fetched. A peer that cannot get it from the tracker asks
+   * this node over bitswap (spec §1.3).
+   */
+  shareCatalogue(block?: { catalogue: Catalogue; catalogueCid: CID }): Promise<void>
   /** Lets DHT provides still running unwind (5 s at most); called on stop, before the host closes. */
   stop(): Promise<void>
 }
@@ -190,6 +196,10 @@ export function createAnchoring(components: AnchoringComponents, init: Anchoring
       store.setRoundState(round, 'anchored', summaryCid)
       events.emit('summary:anchored', { round, summaryCid, attested: Object.fromEntries(outcome.attested), reanchored: 'relink' })
       return { ...outcome, summaryCid, previous }
+    },
+    async shareCatalogue(block = init) {
+      await putCatalogueBlock(components.blockstore, block, { storePath: store.path, signal })
+      providing.provide('catalogue', [block.catalogueCid])
     },
     stop: () => providing.settle(),
   }

@@ -13,8 +13,8 @@ export interface ProvideRouting {
 }
 
 export interface Providing {
-  /** Starts providing `cids` without waiting on the DHT. */
-  provide(round: number, cids: CID[]): void
+  /** Starts providing `cids` without waiting on the DHT; `what` (a round, or `catalogue`) is only logged. */
+  provide(what: number | 'catalogue', cids: CID[]): void
   /**
    * Waits (5 s at most) for provides still running to end. Called on stop after the node's signal
    * aborted and before the host closes: libp2p throws from an event listener when a query aborts
@@ -23,11 +23,11 @@ export interface Providing {
   settle(): Promise<void>
 }
 
-/** DHT provides of a round's summary and committee blocks, off the round's critical path. */
+/** DHT provides of a round's summary and committee blocks, and of the catalogue, off the round's critical path. */
 export function createProviding(components: { routing: ProvideRouting; log: Logger; signal: AbortSignal }): Providing {
   const background = new Set<Promise<unknown>>()
   return {
-    provide(round, cids) {
+    provide(what, cids) {
       // providing waits on DHT queries; never let it hold up the round. One scoped signal for all of
       // them, so nothing stays attached to the node's signal afterwards (see scopedSignal)
       const scope = scopedSignal([components.signal], PROVIDE_TIMEOUT_MS)
@@ -38,7 +38,7 @@ export function createProviding(components: { routing: ProvideRouting; log: Logg
         scope.clear()
         background.delete(providing)
         const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected')
-        if (failed) components.log.debug('provide failed', { round, error: String(failed.reason) })
+        if (failed) components.log.debug('provide failed', { round: what, error: String(failed.reason) })
       })
       background.add(providing)
     },

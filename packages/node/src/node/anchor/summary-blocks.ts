@@ -55,3 +55,20 @@ export async function putSummaryRoot(
     throw writeError(err, join(dirname(where.storePath), 'blocks'), `the summary of round ${where.round}`)
   }
 }
+
+/**
+ * Puts the catalogue's block alone, when the node starts: before any round is anchored, a peer
+ * that joins without the tracker's copy can already fetch it from this node (spec §1.3).
+ */
+export async function putCatalogueBlock(
+  blockstore: BlockSink,
+  blocks: { catalogue: Catalogue; catalogueCid: CID },
+  where: { storePath: string; signal: AbortSignal },
+): Promise<void> {
+  try {
+    await blockstore.put(blocks.catalogueCid, encodeCatalogue(blocks.catalogue), { signal: where.signal })
+  } catch (err) {
+    if (where.signal.aborted) throw err
+    throw writeError(err, join(dirname(where.storePath), 'blocks'), 'the catalogue')
+  }
+}
