@@ -1,13 +1,12 @@
-import { mkdir, mkdtemp, rm, symlink, unlink } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
+import { mkdir, symlink, unlink } from 'node:fs/promises'
 import { join } from 'node:path'
 import * as dagCbor from '@ipld/dag-cbor'
-import { type OutsideWorld, startOutsideWorld } from '@spark-swarm/devnet'
 import { type ActivityDetail, type CheckerNode, type CheckerNodeInit, createCheckerNode, openNodeStore } from '@spark-swarm/node'
 import { cidOfDagCbor, devnet, type ProtocolParams } from '@spark-swarm/protocol'
 import Database from 'better-sqlite3'
 import { base32upper } from 'multiformats/bases/base32'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
+import { e2eWorld } from './helpers/e2e-world.js'
 
 /*
  * A disk that fills up under a running node. The SQLite store is held to a size with
@@ -18,23 +17,16 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
  */
 
 const ROUND_MS = 1_500
-let dir: string
-let world: OutsideWorld | undefined
 const nodes: CheckerNode[] = []
 
-beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'spark-swarm-disk-full-'))
-  world = await startOutsideWorld({
-    seed: 'disk full e2e',
-    blocksPerProvider: 4,
-    providers: [{ minerId: 'f01000', profile: { kind: 'healthy' } }],
-  })
+const e2e = e2eWorld({
+  name: 'disk-full',
+  seed: 'disk full e2e',
+  blocksPerProvider: 4,
+  stop: async () => {
+    for (const node of nodes) await node.stop()
+  },
 })
-afterAll(async () => {
-  for (const node of nodes) await node.stop()
-  await world?.stop()
-  await rm(dir, { recursive: true, force: true })
-}, 30_000)
 
 const until = async (what: string, pred: () => boolean, timeoutMs: number) => {
   const end = Date.now() + timeoutMs
@@ -50,7 +42,7 @@ function params(): ProtocolParams {
 
 /** A single checker node on loopback, recording what it reports. */
 function startNode(dataDir: string, p: ProtocolParams, over: Partial<CheckerNodeInit> = {}) {
-  const w = world as OutsideWorld
+  const w = e2e.world
   const node = createCheckerNode({
     dataDir,
     params: p,
@@ -81,10 +73,10 @@ function openRaw(path: string) {
 
 describe('disk full while a node runs', () => {
   it('store full (SQLITE_FULL): a STORE_DISK_FULL activity error, rounds go on, every committed row survives intact', async () => {
-    const empty = openNodeStore({ path: join(dir, 'empty.sqlite') })
+    const empty = openNodeStore({ path: join(e2e.dir, 'empty.sqlite') })
     const emptyBytes = empty.sizeBytes()
     empty.close()
-    const dataDir = join(dir, 'full')
+    const dataDir = join(e2e.dir, 'full')
     const p = params()
     // no room above the empty schema but what its first pages hold: a few rounds of rows
     const first = startNode(dataDir, p, { storeMaxBytes: emptyBytes })
@@ -138,7 +130,7 @@ describe('disk full while a node runs', () => {
   }, 30_000)
 
   it('blockstore full (ENOSPC): the summary is not anchored, the error says so, the next round anchors once there is room', async () => {
-    const dataDir = join(dir, 'blocks-full')
+    const dataDir = join(e2e.dir, 'blocks-full')
     const p = params()
     // The first block every anchoring writes is the params block, through a temp file next to it
     // (blockstore-fs, steno): make that temp file /dev/full, where every write fails with ENOSPC.

@@ -1,12 +1,11 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
+import { writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import { type OutsideWorld, startOutsideWorld } from '@spark-swarm/devnet'
 import { type Catalogue, catalogueCid, devnet, PARAMS_NOTICE_ROUNDS, roundAt, TRACKER_CATALOGUE_PATH } from '@spark-swarm/protocol'
 import { startTracker, type TrackerLogger } from '@spark-swarm/tracker'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, describe, expect, it } from 'vitest'
 import { runCli } from './cli.js'
 import { jsonLogs, spawnCli, untilFrom } from './cli-process.js'
+import { e2eWorld } from './helpers/e2e-world.js'
 
 /*
  * Issue 13, item 2 in part: a node given only the tracker (and the outside world's URLs: indexer,
@@ -16,37 +15,30 @@ import { jsonLogs, spawnCli, untilFrom } from './cli-process.js'
  */
 
 const ROUND_MS = 3_000
-let dir: string
-let world: OutsideWorld | undefined
 let tracker: Awaited<ReturnType<typeof startTracker>> | undefined
 const nodes: Array<ReturnType<typeof spawnCli>> = []
 const quiet: TrackerLogger = { info: () => {}, warn: () => {} }
 
-beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'spark-swarm-join-tracker-'))
-  world = await startOutsideWorld({
-    seed: 'join with the tracker',
-    blocksPerProvider: 3,
-    providers: [{ minerId: 'f01000', profile: { kind: 'healthy' } }],
-  })
+const e2e = e2eWorld({
+  name: 'join-tracker',
+  seed: 'join with the tracker',
+  blocksPerProvider: 3,
+  stop: async () => {
+    for (const node of nodes) await node.stop()
+    await tracker?.stop()
+  },
 })
-afterAll(async () => {
-  for (const node of nodes) await node.stop()
-  await tracker?.stop()
-  await world?.stop()
-  await rm(dir, { recursive: true, force: true })
-}, 30_000)
 
 describe('joining with the tracker alone', () => {
   it('gets the catalogue by the CID in the params, checks, anchors, and follows an announced new catalogue', async () => {
-    const w = world as OutsideWorld
+    const w = e2e.world
     const all = w.catalogue.entries
     const first: Catalogue = { entries: all.slice(0, 2) }
     const second: Catalogue = { entries: all.slice(1) }
-    await writeFile(join(dir, 'first.json'), JSON.stringify(first))
-    await writeFile(join(dir, 'second.json'), JSON.stringify(second))
+    await writeFile(join(e2e.dir, 'first.json'), JSON.stringify(first))
+    await writeFile(join(e2e.dir, 'second.json'), JSON.stringify(second))
     const overrides = { genesisTime: Date.now(), roundDurationMs: ROUND_MS, gracePeriodMs: 600, tasksPerRound: 2, minCommitteeSize: 1 }
-    const configPath = join(dir, 'tracker.json')
+    const configPath = join(e2e.dir, 'tracker.json')
     const base = { preset: 'devnet', params: overrides, bootstrap: [], catalogue: 'first.json' }
     await writeFile(configPath, JSON.stringify(base))
     tracker = await startTracker({ configPath, reloadIntervalMs: 0, logger: quiet })
@@ -62,7 +54,7 @@ describe('joining with the tracker alone', () => {
 
     const node = spawnCli([
       'start',
-      ...['--tracker', t.url, '--indexer', w.ipniUrl, '--rpc', w.rpcUrl, '--data-dir', join(dir, 'node')],
+      ...['--tracker', t.url, '--indexer', w.ipniUrl, '--rpc', w.rpcUrl, '--data-dir', join(e2e.dir, 'node')],
       ...['--listen', '/ip4/127.0.0.1/tcp/0', '--api-port', '0', '--inet-group', '10.2.1.0/24', '--log-level', 'info'],
     ])
     nodes.push(node)
@@ -94,7 +86,7 @@ describe('joining with the tracker alone', () => {
   }, 60_000)
 
   it('restarted while the tracker is down, it starts on the catalogue it kept, as on the params it kept', async () => {
-    const w = world as OutsideWorld
+    const w = e2e.world
     const [first] = nodes.splice(0)
     expect(await first?.stop()).toBe(0)
     const url = (tracker as NonNullable<typeof tracker>).url
@@ -102,7 +94,7 @@ describe('joining with the tracker alone', () => {
     tracker = undefined
     const node = spawnCli([
       'start',
-      ...['--tracker', url, '--indexer', w.ipniUrl, '--rpc', w.rpcUrl, '--data-dir', join(dir, 'node')],
+      ...['--tracker', url, '--indexer', w.ipniUrl, '--rpc', w.rpcUrl, '--data-dir', join(e2e.dir, 'node')],
       ...['--listen', '/ip4/127.0.0.1/tcp/0', '--api-port', '0', '--inet-group', '10.2.1.0/24', '--log-level', 'info'],
     ])
     nodes.push(node)
@@ -141,18 +133,18 @@ describe('the catalogue from peers when the tracker does not serve it', () => {
   })
 
   it('a node joining with the tracker and a bootstrap peer gets it from the peer, checks and anchors', async () => {
-    const w = world as OutsideWorld
+    const w = e2e.world
     const catalogue: Catalogue = { entries: w.catalogue.entries.slice(0, 2) }
     const cid = (await catalogueCid(catalogue)).toString()
-    await writeFile(join(dir, 'peers.json'), JSON.stringify(catalogue))
+    await writeFile(join(e2e.dir, 'peers.json'), JSON.stringify(catalogue))
     const overrides = { genesisTime: Date.now(), roundDurationMs: ROUND_MS, gracePeriodMs: 600, tasksPerRound: 2, minCommitteeSize: 1 }
-    const configPath = join(dir, 'tracker-peers.json')
+    const configPath = join(e2e.dir, 'tracker-peers.json')
     await writeFile(configPath, JSON.stringify({ preset: 'devnet', params: overrides, bootstrap: [], catalogue: 'peers.json' }))
     own = await startTracker({ configPath, reloadIntervalMs: 0, logger: quiet })
     const url = own.url
     const args = (name: string, group: string) => [
       'start',
-      ...['--tracker', url, '--indexer', w.ipniUrl, '--rpc', w.rpcUrl, '--data-dir', join(dir, name)],
+      ...['--tracker', url, '--indexer', w.ipniUrl, '--rpc', w.rpcUrl, '--data-dir', join(e2e.dir, name)],
       ...['--listen', '/ip4/127.0.0.1/tcp/0', '--api-port', '0', '--inet-group', group, '--log-level', 'info'],
     ]
     const a = spawnCli(args('peer-a', '10.3.1.0/24'))
@@ -183,13 +175,13 @@ describe('the catalogue from peers when the tracker does not serve it', () => {
   }, 60_000)
 
   it('an announced catalogue: fetched and shared ahead of its round, so a node the tracker refuses gets it from a peer', async () => {
-    const w = world as OutsideWorld
+    const w = e2e.world
     const t = own as NonNullable<typeof own>
     const { configPath, overrides, cid, addrA, args } = shared
     const [a] = nodes.slice(-2)
     const next: Catalogue = { entries: w.catalogue.entries.slice(1, 3) }
     const nextCid = (await catalogueCid(next)).toString()
-    await writeFile(join(dir, 'peers-next.json'), JSON.stringify(next))
+    await writeFile(join(e2e.dir, 'peers-next.json'), JSON.stringify(next))
     const fromRound = roundAt({ ...devnet, ...overrides }, Date.now()) + PARAMS_NOTICE_ROUNDS + 3
     const base = { preset: 'devnet', params: { ...overrides, catalogueCid: cid }, bootstrap: [] }
     await writeFile(configPath, JSON.stringify({ ...base, upcoming: { fromRound, params: {}, catalogue: 'peers-next.json' } }))
@@ -229,12 +221,12 @@ describe('the catalogue from peers when the tracker does not serve it', () => {
   }, 90_000)
 
   it('neither the tracker nor a peer: start exits 1, saying why for both, with the peers’ code', async () => {
-    const w = world as OutsideWorld
+    const w = e2e.world
     const url = (own as NonNullable<typeof own>).url
     const run = await runCli(
       [
         'start',
-        ...['--tracker', url, '--indexer', w.ipniUrl, '--rpc', w.rpcUrl, '--data-dir', join(dir, 'peer-none')],
+        ...['--tracker', url, '--indexer', w.ipniUrl, '--rpc', w.rpcUrl, '--data-dir', join(e2e.dir, 'peer-none')],
         ...['--listen', '/ip4/127.0.0.1/tcp/0', '--api-port', '0', '--inet-group', '10.3.4.0/24'],
       ],
       { timeoutMs: 20_000 },

@@ -1,11 +1,10 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
+import { writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import { type OutsideWorld, startOutsideWorld } from '@spark-swarm/devnet'
 import { devnet, type NetworkInfo, PARAMS_NOTICE_ROUNDS, paramsDigest, roundAt } from '@spark-swarm/protocol'
 import { startTracker, type TrackerLogger } from '@spark-swarm/tracker'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { jsonLogs, spawnCli, untilFrom } from './cli-process.js'
+import { e2eWorld } from './helpers/e2e-world.js'
 
 /*
  * Issue 11, item 3: a change of the network's consensus params takes effect at an announced round
@@ -16,8 +15,6 @@ import { jsonLogs, spawnCli, untilFrom } from './cli-process.js'
  */
 
 const ROUND_MS = 3_000
-let dir: string
-let world: OutsideWorld | undefined
 let tracker: Awaited<ReturnType<typeof startTracker>> | undefined
 const nodes: Array<ReturnType<typeof spawnCli>> = []
 const trackerLines: string[] = []
@@ -26,20 +23,15 @@ const trackerLog: TrackerLogger = {
   warn: (message, fields) => trackerLines.push(`${message} ${JSON.stringify(fields ?? {})}`),
 }
 
-beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'spark-swarm-network-params-'))
-  world = await startOutsideWorld({
-    seed: 'network params e2e',
-    blocksPerProvider: 2,
-    providers: [{ minerId: 'f01000', profile: { kind: 'healthy' } }],
-  })
+const e2e = e2eWorld({
+  name: 'network-params',
+  seed: 'network params e2e',
+  blocksPerProvider: 2,
+  stop: async () => {
+    for (const node of nodes) await node.stop()
+    await tracker?.stop()
+  },
 })
-afterAll(async () => {
-  for (const node of nodes) await node.stop()
-  await tracker?.stop()
-  await world?.stop()
-  await rm(dir, { recursive: true, force: true })
-}, 30_000)
 
 type Node = ReturnType<typeof spawnCli> & { api: string; name: string }
 
@@ -60,10 +52,10 @@ const rounds = async (api: string) =>
 const committeeCids = (r: RoundStatus) => r.committees.map((c) => c.cid).join(' ')
 
 async function startNode(name: string, trackerUrl: string, catalogue: string, bootstrap: string[]): Promise<Node> {
-  const w = world as OutsideWorld
+  const w = e2e.world
   const cli = spawnCli([
     'start',
-    ...['--tracker', trackerUrl, '--data-dir', join(dir, name), '--catalogue', catalogue, '--indexer', w.ipniUrl, '--rpc', w.rpcUrl],
+    ...['--tracker', trackerUrl, '--data-dir', join(e2e.dir, name), '--catalogue', catalogue, '--indexer', w.ipniUrl, '--rpc', w.rpcUrl],
     ...['--listen', '/ip4/127.0.0.1/tcp/0', '--api-port', '0', '--inet-group', `10.1.${nodes.length + 1}.0/24`, '--log-level', 'info'],
     ...bootstrap.flatMap((b) => ['--bootstrap', b]),
   ])
@@ -74,10 +66,10 @@ async function startNode(name: string, trackerUrl: string, catalogue: string, bo
 
 describe('network params', () => {
   it('an unannounced change is refused; an announced one is followed by every node at its round', async () => {
-    const w = world as OutsideWorld
-    const catalogue = join(dir, 'catalogue.json')
+    const w = e2e.world
+    const catalogue = join(e2e.dir, 'catalogue.json')
     await writeFile(catalogue, JSON.stringify(w.catalogue))
-    const configPath = join(dir, 'tracker.json')
+    const configPath = join(e2e.dir, 'tracker.json')
     const overrides = { genesisTime: Date.now(), roundDurationMs: ROUND_MS, gracePeriodMs: 600, tasksPerRound: 2, minCommitteeSize: 2 }
     const params = { ...devnet, ...overrides }
     const base = { preset: 'devnet', params: overrides, bootstrap: [] }

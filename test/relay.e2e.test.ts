@@ -1,10 +1,9 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
+import { writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import { type OutsideWorld, startOutsideWorld } from '@spark-swarm/devnet'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { runCli } from './cli.js'
 import { type CliProcess, spawnCli, untilFrom } from './cli-process.js'
+import { e2eWorld } from './helpers/e2e-world.js'
 
 /*
  * Issue 13, item 5, as an operator sees it: `--relay-server on` makes a node a relay, `--relay-client
@@ -13,34 +12,27 @@ import { type CliProcess, spawnCli, untilFrom } from './cli-process.js'
  * connection) are packages/node/test/relay.test.ts.
  */
 
-let dir: string
-let world: OutsideWorld | undefined
 const nodes: CliProcess[] = []
 
-beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'spark-swarm-relay-'))
-  world = await startOutsideWorld({
-    seed: 'relay e2e',
-    blocksPerProvider: 2,
-    providers: [{ minerId: 'f01000', profile: { kind: 'healthy' } }],
-  })
+const e2e = e2eWorld({
+  name: 'relay',
+  seed: 'relay e2e',
+  blocksPerProvider: 2,
+  stop: async () => {
+    for (const node of nodes) await node.stop()
+  },
 })
-afterAll(async () => {
-  for (const node of nodes) await node.stop()
-  await world?.stop()
-  await rm(dir, { recursive: true, force: true })
-}, 30_000)
 
 async function start(name: string, flags: string[]): Promise<{ node: CliProcess; api: string; addrs: string[] }> {
-  const w = world as OutsideWorld
-  const config = join(dir, `${name}.json`)
+  const w = e2e.world
+  const config = join(e2e.dir, `${name}.json`)
   await writeFile(
     config,
     JSON.stringify({
-      dataDir: join(dir, name),
+      dataDir: join(e2e.dir, name),
       network: 'devnet',
       params: { genesisTime: genesis, roundDurationMs: 3_000, gracePeriodMs: 600, tasksPerRound: 2, minCommitteeSize: 1 },
-      catalogue: join(dir, 'catalogue.json'),
+      catalogue: join(e2e.dir, 'catalogue.json'),
       indexer: w.ipniUrl,
       rpc: w.rpcUrl,
       listen: ['/ip4/127.0.0.1/tcp/0'],
@@ -60,7 +52,7 @@ const statusOf = async (api: string) => (await runCli(['status', '--api', api]))
 
 describe('relay flags, as an operator uses them', () => {
   it('a relay node and a node that reserves a slot on it both say so in `status`', async () => {
-    await writeFile(join(dir, 'catalogue.json'), JSON.stringify((world as OutsideWorld).catalogue))
+    await writeFile(join(e2e.dir, 'catalogue.json'), JSON.stringify(e2e.world.catalogue))
     const relay = await start('relay', ['--relay-server', 'on', '--relay-client', 'off'])
     const home = await start('home', ['--relay-client', 'on', '--bootstrap', relay.addrs[0] as string])
     const relayed = await untilFrom(

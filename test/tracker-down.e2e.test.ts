@@ -1,12 +1,11 @@
-import { mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
+import { readdir, readFile, stat, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import { type OutsideWorld, startOutsideWorld } from '@spark-swarm/devnet'
 import { paramsDigest, validateParams } from '@spark-swarm/protocol'
 import { startTracker } from '@spark-swarm/tracker'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { runCli } from './cli.js'
 import { spawnCli } from './cli-process.js'
+import { e2eWorld } from './helpers/e2e-world.js'
 
 /*
  * The tracker goes down: `spark-swarm start` nodes keep working. A node caches the tracker's
@@ -16,25 +15,18 @@ import { spawnCli } from './cli-process.js'
  */
 
 const ROUND_MS = 1_500
-let dir: string
-let world: OutsideWorld | undefined
 let tracker: Awaited<ReturnType<typeof startTracker>> | undefined
 const nodes: Array<ReturnType<typeof spawnCli>> = []
 
-beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'spark-swarm-tracker-down-'))
-  world = await startOutsideWorld({
-    seed: 'tracker down e2e',
-    blocksPerProvider: 2,
-    providers: [{ minerId: 'f01000', profile: { kind: 'healthy' } }],
-  })
+const e2e = e2eWorld({
+  name: 'tracker-down',
+  seed: 'tracker down e2e',
+  blocksPerProvider: 2,
+  stop: async () => {
+    for (const node of nodes) await node.stop()
+    await tracker?.stop()
+  },
 })
-afterAll(async () => {
-  for (const node of nodes) await node.stop()
-  await tracker?.stop()
-  await world?.stop()
-  await rm(dir, { recursive: true, force: true })
-}, 30_000)
 
 interface Status {
   network: string
@@ -58,7 +50,7 @@ async function until(what: string, api: string, pred: (s: Status) => boolean, ti
 }
 
 function startArgs(dataDir: string, trackerUrl: string, catalogue: string): string[] {
-  const w = world as OutsideWorld
+  const w = e2e.world
   return [
     'start',
     ...['--tracker', trackerUrl, '--data-dir', dataDir, '--catalogue', catalogue, '--indexer', w.ipniUrl, '--rpc', w.rpcUrl],
@@ -74,16 +66,16 @@ function spawnNode(args: string[]) {
 
 describe('tracker down', () => {
   it('a running node keeps doing rounds, and restarts on the params it cached (atomic, 0600, validated)', async () => {
-    const catalogue = join(dir, 'catalogue.json')
-    await writeFile(catalogue, JSON.stringify(world?.catalogue))
-    const configPath = join(dir, 'tracker.json')
+    const catalogue = join(e2e.dir, 'catalogue.json')
+    await writeFile(catalogue, JSON.stringify(e2e.world.catalogue))
+    const configPath = join(e2e.dir, 'tracker.json')
     const genesisTime = Date.now()
     const overrides = { genesisTime, roundDurationMs: ROUND_MS, gracePeriodMs: 300, tasksPerRound: 2, minCommitteeSize: 1 }
     await writeFile(configPath, JSON.stringify({ preset: 'devnet', params: overrides, bootstrap: [] }))
     tracker = await startTracker({ configPath, reloadIntervalMs: 0 })
     const trackerUrl = tracker.url
     const served = tracker.config().params
-    const dataDir = join(dir, 'node')
+    const dataDir = join(e2e.dir, 'node')
 
     const first = spawnNode(startArgs(dataDir, trackerUrl, catalogue))
     const [, api1] = (await first.waitForLine(/^ {2}status {5}(http:\/\/127\.0\.0\.1:\d+)\//)) as RegExpMatchArray & [string, string]
@@ -127,19 +119,19 @@ describe('tracker down', () => {
   }, 30_000)
 
   it('refuses to start without the tracker and without a cache, or on a broken cache, saying what to do', async () => {
-    const catalogue = join(dir, 'catalogue.json')
+    const catalogue = join(e2e.dir, 'catalogue.json')
     // a tracker address where nothing listens (the one stopped above, or a fresh one stopped now)
     const gone = await startTracker({ configPath: await devnetTrackerConfig() })
     const url = gone.url
     await gone.stop()
 
-    const fresh = join(dir, 'fresh')
+    const fresh = join(e2e.dir, 'fresh')
     const none = await runCli(startArgs(fresh, url, catalogue), { timeoutMs: 20_000 })
     expect(none.code).toBe(1)
     expect(none.stderr).toContain(`no network params are cached in ${join(fresh, 'network.json')}`)
     expect(none.stderr).toMatch(/start it once while the tracker is reachable.*leave out --tracker.*\[NETWORK_PARAMS_UNAVAILABLE\]/)
 
-    const broken = join(dir, 'broken')
+    const broken = join(e2e.dir, 'broken')
     await runCli(['keygen', '--data-dir', broken]) // an ordinary data dir…
     await writeFile(join(broken, 'network.json'), '{"version": 1, "params": {"network": "devnet"}', { mode: 0o600 }) // …with a torn cache
     const torn = await runCli(startArgs(broken, url, catalogue), { timeoutMs: 20_000 })
@@ -150,7 +142,7 @@ describe('tracker down', () => {
 })
 
 async function devnetTrackerConfig(): Promise<string> {
-  const path = join(dir, 'gone-tracker.json')
+  const path = join(e2e.dir, 'gone-tracker.json')
   await writeFile(path, JSON.stringify({ preset: 'devnet', bootstrap: [] }))
   return path
 }
