@@ -61,6 +61,8 @@ const ingestStart = performance.now()
 const input = []
 // repeated strings shared between measurements, as a node's loader and Spark's pointerize do
 const intern = createInterner()
+// Spark's address rules once per distinct participant string, as `evaluate --spark-compat` does
+const participants = new Map()
 let lines = 0
 let rejected = 0
 const reader = createInterface({ input: createReadStream(dataFile), crlfDelay: Number.POSITIVE_INFINITY })
@@ -71,7 +73,7 @@ for await (const line of reader) {
     input.push(measurementRecord(measurementFromJson(JSON.parse(line), intern)))
   } else {
     try {
-      input.push(preprocessSparkMeasurement(JSON.parse(line), id, intern))
+      input.push(preprocessSparkMeasurement(JSON.parse(line), id, intern, participants))
     } catch {
       rejected++
     }

@@ -1,6 +1,7 @@
 import { createInterner, ProtocolError, scoreProviders } from '@spark-swarm/protocol'
 import {
   evaluateSparkRound,
+  type ParticipantMemo,
   parseSparkRound,
   preprocessSparkMeasurement,
   SPARK_REQUIRED_COMMITTEE_SIZE,
@@ -35,10 +36,12 @@ export async function evaluateSpark(measurementsPath: string, opts: EvaluateSpar
 
   const valid: SparkMeasurement[] = []
   const intern = createInterner()
+  // Spark's address rules once per distinct participant string, not once per line
+  const participants: ParticipantMemo = new Map()
   const dropped: Array<{ id: unknown; reason: string }> = []
   const take = (raw: unknown, id: unknown): void => {
     try {
-      valid.push(preprocessSparkMeasurement(raw, id, intern))
+      valid.push(preprocessSparkMeasurement(raw, id, intern, participants))
     } catch (err) {
       dropped.push({ id, reason: (err as Error).message })
     }

@@ -9,7 +9,7 @@ export { evaluateSparkRound, SPARK_REQUIRED_COMMITTEE_SIZE } from './evaluate.js
 export type { SparkTaskingEvaluation } from './fraud-detection.js'
 
 // Spark's published measurements and its preprocessing of them
-export type { RawSparkMeasurement, SparkMeasurement } from './measurement.js'
+export type { ParticipantMemo, ParticipantVerdict, RawSparkMeasurement, SparkMeasurement } from './measurement.js'
 export { assertValidSparkMeasurement, getSparkRetrievalResult, preprocessSparkMeasurement, SparkMeasurementError } from './measurement.js'
 
 // Participant addresses (0x… and f410 delegated)

@@ -98,7 +98,12 @@ function check(condition: unknown, message: string): asserts condition {
  * One deviation: a line without a string `station_id` is dropped here. Spark's evaluator would
  * crash on the whole round (its `getStationKey` asserts a string), which is no result at all.
  */
-export function preprocessSparkMeasurement(raw: RawSparkMeasurement, id: unknown, intern?: (value: string) => string): SparkMeasurement {
+export function preprocessSparkMeasurement(
+  raw: RawSparkMeasurement,
+  id: unknown,
+  intern?: (value: string) => string,
+  participants?: ParticipantMemo,
+): SparkMeasurement {
   // shares repeated strings between the lines of a round (Spark's `pointerize`); other values pass
   const pointerize = <T>(value: T): T => (intern && typeof value === 'string' ? (intern(value) as T) : value)
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
@@ -108,8 +113,10 @@ export function preprocessSparkMeasurement(raw: RawSparkMeasurement, id: unknown
   // not only a bad address or protocol, also `new Date()` or `>=` on a value with no primitive form
   // (an object whose toString is not a function, a deep array)
   let m: SparkMeasurement
+  let verdict: ParticipantVerdict | undefined
   try {
-    const participantAddress = parseParticipantAddress(raw.participant_address)
+    verdict = participants ? participantVerdict(raw.participant_address, participants) : undefined
+    const participantAddress = verdict ? verdict.address : parseParticipantAddress(raw.participant_address)
     const protocol: string | undefined = raw.protocol?.toLowerCase()
     m = {
       id,
@@ -138,13 +145,46 @@ export function preprocessSparkMeasurement(raw: RawSparkMeasurement, id: unknown
   } catch (err) {
     throw new SparkMeasurementError((err as Error).message)
   }
-  assertValidSparkMeasurement(m)
+  assertValidSparkMeasurement(m, verdict?.valid)
   return m
 }
 
-/** spark-evaluate `assertValidMeasurement`, same checks, same order, same messages. */
-export function assertValidSparkMeasurement(m: SparkMeasurement): void {
-  check(isEthAddress(m.participantAddress), 'valid participant address required')
+/** What Spark's address rules say of one participant string: its 0x form and whether `ethers.isAddress` takes it. */
+export interface ParticipantVerdict {
+  address: string
+  valid: boolean
+}
+
+/**
+ * The verdicts of the participant strings seen so far in a round, or the message their parse threw.
+ * A round repeats each address thousands of times, and its keccak (EIP-55) and blake2b (f410)
+ * were most of a line's cost: one computation per distinct string gives the same answers.
+ */
+export type ParticipantMemo = Map<string, ParticipantVerdict | { error: string }>
+
+function participantVerdict(address: unknown, memo: ParticipantMemo): ParticipantVerdict {
+  // a non-string throws its TypeError every time, unmemoised: only strings are keys
+  if (typeof address !== 'string') return { address: parseParticipantAddress(address), valid: false }
+  let known = memo.get(address)
+  if (known === undefined) {
+    try {
+      const parsed = parseParticipantAddress(address)
+      known = { address: parsed, valid: isEthAddress(parsed) }
+    } catch (err) {
+      known = { error: (err as Error).message }
+    }
+    memo.set(address, known)
+  }
+  if ('error' in known) throw new Error(known.error)
+  return known
+}
+
+/**
+ * spark-evaluate `assertValidMeasurement`, same checks, same order, same messages. `validAddress`:
+ * `isEthAddress(m.participantAddress)` when the caller knows it already.
+ */
+export function assertValidSparkMeasurement(m: SparkMeasurement, validAddress?: boolean): void {
+  check(validAddress ?? isEthAddress(m.participantAddress), 'valid participant address required')
   check(typeof m.inet_group === 'string', 'valid inet group required')
   check(typeof m.finished_at === 'number', 'field `finished_at` must be set to a number')
   check(m.indexerResult, 'field `indexerResult` must be set')

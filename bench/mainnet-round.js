@@ -1,0 +1,204 @@
+/*
+ * A Spark round shaped like Spark's mainnet, as Spark published it (snake_case NDJSON lines), for
+ * `bench/spark-compat.js`. Seeded: the same seed writes the same bytes.
+ *
+ * Shape (issue 14): ~250,000 measurements from ~17,500 stations, 3,300 tasks, K = 15 per station;
+ * participant addresses in both forms, tens of thousands of distinct values (EIP-55 mixed-case
+ * 0x…, lower-case 0x…, f410f… delegated); every result code of Spark's result-code table; ISO
+ * timestamps with milliseconds inside the round; a few lines Spark drops (bad participant
+ * address, a missing station id, an OK without `end_at`).
+ */
+import { createHash } from 'node:crypto'
+import { closeSync, openSync, writeFileSync, writeSync } from 'node:fs'
+import { join } from 'node:path'
+import { blake2b } from '@noble/hashes/blake2.js'
+import { keccak_256 } from '@noble/hashes/sha3.js'
+import { TaskSelector } from '../packages/protocol/dist/index.js'
+
+export const MAINNET_SHAPE = Object.freeze({ stations: 17_500, tasks: 3_300, k: 15, participants: 30_000, providers: 1_500 })
+
+const sha = (text) => createHash('sha256').update(text).digest()
+
+/** mulberry32, uniform in [0, 1). */
+function prng(seed) {
+  let a = seed >>> 0
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0
+    let t = a
+    t = Math.imul(t ^ (t >>> 15), t | 1)
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
+  }
+}
+
+const BASE32 = 'abcdefghijklmnopqrstuvwxyz234567'
+function base32(bytes) {
+  let out = ''
+  let bits = 0
+  let value = 0
+  for (const b of bytes) {
+    value = (value << 8) | b
+    bits += 8
+    while (bits >= 5) {
+      out += BASE32[(value >>> (bits - 5)) & 31]
+      bits -= 5
+    }
+  }
+  if (bits > 0) out += BASE32[(value << (5 - bits)) & 31]
+  return out
+}
+
+function checksummed(hex40) {
+  const hash = keccak_256(new TextEncoder().encode(hex40))
+  let out = '0x'
+  for (let i = 0; i < 40; i++) {
+    const nibble = (hash[i >> 1] >> (i % 2 === 0 ? 4 : 0)) & 0x0f
+    out += nibble >= 8 ? hex40[i].toUpperCase() : hex40[i]
+  }
+  return out
+}
+
+/** f410f… of 20 EVM address bytes: base32 of the bytes and their 4-byte blake2b checksum. */
+function delegated(bytes20) {
+  const checksum = blake2b(new Uint8Array([4, 10, ...bytes20]), { dkLen: 4 })
+  return `f410f${base32(new Uint8Array([...bytes20, ...checksum]))}`
+}
+
+/** Participants as stations report them: 55 % EIP-55 mixed case, 25 % lower case, 20 % f410f. */
+function participantPool(n, seed) {
+  // the easy round of bench/run.js: one address for every line
+  if (n === 1) return ['0x000000000000000000000000000000000000dEaD']
+  const rand = prng(seed)
+  return Array.from({ length: n }, (_, i) => {
+    const bytes = sha(`participant ${seed} ${i}`).subarray(0, 20)
+    const hex40 = bytes.toString('hex')
+    const form = rand()
+    return form < 0.55 ? checksummed(hex40) : form < 0.8 ? `0x${hex40}` : delegated(bytes)
+  })
+}
+
+/**
+ * Spark's result codes with a mix like mainnet's (mostly OK, then IPNI misses, timeouts and
+ * HTTP errors), each with the published fields that give it (spec §6.3).
+ */
+const OUTCOMES = [
+  [0.52, 'OK', { status_code: 200 }],
+  [0.1, 'IPNI_NO_VALID_ADVERTISEMENT', { indexer_result: 'NO_VALID_ADVERTISEMENT' }],
+  [0.03, 'IPNI_ERROR_404', { indexer_result: 'ERROR_404' }],
+  [0.02, 'IPNI_ERROR_FETCH', { indexer_result: 'ERROR_FETCH' }],
+  [0.07, 'TIMEOUT', { timeout: true }],
+  [0.06, 'HTTP_502', { status_code: 502 }],
+  [0.04, 'HTTP_404', { status_code: 404 }],
+  [0.02, 'HTTP_500', { status_code: 500 }],
+  [0.01, 'HTTP_429', { status_code: 429 }],
+  [0.01, 'LASSIE_504', { status_code: 504, protocol: 'graphsync' }],
+  [0.04, 'CONNECTION_REFUSED', { status_code: 802 }],
+  [0.01, 'HOSTNAME_DNS_ERROR', { status_code: 801 }],
+  [0.02, 'UNSUPPORTED_MULTIADDR_FORMAT', { status_code: 703 }],
+  [0.02, 'UNKNOWN_FETCH_ERROR', { status_code: 600 }],
+  [0.01, 'CAR_TOO_LARGE', { car_too_large: true }],
+  [0.005, 'CONTENT_VERIFICATION_FAILED', { status_code: 902 }],
+  [0.005, 'UNEXPECTED_CAR_BLOCK', { status_code: 903 }],
+  [0.005, 'CANNOT_PARSE_CAR_FILE', { status_code: 904 }],
+  [0.002, 'UNSUPPORTED_CID_HASH_ALGO', { status_code: 901 }],
+  [0.013, 'UNKNOWN_ERROR', { status_code: 200, end_at: null }],
+]
+
+function outcome(rand) {
+  let x = rand()
+  for (const o of OUTCOMES) {
+    x -= o[0]
+    if (x < 0) return o
+  }
+  return OUTCOMES[0]
+}
+
+const iso = (ms) => new Date(ms).toISOString()
+
+/**
+ * Writes `measurements.ndjson` and `round.json` (Spark's round: index, randomness, tasks,
+ * maxTasksPerNode) into `dir`; returns their paths and the counts.
+ */
+export function writeMainnetRound(dir, { seed = 1, shape = MAINNET_SHAPE } = {}) {
+  const rand = prng(seed)
+  const providers = Array.from({ length: shape.providers }, (_, i) => ({
+    minerId: `f0${1_000_000 + i * 131}`,
+    providerId: `12D3KooW${sha(`provider ${i}`).toString('base64url').replace(/[-_]/g, 'x').slice(0, 44)}`,
+    providerAddress: `/dns/sp${i}.example.net/tcp/443/https`,
+  }))
+  const tasks = Array.from({ length: shape.tasks }, (_, i) => ({
+    cid: `bafybei${base32(sha(`payload ${seed} ${i}`)).slice(0, 52)}`,
+    minerId: providers[Math.floor(rand() * providers.length)].minerId,
+  }))
+  const byMiner = new Map(providers.map((p) => [p.minerId, p]))
+  const randomness = sha(`mainnet round randomness ${seed}`).toString('hex')
+  const roundIndex = 18_000 + seed
+  const roundFile = join(dir, 'round.json')
+  writeFileSync(roundFile, JSON.stringify({ roundIndex: String(roundIndex), randomness, maxTasksPerNode: shape.k, tasks }))
+
+  const participants = participantPool(shape.participants, seed)
+  const selector = new TaskSelector(tasks, randomness)
+  const roundStart = Date.UTC(2025, 2, 1, 12, 0, 0)
+  const file = join(dir, 'measurements.ndjson')
+  const fd = openSync(file, 'w')
+  let pending = []
+  let lines = 0
+  let bytes = 0
+  const used = new Set()
+  const flush = () => {
+    bytes += writeSync(fd, `${pending.join('\n')}\n`)
+    pending = []
+  }
+  for (let s = 0; s < shape.stations; s++) {
+    const stationId = sha(`station ${seed} ${s}`).toString('hex') + sha(`station b ${seed} ${s}`).toString('hex').slice(0, 24)
+    const inetGroup = sha(`inet group ${seed} ${Math.floor(s * 0.9)}`)
+      .toString('base64url')
+      .slice(0, 12)
+    // most stations report for one participant; some move between a few (tens of thousands in all)
+    const own = participants[Math.floor(rand() * participants.length)]
+    for (const task of selector.pick(stationId, shape.k)) {
+      const p = byMiner.get(task.minerId)
+      const [, code, fields] = outcome(rand)
+      const startAt = roundStart + Math.floor(rand() * 19 * 60_000)
+      const ttfb = 30 + Math.floor(rand() * 3_000)
+      const endAt = startAt + ttfb + Math.floor(rand() * 20_000)
+      const ipniMiss = code.startsWith('IPNI_')
+      const line = {
+        participant_address: rand() < 0.8 ? own : participants[Math.floor(rand() * participants.length)],
+        station_id: stationId,
+        inet_group: inetGroup,
+        finished_at: iso(endAt + 3),
+        cid: task.cid,
+        miner_id: task.minerId,
+        provider_id: ipniMiss ? null : p.providerId,
+        provider_address: ipniMiss ? null : p.providerAddress,
+        protocol: ipniMiss ? null : 'http',
+        indexer_result: 'OK',
+        status_code: ipniMiss ? null : 200,
+        head_status_code: ipniMiss ? null : 200,
+        timeout: false,
+        car_too_large: false,
+        byte_length: code === 'OK' ? 200_000 + Math.floor(rand() * 10_000_000) : null,
+        car_checksum: code === 'OK' ? `1220${sha(task.cid).toString('hex')}` : null,
+        start_at: ipniMiss ? null : iso(startAt),
+        first_byte_at: ipniMiss ? null : iso(startAt + ttfb),
+        end_at: ipniMiss ? null : iso(endAt),
+        spark_version: rand() < 0.9 ? '1.15.0' : '1.14.2',
+        ...fields,
+      }
+      if (line.protocol === 'graphsync') line.head_status_code = null
+      // what Spark drops: a bad delegated address, no station id, an OK without end_at
+      const broken = rand()
+      if (broken < 0.001) line.participant_address = 'f410fnotavaliddelegatedaddress'
+      else if (broken < 0.0015) line.station_id = undefined
+      else if (broken < 0.002 && code === 'OK') line.first_byte_at = null
+      used.add(line.participant_address)
+      pending.push(JSON.stringify(line))
+      lines++
+      if (pending.length >= 4_096) flush()
+    }
+  }
+  flush()
+  closeSync(fd)
+  return { file, roundFile, lines, bytes, participants: used.size }
+}
