@@ -1,9 +1,11 @@
 import { connect, createServer, type Server, type Socket } from 'node:net'
 
 /**
- * A TCP proxy on 127.0.0.1 in front of a loopback service, that a test can cut (its port refuses
- * connections and open ones are reset, as for a host that lost its route there) and restore (the
- * same port forwards again). Nothing but bytes pass; the service behind it never knows.
+ * A TCP proxy on 127.0.0.1 in front of a loopback service, that a test can cut (every connection,
+ * open or new, is reset, as for a host that lost its route there) and restore (the same port
+ * forwards again). Nothing but bytes pass; the service behind it never knows. While cut it keeps
+ * listening: a port it gave up could be taken by any other process of a parallel test run, and a
+ * client meant to find nothing there would be answered by someone else's server.
  */
 export interface LoopbackProxy {
   /** `http://127.0.0.1:<port>`: where clients go instead of the target. */
@@ -20,10 +22,16 @@ export async function startLoopbackProxy(target: string): Promise<LoopbackProxy>
   const sockets = new Set<Socket>()
   let server: Server | undefined
   let port = 0
+  let isCut = false
 
   const listen = () =>
     new Promise<void>((resolve, reject) => {
       const s = createServer((client) => {
+        if (isCut) {
+          client.on('error', () => {})
+          client.resetAndDestroy()
+          return
+        }
         const upstream = connect(Number(targetPort), '127.0.0.1')
         for (const socket of [client, upstream]) {
           sockets.add(socket)
@@ -43,11 +51,8 @@ export async function startLoopbackProxy(target: string): Promise<LoopbackProxy>
       })
     })
 
-  const close = async () => {
-    const s = server
-    server = undefined
+  const resetAll = () => {
     for (const socket of sockets) socket.resetAndDestroy()
-    if (s) await new Promise<void>((resolve) => s.close(() => resolve()))
   }
 
   await listen()
@@ -58,10 +63,18 @@ export async function startLoopbackProxy(target: string): Promise<LoopbackProxy>
     get port() {
       return port
     },
-    cut: close,
-    async restore() {
-      if (!server) await listen()
+    async cut() {
+      isCut = true
+      resetAll()
     },
-    stop: close,
+    async restore() {
+      isCut = false
+    },
+    async stop() {
+      const s = server
+      server = undefined
+      resetAll()
+      if (s) await new Promise<void>((resolve) => s.close(() => resolve()))
+    },
   }
 }
