@@ -11,58 +11,17 @@
 import { createHash } from 'node:crypto'
 import { closeSync, openSync, writeFileSync, writeSync } from 'node:fs'
 import { join } from 'node:path'
-import { blake2b } from '@noble/hashes/blake2.js'
-import { keccak_256 } from '@noble/hashes/sha3.js'
-import { TaskSelector } from '../packages/protocol/dist/index.js'
+import { base32 as base32Codec } from 'multiformats/bases/base32'
+import { delegatedFromEthAddress, TaskSelector } from '../packages/protocol/dist/index.js'
+import { toChecksumAddress } from '../packages/protocol/dist/spark-compat/index.js'
+import { prng } from './prng.js'
 
 export const MAINNET_SHAPE = Object.freeze({ stations: 17_500, tasks: 3_300, k: 15, participants: 30_000, providers: 1_500 })
 
 const sha = (text) => createHash('sha256').update(text).digest()
 
-/** mulberry32, uniform in [0, 1). */
-function prng(seed) {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
-
-const BASE32 = 'abcdefghijklmnopqrstuvwxyz234567'
-function base32(bytes) {
-  let out = ''
-  let bits = 0
-  let value = 0
-  for (const b of bytes) {
-    value = (value << 8) | b
-    bits += 8
-    while (bits >= 5) {
-      out += BASE32[(value >>> (bits - 5)) & 31]
-      bits -= 5
-    }
-  }
-  if (bits > 0) out += BASE32[(value << (5 - bits)) & 31]
-  return out
-}
-
-function checksummed(hex40) {
-  const hash = keccak_256(new TextEncoder().encode(hex40))
-  let out = '0x'
-  for (let i = 0; i < 40; i++) {
-    const nibble = (hash[i >> 1] >> (i % 2 === 0 ? 4 : 0)) & 0x0f
-    out += nibble >= 8 ? hex40[i].toUpperCase() : hex40[i]
-  }
-  return out
-}
-
-/** f410f… of 20 EVM address bytes: base32 of the bytes and their 4-byte blake2b checksum. */
-function delegated(bytes20) {
-  const checksum = blake2b(new Uint8Array([4, 10, ...bytes20]), { dkLen: 4 })
-  return `f410f${base32(new Uint8Array([...bytes20, ...checksum]))}`
-}
+/** Lower-case RFC 4648 base32 without padding: the alphabet of CIDv1 strings. */
+const base32 = (bytes) => base32Codec.baseEncode(bytes)
 
 /** Participants as stations report them: 55 % EIP-55 mixed case, 25 % lower case, 20 % f410f. */
 function participantPool(n, seed) {
@@ -73,7 +32,7 @@ function participantPool(n, seed) {
     const bytes = sha(`participant ${seed} ${i}`).subarray(0, 20)
     const hex40 = bytes.toString('hex')
     const form = rand()
-    return form < 0.55 ? checksummed(hex40) : form < 0.8 ? `0x${hex40}` : delegated(bytes)
+    return form < 0.55 ? toChecksumAddress(`0x${hex40}`) : form < 0.8 ? `0x${hex40}` : delegatedFromEthAddress(`0x${hex40}`)
   })
 }
 

@@ -31,6 +31,7 @@ import {
   verifyMeasurementSignature,
 } from '../packages/protocol/dist/index.js'
 import { SPARK_REQUIRED_COMMITTEE_SIZE } from '../packages/protocol/dist/spark-compat/index.js'
+import { prng } from './prng.js'
 import { printTable } from './table.js'
 
 const STATIONS = Number(process.env.BENCH_STATIONS ?? 16_700)
@@ -60,17 +61,6 @@ const now = () => performance.now()
 const started = now()
 const progress = (text) => process.stderr.write(`[bench ${((now() - started) / 1000).toFixed(1).padStart(5)} s] ${text}\n`)
 
-/** mulberry32: a small deterministic PRNG, uniform in [0, 1). */
-function prng(seed) {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
 const seedOf = (text) => sha(text).readUInt32BE(0)
 
 const BASE32 = 'abcdefghijklmnopqrstuvwxyz234567'
