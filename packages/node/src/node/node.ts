@@ -12,6 +12,7 @@ import { checkBindingOf, type NodeAdmission, nodeAdmissionOf } from '../admissio
 import type { GossipMetrics } from '../gossip/index.js'
 import type { NodeIdentity } from '../store/index.js'
 import type { Convergence } from './anchor/convergence.js'
+import { shareOwnCatalogue } from './anchor/share-own-catalogue.js'
 import { type Clock, systemClock } from './clock.js'
 import { composeParts, type NodeParts } from './compose.js'
 import { type CheckerNodeEvents, TypedEventTarget } from './events.js'
@@ -21,7 +22,7 @@ import type { CheckerNodeInit } from './node-init.js'
 import { closeOpenedNode, type OpenedNode, openNode } from './open.js'
 import { createParamsWatch, type ParamsWatch } from './params-watch.js'
 import type { Host } from './peers/host.js'
-import { watchInetGroup } from './peers/inet-group-watch.js'
+import { learnInetGroup } from './peers/inet-group-watch.js'
 import { PeerBans } from './peers/peer-bans.js'
 import { startPeerCare } from './peers/peer-care.js'
 import { buildStatus } from './status/build-status.js'
@@ -161,7 +162,7 @@ class SwarmCheckerNode extends TypedEventTarget<CheckerNodeEvents> implements Ch
     this.#identity = opened.identity
     // stop() came while the data dir and host were being opened
     if (controller.signal.aborted) return closeOpenedNode(opened)
-    if (this.#inetGroup.source !== 'configured') this.#learnInetGroup(opened.host, controller.signal)
+    if (this.#inetGroup.source !== 'configured') learnInetGroup(opened.host, this.#inetGroup, this, controller.signal)
     let parts: NodeParts
     try {
       // the binding names a station key: only now, with the key loaded, can it be checked
@@ -194,17 +195,7 @@ class SwarmCheckerNode extends TypedEventTarget<CheckerNodeEvents> implements Ch
     this.#gossipMetrics = parts.gossipMetrics
     this.#running = { ...opened, ...parts, controller }
     try {
-      // peers that lack the catalogue (the tracker down, or lying) get it from this node; a full
-      // disk must not stop the node for that: anchoring puts the block again with each summary
-      await parts.anchoring.shareCatalogue().catch((err: unknown) => {
-        if (controller.signal.aborted) return
-        const code = (err as { code?: unknown })?.code
-        this.emit('activity', {
-          level: 'warn',
-          message: `the catalogue's block could not be stored for peers: ${(err as Error)?.message ?? String(err)}`,
-          ...(typeof code === 'string' ? { code } : {}),
-        })
-      })
+      await shareOwnCatalogue(parts.anchoring, this, controller.signal)
       await this.#networkCheck().check()
       // stop() came while the tracker was asked: it closes what runs once this returns; nothing may start
       if (controller.signal.aborted) return
@@ -223,22 +214,6 @@ class SwarmCheckerNode extends TypedEventTarget<CheckerNodeEvents> implements Ch
       throw err
     }
     this.emit('activity', { level: 'info', message: `checker node ${opened.identity.peerId} started` })
-  }
-
-  /** Listens to identify for as long as `signal` lives, and takes the group peers agree on (spec §5.5). */
-  #learnInetGroup(host: Host, signal: AbortSignal): void {
-    const watch = watchInetGroup(host.libp2p, {
-      onAgreed: (group, observerGroups) => {
-        if (!this.#inetGroup.adopt(group)) return
-        this.emit('inet-group:adopted', { group, observerGroups })
-        this.emit('activity', {
-          level: 'info',
-          message: `inet group ${group}: peers in ${observerGroups} networks observe this node there`,
-          code: 'INET_GROUP_OBSERVED',
-        })
-      },
-    })
-    signal.addEventListener('abort', () => watch.stop(), { once: true })
   }
 
   /**

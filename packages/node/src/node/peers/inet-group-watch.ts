@@ -1,6 +1,8 @@
 import type { IdentifyResult, PeerId } from '@libp2p/interface'
 import type { Multiaddr } from '@multiformats/multiaddr'
 import { agreedInetGroup, type InetGroupObservation, inetGroupOfIp } from '@spark-swarm/protocol'
+import type { CheckerNodeEvents, TypedEventTarget } from '../events.js'
+import type { InetGroupInForce } from '../inet-group-in-force.js'
 import type { Host } from './host.js'
 
 /** multiaddr codes: ip4, ip6, ip6zone, and the relayed connection's marker. */
@@ -77,4 +79,28 @@ export function watchInetGroup(
       libp2p.removeEventListener('peer:disconnect', onDisconnect)
     },
   }
+}
+
+/**
+ * The node's side of it: for as long as `signal` lives, the group peers agree on becomes the group
+ * in force, announced once per change (event `inet-group:adopted`, log code INET_GROUP_OBSERVED).
+ */
+export function learnInetGroup(
+  host: Host,
+  inForce: InetGroupInForce,
+  events: TypedEventTarget<CheckerNodeEvents>,
+  signal: AbortSignal,
+): void {
+  const watch = watchInetGroup(host.libp2p, {
+    onAgreed: (group, observerGroups) => {
+      if (!inForce.adopt(group)) return
+      events.emit('inet-group:adopted', { group, observerGroups })
+      events.emit('activity', {
+        level: 'info',
+        message: `inet group ${group}: peers in ${observerGroups} networks observe this node there`,
+        code: 'INET_GROUP_OBSERVED',
+      })
+    },
+  })
+  signal.addEventListener('abort', () => watch.stop(), { once: true })
 }
