@@ -133,6 +133,12 @@ export async function runStart(
     return launchNode(config, { params, catalogue, catalogues, bootstrap: network.bootstrap, gate: network.gate, tracker, addresses }, log)
   }
   const first = await launch(network.params, { listen: config.listen, apiPort: config.apiPort })
+  // before any line that says the node runs: whoever reads `status …` may signal at once, and a
+  // SIGTERM that came before the handler would kill the process with no clean stop
+  const stopRequested = new Promise<void>((resolve) => {
+    process.once('SIGINT', () => resolve())
+    process.once('SIGTERM', () => resolve())
+  })
   const { node } = first
   write(`spark-swarm ${CHECKER_VERSION} node ${node.peerId} on ${network.params.network}`)
   write(`  station id ${node.stationId}`)
@@ -149,10 +155,6 @@ export async function runStart(
   }
   // the status URL ends in `/`
   write(`  status     ${first.statusUrl}  (metrics ${first.statusUrl}metrics)`)
-  const stopRequested = new Promise<void>((resolve) => {
-    process.once('SIGINT', () => resolve())
-    process.once('SIGTERM', () => resolve())
-  })
   await followParams(first, {
     // a restart on params that changed: cached first, so that a node restarted while the tracker
     // is down starts on the params it followed, not on the ones it joined with
