@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { setMaxListeners } from 'node:events'
-import { isLibp2pClosingStreamError } from '@spark-swarm/node'
+// the predicate alone: the node's whole stack loads only with the commands that run a node
+import { isLibp2pClosingStreamError } from '@spark-swarm/node/libp2p-races'
 import { ProtocolError } from '@spark-swarm/protocol'
 import { CommanderError } from 'commander'
 import { CliError, cliErrorLine, EXIT } from './cli-error.js'

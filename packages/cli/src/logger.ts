@@ -1,8 +1,7 @@
 import type { Logger } from '@spark-swarm/node'
 import pino from 'pino'
+import type { LogLevel } from './log-levels.js'
 
-export const LOG_LEVELS = ['debug', 'info', 'warn', 'error', 'silent'] as const
-export type LogLevel = (typeof LOG_LEVELS)[number]
 
 /** Structured JSON logs on stderr (stdout stays for the command's output), behind the node's Logger interface. */
 export function createLogger(level: LogLevel): Logger & { pino: pino.Logger } {

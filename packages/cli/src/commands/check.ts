@@ -7,10 +7,8 @@ import {
   type MinerResolver,
 } from '@spark-swarm/node'
 import { describeResult } from '@spark-swarm/protocol'
+import { CHECK_EXIT, DEFAULT_INDEXER_URL, DEFAULT_RPC_URL } from './check-defaults.js'
 
-/** Where a check talks to by default: the real IPNI and a public Lotus endpoint, as Spark did. */
-export const DEFAULT_INDEXER_URL = 'https://cid.contact'
-export const DEFAULT_RPC_URL = 'https://api.node.glif.io/rpc/v1'
 
 export interface CheckCommandOptions {
   indexer: string
@@ -24,8 +22,6 @@ export interface CheckCommandOptions {
   json?: boolean
 }
 
-/** Exit codes of `check`: 0 the content was retrieved and verified, 4 it was not, 1 no check could be made. */
-export const CHECK_EXIT = { ok: 0, noMeasurement: 1, failed: 4 } as const
 
 function reproduceCommand(cid: string, minerId: string, opts: CheckCommandOptions): string {
   const parts = ['spark-swarm check', cid, minerId]

@@ -1,3 +1,5 @@
+import { access, constants } from 'node:fs/promises'
+import { availableParallelism } from 'node:os'
 import { createInterner, ProtocolError, scoreProviders } from '@spark-swarm/protocol'
 import {
   evaluateSparkRound,
@@ -6,20 +8,34 @@ import {
   preprocessSparkMeasurement,
   SPARK_REQUIRED_COMMITTEE_SIZE,
   type SparkMeasurement,
+  type SparkRound,
 } from '@spark-swarm/protocol/spark-compat'
-import { CliError } from '../cli-error.js'
+import { CliError, EXIT } from '../cli-error.js'
 import { type NdjsonLine, readNdjson } from '../ndjson.js'
 import { readJsonFile } from '../read-json.js'
+import { evaluateSparkThreaded } from '../spark-threads/evaluate-threads.js'
+
+/** The same message as the plain path's for a measurements file that cannot be read. */
+async function assertReadable(path: string): Promise<void> {
+  try {
+    await access(path, constants.R_OK)
+  } catch (err) {
+    throw new CliError(`cannot read measurements file ${path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}; check the path`, EXIT.failure)
+  }
+}
 
 export interface EvaluateSparkOptions {
   round: string
   summary?: boolean
   minCommitteeSize?: number
+  /** Threads reading a file (not stdin) side by side; default one per CPU. */
+  threads?: number
 }
 
 /**
  * `evaluate --spark-compat`: Spark v1's evaluator on Spark's published NDJSON. The output is one
- * JSON document with Spark's own field names and semantics.
+ * JSON document with Spark's own field names and semantics. A file is read on threads (the same
+ * output, see spark-threads/); stdin, and the few files only the plain path reads, line by line.
  */
 export async function evaluateSpark(measurementsPath: string, opts: EvaluateSparkOptions): Promise<unknown> {
   // Spark ran in UTC: a published timestamp without an offset is read as UTC time, whatever
@@ -33,6 +49,22 @@ export async function evaluateSpark(measurementsPath: string, opts: EvaluateSpar
     throw err
   }
   const requiredCommitteeSize = opts.minCommitteeSize ?? round.requiredCommitteeSize ?? SPARK_REQUIRED_COMMITTEE_SIZE
+  if (measurementsPath !== '-') {
+    await assertReadable(measurementsPath)
+    const threads = opts.threads ?? availableParallelism()
+    const threaded = await evaluateSparkThreaded(measurementsPath, round, { requiredCommitteeSize, summary: opts.summary, threads })
+    if (threaded) return threaded
+  }
+  return evaluateSparkPlain(measurementsPath, round, requiredCommitteeSize, opts.summary)
+}
+
+/** The plain path: Spark's steps one line at a time, as `evaluateSparkRound` reads them. */
+async function evaluateSparkPlain(
+  measurementsPath: string,
+  round: SparkRound,
+  requiredCommitteeSize: number,
+  summary: boolean | undefined,
+): Promise<unknown> {
 
   const valid: SparkMeasurement[] = []
   const intern = createInterner()
@@ -80,7 +112,7 @@ export async function evaluateSpark(measurementsPath: string, opts: EvaluateSpar
     committees: evaluation.committees,
     providers: evaluation.providers,
   }
-  if (opts.summary) {
+  if (summary) {
     const counts = evaluation.committees.map(() => ({}) as Record<string, number>)
     for (const { measurement, committee } of evaluation.members) {
       const c = counts[committee]

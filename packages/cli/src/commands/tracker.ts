@@ -1,6 +1,7 @@
 import { startTracker } from '@spark-swarm/tracker'
 import { CliError } from '../cli-error.js'
-import { createLogger, type LogLevel } from '../logger.js'
+import type { LogLevel } from '../log-levels.js'
+import { createLogger } from '../logger.js'
 
 /** `spark-swarm tracker`: the network's tracker (params, bootstrap list, version gate) until SIGINT/SIGTERM. */
 export async function runTracker(opts: { config: string; host: string; port: number; logLevel: LogLevel }, write: (line: string) => void) {

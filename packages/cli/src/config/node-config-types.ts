@@ -1,6 +1,6 @@
 import type { NatSwitch } from '@spark-swarm/node'
 import type { ProtocolParams } from '@spark-swarm/protocol'
-import type { LogLevel } from '../logger.js'
+import type { LogLevel } from '../log-levels.js'
 
 /** Everything `spark-swarm start` needs; where each comes from is resolved by `resolveNodeConfig`. */
 export interface NodeConfig {

@@ -1,4 +1,3 @@
-import { runBind } from '../commands/bind.js'
 import { defaultDataDir, nonNegativeInteger } from './options.js'
 import { stdoutLine } from './output.js'
 import type { RegisterCommand } from './register.js'
@@ -23,6 +22,7 @@ export const registerBind: RegisterCommand = (program, env) => {
       '\nExample:\n  $ spark-swarm bind --participant 0x52963ef50e27e06d72d59fcb4f3c2a687be3cfef\n  (sign the printed text with that wallet, then)\n  $ spark-swarm bind --participant 0x52963ef50e27e06d72d59fcb4f3c2a687be3cfef --signature 0x…',
     )
     .action(async (opts) => {
+      const { runBind } = await import('../commands/bind.js')
       await runBind(opts, stdoutLine)
     })
 }

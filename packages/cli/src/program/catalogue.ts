@@ -1,4 +1,3 @@
-import { runCatalogueBuild } from '../commands/catalogue-build.js'
 import { stderrLine } from './output.js'
 import type { RegisterCommand } from './register.js'
 
@@ -20,6 +19,7 @@ export const registerCatalogue: RegisterCommand = (program, env) => {
       '\nExample:\n  $ spark-swarm catalogue build --rpc https://api.node.glif.io/rpc/v1 --out catalogue.json --json\n\nProgress goes to stderr. The same tipset gives the same file and the same catalogue CID.\nExit codes: 0 written; 1 the chain cannot be read, or no deal is eligible; 2 bad usage.',
     )
     .action(async (opts) => {
+      const { runCatalogueBuild } = await import('../commands/catalogue-build.js')
       await runCatalogueBuild(opts, (text) => process.stdout.write(text), stderrLine)
     })
 }

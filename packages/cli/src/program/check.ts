@@ -1,4 +1,4 @@
-import { CHECK_EXIT, DEFAULT_INDEXER_URL, DEFAULT_RPC_URL, runCheck } from '../commands/check.js'
+import { CHECK_EXIT, DEFAULT_INDEXER_URL, DEFAULT_RPC_URL } from '../commands/check-defaults.js'
 import { nonNegativeInteger } from './options.js'
 import { stdoutLine } from './output.js'
 import type { RegisterCommand } from './register.js'
@@ -30,6 +30,7 @@ Exit codes: 0 retrieved and verified; 4 the check failed (the result code says w
 1 no check could be made (the provider's peer id could not be looked up); 2 bad usage.`,
     )
     .action(async (cid: string, minerId: string, opts) => {
+      const { runCheck } = await import('../commands/check.js')
       const { exitCode } = await runCheck(cid, minerId, opts, stdoutLine)
       process.exitCode = exitCode === CHECK_EXIT.ok ? 0 : exitCode
     })

@@ -1,5 +1,5 @@
 import { InvalidArgumentError } from 'commander'
-import { DEMO_NETWORKS, type DemoNetwork, runDemo } from '../commands/demo.js'
+import { DEMO_NETWORKS, type DemoNetwork } from '../commands/demo-networks.js'
 import { nonNegativeInteger } from './options.js'
 import { stdoutLine } from './output.js'
 import type { RegisterCommand } from './register.js'
@@ -19,6 +19,7 @@ export const registerDemo: RegisterCommand = (program) => {
       'devnet-v2',
     )
     .action(async (opts) => {
+      const { runDemo } = await import('../commands/demo.js')
       await runDemo({
         nodes: opts.nodes,
         rounds: opts.rounds,

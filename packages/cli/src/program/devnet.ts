@@ -1,4 +1,3 @@
-import { runDevnet } from '../commands/devnet.js'
 import { nonNegativeInteger } from './options.js'
 import { stdoutLine } from './output.js'
 import type { RegisterCommand } from './register.js'
@@ -25,6 +24,7 @@ Examples:
   $ spark-swarm devnet --nodes 0 --data-dir ./world --json`,
     )
     .action(async (opts) => {
+      const { runDevnet } = await import('../commands/devnet.js')
       await runDevnet(opts, stdoutLine)
     })
 }

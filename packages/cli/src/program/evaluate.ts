@@ -1,6 +1,4 @@
-import { evaluateOurRound } from '../commands/evaluate-round.js'
-import { evaluateSpark } from '../commands/evaluate-spark.js'
-import { nonNegativeInteger } from './options.js'
+import { nonNegativeInteger, positiveInteger } from './options.js'
 import { printJson } from './output.js'
 import type { RegisterCommand } from './register.js'
 
@@ -14,6 +12,7 @@ export const registerEvaluate: RegisterCommand = (program) => {
     .option('--spark-compat', "read Spark v1's published format and evaluate exactly as spark-evaluate did")
     .option('--summary', 'with --spark-compat: add per-provider scores by all three RSR methods')
     .option('--min-committee-size <n>', 'with --spark-compat: override the required committee size (Spark: 30)', nonNegativeInteger)
+    .option('--threads <n>', 'threads reading a measurements file side by side (default: one per CPU)', positiveInteger)
     .option('--trusted', 'skip signature checks (only for files a node already validated)')
     .option('--pretty', 'indent the JSON output')
     .addHelpText(
@@ -32,8 +31,13 @@ Malformed measurement lines never stop the evaluation: they are listed under "dr
     )
     .action(async (measurements: string, opts) => {
       const out = opts.sparkCompat
-        ? await evaluateSpark(measurements, { round: opts.round, summary: opts.summary, minCommitteeSize: opts.minCommitteeSize })
-        : await evaluateOurRound(measurements, { round: opts.round, trusted: opts.trusted })
+        ? await (await import('../commands/evaluate-spark.js')).evaluateSpark(measurements, {
+            round: opts.round,
+            summary: opts.summary,
+            minCommitteeSize: opts.minCommitteeSize,
+            threads: opts.threads,
+          })
+        : await (await import('../commands/evaluate-round.js')).evaluateOurRound(measurements, { round: opts.round, trusted: opts.trusted })
       printJson(out, Boolean(opts.pretty))
     })
 }

@@ -1,4 +1,3 @@
-import { runExport, runVerify } from '../commands/export-verify.js'
 import { nonNegativeInteger } from './options.js'
 import { stderrLine, stdoutLine } from './output.js'
 import type { RegisterCommand } from './register.js'
@@ -16,6 +15,7 @@ export const registerExport: RegisterCommand = (program, env) => {
       '\nExample:\n  $ spark-swarm export 42 --data-dir ~/.spark-swarm -o round-42.car\n  $ spark-swarm verify round-42.car',
     )
     .action(async (round: number | undefined, opts) => {
+      const { runExport } = await import('../commands/export-verify.js')
       await runExport({ dataDir: opts.dataDir, round, out: opts.out }, stderrLine)
     })
 }
@@ -38,6 +38,7 @@ export const registerVerify: RegisterCommand = (program, env) => {
       '\nExit codes: 0 the round verifies; 1 it does not (the problems are listed), or --rpc cannot be read; 2 the file is not a round CAR.',
     )
     .action(async (car: string, opts) => {
+      const { runVerify } = await import('../commands/export-verify.js')
       process.exitCode = await runVerify(car, opts, stdoutLine)
     })
 }

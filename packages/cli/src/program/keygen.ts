@@ -1,4 +1,3 @@
-import { runKeygen } from '../commands/keygen.js'
 import { defaultDataDir } from './options.js'
 import { stdoutLine } from './output.js'
 import type { RegisterCommand } from './register.js'
@@ -15,6 +14,7 @@ export const registerKeygen: RegisterCommand = (program, env) => {
       "\nExample:\n  $ spark-swarm keygen --data-dir ~/.spark-swarm\n\nAn existing key is never overwritten: the station id is the node's identity in the network.",
     )
     .action(async (opts) => {
+      const { runKeygen } = await import('../commands/keygen.js')
       await runKeygen(opts, stdoutLine)
     })
 }

@@ -1,7 +1,7 @@
 import { homedir } from 'node:os'
 import { join } from 'node:path'
 import { InvalidArgumentError } from 'commander'
-import { LOG_LEVELS, type LogLevel } from '../logger.js'
+import { LOG_LEVELS, type LogLevel } from '../log-levels.js'
 
 /*
  * The option parsers and defaults the commands share. A parser throws commander's
@@ -15,6 +15,13 @@ export function nonNegativeInteger(value: string): number {
 }
 
 /** A repeatable option: each use adds one value. */
+/** A commander argument parser for counts of at least one. */
+export function positiveInteger(value: string): number {
+  const n = nonNegativeInteger(value)
+  if (n === 0) throw new InvalidArgumentError('must be at least 1.')
+  return n
+}
+
 export function collect(value: string, previous: string[] | false = []): string[] {
   // `--no-amino --amino x`: the later flag wins, as commander's do
   return [...(previous || []), value]

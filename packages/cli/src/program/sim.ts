@@ -1,4 +1,3 @@
-import { runSim } from '../commands/sim.js'
 import { nonNegativeInteger } from './options.js'
 import { stderrLine, stdoutLine } from './output.js'
 import type { RegisterCommand } from './register.js'
@@ -25,6 +24,7 @@ Examples:
   $ spark-swarm sim --scenario examples/simulate-committees/scenario.json --emulate`,
     )
     .action(async (opts) => {
+      const { runSim } = await import('../commands/sim.js')
       await runSim(opts, stdoutLine, stderrLine)
     })
 }

@@ -1,4 +1,3 @@
-import { runStart } from '../commands/start.js'
 import { collect, LOG_LEVEL_HELP, logLevel, nonNegativeInteger } from './options.js'
 import { stdoutLine } from './output.js'
 import type { RegisterCommand } from './register.js'
@@ -73,6 +72,7 @@ Everything binds to 127.0.0.1 unless --listen or --api-host say otherwise.`,
     .action(async (opts) => {
       // commander makes --no-gateway's absence a `true`: only its presence is a flag, so env and file still count
       const { config, gateway, ...flags } = opts
+      const { runStart } = await import('../commands/start.js')
       await runStart(gateway === false ? { ...flags, gateway } : flags, config, stdoutLine)
     })
 }

@@ -1,5 +1,3 @@
-import { runStatus } from '../commands/status.js'
-import { statusApiUrl } from '../config/status-api.js'
 import { stdoutLine } from './output.js'
 import type { RegisterCommand } from './register.js'
 
@@ -12,6 +10,8 @@ export const registerStatus: RegisterCommand = (program, env) => {
     .option('--config <file>', 'the JSON config file the node was started with: ask at its apiHost/apiPort')
     .option('--json', 'print the full status as JSON')
     .action(async (opts) => {
+      const { statusApiUrl } = await import('../config/status-api.js')
+      const { runStatus } = await import('../commands/status.js')
       await runStatus({ api: await statusApiUrl(opts, env.api), json: opts.json }, stdoutLine)
     })
 }

@@ -1,4 +1,3 @@
-import { runTracker } from '../commands/tracker.js'
 import { LOG_LEVEL_HELP, logLevel, nonNegativeInteger } from './options.js'
 import { stdoutLine } from './output.js'
 import type { RegisterCommand } from './register.js'
@@ -17,6 +16,7 @@ export const registerTracker: RegisterCommand = (program) => {
       '\nExample:\n  $ spark-swarm tracker --config tracker.json --port 8080\n  $ curl -H "x-spark-swarm-version: 0.1.0" http://127.0.0.1:8080/v1/gate',
     )
     .action(async (opts) => {
+      const { runTracker } = await import('../commands/tracker.js')
       await runTracker(opts, stdoutLine)
     })
 }

@@ -2,6 +2,7 @@ import { looseTaskId } from '../catalogue.js'
 import { type CommitteeDecision, type ConsensusEvaluation, evaluateCommittee } from '../evaluation/committee.js'
 import { pushToGroup } from '../group.js'
 import { evaluateSparkTasking, type SparkTaskingEvaluation } from './fraud-detection.js'
+import { sparkCommitteeFields } from './committee-fields.js'
 import type { SparkMeasurement } from './measurement.js'
 import type { SparkRound } from './round.js'
 
@@ -37,24 +38,8 @@ export interface SparkEvaluation {
   members: Array<{ measurement: SparkMeasurement; committee: number }>
 }
 
-const key = (m: SparkMeasurement, fields: readonly (keyof SparkMeasurement)[]): string => {
-  // JSON.stringify of Spark's `pick(m, ...fields)`: undefined is left out, null is kept, so
-  // "missing" and "null" are different answers, exactly as in Spark.
-  const o: Record<string, unknown> = {}
-  for (const f of fields) o[f] = m[f]
-  return JSON.stringify(o)
-}
-const INDEX_FIELDS = ['providerId', 'indexerResult', 'provider_address', 'protocol'] as const
-const RETRIEVAL_FIELDS = [...INDEX_FIELDS, 'retrievalResult', 'byte_length', 'carChecksum'] as const
-
-const sparkCommitteeFields = {
-  indexKey: (m: SparkMeasurement) => key(m, INDEX_FIELDS),
-  retrievalKey: (m: SparkMeasurement) => key(m, RETRIEVAL_FIELDS),
-  indexerResult: (m: SparkMeasurement) => m.indexerResult as string,
-  retrievalResult: (m: SparkMeasurement) => m.retrievalResult,
-}
-
-const IPNI_OUTAGE = /^IPNI_ERROR_5\d\d$/
+/** Spark left IPNI outages (its indexer's 5xx) out of the per-request stats. */
+export const IPNI_OUTAGE = /^IPNI_ERROR_5\d\d$/
 
 /**
  * Spark v1's evaluation of one round (spark-evaluate `runFraudDetection` + `Committee` +

@@ -87,7 +87,7 @@ function limitPerInetGroup(round: SparkRound, measurements: readonly SparkMeasur
 }
 
 /** Hex SHA-256 of the ISO form of a `finished_at`, memoised: a round's timestamps repeat. */
-function createFinishedHash(): (finishedAt: number) => string {
+export function createFinishedHash(): (finishedAt: number) => string {
   const hashes = new Map<number, string>()
   return (finishedAt) => {
     let h = hashes.get(finishedAt)

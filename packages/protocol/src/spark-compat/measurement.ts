@@ -1,4 +1,5 @@
 import { STATION_ID_PATTERN } from '../station-id.js'
+import { isoUtcMillis } from './iso-time.js'
 import { isEthAddress, parseParticipantAddress } from './participant-address.js'
 
 /*
@@ -75,7 +76,7 @@ export function getSparkRetrievalResult(m: RawSparkMeasurement): string {
 /** spark-evaluate `parseDateTime`: falsy → undefined, unparsable → undefined, else unix ms. */
 function parseDateTime(value: RawSparkMeasurement): number | undefined {
   if (!value) return undefined
-  const time = new Date(value).getTime()
+  const time = typeof value === 'string' ? (isoUtcMillis(value) ?? new Date(value).getTime()) : new Date(value).getTime()
   return Number.isNaN(time) ? undefined : time
 }
 
@@ -169,7 +170,8 @@ function participantVerdict(address: unknown, memo: ParticipantMemo): Participan
   if (known === undefined) {
     try {
       const parsed = parseParticipantAddress(address)
-      known = { address: parsed, valid: isEthAddress(parsed) }
+      // an f4 address comes back in EIP-55 form, which isEthAddress always takes: no second keccak
+      known = { address: parsed, valid: address.startsWith('0x') ? isEthAddress(parsed) : true }
     } catch (err) {
       known = { error: (err as Error).message }
     }

@@ -1,0 +1,312 @@
+import { createTaskIndex, looseTaskId } from '../catalogue.js'
+import { IPNI_OUTAGE } from './evaluate.js'
+import type { SparkMeasurement } from './measurement.js'
+
+/*
+ * A round's preprocessed measurements as columns of numbers, one entry per measurement in input
+ * order: what `evaluateSparkColumns` needs and nothing else. Everything that depends on one
+ * measurement alone (its task, its two committee keys, its stats flags) is computed when it is
+ * added, so that threads reading parts of a file can do that work side by side; the values the
+ * evaluation compares (station ids, inet groups, keys, results) become ids in a value table,
+ * equal ids for equal strings, so that grouping compares integers.
+ *
+ * A committee key (committee-fields.ts) is the JSON text of up to seven fields. Two such texts are
+ * equal exactly when every field is left out in both or has the same JSON in both (JSON values end
+ * where they end, so the text splits one way only). A key is therefore kept as the tuple of its
+ * fields' ids: a string's own id; for anything else −2 − the index of its JSON text in `keyParts`
+ * (-0 and 0, or Infinity and null, are one part: their JSON is the same); −1 for undefined.
+ */
+
+/** Bits of `SparkColumns.flags`: what the per-request provider stats read of a measurement. */
+export const SPARK_FLAG = { ipniOutage: 1, ok: 2, http: 4, head2xx: 8 } as const
+
+/** The columns of a round's measurements; ids index `values`. */
+export interface SparkColumns {
+  length: number
+  /** Index of the first round task equal to the measurement's exact (cid, minerId); −1: not in the round. */
+  task: Int32Array
+  stationId: Int32Array
+  inetGroup: Int32Array
+  /** Unix ms. */
+  finishedAt: Float64Array
+  /** Ids into `indexKeys`: (providerId, indexerResult, provider_address, protocol). */
+  indexKey: Int32Array
+  /** Ids into `retrievalKeys`: (index key, retrievalResult, byte_length, carChecksum). */
+  retrievalKey: Int32Array
+  indexerResult: Int32Array
+  retrievalResult: Int32Array
+  flags: Uint8Array
+  /** The values the ids stand for: strings shared by id, any other value once per use. */
+  values: unknown[]
+  /** JSON texts of the non-string fields of keys, each once. */
+  keyParts: string[]
+  /** Index keys, four ids each: their fields' value ids (−1: undefined, ≤ −2: a key part). */
+  indexKeys: Int32Array
+  /** Retrieval keys, four ids each: an index key id, then the ids of three more fields. */
+  retrievalKeys: Int32Array
+}
+
+/** Ids (and key part ids below zero) shifted into [0, 2^26): two of them make one exact double. */
+const HALF = 2 ** 25
+const PAIR = 2 ** 26
+const shifted = (id: number): number => {
+  const u = id + HALF
+  if (!(u >= 0 && u < PAIR)) throw new RangeError('a round with more than 33 million distinct values cannot be evaluated on columns')
+  return u
+}
+
+/**
+ * Equal 4-tuples of ids get one id: two levels of numeric Maps, each keyed by a pair of parts.
+ * `flat` holds the tuples, four ids each.
+ */
+class QuadIds {
+  readonly flat: number[] = []
+  readonly #root = new Map<number, Map<number, number>>()
+
+  id(a: number, b: number, c: number, d: number): number {
+    const high = shifted(a) * PAIR + shifted(b)
+    let low = this.#root.get(high)
+    if (low === undefined) {
+      low = new Map()
+      this.#root.set(high, low)
+    }
+    const key = shifted(c) * PAIR + shifted(d)
+    let id = low.get(key)
+    if (id === undefined) {
+      id = this.flat.length / 4
+      this.flat.push(a, b, c, d)
+      low.set(key, id)
+    }
+    return id
+  }
+}
+
+/** Appends measurements to columns; the columns grow as needed. */
+export class SparkColumnsBuilder {
+  #length = 0
+  #capacity: number
+  #task: Int32Array
+  #stationId: Int32Array
+  #inetGroup: Int32Array
+  #finishedAt: Float64Array
+  #indexKey: Int32Array
+  #retrievalKey: Int32Array
+  #indexerResult: Int32Array
+  #retrievalResult: Int32Array
+  #flags: Uint8Array
+  readonly #values: unknown[] = []
+  readonly #ids = new Map<string, number>()
+  readonly #keyParts: string[] = []
+  readonly #partIds = new Map<string, number>()
+  readonly #indexKeys = new QuadIds()
+  readonly #retrievalKeys = new QuadIds()
+  readonly #taskOf: (cid: unknown, minerId: unknown) => number | undefined
+
+  constructor(tasks: SparkRoundTasks, capacity = 1024) {
+    this.#taskOf = createTaskIndex(tasks)
+    this.#capacity = Math.max(1, capacity)
+    this.#task = new Int32Array(this.#capacity)
+    this.#stationId = new Int32Array(this.#capacity)
+    this.#inetGroup = new Int32Array(this.#capacity)
+    this.#finishedAt = new Float64Array(this.#capacity)
+    this.#indexKey = new Int32Array(this.#capacity)
+    this.#retrievalKey = new Int32Array(this.#capacity)
+    this.#indexerResult = new Int32Array(this.#capacity)
+    this.#retrievalResult = new Int32Array(this.#capacity)
+    this.#flags = new Uint8Array(this.#capacity)
+  }
+
+  /** The id of a value: one per distinct string, a new one for anything else. */
+  id(value: unknown): number {
+    if (typeof value === 'string') {
+      const known = this.#ids.get(value)
+      if (known !== undefined) return known
+      this.#ids.set(value, this.#values.length)
+    }
+    this.#values.push(value)
+    return this.#values.length - 1
+  }
+
+  /** The id of one field of a committee key. */
+  #part(value: unknown): number {
+    if (value === undefined) return -1
+    if (typeof value === 'string') return this.id(value)
+    const json = JSON.stringify(value)
+    let id = this.#partIds.get(json)
+    if (id === undefined) {
+      id = -2 - this.#keyParts.length
+      this.#keyParts.push(json)
+      this.#partIds.set(json, id)
+    }
+    return id
+  }
+
+  push(m: SparkMeasurement): void {
+    if (this.#length === this.#capacity) this.#grow()
+    const i = this.#length++
+    // the exact task, looked up as Spark's step 1 does: only when both are strings
+    const task = typeof m.cid === 'string' && typeof m.minerId === 'string' ? this.#taskOf(m.cid, m.minerId) : undefined
+    this.#task[i] = task ?? -1
+    this.#stationId[i] = this.id(m.stationId)
+    this.#inetGroup[i] = this.id(m.inet_group)
+    this.#finishedAt[i] = m.finished_at
+    const indexKey = this.#indexKeys.id(this.#part(m.providerId), this.#part(m.indexerResult), this.#part(m.provider_address), this.#part(m.protocol))
+    this.#indexKey[i] = indexKey
+    this.#retrievalKey[i] = this.#retrievalKeys.id(indexKey, this.#part(m.retrievalResult), this.#part(m.byte_length), this.#part(m.carChecksum))
+    this.#indexerResult[i] = this.id(m.indexerResult)
+    this.#retrievalResult[i] = this.id(m.retrievalResult)
+    this.#flags[i] = flagsOf(m)
+  }
+
+  /** The columns so far, trimmed to their length (views of the builder's buffers). */
+  build(): SparkColumns {
+    const n = this.#length
+    return {
+      length: n,
+      task: this.#task.subarray(0, n),
+      stationId: this.#stationId.subarray(0, n),
+      inetGroup: this.#inetGroup.subarray(0, n),
+      finishedAt: this.#finishedAt.subarray(0, n),
+      indexKey: this.#indexKey.subarray(0, n),
+      retrievalKey: this.#retrievalKey.subarray(0, n),
+      indexerResult: this.#indexerResult.subarray(0, n),
+      retrievalResult: this.#retrievalResult.subarray(0, n),
+      flags: this.#flags.subarray(0, n),
+      values: this.#values,
+      keyParts: this.#keyParts,
+      indexKeys: Int32Array.from(this.#indexKeys.flat),
+      retrievalKeys: Int32Array.from(this.#retrievalKeys.flat),
+    }
+  }
+
+  #grow(): void {
+    this.#capacity *= 2
+    const grow = <T extends Int32Array | Float64Array | Uint8Array>(a: T, make: (n: number) => T): T => {
+      const b = make(this.#capacity)
+      b.set(a)
+      return b
+    }
+    const i32 = (n: number) => new Int32Array(n)
+    this.#task = grow(this.#task, i32)
+    this.#stationId = grow(this.#stationId, i32)
+    this.#inetGroup = grow(this.#inetGroup, i32)
+    this.#finishedAt = grow(this.#finishedAt, (n) => new Float64Array(n))
+    this.#indexKey = grow(this.#indexKey, i32)
+    this.#retrievalKey = grow(this.#retrievalKey, i32)
+    this.#indexerResult = grow(this.#indexerResult, i32)
+    this.#retrievalResult = grow(this.#retrievalResult, i32)
+    this.#flags = grow(this.#flags, (n) => new Uint8Array(n))
+  }
+}
+
+/** The round's tasks, as `SparkRound.tasks`. */
+type SparkRoundTasks = readonly { cid: string; minerId: string }[]
+
+function flagsOf(m: SparkMeasurement): number {
+  let flags = 0
+  if (IPNI_OUTAGE.test(m.retrievalResult)) flags |= SPARK_FLAG.ipniOutage
+  if (m.retrievalResult === 'OK') flags |= SPARK_FLAG.ok
+  if (m.protocol === 'http') flags |= SPARK_FLAG.http
+  const head = m.head_status_code
+  if (typeof head === 'number' && head >= 200 && head < 300) flags |= SPARK_FLAG.head2xx
+  return flags
+}
+
+/**
+ * Columns made in parts (one per thread, each with its own value table) as one: ids rewritten
+ * into one table, strings shared again. Parts are joined in the order given.
+ */
+export function concatSparkColumns(parts: readonly SparkColumns[]): SparkColumns {
+  const length = parts.reduce((n, p) => n + p.length, 0)
+  const values: unknown[] = []
+  const ids = new Map<string, number>()
+  const partIds = new Map<string, number>()
+  const indexKeys = new QuadIds()
+  const retrievalKeys = new QuadIds()
+  const out: SparkColumns = {
+    length,
+    task: new Int32Array(length),
+    stationId: new Int32Array(length),
+    inetGroup: new Int32Array(length),
+    finishedAt: new Float64Array(length),
+    indexKey: new Int32Array(length),
+    retrievalKey: new Int32Array(length),
+    indexerResult: new Int32Array(length),
+    retrievalResult: new Int32Array(length),
+    flags: new Uint8Array(length),
+    values,
+    keyParts: [],
+    indexKeys: new Int32Array(0),
+    retrievalKeys: new Int32Array(0),
+  }
+  let at = 0
+  for (const part of parts) {
+    const map = new Int32Array(part.values.length)
+    part.values.forEach((value, j) => {
+      let id = typeof value === 'string' ? ids.get(value) : undefined
+      if (id === undefined) {
+        id = values.length
+        values.push(value)
+        if (typeof value === 'string') ids.set(value, id)
+      }
+      map[j] = id
+    })
+    const partMap = part.keyParts.map((json) => {
+      let id = partIds.get(json)
+      if (id === undefined) {
+        id = -2 - out.keyParts.length
+        out.keyParts.push(json)
+        partIds.set(json, id)
+      }
+      return id
+    })
+    const value = (id: number) => (id >= 0 ? (map[id] as number) : id === -1 ? -1 : (partMap[-2 - id] as number))
+    const ik = part.indexKeys
+    const indexMap = new Int32Array(ik.length / 4)
+    for (let t = 0; t < indexMap.length; t++) {
+      const at = 4 * t
+      indexMap[t] = indexKeys.id(value(ik[at] as number), value(ik[at + 1] as number), value(ik[at + 2] as number), value(ik[at + 3] as number))
+    }
+    const rk = part.retrievalKeys
+    const retrievalMap = new Int32Array(rk.length / 4)
+    for (let t = 0; t < retrievalMap.length; t++) {
+      const at = 4 * t
+      const index = indexMap[rk[at] as number] as number
+      retrievalMap[t] = retrievalKeys.id(index, value(rk[at + 1] as number), value(rk[at + 2] as number), value(rk[at + 3] as number))
+    }
+    const remap = (from: Int32Array, to: Int32Array) => {
+      for (let i = 0; i < part.length; i++) to[at + i] = map[from[i] as number] as number
+    }
+    out.task.set(part.task, at)
+    out.finishedAt.set(part.finishedAt, at)
+    out.flags.set(part.flags, at)
+    remap(part.stationId, out.stationId)
+    remap(part.inetGroup, out.inetGroup)
+    for (let i = 0; i < part.length; i++) {
+      out.indexKey[at + i] = indexMap[part.indexKey[i] as number] as number
+      out.retrievalKey[at + i] = retrievalMap[part.retrievalKey[i] as number] as number
+    }
+    remap(part.indexerResult, out.indexerResult)
+    remap(part.retrievalResult, out.retrievalResult)
+    at += part.length
+  }
+  out.indexKeys = Int32Array.from(indexKeys.flat)
+  out.retrievalKeys = Int32Array.from(retrievalKeys.flat)
+  return out
+}
+
+/** A task's committee identity, as the plain path groups by it: `looseTaskId` of the round task. */
+export function looseTaskClasses(tasks: SparkRoundTasks): Int32Array {
+  const classes = new Int32Array(tasks.length)
+  const seen = new Map<string, number>()
+  tasks.forEach((t, i) => {
+    const id = looseTaskId(t)
+    let c = seen.get(id)
+    if (c === undefined) {
+      c = seen.size
+      seen.set(id, c)
+    }
+    classes[i] = c
+  })
+  return classes
+}
