@@ -2,7 +2,6 @@ import type { Logger } from '@spark-swarm/node'
 import pino from 'pino'
 import type { LogLevel } from './log-levels.js'
 
-
 /** Structured JSON logs on stderr (stdout stays for the command's output), behind the node's Logger interface. */
 export function createLogger(level: LogLevel): Logger & { pino: pino.Logger } {
   const log = pino({ level, base: { name: 'spark-swarm' } }, pino.destination(2))

@@ -81,6 +81,27 @@ describe('spark-swarm evaluate (our format)', () => {
     expect(out.dropped.map((d: { line: number }) => d.line)).toEqual([signed.length + 1, signed.length + 2])
   })
 
+  it('gives on threads the answer it gives reading stdin, forged signatures and bad lines included', async () => {
+    const lines = signed.map((m, i) => {
+      const json = measurementToJson(m) as unknown as Record<string, unknown>
+      // every fifth: a signature byte flipped; every seventh: a field changed after signing
+      if (i % 5 === 0) json.signature = `${(json.signature as string).slice(0, -2)}00`
+      if (i % 7 === 0) json.byteLength = 11
+      return JSON.stringify(json)
+    })
+    const text = `${lines.slice(0, 20).join('\r\n')}\n\nnot json\n${lines.slice(20).join('\n')}\n{"round": 1}\n`
+    const path = file('forged.ndjson', text)
+    for (const extra of [[], ['--trusted']]) {
+      const plain = await runCli(['evaluate', '--round', roundPath, ...extra, '-'], { input: text })
+      const threaded = await runCli(['evaluate', '--round', roundPath, ...extra, '--threads', '3', path])
+      expect([threaded.code, threaded.stderr]).toEqual([0, ''])
+      expect(threaded.stdout).toBe(plain.stdout)
+      const labels = JSON.parse(threaded.stdout).measurements.map((m: { taskingEvaluation: string }) => m.taskingEvaluation)
+      const forged = signed.filter((_, i) => i % 5 === 0 || i % 7 === 0).length
+      expect(labels.filter((l: string) => l === 'INVALID_SIGNATURE').length).toBe(extra.length === 0 ? forged : 0)
+    }
+  })
+
   it('reads measurements from stdin with "-"', async () => {
     const { code, stdout } = await runCli(['evaluate', '--round', roundPath, '-'], { input: ndjson })
     expect(code).toBe(0)

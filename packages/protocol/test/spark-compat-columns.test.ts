@@ -47,7 +47,11 @@ function measurementsOf(round: SparkRound, specs: fc.infer<typeof measurementArb
     const stationId = station(s.station)
     const own = selector.pick(stationId, round.maxTasksPerNode)
     const task =
-      s.task === -2 ? { cid: 'bafynot', minerId: 'f099' } : s.task === -1 ? own[s.pick % own.length] : round.tasks[s.task % round.tasks.length]
+      s.task === -2
+        ? { cid: 'bafynot', minerId: 'f099' }
+        : s.task === -1
+          ? own[s.pick % own.length]
+          : round.tasks[s.task % round.tasks.length]
     return {
       id,
       participantAddress: '0x000000000000000000000000000000000000dEaD',
@@ -139,6 +143,8 @@ describe('evaluateSparkColumns', () => {
     const columns = fromColumns(round, measurements, 2, 1)
     const verdicts = columns.measurements.map((m) => m.taskingEvaluation)
     expect(verdicts.filter((v) => v === 'OK').length).toBeLessThanOrEqual(3)
-    expect(verdicts).toEqual(evaluateSparkRound(round, measurements, { requiredCommitteeSize: 1 }).measurements.map((m) => m.taskingEvaluation))
+    expect(verdicts).toEqual(
+      evaluateSparkRound(round, measurements, { requiredCommitteeSize: 1 }).measurements.map((m) => m.taskingEvaluation),
+    )
   })
 })

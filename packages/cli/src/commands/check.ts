@@ -9,7 +9,6 @@ import {
 import { describeResult } from '@spark-swarm/protocol'
 import { CHECK_EXIT, DEFAULT_INDEXER_URL, DEFAULT_RPC_URL } from './check-defaults.js'
 
-
 export interface CheckCommandOptions {
   indexer: string
   rpc: string
@@ -21,7 +20,6 @@ export interface CheckCommandOptions {
   maxBytes?: number
   json?: boolean
 }
-
 
 function reproduceCommand(cid: string, minerId: string, opts: CheckCommandOptions): string {
   const parts = ['spark-swarm check', cid, minerId]

@@ -8,6 +8,7 @@ import {
   roundAt,
   roundStartTime,
 } from '@spark-swarm/protocol'
+import type { DemoNetwork } from './demo-networks.js'
 import {
   HOW_TO_READ,
   HOW_TO_READ_LATE,
@@ -17,8 +18,6 @@ import {
   writeAgreement,
   writeRound,
 } from './demo-report.js'
-import type { DemoNetwork } from './demo-networks.js'
-
 
 export interface DemoOptions {
   nodes: number

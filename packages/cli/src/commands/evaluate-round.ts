@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os'
 import {
   type AdmissionSnapshot,
   buildRoundSummary,
@@ -21,6 +22,8 @@ import { CID } from 'multiformats/cid'
 import { CliError } from '../cli-error.js'
 import { readNdjson } from '../ndjson.js'
 import { readJsonFile } from '../read-json.js'
+import { readRecordsThreaded } from '../round-threads/read-records.js'
+import { readable } from '../threads/readable.js'
 
 /**
  * A round file of our protocol:
@@ -109,13 +112,8 @@ async function parseRoundFile(path: string): Promise<RoundFile> {
   }
 }
 
-/**
- * `evaluate --round round.json measurements.ndjson`: our evaluation of signed measurements in
- * their JSON form, with the three scores and the CID of the round summary it would anchor.
- */
-export async function evaluateOurRound(measurementsPath: string, opts: { round: string; trusted?: boolean }): Promise<unknown> {
-  const file = await parseRoundFile(opts.round)
-  const seeds = deriveRoundSeeds(file.round, file.randomness)
+/** The plain path: records line by line; signatures are left to `evaluateRound`. */
+async function readRecordsPlain(measurementsPath: string) {
   const records: MeasurementRecord[] = []
   const intern = createInterner()
   const malformed: Array<{ line: number; reason: string; message: string }> = []
@@ -130,11 +128,34 @@ export async function evaluateOurRound(measurementsPath: string, opts: { round: 
       malformed.push({ line: entry.line, reason: 'MALFORMED', message: `line ${entry.line}: ${(err as Error).message}` })
     }
   }
+  return { records, malformed }
+}
+
+/**
+ * `evaluate --round round.json measurements.ndjson`: our evaluation of signed measurements in
+ * their JSON form, with the three scores and the CID of the round summary it would anchor.
+ */
+export async function evaluateOurRound(
+  measurementsPath: string,
+  opts: { round: string; trusted?: boolean; threads?: number },
+): Promise<unknown> {
+  const file = await parseRoundFile(opts.round)
+  const seeds = deriveRoundSeeds(file.round, file.randomness)
+  // a file is read on threads, which also check the signatures; stdin line by line here
+  const read =
+    measurementsPath === '-'
+      ? await readRecordsPlain(measurementsPath)
+      : await readRecordsThreaded(await readable(measurementsPath), {
+          threads: opts.threads ?? availableParallelism(),
+          verify: !opts.trusted,
+        })
+  const { records, malformed } = read
   const admission = file.admission ? { admission: file.admission } : {}
   const ctx = { params: file.params, round: file.round, seeds, tasks: file.tasks, ...admission }
   let evaluation: ReturnType<typeof evaluateRound>
   try {
-    evaluation = evaluateRound(ctx, records, { signatures: opts.trusted ? 'trusted' : 'verify' })
+    const signatures = opts.trusted ? 'trusted' : measurementsPath === '-' ? 'verify' : 'checked'
+    evaluation = evaluateRound(ctx, records, { signatures })
   } catch (err) {
     // a snapshot of another height than the round's
     if (err instanceof ProtocolError && err.code === 'ADMISSION_SNAPSHOT_INVALID')

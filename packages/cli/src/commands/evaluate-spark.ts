@@ -1,4 +1,3 @@
-import { access, constants } from 'node:fs/promises'
 import { availableParallelism } from 'node:os'
 import { createInterner, ProtocolError, scoreProviders } from '@spark-swarm/protocol'
 import {
@@ -10,19 +9,11 @@ import {
   type SparkMeasurement,
   type SparkRound,
 } from '@spark-swarm/protocol/spark-compat'
-import { CliError, EXIT } from '../cli-error.js'
+import { CliError } from '../cli-error.js'
 import { type NdjsonLine, readNdjson } from '../ndjson.js'
 import { readJsonFile } from '../read-json.js'
 import { evaluateSparkThreaded } from '../spark-threads/evaluate-threads.js'
-
-/** The same message as the plain path's for a measurements file that cannot be read. */
-async function assertReadable(path: string): Promise<void> {
-  try {
-    await access(path, constants.R_OK)
-  } catch (err) {
-    throw new CliError(`cannot read measurements file ${path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}; check the path`, EXIT.failure)
-  }
-}
+import { readable } from '../threads/readable.js'
 
 export interface EvaluateSparkOptions {
   round: string
@@ -50,9 +41,12 @@ export async function evaluateSpark(measurementsPath: string, opts: EvaluateSpar
   }
   const requiredCommitteeSize = opts.minCommitteeSize ?? round.requiredCommitteeSize ?? SPARK_REQUIRED_COMMITTEE_SIZE
   if (measurementsPath !== '-') {
-    await assertReadable(measurementsPath)
     const threads = opts.threads ?? availableParallelism()
-    const threaded = await evaluateSparkThreaded(measurementsPath, round, { requiredCommitteeSize, summary: opts.summary, threads })
+    const threaded = await evaluateSparkThreaded(await readable(measurementsPath), round, {
+      requiredCommitteeSize,
+      summary: opts.summary,
+      threads,
+    })
     if (threaded) return threaded
   }
   return evaluateSparkPlain(measurementsPath, round, requiredCommitteeSize, opts.summary)
@@ -65,7 +59,6 @@ async function evaluateSparkPlain(
   requiredCommitteeSize: number,
   summary: boolean | undefined,
 ): Promise<unknown> {
-
   const valid: SparkMeasurement[] = []
   const intern = createInterner()
   // Spark's address rules once per distinct participant string, not once per line

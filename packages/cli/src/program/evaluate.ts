@@ -37,7 +37,11 @@ Malformed measurement lines never stop the evaluation: they are listed under "dr
             minCommitteeSize: opts.minCommitteeSize,
             threads: opts.threads,
           })
-        : await (await import('../commands/evaluate-round.js')).evaluateOurRound(measurements, { round: opts.round, trusted: opts.trusted })
+        : await (await import('../commands/evaluate-round.js')).evaluateOurRound(measurements, {
+            round: opts.round,
+            trusted: opts.trusted,
+            threads: opts.threads,
+          })
       printJson(out, Boolean(opts.pretty))
     })
 }

@@ -13,9 +13,11 @@ export function stderrLine(line: string): void {
 /** Writes a JSON document to stdout; `pretty` for people, compact for pipes. */
 export function printJson(value: unknown, pretty: boolean): void {
   if (value instanceof JsonText) {
-    if (pretty) return printJson(JSON.parse(value.toString()), true)
-    for (const chunk of value.chunks) process.stdout.write(chunk)
-    process.stdout.write('\n')
+    if (pretty) printJson(JSON.parse(value.toString()), true)
+    else {
+      for (const chunk of value.chunks) process.stdout.write(chunk)
+      process.stdout.write('\n')
+    }
     return
   }
   process.stdout.write(`${JSON.stringify(value, null, pretty ? 2 : undefined)}\n`)

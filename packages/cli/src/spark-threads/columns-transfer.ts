@@ -34,7 +34,5 @@ export function columnBuffers(c: SparkColumns): ArrayBuffer[] {
     c.flags,
     c.indexKeys,
     c.retrievalKeys,
-  ].map(
-    (a) => a.buffer as ArrayBuffer,
-  )
+  ].map((a) => a.buffer as ArrayBuffer)
 }

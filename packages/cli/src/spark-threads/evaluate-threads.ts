@@ -1,5 +1,5 @@
 import { Worker } from 'node:worker_threads'
-import { scoreProviders } from '@spark-swarm/protocol'
+import { scoreProviders, TaskSelector } from '@spark-swarm/protocol'
 import {
   concatSparkColumns,
   evaluateSparkColumns,
@@ -9,9 +9,9 @@ import {
   sparkCanonicalTasks,
   sparkStationTasks,
 } from '@spark-swarm/protocol/spark-compat'
-import { TaskSelector } from '@spark-swarm/protocol'
 import { JsonText } from '../json-text.js'
-import { lineAlignedRanges } from './byte-ranges.js'
+import { lineAlignedRanges } from '../threads/byte-ranges.js'
+import { nextMessage } from '../threads/next-message.js'
 import type { RangeRead, RangeStations, RangeText, RangeVerdicts, ReadRange } from './messages.js'
 
 const WORKER = new URL('./worker.js', import.meta.url)
@@ -31,8 +31,7 @@ export interface ThreadedOptions {
 export async function evaluateSparkThreaded(path: string, round: SparkRound, opts: ThreadedOptions): Promise<JsonText | undefined> {
   const ranges = lineAlignedRanges(path, Math.max(1, opts.threads))
   const workers = ranges.map(
-    ({ start, end }, k) =>
-      new Worker(WORKER, { workerData: { path, start, end, tasks: round.tasks, first: k === 0 } satisfies ReadRange }),
+    ({ start, end }, k) => new Worker(WORKER, { workerData: { path, start, end, tasks: round.tasks, first: k === 0 } satisfies ReadRange }),
   )
   // the stations' tasks, picked here while the threads read (this thread would wait otherwise)
   const stationTasks: SparkStationTasks = new Map()
@@ -42,7 +41,7 @@ export async function evaluateSparkThreaded(path: string, round: SparkRound, opt
     for (const id of stationIds) if (!stationTasks.has(id)) stationTasks.set(id, sparkStationTasks(selector, round, canonical, id))
   }
   try {
-    const reads = await Promise.all(workers.map((w) => nextMessage<RangeRead>(w, pick)))
+    const reads = await Promise.all(workers.map((w) => nextMessage<RangeRead, RangeStations>(w, 'stations', pick)))
     if (reads.some((r) => r.type === 'plain')) return undefined
     const parts = reads.map((r) => (r as Extract<RangeRead, { type: 'read' }>).columns)
     const columns = concatSparkColumns(parts)
@@ -92,31 +91,4 @@ function scoresOf(c: SparkColumns, e: ReturnType<typeof evaluateSparkColumns>) {
       counts: counts[index] ?? {},
     })),
   )
-}
-
-/** The worker's next answer (station lists on the way go to `onStations`); its error or an early exit rejects. */
-function nextMessage<T>(worker: Worker, onStations?: (message: RangeStations) => void): Promise<T> {
-  return new Promise((resolve, reject) => {
-    const cleanup = () => {
-      worker.off('message', onMessage)
-      worker.off('error', onError)
-      worker.off('exit', onExit)
-    }
-    const onMessage = (value: T | RangeStations) => {
-      if ((value as RangeStations).type === 'stations') return onStations?.(value as RangeStations)
-      cleanup()
-      resolve(value as T)
-    }
-    const onError = (err: Error) => {
-      cleanup()
-      reject(err)
-    }
-    const onExit = (code: number) => {
-      cleanup()
-      reject(new Error(`a reading thread of evaluate --spark-compat stopped (exit code ${code}) before it answered`))
-    }
-    worker.on('message', onMessage)
-    worker.on('error', onError)
-    worker.on('exit', onExit)
-  })
 }

@@ -6,8 +6,8 @@ import {
   SPARK_TASKING,
   SparkColumnsBuilder,
 } from '@spark-swarm/protocol/spark-compat'
+import { rangeLines } from '../threads/lines.js'
 import { columnBuffers, compactColumns } from './columns-transfer.js'
-import { rangeLines } from './lines.js'
 import type { RangeRead, RangeStations, RangeText, RangeVerdicts, ReadRange } from './messages.js'
 
 /*

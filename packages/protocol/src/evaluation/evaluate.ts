@@ -89,7 +89,7 @@ const byKey = (a: Entry, b: Entry) => a.hi - b.hi || a.lo - b.lo || compareStrin
  * Step 0: one entry per distinct record, sorted by key; what depends on the measurement alone is
  * read here, in input order. Entries that are not of this round go to `dropped`.
  */
-function readEntries(ctx: RoundContext, input: Iterable<MeasurementRecord>, signatures: 'verify' | 'trusted') {
+function readEntries(ctx: RoundContext, input: Iterable<MeasurementRecord>, signatures: 'verify' | 'trusted' | 'checked') {
   const taskOf = createTaskIndex(ctx.tasks)
   const current = new Map<string, boolean>()
   const isCurrent = (version: string) => {
@@ -108,7 +108,8 @@ function readEntries(ctx: RoundContext, input: Iterable<MeasurementRecord>, sign
     const [hi, lo] = sortKey === undefined ? digestBits(cid) : sortKeyBits(sortKey)
     let label: TaskingEvaluation | null = null
     // a forged signature outranks every other label
-    if (signatures === 'verify' && !verifyMeasurementSignature(m)) label = 'INVALID_SIGNATURE'
+    const forged = signatures === 'verify' ? !verifyMeasurementSignature(m) : signatures === 'checked' && record.signatureValid !== true
+    if (forged) label = 'INVALID_SIGNATURE'
     else if (!isCurrent(m.checkerVersion)) label = 'OUTDATED_CLIENT'
     all.push({
       cid,

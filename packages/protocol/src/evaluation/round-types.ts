@@ -63,6 +63,11 @@ export interface MeasurementRecord {
    * the simulator does, because its CIDs are labels, not hashes of the measurement.
    */
   sortKey?: number
+  /**
+   * Whether the measurement's signature is its station's, as the caller found (on other threads,
+   * say). Read only with `signatures: 'checked'`, where anything but `true` is INVALID_SIGNATURE.
+   */
+  signatureValid?: boolean
 }
 
 /** The record of a measurement whose CID is not known yet (encodes and hashes it). */
@@ -74,9 +79,10 @@ export interface EvaluateOptions {
   /**
    * 'verify' checks every signature and recomputes every CID (offline evaluation of a file);
    * 'trusted' takes both as given because the caller already checked them (the node's gossip
-   * validator did, on receipt). Default 'verify'.
+   * validator did, on receipt); 'checked' takes each record's CID as given and its verdict from
+   * `signatureValid` (the caller verified them itself, spread over threads). Default 'verify'.
    */
-  signatures?: 'verify' | 'trusted'
+  signatures?: 'verify' | 'trusted' | 'checked'
   /**
    * Version 2: bindings already verified, by binding fields and signature; read and filled. A
    * caller that evaluates round after round (a node, the simulator) passes the same map, since a

@@ -150,9 +150,19 @@ export class SparkColumnsBuilder {
     this.#stationId[i] = this.id(m.stationId)
     this.#inetGroup[i] = this.id(m.inet_group)
     this.#finishedAt[i] = m.finished_at
-    const indexKey = this.#indexKeys.id(this.#part(m.providerId), this.#part(m.indexerResult), this.#part(m.provider_address), this.#part(m.protocol))
+    const indexKey = this.#indexKeys.id(
+      this.#part(m.providerId),
+      this.#part(m.indexerResult),
+      this.#part(m.provider_address),
+      this.#part(m.protocol),
+    )
     this.#indexKey[i] = indexKey
-    this.#retrievalKey[i] = this.#retrievalKeys.id(indexKey, this.#part(m.retrievalResult), this.#part(m.byte_length), this.#part(m.carChecksum))
+    this.#retrievalKey[i] = this.#retrievalKeys.id(
+      indexKey,
+      this.#part(m.retrievalResult),
+      this.#part(m.byte_length),
+      this.#part(m.carChecksum),
+    )
     this.#indexerResult[i] = this.id(m.indexerResult)
     this.#retrievalResult[i] = this.id(m.retrievalResult)
     this.#flags[i] = flagsOf(m)
@@ -265,7 +275,12 @@ export function concatSparkColumns(parts: readonly SparkColumns[]): SparkColumns
     const indexMap = new Int32Array(ik.length / 4)
     for (let t = 0; t < indexMap.length; t++) {
       const at = 4 * t
-      indexMap[t] = indexKeys.id(value(ik[at] as number), value(ik[at + 1] as number), value(ik[at + 2] as number), value(ik[at + 3] as number))
+      indexMap[t] = indexKeys.id(
+        value(ik[at] as number),
+        value(ik[at + 1] as number),
+        value(ik[at + 2] as number),
+        value(ik[at + 3] as number),
+      )
     }
     const rk = part.retrievalKeys
     const retrievalMap = new Int32Array(rk.length / 4)

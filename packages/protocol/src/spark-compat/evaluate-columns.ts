@@ -15,7 +15,13 @@ import type { SparkRound } from './round.js'
  */
 
 /** `SparkColumnEvaluation.tasking` codes: the index of the verdict. */
-export const SPARK_TASKING: readonly SparkTaskingEvaluation[] = ['OK', 'TASK_NOT_IN_ROUND', 'TASK_WRONG_NODE', 'DUP_INET_GROUP', 'TOO_MANY_TASKS']
+export const SPARK_TASKING: readonly SparkTaskingEvaluation[] = [
+  'OK',
+  'TASK_NOT_IN_ROUND',
+  'TASK_WRONG_NODE',
+  'DUP_INET_GROUP',
+  'TOO_MANY_TASKS',
+]
 /** `SparkColumnEvaluation.consensus` codes: the index of the label; 0 (null) outside committees. */
 export const SPARK_CONSENSUS: readonly (ConsensusEvaluation | null)[] = [
   null,

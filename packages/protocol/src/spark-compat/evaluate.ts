@@ -1,8 +1,8 @@
 import { looseTaskId } from '../catalogue.js'
 import { type CommitteeDecision, type ConsensusEvaluation, evaluateCommittee } from '../evaluation/committee.js'
 import { pushToGroup } from '../group.js'
-import { evaluateSparkTasking, type SparkTaskingEvaluation } from './fraud-detection.js'
 import { sparkCommitteeFields } from './committee-fields.js'
+import { evaluateSparkTasking, type SparkTaskingEvaluation } from './fraud-detection.js'
 import type { SparkMeasurement } from './measurement.js'
 import type { SparkRound } from './round.js'
 

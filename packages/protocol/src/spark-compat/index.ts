@@ -3,16 +3,15 @@
  * Every public name is listed here.
  */
 
-// Evaluation of one Spark round: fraud detection, committees, per-request provider stats
-export type { SparkCommitteeResult, SparkEvaluatedMeasurement, SparkEvaluation, SparkProviderStats } from './evaluate.js'
-export { evaluateSparkRound, SPARK_REQUIRED_COMMITTEE_SIZE } from './evaluate.js'
-export type { SparkTaskingEvaluation } from './fraud-detection.js'
-
 // The same evaluation on columns of numbers: what a file read in parts by several threads becomes
 export type { SparkColumns } from './columns.js'
 export { concatSparkColumns, SPARK_FLAG, SparkColumnsBuilder } from './columns.js'
+// Evaluation of one Spark round: fraud detection, committees, per-request provider stats
+export type { SparkCommitteeResult, SparkEvaluatedMeasurement, SparkEvaluation, SparkProviderStats } from './evaluate.js'
+export { evaluateSparkRound, SPARK_REQUIRED_COMMITTEE_SIZE } from './evaluate.js'
 export type { SparkColumnEvaluation, SparkStationTasks } from './evaluate-columns.js'
 export { evaluateSparkColumns, SPARK_CONSENSUS, SPARK_TASKING, sparkCanonicalTasks, sparkStationTasks } from './evaluate-columns.js'
+export type { SparkTaskingEvaluation } from './fraud-detection.js'
 
 // Spark's published measurements and its preprocessing of them
 export type { ParticipantMemo, ParticipantVerdict, RawSparkMeasurement, SparkMeasurement } from './measurement.js'

@@ -12,7 +12,15 @@ const digit = (text: string, at: number): number => {
 /** \`new Date(text).getTime()\` for \`YYYY-MM-DDTHH:MM:SS.sssZ\` in plain ranges; undefined for anything else. */
 export function isoUtcMillis(text: string): number | undefined {
   if (text.length !== 24) return undefined
-  if (text[4] !== '-' || text[7] !== '-' || text[10] !== 'T' || text[13] !== ':' || text[16] !== ':' || text[19] !== '.' || text[23] !== 'Z') {
+  if (
+    text[4] !== '-' ||
+    text[7] !== '-' ||
+    text[10] !== 'T' ||
+    text[13] !== ':' ||
+    text[16] !== ':' ||
+    text[19] !== '.' ||
+    text[23] !== 'Z'
+  ) {
     return undefined
   }
   const n = (at: number, len: number): number => {

@@ -1,0 +1,66 @@
+import { performance } from 'node:perf_hooks'
+import { parentPort, workerData } from 'node:worker_threads'
+import {
+  createInterner,
+  type MeasurementRecord,
+  measurementFromJson,
+  measurementRecord,
+  verifyMeasurementSignature,
+} from '@spark-swarm/protocol'
+import { rangeLines } from '../threads/lines.js'
+import type { RangeMalformed, RecordRange, RecordsRead } from './messages.js'
+
+/*
+ * A reading thread of `evaluate` (our format): parses the lines of one byte range as the plain
+ * path does (evaluate-round.ts), computes each measurement's CID and checks its signature, the
+ * work that grows with the round and is the same wherever it runs.
+ */
+
+if (!parentPort) throw new Error('worker.ts runs as a worker thread of evaluate')
+const port = parentPort
+const range = workerData as RecordRange
+
+// shared by every record sent: the evaluation never reads signatures once they are judged
+const NO_SIGNATURE = new Uint8Array(0)
+
+function read(): RecordsRead {
+  const intern = createInterner()
+  const records: MeasurementRecord[] = []
+  const valid: number[] = []
+  const malformed: RangeMalformed[] = []
+  let verifyMs = 0
+  let line = 0
+  const lines = rangeLines(range.path, range.start, range.end)
+  for (;;) {
+    const next = lines.next()
+    if (next.done) break
+    line++
+    const text = next.value
+    if (text.trim() === '') continue
+    let value: unknown
+    try {
+      value = JSON.parse(text)
+    } catch (err) {
+      malformed.push({ line, message: `not valid JSON (${(err as Error).message})` })
+      continue
+    }
+    try {
+      const record = measurementRecord(measurementFromJson(value, intern))
+      let ok = true
+      if (range.verify) {
+        const started = performance.now()
+        ok = verifyMeasurementSignature(record.measurement)
+        verifyMs += performance.now() - started
+      }
+      records.push({ cid: record.cid, measurement: { ...record.measurement, signature: NO_SIGNATURE } })
+      valid.push(ok ? 1 : 0)
+    } catch (err) {
+      malformed.push({ line, message: (err as Error).message })
+    }
+  }
+  return { type: 'records', lines: line, records, signatureValid: Uint8Array.from(valid), malformed, verifyMs }
+}
+
+const answer = read()
+port.postMessage(answer, [answer.signatureValid.buffer as ArrayBuffer])
+port.close()
