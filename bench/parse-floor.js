@@ -9,7 +9,13 @@ let lines = 0
 let keys = 0
 for await (const line of createInterface({ input: createReadStream(process.argv[2]), crlfDelay: Number.POSITIVE_INFINITY })) {
   if (line === '') continue
-  const value = JSON.parse(line)
+  let value
+  try {
+    value = JSON.parse(line)
+  } catch {
+    // a malformed line costs its parse, like any other
+    continue
+  }
   // touch the parsed value, so that the parse cannot be skipped as unused
   keys += value && typeof value === 'object' ? 1 : 0
   lines++

@@ -22,7 +22,7 @@ import { CID } from 'multiformats/cid'
 import { CliError } from '../cli-error.js'
 import { readNdjson } from '../ndjson.js'
 import { readJsonFile } from '../read-json.js'
-import { readRecordsThreaded } from '../round-threads/read-records.js'
+import { readRecordsThreaded, type ThreadedRecords } from '../round-threads/read-records.js'
 import { readable } from '../threads/readable.js'
 
 /**
@@ -112,6 +112,21 @@ async function parseRoundFile(path: string): Promise<RoundFile> {
   }
 }
 
+/**
+ * One line on stderr after a large file (as `readNdjson`'s progress): how many threads read it,
+ * and how fast the signatures went, for an operator sizing a machine (and for the bench).
+ */
+function reportThreads(read: ThreadedRecords): void {
+  if (read.lines < 100_000) return
+  const checked =
+    read.verifyMs > 0
+      ? `; ${read.records.length.toLocaleString('en-US')} signatures checked in ${(read.verifyMs / 1000).toFixed(2)} s of thread time`
+      : ''
+  process.stderr.write(
+    `read ${read.lines.toLocaleString('en-US')} lines on ${read.threads} threads in ${(read.readMs / 1000).toFixed(2)} s${checked}\n`,
+  )
+}
+
 /** The plain path: records line by line; signatures are left to `evaluateRound`. */
 async function readRecordsPlain(measurementsPath: string) {
   const records: MeasurementRecord[] = []
@@ -150,6 +165,7 @@ export async function evaluateOurRound(
           verify: !opts.trusted,
         })
   const { records, malformed } = read
+  if ('threads' in read) reportThreads(read as ThreadedRecords)
   const admission = file.admission ? { admission: file.admission } : {}
   const ctx = { params: file.params, round: file.round, seeds, tasks: file.tasks, ...admission }
   let evaluation: ReturnType<typeof evaluateRound>

@@ -22,14 +22,23 @@ export interface RangeMalformed {
   message: string
 }
 
-/** A thread's answer: its records in input order (no signature bytes), their verdicts, its malformed lines. */
-export interface RecordsRead {
-  type: 'records'
-  lines: number
+/**
+ * Records read so far, in input order (no signature bytes), with their verdicts. A thread sends
+ * them in batches while it reads: neither side holds a whole range twice, and the main thread
+ * takes them in while the threads still read.
+ */
+export interface RecordsBatch {
+  type: 'batch'
   records: MeasurementRecord[]
   /** Per record, 1 when its signature is its station's (all 1 without `verify`). */
   signatureValid: Uint8Array
+}
+
+/** A thread's last message: its line count and malformed lines. */
+export interface RecordsRead {
+  type: 'done'
+  lines: number
   malformed: RangeMalformed[]
-  /** Time spent verifying signatures, in ms (for `--timings`-style reports and the bench). */
+  /** Time spent verifying signatures, in ms (for the report after a large file, and the bench). */
   verifyMs: number
 }

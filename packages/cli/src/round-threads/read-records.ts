@@ -1,8 +1,8 @@
 import { Worker } from 'node:worker_threads'
-import type { MeasurementRecord } from '@spark-swarm/protocol'
+import { createInterner, internMeasurement, type MeasurementRecord } from '@spark-swarm/protocol'
 import { lineAlignedRanges } from '../threads/byte-ranges.js'
 import { nextMessage } from '../threads/next-message.js'
-import type { RecordRange, RecordsRead } from './messages.js'
+import type { RecordRange, RecordsBatch, RecordsRead } from './messages.js'
 
 const WORKER = new URL('./worker.js', import.meta.url)
 
@@ -13,6 +13,8 @@ export interface ThreadedRecords {
   readMs: number
   verifyMs: number
   threads: number
+  /** Lines in the file, blank ones included. */
+  lines: number
 }
 
 /**
@@ -29,17 +31,28 @@ export async function readRecordsThreaded(
   const started = performance.now()
   const workers = ranges.map(({ start, end }) => new Worker(WORKER, { workerData: { path, start, end, verify } satisfies RecordRange }))
   try {
-    const reads = await Promise.all(workers.map((w) => nextMessage<RecordsRead>(w)))
+    // each thread's records, in order, as its batches arrive
+    const parts: MeasurementRecord[][] = workers.map(() => [])
+    // a message's strings arrive as copies of their own: share them again, or a round's station
+    // ids and CIDs would be held once per measurement
+    const intern = createInterner()
+    const take = (k: number) => (batch: RecordsBatch) => {
+      const part = parts[k] as MeasurementRecord[]
+      batch.records.forEach((record, j) => {
+        part.push({
+          cid: record.cid,
+          measurement: internMeasurement(record.measurement, intern),
+          signatureValid: batch.signatureValid[j] === 1,
+        })
+      })
+    }
+    const reads = await Promise.all(workers.map((w, k) => nextMessage<RecordsRead, RecordsBatch>(w, 'batch', take(k))))
     const readMs = performance.now() - started
-    const records: MeasurementRecord[] = []
+    const records = parts.flat()
     const malformed: ThreadedRecords['malformed'] = []
     let lineOffset = 0
     let verifyMs = 0
     for (const read of reads) {
-      read.records.forEach((record, j) => {
-        record.signatureValid = read.signatureValid[j] === 1
-        records.push(record)
-      })
       for (const m of read.malformed) {
         const line = lineOffset + m.line
         malformed.push({ line, reason: 'MALFORMED', message: `line ${line}: ${m.message}` })
@@ -47,7 +60,7 @@ export async function readRecordsThreaded(
       lineOffset += read.lines
       verifyMs += read.verifyMs
     }
-    return { records, malformed, readMs, verifyMs, threads: workers.length }
+    return { records, malformed, readMs, verifyMs, threads: workers.length, lines: lineOffset }
   } finally {
     await Promise.all(workers.map((w) => w.terminate()))
   }

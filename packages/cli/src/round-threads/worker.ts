@@ -8,7 +8,7 @@ import {
   verifyMeasurementSignature,
 } from '@spark-swarm/protocol'
 import { rangeLines } from '../threads/lines.js'
-import type { RangeMalformed, RecordRange, RecordsRead } from './messages.js'
+import type { RangeMalformed, RecordRange, RecordsBatch, RecordsRead } from './messages.js'
 
 /*
  * A reading thread of `evaluate` (our format): parses the lines of one byte range as the plain
@@ -23,10 +23,18 @@ const range = workerData as RecordRange
 // shared by every record sent: the evaluation never reads signatures once they are judged
 const NO_SIGNATURE = new Uint8Array(0)
 
+const BATCH = 8192
+
 function read(): RecordsRead {
   const intern = createInterner()
-  const records: MeasurementRecord[] = []
-  const valid: number[] = []
+  let records: MeasurementRecord[] = []
+  let valid: number[] = []
+  const send = () => {
+    const batch: RecordsBatch = { type: 'batch', records, signatureValid: Uint8Array.from(valid) }
+    port.postMessage(batch, [batch.signatureValid.buffer as ArrayBuffer])
+    records = []
+    valid = []
+  }
   const malformed: RangeMalformed[] = []
   let verifyMs = 0
   let line = 0
@@ -54,13 +62,14 @@ function read(): RecordsRead {
       }
       records.push({ cid: record.cid, measurement: { ...record.measurement, signature: NO_SIGNATURE } })
       valid.push(ok ? 1 : 0)
+      if (records.length === BATCH) send()
     } catch (err) {
       malformed.push({ line, message: (err as Error).message })
     }
   }
-  return { type: 'records', lines: line, records, signatureValid: Uint8Array.from(valid), malformed, verifyMs }
+  if (records.length > 0) send()
+  return { type: 'done', lines: line, malformed, verifyMs }
 }
 
-const answer = read()
-port.postMessage(answer, [answer.signatureValid.buffer as ArrayBuffer])
+port.postMessage(read())
 port.close()
