@@ -127,6 +127,13 @@ describe('evaluate --spark-compat on threads', () => {
     expect(threaded.stdout).toBe(plain.stdout)
   })
 
+  it('gives an empty file and a file of blank lines the plain answer', async () => {
+    for (const text of ['', '\n\n  \n']) {
+      const { plain, threaded } = await bothWays(text)
+      expect([threaded.code, threaded.stdout]).toEqual([0, plain.stdout])
+    }
+  })
+
   it('says which file it cannot read', async () => {
     const { code, stderr } = await runCli(['evaluate', '--spark-compat', '--round', roundFile(), join(dir, 'missing.ndjson')])
     expect(code).toBe(1)

@@ -1,4 +1,13 @@
 import type { Worker } from 'node:worker_threads'
+import { CliError, EXIT } from '../cli-error.js'
+
+/** A reading thread's failure (out of memory, say) and the way around it: one line at a time from stdin. */
+function threadFailed(why: string): CliError {
+  return new CliError(
+    `a thread reading the measurements file failed: ${why}; try fewer threads (--threads 1), or read the file line by line from stdin (… evaluate … - < file)`,
+    EXIT.failure,
+  )
+}
 
 /**
  * A worker's next answer; messages of type `progressType` on the way go to `onProgress`. Its
@@ -22,11 +31,11 @@ export function nextMessage<T, P extends { type: string } = never>(
     }
     const onError = (err: Error) => {
       cleanup()
-      reject(err)
+      reject(threadFailed(err.message))
     }
     const onExit = (code: number) => {
       cleanup()
-      reject(new Error(`a reading thread of evaluate stopped (exit code ${code}) before it answered`))
+      reject(threadFailed(`it stopped (exit code ${code}) before it answered`))
     }
     worker.on('message', onMessage)
     worker.on('error', onError)
