@@ -6,6 +6,7 @@ import {
   type CommitteeMembership,
   committeeMembershipsInSteps,
   evaluateRoundInSteps,
+  type MeasurementRecord,
   type ProtocolParams,
   type RoundEvaluation,
   type StationKey,
@@ -22,7 +23,7 @@ import type { NodePubSub } from '../peers/host.js'
 import type { RoundInfo, Rounds } from '../round/rounds.js'
 import { attestCommittees } from './attest.js'
 import { createProviding, type ProvideRouting } from './provide.js'
-import { readRoundRecords } from './round-records.js'
+import { decodeAll, decodedOneByOne, readRoundRows } from './round-records.js'
 import { type BlockSink, putCatalogueBlock, putSummaryBlocks, putSummaryRoot } from './summary-blocks.js'
 
 /** What the node concluded about a round, kept for status and for counting attestations. */
@@ -125,10 +126,17 @@ export function createAnchoring(components: AnchoringComponents, init: Anchoring
   const MAX_KEPT_BINDINGS = 100_000
 
   const evaluate = async (round: number, info: RoundInfo) => {
-    const { rows, records, participants } = await runInSlices(readRoundRecords(store.measurementPagesOfRound(round)), signal)
-    // version 2: a chain that cannot be read throws here (LOTUS_UNREACHABLE is set): the round is
-    // neither anchored nor attested, since any summary would be a guess at who was eligible
-    const admission = components.admission ? await components.admission.snapshot(round, participants, { signal }) : undefined
+    const rows = await runInSlices(readRoundRows(store.measurementPagesOfRound(round)), signal)
+    let records: Iterable<MeasurementRecord> = decodedOneByOne(rows)
+    let admission: AdmissionSnapshot | undefined
+    if (components.admission) {
+      // version 2: who is eligible depends on the participants of all the measurements
+      const decoded = await runInSlices(decodeAll(rows), signal)
+      records = decoded.records
+      // a chain that cannot be read throws here (LOTUS_UNREACHABLE is set): the round is neither
+      // anchored nor attested, since any summary would be a guess at who was eligible
+      admission = await components.admission.snapshot(round, decoded.participants, { signal })
+    }
     // every stored measurement passed the gossip validator (or our own signing): no need to verify again
     const steps = evaluateRoundInSteps(
       { params, round, seeds: info.seeds, tasks: info.tasks, ...(admission ? { admission } : {}) },
