@@ -160,6 +160,22 @@ describe('measurements', () => {
     expect(store.measurementsOfRound(10).map((m) => m.cid)).toEqual(['bafy-m1', 'bafy-m2', 'bafy-m3', 'bafy-m4'])
   })
 
+  it('reads a round page by page, leaving what is stored meanwhile for the next reading', () => {
+    store.putMeasurements([5, 3, 1, 4, 2].map((n) => measurement(n)))
+    store.putMeasurement(measurement(6, { round: 11 }))
+    const pages = store.measurementPagesOfRound(10, 2)[Symbol.iterator]()
+    const read = [pages.next().value]
+    // a measurement of the round arrives while the node reads it
+    store.putMeasurement(measurement(7))
+    for (let page = pages.next(); !page.done; page = pages.next()) read.push(page.value)
+    expect(read.map((page) => page?.length)).toEqual([2, 2, 1])
+    const cids = read.flatMap((page) => page?.map((m) => m.cid))
+    expect(cids.sort()).toEqual(['bafy-m1', 'bafy-m2', 'bafy-m3', 'bafy-m4', 'bafy-m5'])
+    expect(read.flat().find((m) => m?.cid === 'bafy-m3')?.bytes).toEqual(bytesOf(3))
+    expect([...store.measurementPagesOfRound(10)].flat().map((m) => m.cid)).toContain('bafy-m7')
+    expect([...store.measurementPagesOfRound(12)]).toEqual([])
+  })
+
   it('rejects invalid rows instead of storing them', () => {
     expect(() => store.putMeasurement(measurement(1, { round: 1.5 }))).toThrow()
     expect(() => store.putMeasurement(measurement(1, { origin: 'other' as 'peer' }))).toThrow()

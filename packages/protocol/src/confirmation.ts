@@ -1,5 +1,6 @@
 import { taskId } from './catalogue.js'
 import type { RoundEvaluation } from './evaluation/round-types.js'
+import { runSteps, STEP_ITEMS, type Steps } from './steps.js'
 import type { CommitteeBlock } from './summary.js'
 
 /**
@@ -27,9 +28,20 @@ export interface ListedMeasurement {
  * its committee block lists (spec §9, `list_c`). Its `size` is the committee's.
  */
 export function committeeMemberships(evaluation: RoundEvaluation): Map<string, CommitteeMembership> {
-  const stationOf = new Map(evaluation.measurements.map((m) => [m.cid, m.stationId]))
+  return runSteps(committeeMembershipsInSteps(evaluation))
+}
+
+/** `committeeMemberships` cut into steps (`Steps`), for a node to drive between its other work. */
+export function* committeeMembershipsInSteps(evaluation: RoundEvaluation): Steps<Map<string, CommitteeMembership>> {
+  const stationOf = new Map<string, string>()
+  let seen = 0
+  for (const m of evaluation.measurements) {
+    if (++seen % STEP_ITEMS === 0) yield
+    stationOf.set(m.cid, m.stationId)
+  }
   const out = new Map<string, CommitteeMembership>()
   for (const c of evaluation.committees) {
+    yield
     const members = new Set<string>()
     for (const cid of c.measurements) {
       const station = stationOf.get(cid)

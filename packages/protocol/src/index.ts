@@ -109,6 +109,7 @@ export {
   maxMeasurementBytes,
   measurementCid,
   measurementSigningDigest,
+  signedView,
   signMeasurement,
   unsignedView,
   validateMeasurementShape,
@@ -148,7 +149,7 @@ export {
 // Evaluation: committees, a round's verdicts, and the providers' scores
 export type { CommitteeDecision, CommitteeFields, ConsensusEvaluation } from './evaluation/committee.js'
 export { evaluateCommittee } from './evaluation/committee.js'
-export { evaluateRound } from './evaluation/evaluate.js'
+export { evaluateRound, evaluateRoundInSteps } from './evaluation/evaluate.js'
 export type {
   AdmissionSnapshot,
   CommitteeResult,
@@ -168,12 +169,14 @@ export { wilsonInterval } from './evaluation/wilson.js'
 
 // Summaries: a round's result as DAG-CBOR blocks, built and read back
 export type { Block, BuiltSummary, CommitteeBlock, RoundSummary, SummaryAdmission, SummaryProvider, SummaryRate } from './summary.js'
-export { buildCommitteeBlock, buildRoundSummary, SUMMARY_VERSION, SUMMARY_VERSION_ADMISSION } from './summary.js'
+export { buildCommitteeBlock, buildRoundSummary, buildRoundSummaryInSteps, SUMMARY_VERSION, SUMMARY_VERSION_ADMISSION } from './summary.js'
 export { decodeCommitteeBlock, decodeMeasurementList, decodeParticipantList, decodeRoundSummary } from './summary-decode.js'
 
 // Confirmation: which attesters of a committee block count, and when they confirm it (spec §12.6)
 export type { CommitteeMembership, ListedMeasurement } from './confirmation.js'
-export { committeeBlockMembership, committeeMemberships, countConfirmation } from './confirmation.js'
+export { committeeBlockMembership, committeeMemberships, committeeMembershipsInSteps, countConfirmation } from './confirmation.js'
+export type { Steps } from './steps.js'
+export { runSteps, STEP_ITEMS } from './steps.js'
 
 // Offline verification of an anchored round from its blocks
 export type { RoundVerification } from './verify-round.js'

@@ -8,6 +8,7 @@ import type { AdmissionSnapshot, CommitteeResult, RoundEvaluation } from './eval
 import type { Rate } from './evaluation/scoring.js'
 import { type ProtocolParams, paramsDigest } from './params.js'
 import type { RoundSeeds } from './randomness/seeds.js'
+import { runSteps, STEP_ITEMS, type Steps } from './steps.js'
 
 /** The version of committee blocks, and of the roots of version-1 rounds. */
 export const SUMMARY_VERSION = 1
@@ -133,19 +134,33 @@ export function buildCommitteeBlock(
  * measurement list, the three scores per provider, integers only. Nodes that saw the same
  * measurements build byte-identical summaries, so agreement shows as equal CIDs.
  */
-export function buildRoundSummary(
-  evaluation: RoundEvaluation,
-  ctx: SummaryContext & { catalogueCid: CID | null; previous: CID | null; admission?: AdmissionSnapshot },
-): BuiltSummary {
+export function buildRoundSummary(evaluation: RoundEvaluation, ctx: RoundSummaryContext): BuiltSummary {
+  return runSteps(buildRoundSummaryInSteps(evaluation, ctx))
+}
+
+type RoundSummaryContext = SummaryContext & { catalogueCid: CID | null; previous: CID | null; admission?: AdmissionSnapshot }
+
+/**
+ * `buildRoundSummary` cut into steps (`Steps`) of about `STEP_ITEMS` measurement CIDs each: what
+ * a node drives between its other work. Driven to the end, it returns the same blocks.
+ */
+export function* buildRoundSummaryInSteps(evaluation: RoundEvaluation, ctx: RoundSummaryContext): Steps<BuiltSummary> {
   const digest = paramsDigest(ctx.params)
   const blocks: Block[] = []
   const committees = new Map<string, Block>()
-  const links = evaluation.committees.map((c) => {
+  const links: CID[] = []
+  let listed = 0
+  for (const c of evaluation.committees) {
+    listed += c.measurements.length
+    if (listed >= STEP_ITEMS) {
+      listed = 0
+      yield
+    }
     const { block, list } = buildCommitteeBlock(c, { ...ctx, network: evaluation.network, round: evaluation.round, digest })
     blocks.push(block, list)
     committees.set(taskId(c.task), block)
-    return block.cid
-  })
+    links.push(block.cid)
+  }
   const providers: Record<string, SummaryProvider> = {}
   for (const [minerId, s] of Object.entries(evaluation.providers)) {
     providers[minerId] = {
@@ -155,7 +170,7 @@ export function buildRoundSummary(
       excluded: s.excluded,
     }
   }
-  const admission = admissionOf(evaluation, ctx)
+  const admission = yield* admissionOf(evaluation, ctx)
   if (admission) blocks.push(admission.list)
   const summary: RoundSummary = {
     version: admission ? SUMMARY_VERSION_ADMISSION : SUMMARY_VERSION,
@@ -179,16 +194,24 @@ export function buildRoundSummary(
  * only ones the summary relies on (spec §13.7). A function of the members, not of everything the
  * node saw, so nodes with equal committees build equal roots.
  */
-function admissionOf(
+function* admissionOf(
   evaluation: RoundEvaluation,
   ctx: { params: ProtocolParams; admission?: AdmissionSnapshot },
-): { value: SummaryAdmission; list: Block } | undefined {
+): Steps<{ value: SummaryAdmission; list: Block } | undefined> {
   if (ctx.params.protocolVersion < 2) return undefined
   if (!ctx.admission)
     throw new ProtocolError('ADMISSION_SNAPSHOT_INVALID', 'a version-2 summary needs the admission snapshot it was evaluated with')
-  const members = new Set(evaluation.committees.flatMap((c) => c.measurements))
+  const members = new Set<string>()
+  for (const c of evaluation.committees) {
+    for (const cid of c.measurements) members.add(cid)
+    yield
+  }
   const participants = new Set<string>()
-  for (const m of evaluation.measurements) if (members.has(m.cid) && m.participant !== undefined) participants.add(m.participant)
+  let seen = 0
+  for (const m of evaluation.measurements) {
+    if (++seen % STEP_ITEMS === 0) yield
+    if (members.has(m.cid) && m.participant !== undefined) participants.add(m.participant)
+  }
   const bytes = dagCbor.encode([...participants].sort())
   const list = { cid: cidOfDagCbor(bytes), bytes }
   return { value: { height: ctx.admission.height, eligible: list.cid }, list }

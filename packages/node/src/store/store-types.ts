@@ -110,6 +110,12 @@ export interface NodeStore {
   unpublishedMeasurements(limit?: number): UnpublishedMeasurement[]
   /** All stored measurements of a round (own and peers'), by CID. */
   measurementsOfRound(round: number): StoredMeasurement[]
+  /**
+   * The same measurements a page at a time (`pageSize` rows, one query per page, in the order they
+   * were stored), so that a caller can let other work run between pages. It reads those the round
+   * had when the first page was read: measurements stored meanwhile are left for the next reading.
+   */
+  measurementPagesOfRound(round: number, pageSize?: number): Iterable<StoredMeasurement[]>
   hasMeasurement(cid: string): boolean
   /** Who measured which task in which round, for a stored measurement (catch-up reads a committee block's members). */
   measurementOwner(cid: string): MeasurementOwner | undefined

@@ -99,6 +99,8 @@ class SqliteNodeStore implements NodeStore {
   readonly #markPublished: Database.Statement<[string]>
   readonly #unpublished: Database.Statement<[number], { cid: string; round: number; shard: number; bytes: Buffer }>
   readonly #ofRound: Database.Statement<[number], { cid: string; bytes: Buffer }>
+  readonly #lastOfRound: Database.Statement<[number], number | null>
+  readonly #pageOfRound: Database.Statement<[number, number, number, number], { at: number; cid: string; bytes: Buffer }>
   readonly #hasMeasurement: Database.Statement<[string], number>
   readonly #measurementOwner: Database.Statement<[string], Omit<MeasurementOwner, 'bytes'> & { bytes: Buffer }>
   readonly #countMeasurements: Database.Statement<[], number>
@@ -142,6 +144,11 @@ class SqliteNodeStore implements NodeStore {
        WHERE origin = 'self' AND published = 0 ORDER BY received_at, rowid LIMIT ?`,
     )
     this.#ofRound = db.prepare('SELECT cid, bytes FROM measurements WHERE round = ? ORDER BY cid')
+    // pages by rowid: a range of the (round, rowid) index, where pages by CID would sort the round each time
+    this.#lastOfRound = db.prepare<[number], number | null>('SELECT max(rowid) FROM measurements WHERE round = ?').pluck()
+    this.#pageOfRound = db.prepare(
+      'SELECT rowid AS at, cid, bytes FROM measurements WHERE round = ? AND rowid > ? AND rowid <= ? ORDER BY rowid LIMIT ?',
+    )
     this.#hasMeasurement = db.prepare<[string], number>('SELECT 1 FROM measurements WHERE cid = ?').pluck()
     this.#measurementOwner = db.prepare('SELECT round, task_id AS taskId, station_id AS stationId, bytes FROM measurements WHERE cid = ?')
     this.#countMeasurements = db.prepare<[], number>('SELECT count(*) FROM measurements').pluck()
@@ -275,6 +282,19 @@ class SqliteNodeStore implements NodeStore {
     return this.#ofRound.all(round).map((r) => ({ cid: r.cid, bytes: asUint8Array(r.bytes) }))
   }
 
+  *measurementPagesOfRound(round: number, pageSize = 250): Iterable<StoredMeasurement[]> {
+    const last = this.#lastOfRound.get(round)
+    if (last === null || last === undefined) return
+    let after = Number.MIN_SAFE_INTEGER
+    for (;;) {
+      const rows = this.#pageOfRound.all(round, after, last, pageSize)
+      if (rows.length === 0) return
+      after = (rows[rows.length - 1] as { at: number }).at
+      yield packed(rows)
+      if (rows.length < pageSize) return
+    }
+  }
+
   hasMeasurement(cid: string): boolean {
     return this.#hasMeasurement.get(cid) !== undefined
   }
@@ -355,6 +375,23 @@ class SqliteNodeStore implements NodeStore {
 }
 
 /** better-sqlite3 returns BLOBs as Buffers; callers get plain Uint8Arrays (same memory, no copy). */
+/**
+ * A page's rows with their bytes copied into one buffer: SQLite gives each blob a buffer of its own,
+ * and a quarter of a million of them is work for every garbage collection while a round is held.
+ */
+function packed(rows: Array<{ cid: string; bytes: Buffer }>): StoredMeasurement[] {
+  let length = 0
+  for (const r of rows) length += r.bytes.byteLength
+  const all = new Uint8Array(length)
+  let at = 0
+  return rows.map((r) => {
+    const bytes = all.subarray(at, at + r.bytes.byteLength)
+    bytes.set(r.bytes)
+    at += r.bytes.byteLength
+    return { cid: r.cid, bytes }
+  })
+}
+
 function asUint8Array(buf: Buffer): Uint8Array {
   return new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength)
 }

@@ -4,6 +4,7 @@ import { cidText } from '../cid.js'
 import { pushToGroup } from '../group.js'
 import { measurementCid, type SignedMeasurement, verifyMeasurementSignature } from '../measurement.js'
 import { retrievalResultOf } from '../result-codes.js'
+import { mapInSteps, runSteps, STEP_ITEMS, type Steps, sortInSteps } from '../steps.js'
 import { TaskSelector } from '../tasker.js'
 import { isVersionAtLeast } from '../version.js'
 import { type ConsensusEvaluation, evaluateCommittee } from './committee.js'
@@ -89,7 +90,11 @@ const byKey = (a: Entry, b: Entry) => a.hi - b.hi || a.lo - b.lo || compareStrin
  * Step 0: one entry per distinct record, sorted by key; what depends on the measurement alone is
  * read here, in input order. Entries that are not of this round go to `dropped`.
  */
-function readEntries(ctx: RoundContext, input: Iterable<MeasurementRecord>, signatures: 'verify' | 'trusted' | 'checked') {
+function* readEntries(
+  ctx: RoundContext,
+  input: Iterable<MeasurementRecord>,
+  signatures: 'verify' | 'trusted' | 'checked',
+): Steps<{ entries: Entry[]; dropped: RoundEvaluation['dropped'] }> {
   const taskOf = createTaskIndex(ctx.tasks)
   const current = new Map<string, boolean>()
   const isCurrent = (version: string) => {
@@ -100,8 +105,12 @@ function readEntries(ctx: RoundContext, input: Iterable<MeasurementRecord>, sign
     }
     return ok
   }
-  const all: Entry[] = []
+  // a signature costs about 50 µs to verify, and a node's input decodes each record as it is
+  // read (about 35 µs): a few dozen records between yields
+  const every = signatures === 'verify' ? 32 : 64
+  const read: Entry[] = []
   for (const record of input) {
+    if (read.length % every === every - 1) yield
     const m = record.measurement
     const cid = signatures === 'verify' ? cidText(measurementCid(m)) : record.cid
     const sortKey = signatures === 'trusted' ? record.sortKey : undefined
@@ -111,7 +120,7 @@ function readEntries(ctx: RoundContext, input: Iterable<MeasurementRecord>, sign
     const forged = signatures === 'verify' ? !verifyMeasurementSignature(m) : signatures === 'checked' && record.signatureValid !== true
     if (forged) label = 'INVALID_SIGNATURE'
     else if (!isCurrent(m.checkerVersion)) label = 'OUTDATED_CLIENT'
-    all.push({
+    read.push({
       cid,
       station: m.stationId,
       participant: m.participant ?? null,
@@ -134,10 +143,11 @@ function readEntries(ctx: RoundContext, input: Iterable<MeasurementRecord>, sign
       consensus: null,
     })
   }
-  all.sort(byKey)
+  const all = yield* sortInSteps(read, byKey)
   const entries: Entry[] = []
   const dropped: RoundEvaluation['dropped'] = []
   for (let i = 0; i < all.length; i++) {
+    if (i % STEP_ITEMS === STEP_ITEMS - 1) yield
     const e = all[i] as Entry
     if (i > 0 && byKey(all[i - 1] as Entry, e) === 0) continue
     if (e.drop) dropped.push({ cid: e.cid, reason: e.drop })
@@ -153,17 +163,21 @@ const assignee = (e: Entry) => e.participant ?? e.station
  * Step 1: labels that depend on the measurement alone (version 2: and on the admission
  * snapshot). Returns the entries still unlabelled.
  */
-function labelTasking(
+function* labelTasking(
   ctx: RoundContext,
   entries: readonly Entry[],
   admission: AdmissionSnapshot | null,
   bindingCache: Map<string, boolean> | undefined,
-): Entry[] {
+): Steps<Entry[]> {
   const selector = new TaskSelector(ctx.tasks, ctx.seeds.nodeSelection)
   const admissionLabel = admission && admissionLabeller(ctx, admission, bindingCache)
   const allowed = new Map<string, Set<number>>()
   const candidates: Entry[] = []
+  // a binding new to the cache costs 1.7 ms to verify: with admission, a yield after every entry
+  const every = admissionLabel ? 1 : STEP_ITEMS
+  let seen = 0
   for (const e of entries) {
+    if (++seen % every === 0) yield
     if (e.label !== null) continue
     if (admissionLabel) {
       e.label = admissionLabel(e)
@@ -191,17 +205,19 @@ function labelTasking(
  * round seed is known (ties, vanishingly rare, by CID). Version 2 (spec §13.5): one per
  * participant and task, and no group rule: a group nobody can verify decides nothing.
  */
-function settleConflicts(ctx: RoundContext, candidates: readonly Entry[], groupRules: boolean): void {
+function* settleConflicts(ctx: RoundContext, candidates: readonly Entry[], groupRules: boolean): Steps<void> {
   const seed = fromHex(ctx.seeds.inetGroupOrder)
   // 50 bits of the seed: 18 from its first bytes, then the 32 of bytes 3–6
   const maskHi = (((seed[0] as number) << 10) | ((seed[1] as number) << 2) | ((seed[2] as number) >>> 6)) & 0x3ffff
   const maskLo = (((seed[3] as number) << 24) | ((seed[4] as number) << 16) | ((seed[5] as number) << 8) | (seed[6] as number)) >>> 0
   const orderOf = (e: Entry) => ((e.hi ^ maskHi) >>> 0) * 2 ** 32 + ((e.lo ^ maskLo) >>> 0)
-  const ordered = candidates.map((e) => ({ e, order: orderOf(e) }))
-  ordered.sort((a, b) => a.order - b.order || byKey(a.e, b.e))
+  const keyed = yield* mapInSteps(candidates, (e) => ({ e, order: orderOf(e) }))
+  const ordered = yield* sortInSteps(keyed, (a, b) => a.order - b.order || byKey(a.e, b.e))
   const assigneeTasks = new Map<string, Set<number>>()
   const groupTasks = new Map<string, Set<number>>()
+  let settled = 0
   for (const { e } of ordered) {
+    if (++settled % STEP_ITEMS === 0) yield
     const who = assignee(e)
     let done = assigneeTasks.get(who)
     if (!done) {
@@ -232,11 +248,22 @@ function settleConflicts(ctx: RoundContext, candidates: readonly Entry[], groupR
 }
 
 /** Step 3: committees per task (members in entry order), honest majority; sorted by task. */
-function formCommittees(ctx: RoundContext, entries: readonly Entry[]): CommitteeResult[] {
+function* formCommittees(ctx: RoundContext, entries: readonly Entry[]): Steps<CommitteeResult[]> {
   const committeeMembers = new Map<number, Entry[]>()
-  for (const e of entries) if (e.label === 'OK') pushToGroup(committeeMembers, e.task, e)
+  for (let i = 0; i < entries.length; i++) {
+    if (i % STEP_ITEMS === STEP_ITEMS - 1) yield
+    const e = entries[i] as Entry
+    if (e.label === 'OK') pushToGroup(committeeMembers, e.task, e)
+  }
   const committees: CommitteeResult[] = []
+  // a yield after about STEP_ITEMS members, whatever the committees' sizes
+  let counted = 0
   for (const [task, members] of committeeMembers) {
+    counted += members.length
+    if (counted >= STEP_ITEMS) {
+      counted = 0
+      yield
+    }
     const { decision, labels } = evaluateCommittee(members, ctx.params.minCommitteeSize, committeeFields)
     const counts: Record<string, number> = {}
     members.forEach((e, i) => {
@@ -269,15 +296,25 @@ function evaluatedMeasurement(e: Entry): EvaluatedMeasurement {
  * providers three ways. Pure and deterministic: the result depends on the set of measurements,
  * never on their order or on duplicates of the same bytes.
  */
-export function evaluateRound(
+export function evaluateRound(ctx: RoundContext, input: Iterable<MeasurementRecord>, options: EvaluateOptions = {}): RoundEvaluation {
+  return runSteps(evaluateRoundInSteps(ctx, input, options))
+}
+
+/**
+ * `evaluateRound` cut into steps of a few milliseconds each (`Steps`): a node drives it between
+ * its other work, so that a round of 250,000 measurements does not hold its event loop for
+ * seconds. Driven to the end, it returns exactly what `evaluateRound` returns.
+ */
+export function* evaluateRoundInSteps(
   ctx: RoundContext,
   input: Iterable<MeasurementRecord>,
   { signatures = 'verify', bindingCache }: EvaluateOptions = {},
-): RoundEvaluation {
+): Steps<RoundEvaluation> {
   const admission = roundAdmission(ctx)
-  const { entries, dropped } = readEntries(ctx, input, signatures)
-  settleConflicts(ctx, labelTasking(ctx, entries, admission, bindingCache), admission === null)
-  const committees = formCommittees(ctx, entries)
+  const { entries, dropped } = yield* readEntries(ctx, input, signatures)
+  const candidates = yield* labelTasking(ctx, entries, admission, bindingCache)
+  yield* settleConflicts(ctx, candidates, admission === null)
+  const committees = yield* formCommittees(ctx, entries)
   // 4. scores
   const providers = scoreProviders(
     committees.map((c) => ({
@@ -289,7 +326,7 @@ export function evaluateRound(
   return {
     network: ctx.params.network,
     round: ctx.round,
-    measurements: entries.map(evaluatedMeasurement),
+    measurements: yield* mapInSteps(entries, evaluatedMeasurement),
     dropped,
     committees,
     providers,

@@ -1,14 +1,11 @@
 import {
   type AdmissionSnapshot,
   type BuiltSummary,
-  buildRoundSummary,
+  buildRoundSummaryInSteps,
   type Catalogue,
   type CommitteeMembership,
-  committeeMemberships,
-  createInterner,
-  decodeSignedMeasurement,
-  evaluateRound,
-  internMeasurement,
+  committeeMembershipsInSteps,
+  evaluateRoundInSteps,
   type MeasurementRecord,
   type ProtocolParams,
   type RoundEvaluation,
@@ -18,6 +15,7 @@ import {
 import { CID } from 'multiformats/cid'
 import type { SavedBinding } from '../../admission/binding-file.js'
 import type { NodeStore } from '../../store/index.js'
+import { runInSlices } from '../../util/slices.js'
 import type { AdmissionReader } from '../admission/chain-watch.js'
 import type { CheckerNodeEvents, TypedEventTarget } from '../events.js'
 import type { Logger } from '../logger.js'
@@ -25,6 +23,7 @@ import type { NodePubSub } from '../peers/host.js'
 import type { RoundInfo, Rounds } from '../round/rounds.js'
 import { attestCommittees } from './attest.js'
 import { createProviding, type ProvideRouting } from './provide.js'
+import { decodeAll, decodedOneByOne, readRoundRows } from './round-records.js'
 import { type BlockSink, putCatalogueBlock, putSummaryBlocks, putSummaryRoot } from './summary-blocks.js'
 
 /** What the node concluded about a round, kept for status and for counting attestations. */
@@ -54,7 +53,7 @@ export interface RoundOutcome {
 export interface AnchoringComponents {
   params: ProtocolParams
   rounds: Pick<Rounds, 'get'>
-  store: Pick<NodeStore, 'measurementsOfRound' | 'lastAnchoredSummary' | 'putAttestation' | 'setRoundState' | 'path'>
+  store: Pick<NodeStore, 'measurementPagesOfRound' | 'lastAnchoredSummary' | 'putAttestation' | 'setRoundState' | 'path'>
   blockstore: BlockSink
   routing: ProvideRouting
   pubsub: Pick<NodePubSub, 'publish'>
@@ -97,33 +96,28 @@ export interface Anchoring {
   stop(): Promise<void>
 }
 
-/** The participants the round's measurements name (version 2; none in version 1). */
-function participantsOf(records: MeasurementRecord[]): Set<string> {
-  const participants = new Set<string>()
-  for (const r of records) if (r.measurement.participant !== undefined) participants.add(r.measurement.participant)
-  return participants
-}
-
 /**
  * Evaluates a finished round from every measurement the node holds, builds its summary, puts all
  * blocks (summary, committees, measurement lists and the measurements themselves) into helia's
  * blockstore, provides the summary and committee blocks on the DHT, and attests the committee
- * blocks of the committees it belongs to on the summaries topic.
+ * blocks of the committees it belongs to on the summaries topic. Reading, evaluating and building
+ * run in slices of a few milliseconds (`runInSlices`): a round of 250,000 measurements takes
+ * seconds, and gossip and the status API are answered between the slices.
  */
 export function createAnchoring(components: AnchoringComponents, init: AnchoringInit): Anchoring {
   const { params, rounds, store, events, signal } = components
   const providing = createProviding(components)
 
-  const build = (round: number, info: RoundInfo, evaluation: RoundEvaluation, admission: AdmissionSnapshot | undefined) => {
+  const build = async (round: number, info: RoundInfo, evaluation: RoundEvaluation, admission: AdmissionSnapshot | undefined) => {
     const previous = store.lastAnchoredSummary(round)?.summaryCid ?? null
-    const built = buildRoundSummary(evaluation, {
+    const steps = buildRoundSummaryInSteps(evaluation, {
       params,
       seeds: info.seeds,
       catalogueCid: init.catalogueCid,
       previous: previous ? CID.parse(previous) : null,
       ...(admission ? { admission } : {}),
     })
-    return { built, previous }
+    return { built: await runInSlices(steps, signal), previous }
   }
 
   // verified bindings, kept across rounds: a station sends the same one every round (spec §13.5);
@@ -132,23 +126,26 @@ export function createAnchoring(components: AnchoringComponents, init: Anchoring
   const MAX_KEPT_BINDINGS = 100_000
 
   const evaluate = async (round: number, info: RoundInfo) => {
-    const rows = store.measurementsOfRound(round)
-    const intern = createInterner()
-    const records: MeasurementRecord[] = rows.map((row) => ({
-      cid: row.cid,
-      measurement: internMeasurement(decodeSignedMeasurement(row.bytes), intern),
-    }))
-    // version 2: a chain that cannot be read throws here (LOTUS_UNREACHABLE is set): the round is
-    // neither anchored nor attested, since any summary would be a guess at who was eligible
-    const admission = components.admission ? await components.admission.snapshot(round, participantsOf(records), { signal }) : undefined
+    const rows = await runInSlices(readRoundRows(store.measurementPagesOfRound(round)), signal)
+    let records: Iterable<MeasurementRecord> = decodedOneByOne(rows)
+    let admission: AdmissionSnapshot | undefined
+    if (components.admission) {
+      // version 2: who is eligible depends on the participants of all the measurements
+      const decoded = await runInSlices(decodeAll(rows), signal)
+      records = decoded.records
+      // a chain that cannot be read throws here (LOTUS_UNREACHABLE is set): the round is neither
+      // anchored nor attested, since any summary would be a guess at who was eligible
+      admission = await components.admission.snapshot(round, decoded.participants, { signal })
+    }
     // every stored measurement passed the gossip validator (or our own signing): no need to verify again
-    const evaluation = evaluateRound(
+    const steps = evaluateRoundInSteps(
       { params, round, seeds: info.seeds, tasks: info.tasks, ...(admission ? { admission } : {}) },
       records,
       { signatures: 'trusted', bindingCache },
     )
+    const evaluation = await runInSlices(steps, signal)
     if (bindingCache.size > MAX_KEPT_BINDINGS) bindingCache.clear()
-    return { rows, evaluation, admission, ...build(round, info, evaluation, admission) }
+    return { rows, evaluation, admission, ...(await build(round, info, evaluation, admission)) }
   }
   const committeesOf = (built: BuiltSummary) => new Map([...built.committees].map(([id, block]) => [id, block.cid.toString()]))
 
@@ -156,6 +153,7 @@ export function createAnchoring(components: AnchoringComponents, init: Anchoring
     async anchorRound(round, options = {}) {
       const info = await rounds.get(round, { signal })
       const { rows, evaluation, admission, built, previous } = await evaluate(round, info)
+      const memberships = await runInSlices(committeeMembershipsInSteps(evaluation), signal)
       await putSummaryBlocks(
         components.blockstore,
         { params, catalogue: init.catalogue, catalogueCid: init.catalogueCid, built, measurements: rows },
@@ -181,7 +179,7 @@ export function createAnchoring(components: AnchoringComponents, init: Anchoring
         committees: committeesOf(built),
         attested,
         sizes,
-        memberships: committeeMemberships(evaluation),
+        memberships,
         mine: info.mine.map(taskId),
         ...(admission ? { admission } : {}),
       }
@@ -189,7 +187,7 @@ export function createAnchoring(components: AnchoringComponents, init: Anchoring
     async relinkRound(outcome) {
       const { round } = outcome
       const info = await rounds.get(round, { signal })
-      const { built, previous } = build(round, info, outcome.evaluation, outcome.admission)
+      const { built, previous } = await build(round, info, outcome.evaluation, outcome.admission)
       await putSummaryRoot(components.blockstore, built, { storePath: store.path, round, signal })
       providing.provide(round, [built.root.cid])
       const summaryCid = built.root.cid.toString()

@@ -3,6 +3,7 @@ import * as dagCbor from '@ipld/dag-cbor'
 import { type BuiltSummary, type Catalogue, cidOfDagCbor, encodeCatalogue, type ProtocolParams } from '@spark-swarm/protocol'
 import { CID } from 'multiformats/cid'
 import { type StoredMeasurement, writeError } from '../../store/index.js'
+import { createSlicer } from '../../util/slices.js'
 
 /** Where the anchored blocks go: helia's blockstore (a stub in tests). */
 export interface BlockSink {
@@ -12,7 +13,8 @@ export interface BlockSink {
 /**
  * Puts every block of a round's summary into the blockstore: the params and the catalogue (so an
  * export verifies offline), the summary, committee and list blocks, and the measurements themselves
- * (their stored bytes, as signed). A failed write names the blockstore's directory.
+ * (their stored bytes, as signed). A failed write names the blockstore's directory. A round's
+ * 250,000 puts give the event loop a turn every few milliseconds, however fast the blockstore.
  */
 export async function putSummaryBlocks(
   blockstore: BlockSink,
@@ -26,12 +28,19 @@ export async function putSummaryBlocks(
   where: { storePath: string; round: number; signal: AbortSignal },
 ): Promise<void> {
   const { signal } = where
+  const slicer = createSlicer(signal)
   try {
     const paramsBytes = dagCbor.encode(blocks.params)
     await blockstore.put(cidOfDagCbor(paramsBytes), paramsBytes, { signal })
     await blockstore.put(blocks.catalogueCid, encodeCatalogue(blocks.catalogue), { signal })
-    for (const block of blocks.built.blocks) await blockstore.put(block.cid, block.bytes, { signal })
-    for (const row of blocks.measurements) await blockstore.put(CID.parse(row.cid), row.bytes, { signal })
+    for (const block of blocks.built.blocks) {
+      await blockstore.put(block.cid, block.bytes, { signal })
+      await slicer.pause()
+    }
+    for (const row of blocks.measurements) {
+      await blockstore.put(CID.parse(row.cid), row.bytes, { signal })
+      await slicer.pause()
+    }
   } catch (err) {
     // a full or read-only disk: nothing was attested and the round stays `checking` in the store
     if (signal.aborted) throw err
