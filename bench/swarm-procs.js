@@ -15,8 +15,8 @@
  * Every child is stopped on the way out, also on an error, SIGINT or the overall time limit.
  */
 import { spawn } from 'node:child_process'
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { loadavg, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { createInterface } from 'node:readline'
 import { fileURLToPath } from 'node:url'
@@ -58,7 +58,11 @@ const sleepUntil = (t) => new Promise((resolve) => setTimeout(resolve, Math.max(
 // children, and stopping them whatever happens
 
 const children = []
-const dir = mkdtempSync(join(tmpdir(), 'spark-swarm-procs-'))
+// The nodes' data dirs go to RAM (/dev/shm) when there is one: 30 nodes here share one virtual
+// disk, and their fsyncs at the same moments (each anchoring writes some 60 blocks) queue behind
+// each other, which 30 machines with a disk each would not. SWARM_DATA_DIR chooses another place.
+const DATA_ROOT = process.env.SWARM_DATA_DIR ?? (existsSync('/dev/shm') ? '/dev/shm' : tmpdir())
+const dir = mkdtempSync(join(DATA_ROOT, 'spark-swarm-procs-'))
 let world
 let cleaned = false
 async function cleanUp() {
@@ -144,6 +148,8 @@ const verdict = (ok) => (ok ? 'PASS' : 'FAIL')
 const stats = (values) => ({ mean: values.reduce((a, b) => a + b, 0) / values.length, min: Math.min(...values), max: Math.max(...values) })
 
 try {
+  // timed before the nodes run, which would take the CPU from it
+  const costs = await measureCosts()
   world = await startOutsideWorld({ seed: 'swarm procs bench', providers: PROVIDERS, blocksPerProvider: BLOCKS_PER_PROVIDER })
   const worldPorts = [
     world.ipniUrl,
@@ -206,11 +212,10 @@ try {
   await sleepUntil(roundStartTime(params, 1))
   const atStart = { procs: nodes.map((n) => procStats(n.pid)), reports: await Promise.all(nodes.map((n) => n.ask())) }
   await sleepUntil(roundStartTime(params, ROUNDS + 1))
-  const atEnd = { procs: nodes.map((n) => procStats(n.pid)), reports: await Promise.all(nodes.map((n) => n.ask())) }
+  const atEnd = { procs: nodes.map((n) => procStats(n.pid)), reports: await Promise.all(nodes.map((n) => n.ask())), load: loadavg() }
   progress(`measured rounds ${measured.join(', ')}; waiting for their last attestations`)
   await sleepUntil(roundStartTime(params, ROUNDS + 1) + params.gracePeriodMs + 5_000)
   const final = await Promise.all(nodes.map((n) => n.ask()))
-  progress('reports in; timing the validators for the model')
 
   // ---- who is in which committee, and which shards each node follows (spec §4, §12.1)
   const roundView = (r) => {
@@ -279,7 +284,6 @@ try {
   const idleRss = stats(idle.map((s) => s.rss))
   const peakRss = stats(atEnd.procs.map((s) => s.hwm))
 
-  const costs = await measureCosts()
   const model = nodeRound(
     { stations: NODES, K, tasksPerRound, committeeShards: params.committeeShards },
     { gossip: GOSSIP.loopback, ...costs },
@@ -295,6 +299,15 @@ try {
       ['check → delivery at every member, p50', ms(p50), '', ''],
       ['check → delivery at every member, p99', ms(p99), `< ${TARGET_P99_MS} ms`, verdict(p99 < TARGET_P99_MS)],
       ['publish → delivery at every member, p50 / p99', `${ms(quantile(fromPublish, 0.5))} / ${ms(quantile(fromPublish, 0.99))}`, '', ''],
+      [
+        'machine load average, 1 / 5 min (2 cores)',
+        atEnd.load
+          .slice(0, 2)
+          .map((l) => l.toFixed(1))
+          .join(' / '),
+        '',
+        '',
+      ],
       ['peers per node, mean (min–max)', `${peers.mean.toFixed(1)} (${peers.min}–${peers.max})`, '', ''],
       ['node processes still running at the end', `${alive} of ${NODES}`, 'all', verdict(alive === NODES)],
       [
@@ -383,7 +396,10 @@ try {
       Object.entries(turnedAway)
         .map(([k, n]) => `${k} ${n}`)
         .join(', ') || 'none'
-    }; last round anchored per node: ${Math.min(...anchored)}–${Math.max(...anchored)}`,
+    }; last round anchored, nodes per round: ${[...new Set(anchored)]
+      .sort((a, b) => a - b)
+      .map((r) => `${r < 0 ? 'none' : r} × ${anchored.filter((x) => x === r).length}`)
+      .join(', ')}`,
   )
   console.log(
     'measured: the rounds the nodes ran, by message round; copies, bytes and CPU over the same window. exact: the measurements published on the shards each node follows.',
