@@ -13,6 +13,7 @@
 import dc from 'node:diagnostics_channel'
 import { setMaxListeners } from 'node:events'
 import { readFileSync } from 'node:fs'
+import { performance } from 'node:perf_hooks'
 import { createInterface } from 'node:readline'
 import { createCheckerNode, isLibp2pClosingStreamError } from '../packages/node/dist/index.js'
 import { cidOfDagCbor, cidText, decodeAttestation, decodeSignedMeasurement, taskId } from '../packages/protocol/dist/index.js'
@@ -90,6 +91,25 @@ node.addEventListener('summary:anchored', ({ detail }) => {
   if (!detail.reanchored) say({ event: 'attested', round: detail.round, count: Object.keys(detail.attested).length })
 })
 await node.start()
+
+// where anchoring spends its time: the blockstore writes (helia's put announces to bitswap first)
+const blockstore = node.host.helia.blockstore
+const put = blockstore.put.bind(blockstore)
+const puts = { count: 0, ms: 0, slowest: 0 }
+blockstore.put = async (...args) => {
+  const t = performance.now()
+  try {
+    return await put(...args)
+  } finally {
+    const took = performance.now() - t
+    puts.count++
+    puts.ms += took
+    puts.slowest = Math.max(puts.slowest, took)
+  }
+}
+node.addEventListener('round:evaluated', ({ detail }) =>
+  say({ event: 'evaluated', round: detail.round, at: Date.now(), puts: { ...puts } }),
+)
 
 const pubsub = node.host.libp2p.services.pubsub
 const handleReceivedRpc = pubsub.handleReceivedRpc.bind(pubsub)

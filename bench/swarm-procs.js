@@ -401,6 +401,22 @@ try {
       .map((r) => `${r < 0 ? 'none' : r} × ${anchored.filter((x) => x === r).length}`)
       .join(', ')}`,
   )
+  // how late each node anchored its rounds, after the round's grace ended, and its blockstore's share
+  const lateness = []
+  const putShare = []
+  for (const n of nodes) {
+    for (const e of n.events.filter((x) => x.event === 'evaluated' && x.round >= 0)) {
+      lateness.push(e.at - (roundStartTime(params, e.round + 1) + params.gracePeriodMs))
+    }
+    const last = n.events.filter((x) => x.event === 'evaluated').at(-1)
+    if (last) putShare.push(last.puts.ms / Math.max(1, last.puts.count))
+  }
+  if (lateness.length > 0) {
+    console.log(
+      `anchorings: ${lateness.length}, done ${ms(quantile(lateness, 0.5))} (p50) / ${ms(Math.max(...lateness))} (max) after the grace; ` +
+        `a blockstore put took ${ms(stats(putShare).mean)} on average`,
+    )
+  }
   console.log(
     'measured: the rounds the nodes ran, by message round; copies, bytes and CPU over the same window. exact: the measurements published on the shards each node follows.',
   )
