@@ -4,9 +4,6 @@ import { type BuiltSummary, type Catalogue, cidOfDagCbor, encodeCatalogue, type 
 import { CID } from 'multiformats/cid'
 import { type StoredMeasurement, writeError } from '../../store/index.js'
 
-/** Blocks of a summary written at once (a bound: each holds a file open). */
-export const PUTS_IN_FLIGHT = 16
-
 /** Where the anchored blocks go: helia's blockstore (a stub in tests). */
 export interface BlockSink {
   put(cid: CID, bytes: Uint8Array, options?: { signal?: AbortSignal }): unknown
@@ -31,19 +28,10 @@ export async function putSummaryBlocks(
   const { signal } = where
   try {
     const paramsBytes = dagCbor.encode(blocks.params)
-    const all: Array<[CID, Uint8Array]> = [
-      [cidOfDagCbor(paramsBytes), paramsBytes],
-      [blocks.catalogueCid, encodeCatalogue(blocks.catalogue)],
-      ...blocks.built.blocks.map((b): [CID, Uint8Array] => [b.cid, b.bytes]),
-      ...blocks.measurements.map((row): [CID, Uint8Array] => [CID.parse(row.cid), row.bytes]),
-    ]
-    // PUTS_IN_FLIGHT at a time, not one by one: each put is several file-system round trips (helia
-    // asks the store whether it has the block, tells bitswap, then writes), and on a busy machine
-    // each trip waits its turn, so a round's 60-odd blocks written in a row took a whole round
-    // (bench/README.md, the swarm bench). Content-addressed blocks do not depend on their order.
-    for (let i = 0; i < all.length; i += PUTS_IN_FLIGHT) {
-      await Promise.all(all.slice(i, i + PUTS_IN_FLIGHT).map(([cid, bytes]) => blockstore.put(cid, bytes, { signal })))
-    }
+    await blockstore.put(cidOfDagCbor(paramsBytes), paramsBytes, { signal })
+    await blockstore.put(blocks.catalogueCid, encodeCatalogue(blocks.catalogue), { signal })
+    for (const block of blocks.built.blocks) await blockstore.put(block.cid, block.bytes, { signal })
+    for (const row of blocks.measurements) await blockstore.put(CID.parse(row.cid), row.bytes, { signal })
   } catch (err) {
     // a full or read-only disk: nothing was attested and the round stays `checking` in the store
     if (signal.aborted) throw err
