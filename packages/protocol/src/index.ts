@@ -96,6 +96,7 @@ export {
   validateCatalogue,
 } from './catalogue.js'
 export { committeeShard, getStationKey, getTaskKey, pickTasksForStation, TaskSelector } from './tasker.js'
+export { committeeShardsFor, TARGET_COMMITTEE_SIZE, TASKS_PER_SHARD, tasksPerRoundFor } from './sizing.js'
 
 // Measurements: their fields, signatures, canonical bytes and JSON form
 export type { Measurement, ParticipantBinding, SignedMeasurement } from './measurement.js'
