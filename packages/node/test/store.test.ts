@@ -5,6 +5,7 @@ import { join } from 'node:path'
 import Database from 'better-sqlite3'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { type MeasurementRecord, type NodeStore, openNodeStore, SCHEMA_VERSION, StoreError } from '../src/store/index.js'
+import type { StoredMeasurement } from '../src/store/store-types.js'
 
 let dir: string
 let path: string
@@ -164,7 +165,7 @@ describe('measurements', () => {
     store.putMeasurements([5, 3, 1, 4, 2].map((n) => measurement(n)))
     store.putMeasurement(measurement(6, { round: 11 }))
     const pages = store.measurementPagesOfRound(10, 2)[Symbol.iterator]()
-    const read = [pages.next().value]
+    const read: StoredMeasurement[][] = [pages.next().value as StoredMeasurement[]]
     // a measurement of the round arrives while the node reads it
     store.putMeasurement(measurement(7))
     for (let page = pages.next(); !page.done; page = pages.next()) read.push(page.value)

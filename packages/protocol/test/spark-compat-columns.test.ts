@@ -41,7 +41,22 @@ const measurementArb = fc.record({
   head: fc.constantFrom<unknown>(200, 204, 404, null, undefined, '200'),
 })
 
-function measurementsOf(round: SparkRound, specs: fc.infer<typeof measurementArb>[]): SparkMeasurement[] {
+/** What a generated measurement is made from. */
+interface MeasurementSpec {
+  station: number
+  group: number
+  task: number
+  pick: number
+  finished: number
+  result: string
+  indexer: unknown
+  provider: unknown
+  protocol: string | undefined
+  byteLength: unknown
+  head: unknown
+}
+
+function measurementsOf(round: SparkRound, specs: MeasurementSpec[]): SparkMeasurement[] {
   const selector = new TaskSelector(round.tasks, round.randomness)
   return specs.map((s, id) => {
     const stationId = station(s.station)
