@@ -74,21 +74,31 @@ function outcome(rand) {
 
 const iso = (ms) => new Date(ms).toISOString()
 
+/** Storage providers as a mainnet round names them: miner id, libp2p peer id, HTTP address. */
+export function mainnetProviders(n) {
+  return Array.from({ length: n }, (_, i) => ({
+    minerId: `f0${1_000_000 + i * 131}`,
+    providerId: `12D3KooW${sha(`provider ${i}`).toString('base64url').replace(/[-_]/g, 'x').slice(0, 44)}`,
+    providerAddress: `/dns/sp${i}.example.net/tcp/443/https`,
+  }))
+}
+
+/** A round's tasks: CIDv1 payloads, each stored by one of the providers. */
+export function mainnetTasks(n, providers, seed, rand) {
+  return Array.from({ length: n }, (_, i) => ({
+    cid: `bafybei${base32(sha(`payload ${seed} ${i}`)).slice(0, 52)}`,
+    minerId: providers[Math.floor(rand() * providers.length)].minerId,
+  }))
+}
+
 /**
  * Writes `measurements.ndjson` and `round.json` (Spark's round: index, randomness, tasks,
  * maxTasksPerNode) into `dir`; returns their paths and the counts.
  */
 export function writeMainnetRound(dir, { seed = 1, shape = MAINNET_SHAPE } = {}) {
   const rand = prng(seed)
-  const providers = Array.from({ length: shape.providers }, (_, i) => ({
-    minerId: `f0${1_000_000 + i * 131}`,
-    providerId: `12D3KooW${sha(`provider ${i}`).toString('base64url').replace(/[-_]/g, 'x').slice(0, 44)}`,
-    providerAddress: `/dns/sp${i}.example.net/tcp/443/https`,
-  }))
-  const tasks = Array.from({ length: shape.tasks }, (_, i) => ({
-    cid: `bafybei${base32(sha(`payload ${seed} ${i}`)).slice(0, 52)}`,
-    minerId: providers[Math.floor(rand() * providers.length)].minerId,
-  }))
+  const providers = mainnetProviders(shape.providers)
+  const tasks = mainnetTasks(shape.tasks, providers, seed, rand)
   const byMiner = new Map(providers.map((p) => [p.minerId, p]))
   const randomness = sha(`mainnet round randomness ${seed}`).toString('hex')
   const roundIndex = 18_000 + seed

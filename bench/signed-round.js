@@ -9,7 +9,6 @@
 import { createHash } from 'node:crypto'
 import { closeSync, openSync, writeFileSync, writeSync } from 'node:fs'
 import { join } from 'node:path'
-import { base32 as base32Codec } from 'multiformats/bases/base32'
 import {
   deriveRoundSeeds,
   mainnet,
@@ -20,10 +19,10 @@ import {
   stationKeyFromSeed,
   TaskSelector,
 } from '../packages/protocol/dist/index.js'
+import { mainnetProviders, mainnetTasks } from './mainnet-round.js'
 import { prng } from './prng.js'
 
 const sha = (text) => createHash('sha256').update(text).digest()
-const base32 = (bytes) => base32Codec.baseEncode(bytes)
 
 /** What a check found, as the checker reports it: the fields retrievalResultOf reads. */
 const OUTCOMES = [
@@ -63,15 +62,8 @@ export function writeSignedRound(dir, { seed = 1, shape }) {
   const round = 1_000 + seed
   const randomness = sha(`signed round randomness ${seed}`).toString('hex')
   const seeds = deriveRoundSeeds(round, randomness)
-  const providers = Array.from({ length: shape.providers }, (_, i) => ({
-    minerId: `f0${1_000_000 + i * 131}`,
-    providerId: `12D3KooW${sha(`provider ${i}`).toString('base64url').replace(/[-_]/g, 'x').slice(0, 44)}`,
-    providerAddress: `/dns/sp${i}.example.net/tcp/443/https`,
-  }))
-  const tasks = Array.from({ length: shape.tasks }, (_, i) => ({
-    cid: `bafybei${base32(sha(`payload ${seed} ${i}`)).slice(0, 52)}`,
-    minerId: providers[Math.floor(rand() * providers.length)].minerId,
-  }))
+  const providers = mainnetProviders(shape.providers)
+  const tasks = mainnetTasks(shape.tasks, providers, seed, rand)
   const byMiner = new Map(providers.map((p) => [p.minerId, p]))
   const roundFile = join(dir, 'round.json')
   writeFileSync(roundFile, JSON.stringify({ preset: 'mainnet', round, randomness, tasks }))

@@ -4,6 +4,7 @@ import { join } from 'node:path'
 import { TaskSelector } from '@spark-swarm/protocol'
 import { describe, expect, it } from 'vitest'
 import { runCli } from '../../../test/cli.js'
+import { prng } from '../../../test/helpers/prng.js'
 
 /*
  * `evaluate --spark-compat` reads a file on threads and stdin line by line: the two must print
@@ -12,18 +13,6 @@ import { runCli } from '../../../test/cli.js'
  */
 
 const dir = mkdtempSync(join(tmpdir(), 'spark-swarm-threads-'))
-
-/** A small deterministic PRNG (mulberry32): the same seed, the same file. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
 
 const RANDOMNESS = 'ab'.repeat(32)
 const TASKS = Array.from({ length: 12 }, (_, i) => ({ cid: `bafytask${i}`, minerId: `f0${1000 + (i % 4)}` }))

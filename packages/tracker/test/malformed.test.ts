@@ -1,5 +1,6 @@
 import { connect } from 'node:net'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { prng } from '../../../test/helpers/prng.js'
 import type { Tracker } from '../src/index.js'
 import { type Fixture, fixture } from './helpers.js'
 
@@ -12,18 +13,6 @@ beforeAll(async () => {
   tracker = await fx.start({ requestTimeoutMs: 500 })
 })
 afterAll(() => fx.cleanup())
-
-/** A deterministic PRNG, so a failing case can be replayed. */
-function prng(seed: number): () => number {
-  let s = seed >>> 0
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0
-    let t = s
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
 
 type Case = { bytes: Buffer; end: boolean }
 

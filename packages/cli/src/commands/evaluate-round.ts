@@ -116,8 +116,8 @@ async function parseRoundFile(path: string): Promise<RoundFile> {
  * One line on stderr after a large file (as `readNdjson`'s progress): how many threads read it,
  * and how fast the signatures went, for an operator sizing a machine (and for the bench).
  */
-function reportThreads(read: ThreadedRecords): void {
-  if (read.lines < 100_000) return
+function reportThreads(read: ThreadedRecords): ThreadedRecords {
+  if (read.lines < 100_000) return read
   const checked =
     read.verifyMs > 0
       ? `; ${read.records.length.toLocaleString('en-US')} signatures checked in ${(read.verifyMs / 1000).toFixed(2)} s of thread time`
@@ -125,6 +125,7 @@ function reportThreads(read: ThreadedRecords): void {
   process.stderr.write(
     `read ${read.lines.toLocaleString('en-US')} lines on ${read.threads} threads in ${(read.readMs / 1000).toFixed(2)} s${checked}\n`,
   )
+  return read
 }
 
 /** The plain path: records line by line; signatures are left to `evaluateRound`. */
@@ -157,15 +158,15 @@ export async function evaluateOurRound(
   const file = await parseRoundFile(opts.round)
   const seeds = deriveRoundSeeds(file.round, file.randomness)
   // a file is read on threads, which also check the signatures; stdin line by line here
-  const read =
+  const { records, malformed } =
     measurementsPath === '-'
       ? await readRecordsPlain(measurementsPath)
-      : await readRecordsThreaded(await readable(measurementsPath), {
-          threads: opts.threads ?? availableParallelism(),
-          verify: !opts.trusted,
-        })
-  const { records, malformed } = read
-  if ('threads' in read) reportThreads(read as ThreadedRecords)
+      : reportThreads(
+          await readRecordsThreaded(await readable(measurementsPath), {
+            threads: opts.threads ?? availableParallelism(),
+            verify: !opts.trusted,
+          }),
+        )
   const admission = file.admission ? { admission: file.admission } : {}
   const ctx = { params: file.params, round: file.round, seeds, tasks: file.tasks, ...admission }
   let evaluation: ReturnType<typeof evaluateRound>

@@ -1,5 +1,4 @@
-import * as crypto from 'node:crypto'
-import { createHash } from 'node:crypto'
+import { hash } from 'node:crypto'
 import { createTaskIndex, looseTaskId } from '../catalogue.js'
 import { pushToGroup } from '../group.js'
 import { TaskSelector } from '../tasker.js'
@@ -93,14 +92,10 @@ export function createFinishedHash(): (finishedAt: number) => string {
   return (finishedAt) => {
     let h = hashes.get(finishedAt)
     if (h === undefined) {
-      h = sha256Hex(new Date(finishedAt).toISOString())
+      // Node's one-shot hash: no Hash object per measurement of a busy inet group
+      h = hash('sha256', new Date(finishedAt).toISOString(), 'hex')
       hashes.set(finishedAt, h)
     }
     return h
   }
 }
-
-// Node's one-shot hash (20.12 and later) skips the Hash object a busy inet group would make per
-// measurement; the same digest either way
-const oneShot = (crypto as { hash?: (algorithm: string, data: string, encoding: 'hex') => string }).hash
-const sha256Hex = (text: string): string => (oneShot ? oneShot('sha256', text, 'hex') : createHash('sha256').update(text).digest('hex'))
