@@ -12,7 +12,7 @@
 import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto'
 import { performance } from 'node:perf_hooks'
 import { fileURLToPath } from 'node:url'
-import { measurementTopic, summariesTopic, validateAttestationMessage, validateMeasurementMessage } from '../packages/node/dist/index.js'
+import { attestationTopic, measurementTopic, validateAttestationMessage, validateMeasurementMessage } from '../packages/node/dist/index.js'
 import {
   cidOfDagCbor,
   committeeShard,
@@ -67,20 +67,22 @@ export function sizeNetwork(stations, rule, K = mainnet.maxTasksPerNode) {
 export const distinctShards = (C, picks) => C * (1 - (1 - 1 / C) ** picks)
 
 /**
- * One node's expected round: the committees on the shards it follows (its K tasks of this round
- * and the last, spec §12.1), the measurements of their members, and every attestation of the
- * summaries topic, which all nodes follow. Costs in seconds per message; sizes in bytes.
+ * One node's expected round (spec §12.1): the measurements of the committees on the shards it
+ * follows for measurements (its K tasks of this round and the last), and the attestations of the
+ * committees on the shards it follows for attestations (its K tasks of three rounds, while a
+ * round's attestations arrive in the next). Costs in seconds per message; sizes in bytes.
  */
 export function nodeRound(net, { gossip, sizes, costs, duplicates = DUPLICATES_PER_EXTRA_MESH_PEER }) {
   const { stations: N, K, tasksPerRound: T, committeeShards: C } = net
   const own = Math.min(K, T)
   const committeeSize = (N * own) / T
-  // own K tasks, plus each other task whose shard is among the (up to) 2K the node follows
-  const followed = distinctShards(C, 2 * own)
-  const committeesHeard = Math.min(T, own + (T - own) * (followed / C))
+  // own K tasks, plus each other task whose shard is among the (up to) 2K or 3K the node follows
+  const heard = (picks) => Math.min(T, own + (T - own) * (distinctShards(C, picks) / C))
+  const committeesHeard = heard(2 * own)
+  const attestedCommitteesHeard = heard(3 * own)
   const kinds = {
     measurement: { validated: committeeSize * committeesHeard - own, ...sizes.measurement, cost: costs.measurement },
-    attestation: { validated: N * own - own, ...sizes.attestation, cost: costs.attestation },
+    attestation: { validated: committeeSize * attestedCommitteesHeard - own, ...sizes.attestation, cost: costs.attestation },
   }
   const extraMeshPeers = Math.max(0, Math.min(gossip.D, N - 1) - 1)
   let bytesIn = 0
@@ -100,7 +102,7 @@ export function nodeRound(net, { gossip, sizes, costs, duplicates = DUPLICATES_P
     validated += k.validated
   }
   // every byte one node sends another receives: on average a node sends what it receives
-  return { ...net, committeeSize, committeesHeard, kinds, received, validated, bytesIn, bytesOut: bytesIn, cpu }
+  return { ...net, committeeSize, committeesHeard, attestedCommitteesHeard, kinds, received, validated, bytesIn, bytesOut: bytesIn, cpu }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -181,9 +183,13 @@ export async function measureCosts() {
   const s = sampleMessages()
   const topicOf = ({ task }) => measurementTopic(s.p, committeeShard(task, s.seeds.nodeSelection, s.p.committeeShards))
   const mTopic = topicOf(s.measurements[0])
-  const aTopic = summariesTopic(s.p)
+  const aTopic = attestationTopic(s.p, committeeShard(s.measurements[0].task, s.seeds.nodeSelection, s.p.committeeShards))
   const validateM = perCall((i) => validateMeasurementMessage(s.measurements[i].bytes, topicOf(s.measurements[i]), s.duringRound), REPEAT)
-  const validateA = perCall((i) => validateAttestationMessage(s.attestations[i], aTopic, s.afterRound), REPEAT)
+  const attestationTopicOf = ({ task }) => attestationTopic(s.p, committeeShard(task, s.seeds.nodeSelection, s.p.committeeShards))
+  const validateA = perCall(
+    (i) => validateAttestationMessage(s.attestations[i], attestationTopicOf(s.measurements[i]), s.afterRound),
+    REPEAT,
+  )
   // a copy is decrypted (noise: ChaCha20-Poly1305) and hashed for its message id before the seen-cache drops it
   const key = randomBytes(32)
   const nonce = Buffer.alloc(12)
@@ -277,6 +283,8 @@ export async function printScaleModel(stationCounts = [1_000, 10_000, 100_000]) 
     ['measurements validated', (r) => r.kinds.measurement.validated],
     ['measurement bytes in', (r) => r.kinds.measurement.bytesIn],
     ['measurement CPU-s', (r) => r.kinds.measurement.cpu],
+    ['attestations validated', (r) => r.kinds.attestation.validated],
+    ['attestation bytes in', (r) => r.kinds.attestation.bytesIn],
     ['all gossip bytes in (with attestations)', (r) => r.bytesIn],
     ['all gossip CPU-s (with attestations)', (r) => r.cpu],
   ]

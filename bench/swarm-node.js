@@ -75,7 +75,7 @@ const node = createCheckerNode({
 
 // per kind: copies that arrived (duplicates included), IHAVE ids, messages delivered, copies sent
 const counts = { received: {}, ihave: 0, delivered: {}, sent: {} }
-const kindOf = (topic) => (topic.endsWith('/summaries') ? 'attestation' : topic.includes('/measurements/') ? 'measurement' : 'other')
+const kindOf = (topic) => (topic.includes('/attestations/') ? 'attestation' : topic.includes('/measurements/') ? 'measurement' : 'other')
 const add = (map, key, n = 1) => {
   map[key] = (map[key] ?? 0) + n
 }
@@ -88,7 +88,7 @@ node.addEventListener('activity', ({ detail }) => {
   if (detail.level !== 'info') process.stderr.write(`swarm node ${config.index}: ${detail.level}: ${detail.message}\n`)
 })
 node.addEventListener('summary:anchored', ({ detail }) => {
-  if (!detail.reanchored) say({ event: 'attested', round: detail.round, count: Object.keys(detail.attested).length })
+  if (!detail.reanchored) say({ event: 'attested', round: detail.round, tasks: Object.keys(detail.attested) })
 })
 await node.start()
 

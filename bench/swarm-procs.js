@@ -265,9 +265,22 @@ try {
       if (p.round === r && p.publisher !== nodes[i] && followed.has(v.shardOf(taskById.get(p.taskId)))) count++
     return count
   }
-  // every attestation the others signed (their first anchoring of the round), since all follow the summaries topic
-  const attested = (n, r) => n.events.find((e) => e.event === 'attested' && e.round === r)?.count ?? 0
-  const exactAttestations = (i, r) => nodes.reduce((sum, n, j) => sum + (j === i ? 0 : attested(n, r)), 0)
+  // the attestations the others signed (their first anchoring of round r) on the attestation topics the
+  // node follows while they arrive, in round r + 1: its own tasks' shards of rounds r − 1, r and r + 1
+  const attested = (n, r) => n.events.find((e) => e.event === 'attested' && e.round === r)?.tasks ?? []
+  const exactAttestations = (i, r) => {
+    const v = views.get(r)
+    const followed = new Set()
+    for (const x of [r - 1, r, r + 1]) {
+      const view = views.get(x) ?? roundView(x)
+      for (const t of view.mine[i]) followed.add(view.shardOf(t))
+    }
+    const taskById = new Map(v.tasks.map((t) => [taskId(t), t]))
+    return nodes.reduce(
+      (sum, n, j) => sum + (j === i ? 0 : attested(n, r).filter((id) => followed.has(v.shardOf(taskById.get(id)))).length),
+      0,
+    )
+  }
   const perRound = (fn) => stats(nodes.map((n, i) => measured.reduce((s, r) => s + fn(n, i, r), 0) / ROUNDS))
   const measM = perRound((n, _i, r) => delivered(n, 'measurement', r))
   const exactM = perRound((_n, i, r) => exactMeasurements(i, r))

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { CarReader } from '@ipld/car'
 import { type RoguePeer, type Swarm, startFakeChainRpc, startRoguePeer, startSwarm } from '@spark-swarm/devnet'
-import { type CheckerNode, createCheckerNode, exportRoundCar, loadOrCreateIdentity, summariesTopic } from '@spark-swarm/node'
+import { type CheckerNode, createCheckerNode, exportRoundCar, loadOrCreateIdentity } from '@spark-swarm/node'
 import {
   type AdmissionParams,
   eligibilityHeight,
@@ -190,7 +190,7 @@ describe('a version-2 devnet', () => {
     const anyCommittee = Object.values(watch.latest(round).get(0)?.attested ?? {})[0] as string
     const rejectedBefore = swarm.nodes.map((n) => gossipCount(n, 'rejected', 'NOT_ELIGIBLE'))
     const attested = await attester.publish(
-      summariesTopic(swarm.params),
+      attester.attestationTopicOf(view, target),
       attestationBytes(attester, swarm.params, round, target, CID.parse(anyCommittee), wallets[0] as (typeof wallets)[number]),
     )
     expect(attested, 'the attestation reached the nodes').toBe(NODES)

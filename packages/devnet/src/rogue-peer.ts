@@ -3,7 +3,14 @@ import { yamux } from '@chainsafe/libp2p-yamux'
 import { identify } from '@libp2p/identify'
 import { tcp } from '@libp2p/tcp'
 import { multiaddr } from '@multiformats/multiaddr'
-import { createGossipsubService, identityFromSeed, measurementTopic, measurementTopics, type ScoredGossipSub } from '@spark-swarm/node'
+import {
+  attestationTopic,
+  createGossipsubService,
+  identityFromSeed,
+  measurementTopic,
+  measurementTopics,
+  type ScoredGossipSub,
+} from '@spark-swarm/node'
 import {
   type Catalogue,
   committeeShard,
@@ -61,6 +68,8 @@ export interface RoguePeer {
   measurement(round: number, task: RetrievalTask, overrides?: Partial<Measurement>): Measurement
   /** The measurement topic of the task's committee in that round. */
   topicOf(view: RogueRoundView, task: RetrievalTask): string
+  /** The attestation topic of the task's committee in that round (spec §12.1). */
+  attestationTopicOf(view: RogueRoundView, task: RetrievalTask): string
   /** Publishes raw bytes; resolves to the number of peers they were sent to (0 on failure). */
   publish(topic: string, bytes: Uint8Array): Promise<number>
   stop(): Promise<void>
@@ -95,6 +104,9 @@ export async function startRoguePeer(options: RoguePeerOptions): Promise<RoguePe
       rogueMeasurement(params, { stationId, inetGroup: options.inetGroup ?? '192.0.2.0/24' }, round, task, overrides),
     topicOf(view, task) {
       return measurementTopic(params, committeeShard(task, view.seeds.nodeSelection, params.committeeShards))
+    },
+    attestationTopicOf(view, task) {
+      return attestationTopic(params, committeeShard(task, view.seeds.nodeSelection, params.committeeShards))
     },
     async publish(topic, bytes) {
       try {

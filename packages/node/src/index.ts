@@ -237,6 +237,8 @@ export type {
   ValidatedMeasurement,
 } from './gossip/index.js'
 export {
+  attestationTopic,
+  attestationTopics,
   checkNetworkAndVersion,
   createGossipMetrics,
   createGossipsubService,
@@ -263,7 +265,6 @@ export {
   registerValidators,
   reject,
   SCORE_THRESHOLDS,
-  summariesTopic,
   toValidatorResult,
   topicScoreParams,
   validateAttestationMessage,

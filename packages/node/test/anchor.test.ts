@@ -9,7 +9,7 @@ import {
 } from '@spark-swarm/protocol'
 import type { CID } from 'multiformats/cid'
 import { afterEach, describe, expect, it } from 'vitest'
-import { summariesTopic } from '../src/gossip/index.js'
+import { attestationTopic } from '../src/gossip/index.js'
 import { createAnchoring } from '../src/node/anchor/anchor.js'
 import { type CheckerNodeEvents, TypedEventTarget } from '../src/node/events.js'
 import { silentLogger } from '../src/node/logger.js'
@@ -92,13 +92,15 @@ describe('anchoring a round', () => {
     expect(t.provided).toContain(outcome.summaryCid)
   })
 
-  it("attests the committee block of each of the node's own tasks on the summaries topic", async () => {
+  it("attests the committee block of each of the node's own tasks on that committee's attestation topic", async () => {
     const t = await anchoringWithOwnMeasurements()
     store = t.store
     const outcome = await t.anchoring.anchorRound(ROUND)
 
     expect([...outcome.attested.keys()].sort()).toEqual(t.info.mine.map(taskId).sort())
-    expect(t.pubsub.published.map((p) => p.topic)).toEqual(t.info.mine.map(() => summariesTopic(params)))
+    expect(t.pubsub.published.map((p) => p.topic)).toEqual(
+      t.info.mine.map((task) => attestationTopic(params, t.info.shards.get(taskId(task)) as number)),
+    )
     for (const { bytes } of t.pubsub.published) {
       const attestation = decodeAttestation(bytes)
       const id = taskId(attestation.task)

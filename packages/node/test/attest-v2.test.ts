@@ -32,6 +32,7 @@ const tasks: RetrievalTask[] = [
   { cid: 'bafyattestv2a', minerId: 'f01000' },
   { cid: 'bafyattestv2b', minerId: 'f01001' },
 ]
+const shards = new Map(tasks.map((t, i) => [taskId(t), i % params.committeeShards]))
 const block = (i: number) => ({ cid: cidOfDagCbor(new Uint8Array([i])), bytes: new Uint8Array([i]) })
 const built = { committees: new Map(tasks.map((t, i) => [taskId(t), block(i)])) } as unknown as BuiltSummary
 
@@ -42,10 +43,15 @@ describe('own attestations, version 2', () => {
   async function attest(round: number, eligible: string[]) {
     store = memoryStore()
     const pubsub = stubPubsub()
-    const attested = await attestCommittees({ params, store, pubsub, stationKey: key, log: silentLogger, binding }, round, tasks, built, {
-      height: 1,
-      eligible: new Set(eligible),
-    })
+    const attested = await attestCommittees(
+      { params, store, pubsub, stationKey: key, log: silentLogger, binding },
+      { round, mine: tasks, shards },
+      built,
+      {
+        height: 1,
+        eligible: new Set(eligible),
+      },
+    )
     return { attested, published: pubsub.published.map((p) => decodeAttestation(p.bytes)) }
   }
 

@@ -12,7 +12,7 @@ import {
 } from '@spark-swarm/protocol'
 import { CID } from 'multiformats/cid'
 import { afterEach, describe, expect, it } from 'vitest'
-import { GossipValidationError, summariesTopic } from '../src/gossip/index.js'
+import { attestationTopic, GossipValidationError } from '../src/gossip/index.js'
 import { gossipValidators } from '../src/gossip/kinds.js'
 import { createGossipAdmission } from '../src/node/admission/gossip-admission.js'
 import { createReceivedHandlers } from '../src/node/receive.js'
@@ -92,7 +92,7 @@ describe('a version-2 attestation of a station this node saw no measurement of',
     )
     let validated: Awaited<ReturnType<typeof validators.attestation>>
     try {
-      validated = await validators.attestation(bytes, summariesTopic(params), 'relay')
+      validated = await validators.attestation(bytes, attestationTopic(params, info.shards.get(taskId(task)) as number), 'relay')
     } catch (err) {
       throw new Error(`refused: ${err instanceof GossipValidationError ? `${err.code} (${err.action})` : String(err)}`)
     }

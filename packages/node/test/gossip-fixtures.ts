@@ -1,5 +1,6 @@
 import {
   type Catalogue,
+  committeeShard,
   deriveRoundSeeds,
   devnet,
   localBeaconRandomness,
@@ -15,7 +16,7 @@ import {
 } from '@spark-swarm/protocol'
 // a test fixture of the fuzz harness, from source: the fuzz package depends on this one
 import { okMeasurement } from '../../fuzz/src/round-fixture.js'
-import type { GossipValidationContext, RoundInfo } from '../src/gossip/index.js'
+import { attestationTopic, type GossipValidationContext, type RoundInfo } from '../src/gossip/index.js'
 
 /*
  * Shared by the gossip tests: a devnet-like network whose round 8 is current (round 7 still in
@@ -55,6 +56,12 @@ export function roundInfo(round: number): RoundInfo {
     infos.set(round, info)
   }
   return info
+}
+
+/** The attestation topic of `task`'s committee in `round` (spec §12.1); `shift` names another shard. */
+export function attestationTopicOf(round: number, task: RetrievalTask, shift = 0): string {
+  const shard = committeeShard(task, roundInfo(round).seeds.nodeSelection, params.committeeShards)
+  return attestationTopic(params, (shard + shift) % params.committeeShards)
 }
 
 /** The tasks `key` was assigned in `round`. */

@@ -2,6 +2,7 @@ import { TopicValidatorResult } from '@libp2p/gossipsub'
 import type { PeerId } from '@libp2p/interface'
 import { describe, expect, it } from 'vitest'
 import {
+  attestationTopics,
   GossipValidationError,
   type GossipValidators,
   gossipsubOptions,
@@ -9,7 +10,6 @@ import {
   measurementTopic,
   measurementTopics,
   registerValidators,
-  summariesTopic,
   type ValidatedAttestation,
 } from '../src/gossip/index.js'
 import { params } from './gossip-fixtures.js'
@@ -20,7 +20,7 @@ import { params } from './gossip-fixtures.js'
 describe('gossipsubOptions', () => {
   it("accepts messages and subscriptions on the network's own topics only", () => {
     const opts = gossipsubOptions(params, { loopback: true })
-    expect([...(opts.allowedTopics ?? [])].sort()).toEqual([...measurementTopics(params), summariesTopic(params)].sort())
+    expect([...(opts.allowedTopics ?? [])].sort()).toEqual([...measurementTopics(params), ...attestationTopics(params)].sort())
   })
 })
 

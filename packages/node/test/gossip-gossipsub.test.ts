@@ -10,6 +10,8 @@ import type { PeerId } from '@libp2p/interface'
 import { encodeSignedMeasurement, mainnet, measurementCid, signMeasurement } from '@spark-swarm/protocol'
 import { describe, expect, it } from 'vitest'
 import {
+  attestationTopic,
+  attestationTopics,
   fastMsgIdFn,
   GossipValidationError,
   type GossipValidators,
@@ -20,7 +22,6 @@ import {
   measurementTopics,
   msgIdFn,
   registerValidators,
-  summariesTopic,
   toValidatorResult,
   type ValidatedAttestation,
   type ValidatedMeasurement,
@@ -37,10 +38,10 @@ describe('gossipsubOptions', () => {
     expect(opts.fastMsgIdFn).toBe(fastMsgIdFn)
   })
 
-  it('scores every measurement shard and the summaries topic, with valid params and thresholds', () => {
+  it('scores every measurement and attestation shard, with valid params and thresholds', () => {
     for (const p of [params, mainnet]) {
       const opts = gossipsubOptions(p, { loopback: false })
-      expect(Object.keys(opts.scoreParams?.topics ?? {}).sort()).toEqual([...measurementTopics(p), summariesTopic(p)].sort())
+      expect(Object.keys(opts.scoreParams?.topics ?? {}).sort()).toEqual([...measurementTopics(p), ...attestationTopics(p)].sort())
       const score = createPeerScoreParams(opts.scoreParams)
       expect(() => validatePeerScoreParams(score)).not.toThrow()
       expect(() => validatePeerScoreThresholds(createPeerScoreThresholds(opts.scoreThresholds))).not.toThrow()
@@ -51,8 +52,8 @@ describe('gossipsubOptions', () => {
   it('takes the scored topics as a list or a filter', () => {
     const only = [measurementTopic(params, 0)]
     expect(Object.keys(gossipsubOptions(params, { loopback: true, scoreTopics: only }).scoreParams?.topics ?? {})).toEqual(only)
-    const filtered = gossipsubOptions(params, { loopback: true, scoreTopics: (t) => t.endsWith('/summaries') })
-    expect(Object.keys(filtered.scoreParams?.topics ?? {})).toEqual([summariesTopic(params)])
+    const filtered = gossipsubOptions(params, { loopback: true, scoreTopics: (t) => t.includes('/attestations/') })
+    expect(Object.keys(filtered.scoreParams?.topics ?? {})).toEqual(attestationTopics(params))
   })
 
   it('uses devnet mesh parameters and drops the IP-colocation penalty on loopback only', () => {
@@ -99,7 +100,7 @@ describe('toValidatorResult', () => {
 describe('registerValidators', () => {
   const peer = { toString: () => 'peer' } as unknown as PeerId
   const mTopic = measurementTopic(params, 0)
-  const aTopic = summariesTopic(params)
+  const aTopic = attestationTopic(params, 0)
 
   function fakePubsub() {
     return { topicValidators: new Map<string, (p: PeerId, msg: { type: 'unsigned'; topic: string; data: Uint8Array }) => unknown>() }

@@ -13,23 +13,23 @@ import {
 } from '@spark-swarm/protocol'
 import { describe, expect, it } from 'vitest'
 import {
+  attestationTopics,
   GOSSIP_KINDS,
   GossipKind,
   gossipTopics,
   measurementTopic,
   measurementTopics,
   parseTopic,
-  summariesTopic,
   type ValidatedAttestation,
   type ValidatedMeasurement,
 } from '../src/gossip/index.js'
 import { installGossip } from '../src/gossip/install.js'
-import { assigned, CURRENT_ROUND, measurement, params, roundInfo, station } from './gossip-fixtures.js'
+import { assigned, attestationTopicOf, CURRENT_ROUND, measurement, params, roundInfo, station } from './gossip-fixtures.js'
 
 describe('gossip kinds', () => {
   it('lists every kind once, and every topic of the network kind by kind', () => {
     expect(GOSSIP_KINDS).toEqual(Object.values(GossipKind))
-    expect(gossipTopics(params)).toEqual([...measurementTopics(params), summariesTopic(params)])
+    expect(gossipTopics(params)).toEqual([...measurementTopics(params), ...attestationTopics(params)])
     const kinds = gossipTopics(params).map((topic) => parseTopic(topic)?.kind)
     expect(new Set(kinds)).toEqual(new Set(GOSSIP_KINDS))
   })
@@ -86,7 +86,7 @@ describe('installGossip', () => {
       key,
     )
     const aBytes = encodeAttestation(a)
-    expect(await run(summariesTopic(params), aBytes)).toBe(TopicValidatorResult.Accept)
+    expect(await run(attestationTopicOf(prev, a.task), aBytes)).toBe(TopicValidatorResult.Accept)
 
     expect(measurements).toHaveLength(1)
     expect(measurements[0]?.from).toBe('relay')
@@ -102,8 +102,8 @@ describe('installGossip', () => {
     const { measurements, attestations, run } = install()
     const task = assigned(CURRENT_ROUND, key)[0]!
     const bytes = encodeSignedMeasurement(signMeasurement(measurement(CURRENT_ROUND, key, task), key))
-    // a measurement on the summaries topic is judged as an attestation, and rejected
-    expect(await run(summariesTopic(params), bytes)).toBe(TopicValidatorResult.Reject)
+    // a measurement on its shard's attestation topic is judged as an attestation, and rejected
+    expect(await run(attestationTopicOf(CURRENT_ROUND, task), bytes)).toBe(TopicValidatorResult.Reject)
     expect(measurements).toEqual([])
     expect(attestations).toEqual([])
   })

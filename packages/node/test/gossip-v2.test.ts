@@ -15,7 +15,7 @@ import {
 } from '@spark-swarm/protocol'
 import { CID } from 'multiformats/cid'
 import { describe, expect, it } from 'vitest'
-import { type GossipAdmission, GossipValidationError, measurementTopic, summariesTopic } from '../src/gossip/index.js'
+import { attestationTopic, type GossipAdmission, GossipValidationError, measurementTopic } from '../src/gossip/index.js'
 import { gossipValidators } from '../src/gossip/kinds.js'
 import { createGossipAdmission } from '../src/node/admission/gossip-admission.js'
 import { CURRENT_ROUND, measurement, roundInfo, station, validationContext } from './gossip-fixtures.js'
@@ -102,6 +102,8 @@ describe('gossip validation, version 2', () => {
     const round = CURRENT_ROUND - 1
     const committee = CID.parse('bafyreihdwdcefgh4dqkjv67uzcmw7ojee6xedzdetojuzjevtenxquvyku')
     const tasksIn = (who: string) => roundInfo(round).selector.pick(who, params.maxTasksPerNode)
+    const attestationTopicOf = (t: RetrievalTask) =>
+      attestationTopic(params, committeeShard(t, roundInfo(round).seeds.nodeSelection, params.committeeShards))
     const attest = (who: typeof funded, t: RetrievalTask, o: { signer?: typeof funded; fromRound?: number } = {}) => {
       const fromRound = o.fromRound ?? 0
       const binding = { network: params.network, participant: who.address, stationId: key.stationId, fromRound }
@@ -128,25 +130,23 @@ describe('gossip validation, version 2', () => {
     const t = tasksIn(funded.address)[0] as RetrievalTask
 
     it("accepts an eligible participant's attestation of its own task without any measurement of the station", async () => {
-      expect(await outcome(() => late()(attest(funded, t), summariesTopic(params)))).toBe('accepted')
+      expect(await outcome(() => late()(attest(funded, t), attestationTopicOf(t)))).toBe('accepted')
     })
 
     it('NOT_COMMITTEE_MEMBER for a task not assigned to the participant, INVALID_SIGNATURE for another key', async () => {
       const other = roundInfo(round).tasks.find((x) => !tasksIn(funded.address).includes(x)) as RetrievalTask
-      expect(await outcome(() => late()(attest(funded, other), summariesTopic(params)))).toBe('NOT_COMMITTEE_MEMBER:reject')
+      expect(await outcome(() => late()(attest(funded, other), attestationTopicOf(other)))).toBe('NOT_COMMITTEE_MEMBER:reject')
       const a = decodeAttestation(attest(funded, t))
       const forged = encodeAttestation({ ...a, signature: a.signature.map((b, i) => (i === 0 ? b ^ 1 : b)) })
-      expect(await outcome(() => late()(forged, summariesTopic(params)))).toBe('INVALID_SIGNATURE:reject')
+      expect(await outcome(() => late()(forged, attestationTopicOf(t)))).toBe('INVALID_SIGNATURE:reject')
     })
 
     it('NOT_ELIGIBLE before BINDING_INVALID, as for measurements; CHAIN_UNREADABLE when the chain is down', async () => {
       const u = tasksIn(unfunded.address)[0] as RetrievalTask
-      expect(await outcome(() => late()(attest(unfunded, u), summariesTopic(params)))).toBe('NOT_ELIGIBLE:reject')
-      expect(await outcome(() => late()(attest(funded, t, { signer: unfunded }), summariesTopic(params)))).toBe('BINDING_INVALID:reject')
-      expect(await outcome(() => late()(attest(funded, t, { fromRound: round + 1 }), summariesTopic(params)))).toBe(
-        'BINDING_INVALID:reject',
-      )
-      expect(await outcome(() => late('down')(attest(funded, t), summariesTopic(params)))).toBe('CHAIN_UNREADABLE:ignore')
+      expect(await outcome(() => late()(attest(unfunded, u), attestationTopicOf(u)))).toBe('NOT_ELIGIBLE:reject')
+      expect(await outcome(() => late()(attest(funded, t, { signer: unfunded }), attestationTopicOf(t)))).toBe('BINDING_INVALID:reject')
+      expect(await outcome(() => late()(attest(funded, t, { fromRound: round + 1 }), attestationTopicOf(t)))).toBe('BINDING_INVALID:reject')
+      expect(await outcome(() => late('down')(attest(funded, t), attestationTopicOf(t)))).toBe('CHAIN_UNREADABLE:ignore')
     })
   })
 })

@@ -22,12 +22,12 @@ import {
   type GossipValidationContext,
   GossipValidationError,
   measurementTopic,
-  summariesTopic,
   validateAttestationMessage,
   validateMeasurementMessage,
 } from '../src/gossip/index.js'
 import {
   assigned,
+  attestationTopicOf,
   CURRENT_ROUND,
   findStation,
   measurement,
@@ -146,7 +146,7 @@ describe('validateMeasurementMessage', () => {
 
   it('WRONG_TOPIC: rejects a measurement published on another shard than its committee’s', () => {
     expect(validateM(good, otherShardTopic(CURRENT_ROUND, task))).toBe('WRONG_TOPIC:reject')
-    expect(validateM(good, summariesTopic(params))).toBe('WRONG_TOPIC:reject')
+    expect(validateM(good, attestationTopicOf(CURRENT_ROUND, task))).toBe('WRONG_TOPIC:reject')
   })
 
   it('TASK_WRONG_NODE: rejects a task the station was not assigned', () => {
@@ -196,7 +196,7 @@ describe('validateAttestationMessage', () => {
     committee,
     ...overrides,
   })
-  const topic = summariesTopic(params)
+  const topic = attestationTopicOf(round, task)
   const validateA = (overrides: Partial<UnsignedAttestation> = {}, t = topic, c = ctx) =>
     outcome(() => validateAttestationMessage(encodeAttestation(signAttestation(statement(overrides), key)), t, c))
 
@@ -223,6 +223,16 @@ describe('validateAttestationMessage', () => {
     expect(validateA({}, measurementTopic(params, 0))).toBe('WRONG_TOPIC:reject')
   })
 
+  it('WRONG_TOPIC: an attestation on another shard than its committee’s measurements', () => {
+    expect(validateA({}, attestationTopicOf(round, task, 1))).toBe('WRONG_TOPIC:reject')
+    // the old layout's one summaries topic is not a topic of this network any more
+    expect(validateA({}, `/spark-swarm/${params.protocolVersion}/${params.network}/summaries`)).toBe('WRONG_TOPIC:reject')
+    // a shard beyond the network's committeeShards
+    expect(validateA({}, `/spark-swarm/${params.protocolVersion}/${params.network}/attestations/${params.committeeShards}`)).toBe(
+      'WRONG_TOPIC:reject',
+    )
+  })
+
   it('ROUND_NOT_ENDED, ROUND_CLOSED and ROUND_UNKNOWN are ignored', () => {
     expect(validateA({ round: CURRENT_ROUND })).toBe('ROUND_NOT_ENDED:ignore')
     expect(validateA({ round: CURRENT_ROUND - 3 })).toBe('ROUND_CLOSED:ignore')
@@ -235,7 +245,8 @@ describe('validateAttestationMessage', () => {
 
   it('TASK_NOT_IN_ROUND and NOT_COMMITTEE_MEMBER are rejected', () => {
     expect(validateA({ task: { cid: 'bafynotatask', minerId: 'f01000' } })).toBe('TASK_NOT_IN_ROUND:reject')
-    expect(validateA({ task: unassignedTask(round, key) })).toBe('NOT_COMMITTEE_MEMBER:reject')
+    const unassigned = unassignedTask(round, key)
+    expect(validateA({ task: unassigned }, attestationTopicOf(round, unassigned))).toBe('NOT_COMMITTEE_MEMBER:reject')
   })
 
   it('INVALID_SIGNATURE: a forged signature or a replay to another round', () => {
@@ -247,7 +258,11 @@ describe('validateAttestationMessage', () => {
     const both = findStation((k) => assigned(round, k).find((t) => assigned(round - 1, k).some((u) => u.cid === t.cid)))
     const old = signAttestation({ ...statement(), round: round - 1, task: both.found, stationId: both.key.stationId }, both.key)
     const oldCtx = validationContext({ currentRound: round })
-    expect(outcome(() => validateAttestationMessage(encodeAttestation(old), topic, oldCtx))).toBe('accepted')
-    expect(outcome(() => validateAttestationMessage(encodeAttestation({ ...old, round }), topic, ctx))).toBe('INVALID_SIGNATURE:reject')
+    expect(outcome(() => validateAttestationMessage(encodeAttestation(old), attestationTopicOf(round - 1, both.found), oldCtx))).toBe(
+      'accepted',
+    )
+    expect(
+      outcome(() => validateAttestationMessage(encodeAttestation({ ...old, round }), attestationTopicOf(round, both.found), ctx)),
+    ).toBe('INVALID_SIGNATURE:reject')
   })
 })

@@ -11,7 +11,7 @@ import {
 } from '@spark-swarm/protocol'
 import type { CID } from 'multiformats/cid'
 import { afterEach, describe, expect, it } from 'vitest'
-import { summariesTopic } from '../src/gossip/index.js'
+import { attestationTopic } from '../src/gossip/index.js'
 import { validateAttestationMessage } from '../src/gossip/validate-attestation.js'
 import { createAnchoring } from '../src/node/anchor/anchor.js'
 import { type CheckerNodeEvents, TypedEventTarget } from '../src/node/events.js'
@@ -99,7 +99,11 @@ describe('attesters minted until they are assigned a task', () => {
     minted.forEach((key, i) => {
       const named = i % 2 === 0 ? ours : forged.block.cid.toString()
       // the gossip validator accepts them: assigned the task, validly signed
-      const valid = validateAttestationMessage(encodeAttestation(attestation(key, task, named)), summariesTopic(params), ctx)
+      const valid = validateAttestationMessage(
+        encodeAttestation(attestation(key, task, named)),
+        attestationTopic(params, info.shards.get(id) as number),
+        ctx,
+      )
       convergence.received(valid.attestation, valid.bytes)
     })
     // catch-up fetched the forged block and its list (its members are now known), and found nothing new

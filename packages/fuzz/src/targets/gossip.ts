@@ -1,8 +1,8 @@
 import {
+  attestationTopic,
   type GossipValidationContext,
   GossipValidationError,
   measurementTopic,
-  summariesTopic,
   validateAttestationMessage,
   validateMeasurementMessage,
 } from '@spark-swarm/node'
@@ -47,7 +47,7 @@ export const GOSSIP_CODES = [
 
 interface GossipInput {
   bytes: Uint8Array
-  /** 0…C−1: that measurement shard's topic; C: the summaries topic; otherwise `other`. */
+  /** 0…C−1: that measurement shard's topic; C…2C−1: attestation shard topic − C; otherwise `other`. */
   topic: number
   other: string
 }
@@ -62,7 +62,7 @@ function validationContext(): GossipValidationContext {
 function topicOf(input: GossipInput): string {
   const { params } = roundFixture()
   if (input.topic < params.committeeShards) return measurementTopic(params, input.topic)
-  if (input.topic === params.committeeShards) return summariesTopic(params)
+  if (input.topic < 2 * params.committeeShards) return attestationTopic(params, input.topic - params.committeeShards)
   return input.other
 }
 
@@ -101,7 +101,7 @@ export function gossipMeasurementTarget(): FuzzTarget<GossipInput> {
     name: 'gossip measurement',
     arbitrary: fc.record({
       bytes: fc.oneof({ weight: 3, arbitrary: cborInputs(measurementBytes) }, { weight: 2, arbitrary: resigned }),
-      topic: fc.nat(params.committeeShards + 1),
+      topic: fc.nat(2 * params.committeeShards),
       other: fc.string({ maxLength: 80 }),
     }),
     run(input) {
@@ -113,7 +113,7 @@ export function gossipMeasurementTarget(): FuzzTarget<GossipInput> {
   }
 }
 
-/** `validateAttestationMessage`: what a node does with a message on the summaries topic. */
+/** `validateAttestationMessage`: what a node does with a message on an attestation topic. */
 export function gossipAttestationTarget(): FuzzTarget<GossipInput> {
   const { attestation, stations, tasks, round, params } = roundFixture()
   const ctx = validationContext()
@@ -133,7 +133,7 @@ export function gossipAttestationTarget(): FuzzTarget<GossipInput> {
     name: 'gossip attestation',
     arbitrary: fc.record({
       bytes: fc.oneof({ weight: 3, arbitrary: cborInputs([valid]) }, { weight: 2, arbitrary: resigned }),
-      topic: fc.nat(params.committeeShards + 1),
+      topic: fc.nat(2 * params.committeeShards),
       other: fc.string({ maxLength: 80 }),
     }),
     run(input) {

@@ -38,6 +38,8 @@ export {
 } from './register-validators.js'
 // topics and kinds
 export {
+  attestationTopic,
+  attestationTopics,
   GOSSIP_KINDS,
   GossipKind,
   gossipTopics,
@@ -46,7 +48,6 @@ export {
   measurementTopicsForTasks,
   type ParsedTopic,
   parseTopic,
-  summariesTopic,
 } from './topics.js'
 export { type ValidatedAttestation, validateAttestationMessage } from './validate-attestation.js'
 export { type ValidatedMeasurement, validateMeasurementGossip, validateMeasurementMessage } from './validate-measurement.js'

@@ -17,7 +17,7 @@ export function createGossipMetrics(): GossipMetrics {
 }
 
 export interface RegisterValidatorsInit {
-  /** Topics built by `measurementTopic` / `summariesTopic`; the kind is read from each. */
+  /** Topics built by `measurementTopic` / `attestationTopic`; the kind is read from each. */
   topics: Iterable<string>
   /** Counters to add to (shared across calls); a fresh set when absent. */
   metrics?: GossipMetrics

@@ -3,8 +3,10 @@ import { committeeShard, type ProtocolParams, type RetrievalTask } from '@spark-
 /*
  * Topic strings are built and parsed here and nowhere else (STYLE.md, Gossip):
  *   /spark-swarm/<protocolVersion>/<network>/measurements/<shard>   measurements of one committee shard
- *   /spark-swarm/<protocolVersion>/<network>/summaries              attestations of committee results
+ *   /spark-swarm/<protocolVersion>/<network>/attestations/<shard>   attestations of the same shard's committees
  * Version and network are in the topic, so networks and protocol versions never share a mesh.
+ * A committee's attestations go to its measurements' shard (spec §12.1), so that what a node
+ * receives of either depends on its committees, not on the size of the network.
  */
 
 /** The kinds of gossip message: one per topic family. */
@@ -18,37 +20,40 @@ export interface ParsedTopic {
   kind: GossipKind
   network: string
   version: number
-  /** Set for measurement topics only. */
-  shard?: number
+  /** The committee shard the topic carries. */
+  shard: number
 }
 
 const PREFIX = '/spark-swarm/'
 // same rules as params.network and params.protocolVersion; numbers without leading zeros, so
 // each topic has exactly one spelling. The rest of the topic is the kind's family (TOPIC_FAMILIES).
 const TOPIC_HEAD = /^\/spark-swarm\/([1-9][0-9]{0,8})\/([a-z0-9][a-z0-9-]{0,62})\/(.*)$/
-const SHARD_PATH = /^measurements\/(0|[1-9][0-9]{0,8})$/
+const MEASUREMENT_PATH = /^measurements\/(0|[1-9][0-9]{0,8})$/
+const ATTESTATION_PATH = /^attestations\/(0|[1-9][0-9]{0,8})$/
 
 type NetworkParams = Pick<ProtocolParams, 'protocolVersion' | 'network' | 'committeeShards'>
 
 /** One kind's topics: every topic it has on a network, and how the path after the network reads. */
 interface TopicFamily {
   topics(params: NetworkParams): string[]
-  /** The fields the path adds to a ParsedTopic; undefined when the path is not of this family. */
-  parsePath(path: string): { shard?: number } | undefined
+  /** The shard the path names; undefined when the path is not of this family. */
+  shardOf(path: string): number | undefined
+}
+
+function shardOfPath(pattern: RegExp, path: string): number | undefined {
+  const m = pattern.exec(path)
+  return m ? Number(m[1]) : undefined
 }
 
 // a kind added to GossipKind fails to compile here until its topics are defined
 const TOPIC_FAMILIES: { [K in GossipKind]: TopicFamily } = {
   measurement: {
     topics: (params) => measurementTopics(params),
-    parsePath(path) {
-      const m = SHARD_PATH.exec(path)
-      return m ? { shard: Number(m[1]) } : undefined
-    },
+    shardOf: (path) => shardOfPath(MEASUREMENT_PATH, path),
   },
   attestation: {
-    topics: (params) => [summariesTopic(params)],
-    parsePath: (path) => (path === 'summaries' ? {} : undefined),
+    topics: (params) => attestationTopics(params),
+    shardOf: (path) => shardOfPath(ATTESTATION_PATH, path),
   },
 }
 
@@ -61,21 +66,36 @@ export const GOSSIP_KINDS: readonly GossipKind[] = Object.freeze(Object.values(G
  * @example
  * measurementTopic(devnet, 1) // '/spark-swarm/1/devnet/measurements/1'
  */
-export function measurementTopic(params: Pick<ProtocolParams, 'protocolVersion' | 'network' | 'committeeShards'>, shard: number): string {
+export function measurementTopic(params: NetworkParams, shard: number): string {
+  return shardTopic(params, 'measurements', shard)
+}
+
+/**
+ * The attestation topic of committee shard `shard`: where the members of that shard's committees
+ * publish their attestations (spec §12.1).
+ *
+ * @example
+ * attestationTopic(devnet, 1) // '/spark-swarm/1/devnet/attestations/1'
+ */
+export function attestationTopic(params: NetworkParams, shard: number): string {
+  return shardTopic(params, 'attestations', shard)
+}
+
+function shardTopic(params: NetworkParams, family: 'measurements' | 'attestations', shard: number): string {
   if (!Number.isSafeInteger(shard) || shard < 0 || shard >= params.committeeShards) {
     throw new RangeError(`shard must be an integer in [0, ${params.committeeShards}), got ${shard}`)
   }
-  return `${PREFIX}${params.protocolVersion}/${params.network}/measurements/${shard}`
-}
-
-/** The topic of summary attestations. */
-export function summariesTopic(params: Pick<ProtocolParams, 'protocolVersion' | 'network'>): string {
-  return `${PREFIX}${params.protocolVersion}/${params.network}/summaries`
+  return `${PREFIX}${params.protocolVersion}/${params.network}/${family}/${shard}`
 }
 
 /** Every measurement shard topic of the network, shard 0 first. */
-export function measurementTopics(params: Pick<ProtocolParams, 'protocolVersion' | 'network' | 'committeeShards'>): string[] {
+export function measurementTopics(params: NetworkParams): string[] {
   return Array.from({ length: params.committeeShards }, (_, shard) => measurementTopic(params, shard))
+}
+
+/** Every attestation shard topic of the network, shard 0 first. */
+export function attestationTopics(params: NetworkParams): string[] {
+  return Array.from({ length: params.committeeShards }, (_, shard) => attestationTopic(params, shard))
 }
 
 /**
@@ -89,7 +109,7 @@ export function measurementTopicsForTasks(params: ProtocolParams, nodeSelectionS
 
 /**
  * Every topic of the network, kind by kind: the measurement shards (shard 0 first), then the
- * summaries topic. The topics a node validates, scores and allows.
+ * attestation shards. The topics a node validates, scores and allows.
  */
 export function gossipTopics(params: NetworkParams): string[] {
   return GOSSIP_KINDS.flatMap((kind) => TOPIC_FAMILIES[kind].topics(params))
@@ -102,8 +122,8 @@ export function parseTopic(topic: string): ParsedTopic | undefined {
   const version = Number(m[1])
   const network = m[2] as string
   for (const kind of GOSSIP_KINDS) {
-    const fields = TOPIC_FAMILIES[kind].parsePath(m[3] as string)
-    if (fields) return { kind, network, version, ...fields }
+    const shard = TOPIC_FAMILIES[kind].shardOf(m[3] as string)
+    if (shard !== undefined) return { kind, network, version, shard }
   }
   return undefined
 }

@@ -1,6 +1,7 @@
 import {
   type Attestation,
   cidOfDagCbor,
+  committeeShard,
   decodeAttestation,
   isVersion2Attestation,
   MAX_ATTESTATION_BYTES,
@@ -10,7 +11,7 @@ import type { CID } from 'multiformats/cid'
 import { checkParticipantAdmission } from './admission.js'
 import { checkNetworkAndVersion, type GossipValidationContext, isAssignedTo, isTaskInRound, type RoundInfo } from './context.js'
 import { ignore, reject } from './errors.js'
-import { summariesTopic } from './topics.js'
+import { attestationTopic, parseTopic } from './topics.js'
 
 export interface ValidatedAttestation {
   attestation: Attestation
@@ -39,12 +40,20 @@ export function validateAttestationMessage(bytes: Uint8Array, topic: string, ctx
   }
   // Rule: network and version of this topic
   checkNetworkAndVersion(params, a)
-  // Rule: attestations travel on the summaries topic only
-  if (topic !== summariesTopic(params)) reject('WRONG_TOPIC', 'attestations belong on the summaries topic')
+  // Rule: attestations travel on attestation topics only
+  const parsed = parseTopic(topic)
+  const onAttestationTopic =
+    parsed?.kind === 'attestation' && parsed.shard < params.committeeShards && topic === attestationTopic(params, parsed.shard)
+  if (!parsed || !onAttestationTopic) {
+    reject('WRONG_TOPIC', 'attestations belong on an attestation topic of this network')
+  }
   // Rule: round window: members attest the previous round, after it ended (DESIGN §3, Convergence)
   const info = roundWindow(ctx, a.round)
   // Rule: the task is one of the round's tasks
   if (!isTaskInRound(info, a.task)) reject('TASK_NOT_IN_ROUND', 'the task is not one of the round tasks', { round: a.round })
+  // Rule: published on its committee's shard, the one of its measurements (spec §12.1)
+  const shard = committeeShard(a.task, info.seeds.nodeSelection, params.committeeShards)
+  if (parsed.shard !== shard) reject('WRONG_TOPIC', `the task's committee attests on shard ${shard}`, { shard })
   // Rule: only committee members attest, i.e. stations the task was assigned to (spec §4); in
   // version 2 participants, whatever key signs (spec §13.3a)
   const assignee = isVersion2Attestation(a) ? a.participant : a.stationId

@@ -160,7 +160,7 @@ export function createAnchoring(components: AnchoringComponents, init: Anchoring
         { storePath: store.path, round, signal },
       )
       providing.provide(round, [built.root.cid, ...[...built.committees.values()].map((b) => b.cid)])
-      const attested = await attestCommittees(components, round, info.mine, built, admission)
+      const attested = await attestCommittees(components, info, built, admission)
       const summaryCid = built.root.cid.toString()
       store.setRoundState(round, 'anchored', summaryCid)
       const sizes = new Map(evaluation.committees.map((c) => [taskId(c.task), c.size]))

@@ -3,16 +3,16 @@ import {
   type BuiltSummary,
   encodeAttestation,
   type ProtocolParams,
-  type RetrievalTask,
   type StationKey,
   signAttestation,
   taskId,
 } from '@spark-swarm/protocol'
 import type { SavedBinding } from '../../admission/binding-file.js'
-import { summariesTopic } from '../../gossip/index.js'
+import { attestationTopic } from '../../gossip/index.js'
 import type { NodeStore } from '../../store/index.js'
 import type { Logger } from '../logger.js'
 import type { NodePubSub } from '../peers/host.js'
+import type { RoundInfo } from '../round/rounds.js'
 
 export interface AttestComponents {
   params: ProtocolParams
@@ -25,20 +25,20 @@ export interface AttestComponents {
 }
 
 /**
- * Signs, stores and publishes (on the summaries topic) an attestation of the committee block of
- * each committee this node is a member of. Returns the attested committee block CIDs by task id.
- * In version 2 `admission` is the snapshot the round was evaluated with.
+ * Signs, stores and publishes an attestation of the committee block of each committee this node
+ * is a member of, each on its committee's attestation topic (spec §12.1). Returns the attested
+ * committee block CIDs by task id. In version 2 `admission` is the snapshot the round was
+ * evaluated with.
  */
 export async function attestCommittees(
   components: AttestComponents,
-  round: number,
-  mine: RetrievalTask[],
+  info: Pick<RoundInfo, 'round' | 'mine' | 'shards'>,
   built: BuiltSummary,
   admission?: AdmissionSnapshot,
 ): Promise<Map<string, string>> {
   const { params, store, stationKey, binding } = components
+  const { round, mine } = info
   const attested = new Map<string, string>()
-  const topic = summariesTopic(params)
   // version 2: peers judge an attestation by its participant (spec §12.5): one not eligible in the
   // round (so a member of no committee, spec §12.6), or a binding not yet in force, would only be
   // Rejected, and the relaying peer is this node
@@ -69,7 +69,7 @@ export async function attestCommittees(
     store.putAttestation({ round, taskId: id, stationId: stationKey.stationId, committeeCid: block.cid.toString(), bytes })
     attested.set(id, block.cid.toString())
     try {
-      await components.pubsub.publish(topic, bytes)
+      await components.pubsub.publish(attestationTopic(params, info.shards.get(id) as number), bytes)
     } catch (err) {
       components.log.debug('attestation not published', { round, task: id, error: String(err) })
     }

@@ -139,8 +139,8 @@ async function startRound(
     return
   }
   health.faults.clear('DRAND_UNREACHABLE', `the drand beacon of round ${round} was fetched`)
-  const previous = rounds.known(round - 1)
-  updateSubscriptions(components.pubsub, params, previous ? [previous, info] : [info])
+  const earlier = [rounds.known(round - 2), rounds.known(round - 1)].filter((r) => r !== undefined)
+  updateSubscriptions(components.pubsub, params, round, [...earlier, info])
   store.setRoundState(round, 'checking')
   store.planTasks(round, info.mine.map(taskId))
   if (!versionCheck.mayWork()) return
