@@ -39,6 +39,8 @@ const NODES = Number(process.env.SWARM_NODES ?? 30)
 const ROUNDS = Number(process.env.SWARM_ROUNDS ?? 2)
 const ROUND_MS = Number(process.env.SWARM_ROUND_MS ?? 30_000)
 const STARTING_MS = Number(process.env.SWARM_STARTING_MS ?? 90_000)
+// Node options for every node process, e.g. '--cpu-prof --cpu-prof-dir=/tmp/prof' (NODE_OPTIONS refuses --cpu-prof)
+const NODE_ARGS = (process.env.SWARM_NODE_ARGS ?? '').split(' ').filter(Boolean)
 const TARGET_P99_MS = 1_000
 const TARGET_IDLE_RSS_MB = 150
 const CHILD = fileURLToPath(new URL('./swarm-node.js', import.meta.url))
@@ -92,7 +94,7 @@ limit.unref()
 function spawnNode(index, config) {
   const file = join(dir, `node-${index}.json`)
   writeFileSync(file, JSON.stringify(config))
-  const proc = spawn(process.execPath, [CHILD, file], { stdio: ['pipe', 'pipe', 'inherit'] })
+  const proc = spawn(process.execPath, [...NODE_ARGS, CHILD, file], { stdio: ['pipe', 'pipe', 'inherit'] })
   const child = { index, proc, events: [], reports: [], waiting: [] }
   child.exited = new Promise((resolve) => proc.once('exit', resolve))
   child.ready = new Promise((resolve, reject) => {
