@@ -1,4 +1,7 @@
-#!/usr/bin/env node
+#!/usr/bin/env -S node --max-semi-space-size=4
+// The shebang's options are NODE_FLAGS (src/node-flags.ts: why each; a test checks the two agree).
+// `env -S` splits them from `node` (GNU, BSD and macOS env; npm's Windows shims read it too); with
+// an env without -S (BusyBox's), run `node --max-semi-space-size=4 <this file>` instead.
 // The command as npm links it. npm links a package's bins while it installs, before the
 // workspace's `prepare` script builds dist/: a bin inside dist/ does not exist yet then, and npm
 // silently skips it, so `npx spark-swarm` failed after the first `npm install`. This file is

@@ -6,3 +6,4 @@
 export { CliError, CONFIG_INVALID, EXIT } from './cli-error.js'
 export { runVerify } from './commands/export-verify.js'
 export { type NodeConfig, networkParams, resolveNodeConfig } from './config/node-config.js'
+export { NODE_FLAGS } from './node-flags.js'
