@@ -20,6 +20,7 @@ import { loadavg, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { createInterface } from 'node:readline'
 import { fileURLToPath } from 'node:url'
+import { NODE_FLAGS } from '../packages/cli/dist/node-flags.js'
 import { quantile, startOutsideWorld } from '../packages/devnet/dist/index.js'
 import {
   committeeShard,
@@ -94,7 +95,8 @@ limit.unref()
 function spawnNode(index, config) {
   const file = join(dir, `node-${index}.json`)
   writeFileSync(file, JSON.stringify(config))
-  const proc = spawn(process.execPath, [...NODE_ARGS, CHILD, file], { stdio: ['pipe', 'pipe', 'inherit'] })
+  // with the Node options the `spark-swarm` bin runs node with (packages/cli/src/node-flags.ts)
+  const proc = spawn(process.execPath, [...NODE_FLAGS, ...NODE_ARGS, CHILD, file], { stdio: ['pipe', 'pipe', 'inherit'] })
   const child = { index, proc, events: [], reports: [], waiting: [] }
   child.exited = new Promise((resolve) => proc.once('exit', resolve))
   child.ready = new Promise((resolve, reject) => {
@@ -216,7 +218,16 @@ try {
   await sleepUntil(roundStartTime(params, ROUNDS + 1))
   const atEnd = { procs: nodes.map((n) => procStats(n.pid)), reports: await Promise.all(nodes.map((n) => n.ask())), load: loadavg() }
   progress(`measured rounds ${measured.join(', ')}; waiting for their last attestations`)
-  await sleepUntil(roundStartTime(params, ROUNDS + 1) + params.gracePeriodMs + 5_000)
+  // every node attests each measured round once it has anchored it, which on a loaded machine
+  // can take most of a round; their attestations are collected until the round is two rounds old
+  // (spec §12.3), so wait for all of them or for that window to close, then for their gossip
+  const closes = roundStartTime(params, ROUNDS + 3) - 2_000
+  const allAttested = () => nodes.every((n) => measured.every((r) => n.events.some((e) => e.event === 'attested' && e.round === r)))
+  await sleepUntil(roundStartTime(params, ROUNDS + 1) + params.gracePeriodMs)
+  while (!allAttested() && Date.now() < closes) await sleepUntil(Date.now() + 500)
+  await sleepUntil(Math.min(closes, Date.now() + 5_000))
+  const attestedBy = nodes.filter((n) => measured.every((r) => n.events.some((e) => e.event === 'attested' && e.round === r))).length
+  progress(`${attestedBy} of ${NODES} nodes attested every measured round`)
   const final = await Promise.all(nodes.map((n) => n.ask()))
 
   // ---- who is in which committee, and which shards each node follows (spec §4, §12.1)
@@ -337,6 +348,7 @@ try {
         'all',
         verdict(expected > 0 && latencies.length === expected),
       ],
+      ['nodes that attested every measured round in its window', `${attestedBy} of ${NODES}`, 'all', verdict(attestedBy === NODES)],
       [
         'idle RSS per node, mean (min–max)',
         `${MB(idleRss.mean)} (${MB(idleRss.min)}–${MB(idleRss.max)})`,

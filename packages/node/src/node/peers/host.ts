@@ -16,6 +16,7 @@ import { LevelDatastore } from 'datastore-level'
 import { createGossipsubService } from '../../gossip/index.js'
 import { createHeliaLight, withLibp2pLight } from './helia-light.js'
 import { type NatInit, natListen, natServices, relayTransport } from './nat.js'
+import { PeerRecordCache } from './peer-record-cache.js'
 
 export interface HostInit {
   dataDir: string
@@ -56,6 +57,8 @@ export async function createHost(init: HostInit) {
   const datastore = new LevelDatastore(join(init.dataDir, 'datastore'))
   await blockstore.open()
   await datastore.open()
+  // libp2p's peer records in memory, written to disk at most every 10 s (peer-record-cache.ts)
+  const stores = new PeerRecordCache(datastore)
   const bootstrapList = [...init.bootstrap, ...(init.amino?.bootstrap ?? [])]
   const services = {
     identify: identify(),
@@ -81,7 +84,7 @@ export async function createHost(init: HostInit) {
       }
     : {}
   const helia = withBitswap(
-    withLibp2pLight(createHeliaLight({ blockstore, datastore }), {
+    withLibp2pLight(createHeliaLight({ blockstore, datastore: stores }), {
       privateKey: init.privateKey,
       addresses: { listen: [...init.listen, ...(init.nat ? natListen(init.nat) : [])] },
       // `localAddress` reaches net.connect as it is, though the type names only a few options
@@ -108,6 +111,7 @@ export async function createHost(init: HostInit) {
   } catch (err) {
     // a port in use, say: libp2p stopped itself, the stores below it are still open
     await helia.stop().catch(() => {})
+    await stores.flush()
     await blockstore.close()
     await datastore.close()
     throw err
@@ -120,6 +124,7 @@ export async function createHost(init: HostInit) {
     relayReservations: (): number | null => relay?.reservations.size ?? null,
     async stop() {
       await helia.stop()
+      await stores.flush()
       await blockstore.close()
       await datastore.close()
     },
