@@ -5,6 +5,7 @@ import {
   decodeRoundSummary,
   encodeCatalogue,
   encodeSignedMeasurement,
+  type RetrievalTask,
   taskId,
 } from '@spark-swarm/protocol'
 import type { CID } from 'multiformats/cid'
@@ -14,12 +15,23 @@ import { createAnchoring } from '../src/node/anchor/anchor.js'
 import { type CheckerNodeEvents, TypedEventTarget } from '../src/node/events.js'
 import { silentLogger } from '../src/node/logger.js'
 import type { NodeStore } from '../src/store/index.js'
+import { storeMeasurement } from './helpers/convergence.js'
 import { signedMeasurement } from './helpers/measurements.js'
 import { catalogue, memoryStore, params, recordEvents, roundsOf, station } from './helpers/node-fixtures.js'
 import { stubPubsub } from './helpers/stub-pubsub.js'
 
 const ROUND = 3
 const key = station(0)
+
+/** Another station and one of its tasks of the round that `wanted` accepts. */
+function findPeerWithTask(info: { selector: { pick(id: string, k: number): RetrievalTask[] } }, wanted: (t: RetrievalTask) => boolean) {
+  for (let i = 1; i < 200; i++) {
+    const peerKey = station(i)
+    const task = info.selector.pick(peerKey.stationId, params.maxTasksPerNode).find(wanted)
+    if (task) return { key: peerKey, task }
+  }
+  throw new Error('no station has such a task')
+}
 
 async function anchoringWithOwnMeasurements() {
   const rounds = roundsOf(key)
@@ -90,6 +102,21 @@ describe('anchoring a round', () => {
     // the measurements travel as stored: the same bytes under the same CID
     for (const row of t.store.measurementsOfRound(ROUND)) expect(t.blocks.get(row.cid)).toEqual(new Uint8Array(row.bytes))
     expect(t.provided).toContain(outcome.summaryCid)
+  })
+
+  it('provides the summary and the committee blocks it attests, not the committees of other tasks (spec §12.6)', async () => {
+    const t = await anchoringWithOwnMeasurements()
+    store = t.store
+    // a peer's measurement of a task this node was not given: a committee of its summary, not its own
+    const mine = new Set(t.info.mine.map(taskId))
+    const peer = findPeerWithTask(t.info, (task) => !mine.has(taskId(task)))
+    storeMeasurement(t.store, t.info, signedMeasurement(ROUND, peer.key, peer.task))
+    const outcome = await t.anchoring.anchorRound(ROUND)
+    await t.anchoring.stop()
+    const built = decodeRoundSummary(t.blocks.get(outcome.summaryCid) as Uint8Array)
+    expect(built.committees).toHaveLength(mine.size + 1)
+    expect([...t.provided].sort()).toEqual([outcome.summaryCid, ...outcome.attested.values()].sort())
+    expect(outcome.attested.size).toBe(mine.size)
   })
 
   it("attests the committee block of each of the node's own tasks on that committee's attestation topic", async () => {

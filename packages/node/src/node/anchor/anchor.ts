@@ -159,8 +159,11 @@ export function createAnchoring(components: AnchoringComponents, init: Anchoring
         { params, catalogue: init.catalogue, catalogueCid: init.catalogueCid, built, measurements: rows },
         { storePath: store.path, round, signal },
       )
-      providing.provide(round, [built.root.cid, ...[...built.committees.values()].map((b) => b.cid)])
       const attested = await attestCommittees(components, info, built, admission)
+      // the root, and the committee blocks this node attests: an attestation names the block a
+      // catch-up looks up, and the summary's other blocks are reached through the root (spec §12.6)
+      const ownBlocks = [...attested.keys()].map((id) => built.committees.get(id)?.cid).filter((cid) => cid !== undefined)
+      providing.provide(round, [built.root.cid, ...ownBlocks])
       const summaryCid = built.root.cid.toString()
       store.setRoundState(round, 'anchored', summaryCid)
       const sizes = new Map(evaluation.committees.map((c) => [taskId(c.task), c.size]))
