@@ -88,7 +88,8 @@ node.addEventListener('activity', ({ detail }) => {
   if (detail.level !== 'info') process.stderr.write(`swarm node ${config.index}: ${detail.level}: ${detail.message}\n`)
 })
 node.addEventListener('summary:anchored', ({ detail }) => {
-  if (!detail.reanchored) say({ event: 'attested', round: detail.round, tasks: Object.keys(detail.attested) })
+  // after a catch-up the node attests again; only a task whose block changed is a new message
+  say({ event: 'attested', round: detail.round, attested: detail.attested, reanchored: Boolean(detail.reanchored), at: Date.now() })
 })
 await node.start()
 

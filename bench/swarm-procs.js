@@ -28,6 +28,7 @@ import {
   deriveRoundSeeds,
   devnet,
   localBeaconRandomness,
+  roundAt,
   roundStartTime,
   sampleRoundTasks,
   TaskSelector,
@@ -278,21 +279,35 @@ try {
       if (p.round === r && p.publisher !== nodes[i] && followed.has(v.shardOf(taskById.get(p.taskId)))) count++
     return count
   }
-  // the attestations the others signed (their first anchoring of round r) on the attestation topics the
-  // node follows while they arrive, in round r + 1: its own tasks' shards of rounds r − 1, r and r + 1
-  const attested = (n, r) => n.events.find((e) => e.event === 'attested' && e.round === r)?.tasks ?? []
+  // the attestations the others signed of round r, each distinct task and committee block once (a
+  // re-attestation after a catch-up is a new message only where the block changed), on the attestation
+  // topics the node follows when they are published in round c: its own tasks' shards of c − 2, c − 1, c
+  const attested = (n, r) => {
+    const pairs = new Map()
+    for (const e of n.events) {
+      if (e.event !== 'attested' || e.round !== r) continue
+      for (const [id, cid] of Object.entries(e.attested)) if (!pairs.has(`${id} ${cid}`)) pairs.set(`${id} ${cid}`, { id, at: e.at })
+    }
+    return [...pairs.values()]
+  }
+  const followedAt = (i, c) => {
+    const shards = new Set()
+    for (const x of [c - 2, c - 1, c]) {
+      if (x < 0) continue
+      if (!views.has(x)) views.set(x, roundView(x))
+      for (const t of views.get(x).mine[i]) shards.add(views.get(x).shardOf(t))
+    }
+    return shards
+  }
   const exactAttestations = (i, r) => {
     const v = views.get(r)
-    const followed = new Set()
-    for (const x of [r - 1, r, r + 1]) {
-      const view = views.get(x) ?? roundView(x)
-      for (const t of view.mine[i]) followed.add(view.shardOf(t))
-    }
     const taskById = new Map(v.tasks.map((t) => [taskId(t), t]))
-    return nodes.reduce(
-      (sum, n, j) => sum + (j === i ? 0 : attested(n, r).filter((id) => followed.has(v.shardOf(taskById.get(id)))).length),
-      0,
-    )
+    let count = 0
+    for (const [j, n] of nodes.entries()) {
+      if (j === i) continue
+      for (const a of attested(n, r)) if (followedAt(i, roundAt(params, a.at)).has(v.shardOf(taskById.get(a.id)))) count++
+    }
+    return count
   }
   const perRound = (fn) => stats(nodes.map((n, i) => measured.reduce((s, r) => s + fn(n, i, r), 0) / ROUNDS))
   const measM = perRound((n, _i, r) => delivered(n, 'measurement', r))
