@@ -86,21 +86,11 @@ export class PeerRecordCache extends BaseDatastore {
 
   // a query reads the disk: what is waiting in memory goes there first
   override query(...args: Parameters<BaseDatastore['query']>): ReturnType<BaseDatastore['query']> {
-    const child = this.#child
-    const flushed = this.flush()
-    return (async function* () {
-      await flushed
-      yield* child.query(...args)
-    })()
+    return afterFlush(this.flush(), () => this.#child.query(...args))
   }
 
   override queryKeys(...args: Parameters<BaseDatastore['queryKeys']>): ReturnType<BaseDatastore['queryKeys']> {
-    const child = this.#child
-    const flushed = this.flush()
-    return (async function* () {
-      await flushed
-      yield* child.queryKeys(...args)
-    })()
+    return afterFlush(this.flush(), () => this.#child.queryKeys(...args))
   }
 
   override batch(): ReturnType<BaseDatastore['batch']> {
@@ -149,4 +139,10 @@ export class PeerRecordCache extends BaseDatastore {
   #dropClean(): void {
     for (const id of this.#records.keys()) if (!this.#dirty.has(id)) this.#records.delete(id)
   }
+}
+
+/** The results of `query`, started once `flushed` is done. */
+async function* afterFlush<T>(flushed: Promise<void>, query: () => Iterable<T> | AsyncIterable<T>): AsyncGenerator<T> {
+  await flushed
+  yield* query()
 }
