@@ -6,7 +6,8 @@
  * participant addresses in both forms, tens of thousands of distinct values (EIP-55 mixed-case
  * 0x…, lower-case 0x…, f410f… delegated); every result code of Spark's result-code table; ISO
  * timestamps with milliseconds inside the round; a few lines Spark drops (bad participant
- * address, a missing station id, an OK without `end_at`).
+ * address, a missing station id, an OK without `end_at`). Lines are in the order Spark's API
+ * received them, by `finished_at`, stations interleaved (not one station's lines together).
  */
 import { createHash } from 'node:crypto'
 import { closeSync, openSync, writeFileSync, writeSync } from 'node:fs'
@@ -110,14 +111,9 @@ export function writeMainnetRound(dir, { seed = 1, shape = MAINNET_SHAPE } = {})
   const roundStart = Date.UTC(2025, 2, 1, 12, 0, 0)
   const file = join(dir, 'measurements.ndjson')
   const fd = openSync(file, 'w')
-  let pending = []
-  let lines = 0
-  let bytes = 0
+  // [finished_at, line]: written in arrival order once all are made
+  const made = []
   const used = new Set()
-  const flush = () => {
-    bytes += writeSync(fd, `${pending.join('\n')}\n`)
-    pending = []
-  }
   for (let s = 0; s < shape.stations; s++) {
     const stationId = sha(`station ${seed} ${s}`).toString('hex') + sha(`station b ${seed} ${s}`).toString('hex').slice(0, 24)
     const inetGroup = sha(`inet group ${seed} ${Math.floor(s * 0.9)}`)
@@ -162,12 +158,22 @@ export function writeMainnetRound(dir, { seed = 1, shape = MAINNET_SHAPE } = {})
       else if (broken < 0.0015) line.station_id = undefined
       else if (broken < 0.002 && code === 'OK') line.first_byte_at = null
       used.add(line.participant_address)
-      pending.push(JSON.stringify(line))
-      lines++
-      if (pending.length >= 4_096) flush()
+      made.push([endAt + 3, JSON.stringify(line)])
     }
   }
-  flush()
+  // stable: lines finished in the same millisecond keep the order they were made in
+  made.sort((a, b) => a[0] - b[0])
+  let bytes = 0
+  for (let at = 0; at < made.length; at += 4_096) {
+    bytes += writeSync(
+      fd,
+      `${made
+        .slice(at, at + 4_096)
+        .map((m) => m[1])
+        .join('\n')}\n`,
+    )
+  }
+  const lines = made.length
   closeSync(fd)
   return { file, roundFile, lines, bytes, participants: used.size }
 }

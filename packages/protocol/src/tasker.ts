@@ -28,20 +28,41 @@ function digestWords(digest: Buffer, out: Uint32Array, at: number): void {
 }
 
 /**
- * Task keys of one round, computed once and kept as 32-bit words so that picking a station's
- * tasks costs a few integer XORs per task instead of 256-bit BigInt work. The evaluator picks
- * for thousands of stations per round; this is its hot path.
+ * Task keys of one round, computed once and kept as 32-bit words, also in sorted order, so that
+ * picking a station's tasks costs a few binary searches instead of a pass over every task. The
+ * evaluator picks for thousands of stations per round; this is its hot path.
+ *
+ * Why sorted keys suffice: XOR distance orders keys by the longest prefix they share with the
+ * station's key. The keys sharing the first d bits with it are one run of the sorted keys, and
+ * each of them is nearer than any key outside the run. So the K nearest lie in the shortest such
+ * run that still holds K keys, and only that run (about 2K keys) is compared in full.
  */
 export class TaskSelector {
   readonly tasks: readonly RetrievalTask[]
   readonly #keys: Uint32Array
+  /** Task indices by ascending key (equal keys by index), and their keys in that order. */
+  readonly #order: Int32Array
+  readonly #sortedKeys: Uint32Array
 
   constructor(tasks: readonly RetrievalTask[], randomness: string) {
     this.tasks = tasks
-    this.#keys = new Uint32Array(tasks.length * WORDS)
+    const n = tasks.length
+    this.#keys = new Uint32Array(n * WORDS)
     for (const [i, t] of tasks.entries()) {
       digestWords(sha256Utf8([t.cid, t.minerId, randomness].join('\n')), this.#keys, i * WORDS)
     }
+    const keys = this.#keys
+    this.#order = Int32Array.from({ length: n }, (_, i) => i).sort((i, j) => {
+      for (let w = 0; w < WORDS; w++) {
+        const x = keys[i * WORDS + w] as number
+        const y = keys[j * WORDS + w] as number
+        if (x !== y) return x - y
+      }
+      return i - j
+    })
+    this.#sortedKeys = new Uint32Array(n * WORDS)
+    for (let p = 0; p < n; p++)
+      this.#sortedKeys.set(keys.subarray((this.#order[p] as number) * WORDS, ((this.#order[p] as number) + 1) * WORDS), p * WORDS)
   }
 
   /**
@@ -55,58 +76,39 @@ export class TaskSelector {
     if (count === 0) return []
     const s = new Uint32Array(WORDS)
     digestWords(sha256Utf8(stationId), s, 0)
+    const sorted = this.#sortedKeys
+    const bitAt = (p: number, depth: number): number => ((sorted[p * WORDS + (depth >>> 5)] as number) >>> (31 - (depth & 31))) & 1
+    // [lo, hi): the sorted keys that share the first `depth` bits with the station's key
+    let lo = 0
+    let hi = n
+    for (let depth = 0; depth < WORDS * 32 && hi - lo > count; depth++) {
+      // within the run, keys with a 0 at this bit come first: find the first 1
+      let a = lo
+      let b = hi
+      while (a < b) {
+        const mid = (a + b) >>> 1
+        if (bitAt(mid, depth) === 0) a = mid + 1
+        else b = mid
+      }
+      const [nearLo, nearHi] = (((s[depth >>> 5] as number) >>> (31 - (depth & 31))) & 1) === 0 ? [lo, a] : [a, hi]
+      if (nearHi - nearLo < count) break
+      lo = nearLo
+      hi = nearHi
+    }
     const keys = this.#keys
-    const s0 = s[0] as number
     // full comparison of task i and task j by XOR distance; < 0 when i is nearer
     const compare = (i: number, j: number): number => {
-      const a = i * WORDS
-      const b = j * WORDS
+      const x0 = i * WORDS
+      const y0 = j * WORDS
       for (let w = 0; w < WORDS; w++) {
         const sw = s[w] as number
-        const x = ((keys[a + w] as number) ^ sw) >>> 0
-        const y = ((keys[b + w] as number) ^ sw) >>> 0
+        const x = ((keys[x0 + w] as number) ^ sw) >>> 0
+        const y = ((keys[y0 + w] as number) ^ sw) >>> 0
         if (x !== y) return x - y
       }
       return i - j
     }
-    // A max-heap of the `count` nearest seen so far, root = farthest of them. Most tasks lose
-    // against the root on the first 32-bit word alone, so that word of the root is kept at hand.
-    const heap: number[] = []
-    let rootWord = 0
-    const siftDown = (p: number): void => {
-      for (;;) {
-        const l = 2 * p + 1
-        const r = l + 1
-        let m = p
-        if (l < heap.length && compare(heap[l] as number, heap[m] as number) > 0) m = l
-        if (r < heap.length && compare(heap[r] as number, heap[m] as number) > 0) m = r
-        if (m === p) return
-        ;[heap[p], heap[m]] = [heap[m] as number, heap[p] as number]
-        p = m
-      }
-    }
-    for (let i = 0; i < n; i++) {
-      if (heap.length < count) {
-        heap.push(i)
-        let p = heap.length - 1
-        while (p > 0) {
-          const parent = (p - 1) >> 1
-          if (compare(heap[p] as number, heap[parent] as number) <= 0) break
-          ;[heap[p], heap[parent]] = [heap[parent] as number, heap[p] as number]
-          p = parent
-        }
-        rootWord = ((keys[(heap[0] as number) * WORDS] as number) ^ s0) >>> 0
-        continue
-      }
-      const word = ((keys[i * WORDS] as number) ^ s0) >>> 0
-      if (word > rootWord) continue
-      if (compare(i, heap[0] as number) < 0) {
-        heap[0] = i
-        siftDown(0)
-        rootWord = ((keys[(heap[0] as number) * WORDS] as number) ^ s0) >>> 0
-      }
-    }
-    return heap.sort(compare)
+    return Array.from(this.#order.subarray(lo, hi)).sort(compare).slice(0, count)
   }
 
   /** The K tasks closest to the station, nearest first. */

@@ -28,6 +28,37 @@ describe('node task selection', () => {
     )
   })
 
+  it('equals the BigInt reference on rounds of hundreds of tasks with duplicates and fractional K', () => {
+    // the sorted-key search narrows to a run of keys; rounds this size give runs many levels deep
+    const tasks = fc
+      .array(taskArb, { minLength: 200, maxLength: 600, size: 'max' })
+      .chain((base) =>
+        fc.array(fc.nat(base.length - 1), { maxLength: 40 }).map((copies) => [...base, ...copies.map((i) => base[i] as RetrievalTask)]),
+      )
+    fc.assert(
+      fc.property(
+        tasks,
+        fc.array(fc.string({ maxLength: 88 }), { minLength: 20, maxLength: 20 }),
+        hex64,
+        fc.double({ min: 0, max: 70, noNaN: true }),
+        (round, stations, randomness, k) => {
+          const selector = new TaskSelector(round, randomness)
+          const keys = round.map((t) => getTaskKey(t, randomness))
+          for (const station of stations) {
+            const s = getStationKey(station)
+            const expected = keys
+              .map((key, i) => ({ i, d: key ^ s }))
+              .sort((a, b) => (a.d < b.d ? -1 : a.d > b.d ? 1 : a.i - b.i))
+              .slice(0, Math.min(Math.floor(k), round.length))
+              .map((x) => x.i)
+            expect(selector.pickIndices(station, k)).toEqual(expected)
+          }
+        },
+      ),
+      { numRuns: 60 },
+    )
+  })
+
   it('is deterministic and does not depend on the order of the round tasks', () => {
     fc.assert(
       fc.property(uniqueTasks, fc.string({ maxLength: 88 }), hex64, fc.nat(20), fc.nat(), (tasks, station, randomness, k, seed) => {
