@@ -34,4 +34,11 @@ describe('isoUtcMillis', () => {
     expect(isoUtcMillis('2025-03-01T12:01:37.424Z')).toBe(Date.parse('2025-03-01T12:01:37.424Z'))
     expect(isoUtcMillis('2025-03-01 12:01:37.424Z')).toBeUndefined()
   })
+
+  it('reads runs of one day and days in turn as new Date does (the day is remembered between calls)', () => {
+    const days = ['2025-03-01', '2025-03-02', '2024-02-28', '2025-03-01']
+    const times = ['00:00:00.000', '12:01:37.424', '23:59:59.999', '07:30:00.001']
+    const texts = days.flatMap((day) => [...times, ...times].map((time) => `${day}T${time}Z`))
+    for (const text of [...texts, ...texts.reverse()]) expect(isoUtcMillis(text)).toBe(new Date(text).getTime())
+  })
 })

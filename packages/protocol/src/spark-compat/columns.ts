@@ -64,6 +64,10 @@ export class SparkColumnsBuilder {
   readonly #ids = new Map<string, number>()
   readonly #keyParts: string[] = []
   readonly #partIds = new Map<string, number>()
+  /** Part ids of finite numbers (byte lengths, mostly): no JSON text made to look one up. */
+  readonly #numberParts = new Map<number, number>()
+  /** Per value id of a retrieval result: 1 if it is an IPNI outage, 0 if not (unset: not yet asked). */
+  readonly #outage: number[] = []
   readonly #indexKeys = new QuadIds()
   readonly #retrievalKeys = new QuadIds()
   readonly #taskOf: (cid: unknown, minerId: unknown) => number | undefined
@@ -97,7 +101,31 @@ export class SparkColumnsBuilder {
   #part(value: unknown): number {
     if (value === undefined) return -1
     if (typeof value === 'string') return this.id(value)
-    const json = JSON.stringify(value)
+    if (typeof value === 'number' && Number.isFinite(value)) {
+      // finite numbers have one JSON text each, but 0 and -0 share "0"
+      const key = value === 0 ? 0 : value
+      let id = this.#numberParts.get(key)
+      if (id === undefined) {
+        id = this.#jsonPart(JSON.stringify(key))
+        this.#numberParts.set(key, id)
+      }
+      return id
+    }
+    return this.#jsonPart(JSON.stringify(value))
+  }
+
+  /** `IPNI_OUTAGE.test(result)`, asked once per distinct result string (`id` its part id). */
+  #isOutage(id: number, result: string): boolean {
+    if (id < 0) return IPNI_OUTAGE.test(result)
+    let outage = this.#outage[id]
+    if (outage === undefined) {
+      outage = IPNI_OUTAGE.test(result) ? 1 : 0
+      this.#outage[id] = outage
+    }
+    return outage === 1
+  }
+
+  #jsonPart(json: string): number {
     let id = this.#partIds.get(json)
     if (id === undefined) {
       id = -2 - this.#keyParts.length
@@ -116,22 +144,15 @@ export class SparkColumnsBuilder {
     this.#stationId[i] = this.id(m.stationId)
     this.#inetGroup[i] = this.id(m.inet_group)
     this.#finishedAt[i] = m.finished_at
-    const indexKey = this.#indexKeys.id(
-      this.#part(m.providerId),
-      this.#part(m.indexerResult),
-      this.#part(m.provider_address),
-      this.#part(m.protocol),
-    )
+    // a string field is the same id as a key part and as a column: looked up once
+    const indexerResult = this.#part(m.indexerResult)
+    const indexKey = this.#indexKeys.id(this.#part(m.providerId), indexerResult, this.#part(m.provider_address), this.#part(m.protocol))
     this.#indexKey[i] = indexKey
-    this.#retrievalKey[i] = this.#retrievalKeys.id(
-      indexKey,
-      this.#part(m.retrievalResult),
-      this.#part(m.byte_length),
-      this.#part(m.carChecksum),
-    )
-    this.#indexerResult[i] = this.id(m.indexerResult)
-    this.#retrievalResult[i] = this.id(m.retrievalResult)
-    this.#flags[i] = flagsOf(m)
+    const retrievalResult = this.#part(m.retrievalResult)
+    this.#retrievalKey[i] = this.#retrievalKeys.id(indexKey, retrievalResult, this.#part(m.byte_length), this.#part(m.carChecksum))
+    this.#indexerResult[i] = typeof m.indexerResult === 'string' ? indexerResult : this.id(m.indexerResult)
+    this.#retrievalResult[i] = typeof m.retrievalResult === 'string' ? retrievalResult : this.id(m.retrievalResult)
+    this.#flags[i] = flagsOf(m, this.#isOutage(retrievalResult, m.retrievalResult))
   }
 
   /** The columns so far, trimmed to their length (views of the builder's buffers). */
@@ -178,9 +199,9 @@ export class SparkColumnsBuilder {
 /** The round's tasks, as `SparkRound.tasks`. */
 type SparkRoundTasks = readonly { cid: string; minerId: string }[]
 
-function flagsOf(m: SparkMeasurement): number {
+function flagsOf(m: SparkMeasurement, ipniOutage: boolean): number {
   let flags = 0
-  if (IPNI_OUTAGE.test(m.retrievalResult)) flags |= SPARK_FLAG.ipniOutage
+  if (ipniOutage) flags |= SPARK_FLAG.ipniOutage
   if (m.retrievalResult === 'OK') flags |= SPARK_FLAG.ok
   if (m.protocol === 'http') flags |= SPARK_FLAG.http
   const head = m.head_status_code
