@@ -104,6 +104,15 @@ describe('evaluate --spark-compat on threads', () => {
     }
   })
 
+  it('prints the bytes the plain path prints when the part of a thread spans several output chunks', async () => {
+    // 3 threads over ≈ 31,000 measurements: each prints more than one chunk of 8,192 measurements
+    const text = `${generatedLines(4, 20_000).join('\n')}\n`
+    const { plain, threaded } = await bothWays(text)
+    expect(plain.code).toBe(0)
+    expect(JSON.parse(plain.stdout).measurements.length).toBeGreaterThan(3 * 8192)
+    expect(threaded.stdout).toBe(plain.stdout)
+  })
+
   it('indents the same document with --pretty', async () => {
     const { plain, threaded } = await bothWays(`${generatedLines(4, 40).join('\n')}\n`, ['--pretty'])
     expect(threaded.stdout).toBe(plain.stdout)

@@ -62,7 +62,7 @@ export async function evaluateSparkThreaded(path: string, round: SparkRound, opt
     const list = (items: Uint8Array[]) => items.filter((b) => b.length > 0).flatMap((b, j) => (j === 0 ? [b] : [',', b]))
     const chunks: Array<string | Uint8Array> = [
       '{"measurements":[',
-      ...list(printed.map((t) => t.measurements)),
+      ...list(printed.flatMap((t) => t.measurements)),
       '],"dropped":[',
       ...list(printed.map((t) => t.dropped)),
       `],"committees":${JSON.stringify(e.committees)},"providers":${JSON.stringify(e.providers)}`,

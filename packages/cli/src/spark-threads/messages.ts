@@ -37,9 +37,12 @@ export interface RangeVerdicts {
   consensus: Uint8Array
 }
 
-/** A thread's part of the output: its measurements and its dropped lines, as JSON array items in UTF-8. */
+/**
+ * A thread's part of the output: its measurements, in chunks, and its dropped lines, as JSON array
+ * items in UTF-8 (a chunk holds items separated by commas; none is empty).
+ */
 export interface RangeText {
   type: 'text'
-  measurements: Uint8Array
+  measurements: Uint8Array[]
   dropped: Uint8Array
 }

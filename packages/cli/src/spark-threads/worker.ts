@@ -84,32 +84,40 @@ function read(): RangeRead {
   return { type: 'read', lines: line, columns: builder.build() }
 }
 
+/** Measurements per chunk of output: a thread's whole part at once was three copies of it in memory. */
+const PRINT_CHUNK = 8192
+
 function print({ lineOffset, tasking, consensus }: RangeVerdicts, values: unknown[], retrievalResult: Int32Array): RangeText {
+  // UTF-8 bytes in buffers of their own (not Buffer's shared pool), moved to the main thread
+  // without a copy and written out as they are
+  const utf8 = new TextEncoder()
   const quoted = new Map<number, string>()
-  const parts = new Array<string>(ids.length)
-  for (let j = 0; j < ids.length; j++) {
-    const id = ids[j] === undefined ? lineOffset + (idLines[j] as number) : ids[j]
-    const r = retrievalResult[j] as number
-    let result = quoted.get(r)
-    if (result === undefined) {
-      result = JSON.stringify(values[r])
-      quoted.set(r, result)
+  const chunks: Uint8Array[] = []
+  for (let from = 0; from < ids.length; from += PRINT_CHUNK) {
+    const to = Math.min(ids.length, from + PRINT_CHUNK)
+    const parts = new Array<string>(to - from)
+    for (let j = from; j < to; j++) {
+      const id = ids[j] === undefined ? lineOffset + (idLines[j] as number) : ids[j]
+      const r = retrievalResult[j] as number
+      let result = quoted.get(r)
+      if (result === undefined) {
+        result = JSON.stringify(values[r])
+        quoted.set(r, result)
+      }
+      const label = SPARK_CONSENSUS[consensus[j] as number]
+      // the plain path's JSON.stringify of {id, retrievalResult, taskingEvaluation, consensusEvaluation}
+      parts[j - from] =
+        `{"id":${JSON.stringify(id)},"retrievalResult":${result},"taskingEvaluation":"${SPARK_TASKING[tasking[j] as number]}",` +
+        `"consensusEvaluation":${label === null ? 'null' : `"${label}"`}}`
     }
-    const label = SPARK_CONSENSUS[consensus[j] as number]
-    // the plain path's JSON.stringify of {id, retrievalResult, taskingEvaluation, consensusEvaluation}
-    parts[j] =
-      `{"id":${JSON.stringify(id)},"retrievalResult":${result},"taskingEvaluation":"${SPARK_TASKING[tasking[j] as number]}",` +
-      `"consensusEvaluation":${label === null ? 'null' : `"${label}"`}}`
+    chunks.push(utf8.encode(parts.join(',')))
   }
   const droppedParts = dropped.map((d) => {
     const line = lineOffset + d.line
     const reason = d.jsonError !== undefined ? `line ${line}: not valid JSON (${d.jsonError})` : d.reason
     return JSON.stringify({ id: d.id === undefined ? line : d.id, reason })
   })
-  // UTF-8 bytes in buffers of their own (not Buffer's shared pool), moved to the main thread
-  // without a copy and written out as they are
-  const utf8 = new TextEncoder()
-  return { type: 'text', measurements: utf8.encode(parts.join(',')), dropped: utf8.encode(droppedParts.join(',')) }
+  return { type: 'text', measurements: chunks, dropped: utf8.encode(droppedParts.join(',')) }
 }
 
 const answer = read()
@@ -118,7 +126,7 @@ else {
   const { values, retrievalResult } = answer.columns
   port.once('message', (verdicts: RangeVerdicts) => {
     const text = print(verdicts, values, retrievalResult)
-    port.postMessage(text, [text.measurements.buffer as ArrayBuffer, text.dropped.buffer as ArrayBuffer])
+    port.postMessage(text, [...text.measurements.map((c) => c.buffer as ArrayBuffer), text.dropped.buffer as ArrayBuffer])
     port.close()
   })
   // copies of the columns' filled parts, moved (not copied again) to the main thread

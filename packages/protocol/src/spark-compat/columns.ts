@@ -66,6 +66,8 @@ export class SparkColumnsBuilder {
   readonly #partIds = new Map<string, number>()
   /** Part ids of finite numbers (byte lengths, mostly): no JSON text made to look one up. */
   readonly #numberParts = new Map<number, number>()
+  /** The part id of null (a failed check's byte length, checksum, provider…), once found. */
+  #nullPart: number | undefined
   /** Per value id of a retrieval result: 1 if it is an IPNI outage, 0 if not (unset: not yet asked). */
   readonly #outage: number[] = []
   readonly #indexKeys = new QuadIds()
@@ -101,6 +103,10 @@ export class SparkColumnsBuilder {
   #part(value: unknown): number {
     if (value === undefined) return -1
     if (typeof value === 'string') return this.id(value)
+    if (value === null) {
+      this.#nullPart ??= this.#jsonPart('null')
+      return this.#nullPart
+    }
     if (typeof value === 'number' && Number.isFinite(value)) {
       // finite numbers have one JSON text each, but 0 and -0 share "0"
       const key = value === 0 ? 0 : value

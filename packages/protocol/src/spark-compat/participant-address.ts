@@ -1,5 +1,6 @@
 import { blake2b } from '@noble/hashes/blake2.js'
 import { keccak_256 } from '@noble/hashes/sha3.js'
+import { keccak256Ascii } from './keccak.js'
 
 /*
  * Spark's participant-address rules (spark-evaluate preprocess `parseParticipantAddress` +
@@ -14,7 +15,8 @@ const MIXED_CASE = /([A-F].*[a-f])|([a-f].*[A-F])/
 /** EIP-55 checksummed form of a 0x + 40 hex address. */
 export function toChecksumAddress(address: string): string {
   const lower = address.slice(2).toLowerCase()
-  const hash = keccak_256(new TextEncoder().encode(lower))
+  // the short ASCII text of every real address, then anything else the general way
+  const hash = keccak256Ascii(lower) ?? keccak_256(new TextEncoder().encode(lower))
   let out = '0x'
   for (let i = 0; i < 40; i++) {
     const nibble = ((hash[i >> 1] as number) >> (i % 2 === 0 ? 4 : 0)) & 0x0f
