@@ -72,6 +72,8 @@ function generatedLines(seed: number, stations: number): string[] {
       if (rand() < 0.01) lines.push(JSON.stringify(line))
       if (rand() < 0.01) lines.push(rand() < 0.5 ? '{not json' : '')
       if (rand() < 0.005) lines.push('"a string"')
+      // ids JSON.stringify does not print as they read: 1e999 is Infinity (printed null), -0 prints 0
+      if (rand() < 0.01) lines.push(JSON.stringify({ ...line, id: undefined }).replace(/^\{/, rand() < 0.5 ? '{"id":1e999,' : '{"id":-0,'))
     }
   }
   return lines

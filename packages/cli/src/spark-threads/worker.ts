@@ -91,7 +91,8 @@ function print({ lineOffset, tasking, consensus }: RangeVerdicts, values: unknow
   // UTF-8 bytes in buffers of their own (not Buffer's shared pool), moved to the main thread
   // without a copy and written out as they are
   const utf8 = new TextEncoder()
-  const quoted = new Map<number, string>()
+  // what follows a measurement's id, the same text for every measurement with the same result and verdicts
+  const tails = new Map<number, string>()
   const chunks: Uint8Array[] = []
   for (let from = 0; from < ids.length; from += PRINT_CHUNK) {
     const to = Math.min(ids.length, from + PRINT_CHUNK)
@@ -99,16 +100,21 @@ function print({ lineOffset, tasking, consensus }: RangeVerdicts, values: unknow
     for (let j = from; j < to; j++) {
       const id = ids[j] === undefined ? lineOffset + (idLines[j] as number) : ids[j]
       const r = retrievalResult[j] as number
-      let result = quoted.get(r)
-      if (result === undefined) {
-        result = JSON.stringify(values[r])
-        quoted.set(r, result)
+      const t = tasking[j] as number
+      const c = consensus[j] as number
+      // a handful of verdicts each: under 16
+      const key = r * 256 + t * 16 + c
+      let tail = tails.get(key)
+      if (tail === undefined) {
+        const label = SPARK_CONSENSUS[c]
+        tail =
+          `,"retrievalResult":${JSON.stringify(values[r])},"taskingEvaluation":"${SPARK_TASKING[t]}",` +
+          `"consensusEvaluation":${label === null ? 'null' : `"${label}"`}}`
+        tails.set(key, tail)
       }
-      const label = SPARK_CONSENSUS[consensus[j] as number]
       // the plain path's JSON.stringify of {id, retrievalResult, taskingEvaluation, consensusEvaluation}
-      parts[j - from] =
-        `{"id":${JSON.stringify(id)},"retrievalResult":${result},"taskingEvaluation":"${SPARK_TASKING[tasking[j] as number]}",` +
-        `"consensusEvaluation":${label === null ? 'null' : `"${label}"`}}`
+      // (a finite number's JSON is its String, without JSON.stringify's detour)
+      parts[j - from] = `{"id":${typeof id === 'number' && Number.isFinite(id) ? String(id) : JSON.stringify(id)}${tail}`
     }
     chunks.push(utf8.encode(parts.join(',')))
   }
