@@ -1,4 +1,5 @@
-import { bls12_381 } from '@noble/curves/bls12-381.js'
+import { createRequire } from 'node:module'
+import type { bls12_381 as Bls12381 } from '@noble/curves/bls12-381.js'
 import { bytesEqual, fromHex, sha256, toHex, uint64be } from '../bytes.js'
 import { ProtocolError } from '../errors.js'
 import { FILECOIN_EPOCH_MS, FILECOIN_GENESIS_MS, QUICKNET, QUICKNET_DST } from './drand-chains.js'
@@ -49,6 +50,15 @@ export function drandMessage(round: number): Uint8Array {
   return sha256(uint64be(round))
 }
 
+// The curve is loaded when a beacon is first verified, not with this package: its module computes
+// its field tower on import, about 55 ms that every `spark-swarm` command paid, `--version` and
+// `evaluate` included. (require of an ES module: Node ≥ 20.19.)
+let bls: typeof Bls12381 | undefined
+function blsCurve(): typeof Bls12381 {
+  bls ??= (createRequire(import.meta.url)('@noble/curves/bls12-381.js') as { bls12_381: typeof Bls12381 }).bls12_381
+  return bls
+}
+
 /**
  * Verifies an unchained G1 beacon (quicknet's scheme) against the chain's public key, and that
  * its randomness is SHA-256 of the signature. Throws DRAND_BEACON_INVALID with the reason; a
@@ -76,7 +86,7 @@ export function verifyDrandBeacon(chain: DrandChainInfo, beacon: DrandBeacon): v
   if (!bytesEqual(sha256(signature), randomness)) fail('randomness is not SHA-256 of the signature')
   let ok = false
   try {
-    const g1 = bls12_381.shortSignatures
+    const g1 = blsCurve().shortSignatures
     const point = g1.hash(drandMessage(beacon.round), QUICKNET_DST)
     ok = g1.verify(signature, point, fromHex(chain.publicKey, 'publicKey'))
   } catch (err) {
