@@ -4,7 +4,8 @@
  * 3,300 tasks, K = 15, every result code the checker reports, realistic times, and the noise a
  * file from the wild has: 0.5 % forged signatures, 0.05 % malformed lines, 1 % of stations with a
  * task that is not theirs, 8 % of stations sharing inet groups. Every line is signed with the
- * station's real Ed25519 key. Seeded: the same seed writes the same bytes.
+ * station's real Ed25519 key. Lines come in no order of station, as a node exports a round (by
+ * measurement CID). Seeded: the same seed writes the same bytes.
  */
 import { createHash } from 'node:crypto'
 import { closeSync, openSync, writeFileSync, writeSync } from 'node:fs'
@@ -72,14 +73,12 @@ export function writeSignedRound(dir, { seed = 1, shape }) {
   const start = roundStartTime(params, round)
   const file = join(dir, 'measurements.ndjson')
   const fd = openSync(file, 'w')
-  let pending = []
-  let lines = 0
-  let bytes = 0
+  // [order key, line]: a node's store keeps a round by measurement CID, so its lines come out in
+  // an order unrelated to their stations (not one station's lines together); a key of a PRNG of
+  // its own stands in for the CID
+  const order = prng(seed ^ 0x5eed)
+  const made = []
   let forged = 0
-  const flush = () => {
-    bytes += writeSync(fd, `${pending.join('\n')}\n`)
-    pending = []
-  }
   for (let s = 0; s < shape.stations; s++) {
     const key = stationKeyFromSeed(sha(`signed round station ${seed} ${s}`))
     // 92 % of stations in a /24 of their own, the rest four to a group
@@ -130,12 +129,21 @@ export function writeSignedRound(dir, { seed = 1, shape }) {
         json.byteLength = (json.byteLength ?? 0) + 1
         forged++
       }
-      pending.push(noise > 0.9995 ? `{"round": ${round}, "truncated` : JSON.stringify(json))
-      lines++
-      if (pending.length >= 4_096) flush()
+      made.push([order(), noise > 0.9995 ? `{"round": ${round}, "truncated` : JSON.stringify(json)])
     }
   }
-  flush()
+  made.sort((a, b) => a[0] - b[0])
+  let bytes = 0
+  for (let at = 0; at < made.length; at += 4_096) {
+    bytes += writeSync(
+      fd,
+      `${made
+        .slice(at, at + 4_096)
+        .map((m) => m[1])
+        .join('\n')}\n`,
+    )
+  }
+  const lines = made.length
   closeSync(fd)
   return { file, roundFile, lines, bytes, forged }
 }
