@@ -1,4 +1,4 @@
-import { createTaskIndex, looseTaskId } from '../catalogue.js'
+import { createTaskIndex } from '../catalogue.js'
 import { IPNI_OUTAGE } from './evaluate.js'
 import type { SparkMeasurement } from './measurement.js'
 import { QuadIds } from './quad-ids.js'
@@ -68,8 +68,8 @@ export class SparkColumnsBuilder {
   readonly #numberParts = new Map<number, number>()
   /** The part id of null (a failed check's byte length, checksum, provider…), once found. */
   #nullPart: number | undefined
-  /** Per value id of a retrieval result: 1 if it is an IPNI outage, 0 if not (unset: not yet asked). */
-  readonly #outage: number[] = []
+  /** Per value id of a retrieval result asked about: whether it is an IPNI outage. */
+  readonly #outage = new Map<number, boolean>()
   readonly #indexKeys = new QuadIds()
   readonly #retrievalKeys = new QuadIds()
   readonly #taskOf: (cid: unknown, minerId: unknown) => number | undefined
@@ -120,15 +120,14 @@ export class SparkColumnsBuilder {
     return this.#jsonPart(JSON.stringify(value))
   }
 
-  /** `IPNI_OUTAGE.test(result)`, asked once per distinct result string (`id` its part id). */
+  /** `IPNI_OUTAGE.test(result)`, asked once per distinct result string (`id` its value id). */
   #isOutage(id: number, result: string): boolean {
-    if (id < 0) return IPNI_OUTAGE.test(result)
-    let outage = this.#outage[id]
+    let outage = this.#outage.get(id)
     if (outage === undefined) {
-      outage = IPNI_OUTAGE.test(result) ? 1 : 0
-      this.#outage[id] = outage
+      outage = IPNI_OUTAGE.test(result)
+      this.#outage.set(id, outage)
     }
-    return outage === 1
+    return outage
   }
 
   #jsonPart(json: string): number {
@@ -154,10 +153,11 @@ export class SparkColumnsBuilder {
     const indexerResult = this.#part(m.indexerResult)
     const indexKey = this.#indexKeys.id(this.#part(m.providerId), indexerResult, this.#part(m.provider_address), this.#part(m.protocol))
     this.#indexKey[i] = indexKey
-    const retrievalResult = this.#part(m.retrievalResult)
+    // a string always (getSparkRetrievalResult): its own id as a key part and as a column
+    const retrievalResult = this.id(m.retrievalResult)
     this.#retrievalKey[i] = this.#retrievalKeys.id(indexKey, retrievalResult, this.#part(m.byte_length), this.#part(m.carChecksum))
     this.#indexerResult[i] = typeof m.indexerResult === 'string' ? indexerResult : this.id(m.indexerResult)
-    this.#retrievalResult[i] = typeof m.retrievalResult === 'string' ? retrievalResult : this.id(m.retrievalResult)
+    this.#retrievalResult[i] = retrievalResult
     this.#flags[i] = flagsOf(m, this.#isOutage(retrievalResult, m.retrievalResult))
   }
 
@@ -203,7 +203,7 @@ export class SparkColumnsBuilder {
 }
 
 /** The round's tasks, as `SparkRound.tasks`. */
-type SparkRoundTasks = readonly { cid: string; minerId: string }[]
+export type SparkRoundTasks = readonly { cid: string; minerId: string }[]
 
 function flagsOf(m: SparkMeasurement, ipniOutage: boolean): number {
   let flags = 0
@@ -213,108 +213,4 @@ function flagsOf(m: SparkMeasurement, ipniOutage: boolean): number {
   const head = m.head_status_code
   if (typeof head === 'number' && head >= 200 && head < 300) flags |= SPARK_FLAG.head2xx
   return flags
-}
-
-/**
- * Columns made in parts (one per thread, each with its own value table) as one: ids rewritten
- * into one table, strings shared again. Parts are joined in the order given.
- */
-export function concatSparkColumns(parts: readonly SparkColumns[]): SparkColumns {
-  const length = parts.reduce((n, p) => n + p.length, 0)
-  const values: unknown[] = []
-  const ids = new Map<string, number>()
-  const partIds = new Map<string, number>()
-  const indexKeys = new QuadIds()
-  const retrievalKeys = new QuadIds()
-  const out: SparkColumns = {
-    length,
-    task: new Int32Array(length),
-    stationId: new Int32Array(length),
-    inetGroup: new Int32Array(length),
-    finishedAt: new Float64Array(length),
-    indexKey: new Int32Array(length),
-    retrievalKey: new Int32Array(length),
-    indexerResult: new Int32Array(length),
-    retrievalResult: new Int32Array(length),
-    flags: new Uint8Array(length),
-    values,
-    keyParts: [],
-    indexKeys: new Int32Array(0),
-    retrievalKeys: new Int32Array(0),
-  }
-  let at = 0
-  for (const part of parts) {
-    const map = new Int32Array(part.values.length)
-    part.values.forEach((value, j) => {
-      let id = typeof value === 'string' ? ids.get(value) : undefined
-      if (id === undefined) {
-        id = values.length
-        values.push(value)
-        if (typeof value === 'string') ids.set(value, id)
-      }
-      map[j] = id
-    })
-    const partMap = part.keyParts.map((json) => {
-      let id = partIds.get(json)
-      if (id === undefined) {
-        id = -2 - out.keyParts.length
-        out.keyParts.push(json)
-        partIds.set(json, id)
-      }
-      return id
-    })
-    const value = (id: number) => (id >= 0 ? (map[id] as number) : id === -1 ? -1 : (partMap[-2 - id] as number))
-    const ik = part.indexKeys
-    const indexMap = new Int32Array(ik.length / 4)
-    for (let t = 0; t < indexMap.length; t++) {
-      const at = 4 * t
-      indexMap[t] = indexKeys.id(
-        value(ik[at] as number),
-        value(ik[at + 1] as number),
-        value(ik[at + 2] as number),
-        value(ik[at + 3] as number),
-      )
-    }
-    const rk = part.retrievalKeys
-    const retrievalMap = new Int32Array(rk.length / 4)
-    for (let t = 0; t < retrievalMap.length; t++) {
-      const at = 4 * t
-      const index = indexMap[rk[at] as number] as number
-      retrievalMap[t] = retrievalKeys.id(index, value(rk[at + 1] as number), value(rk[at + 2] as number), value(rk[at + 3] as number))
-    }
-    const remap = (from: Int32Array, to: Int32Array) => {
-      for (let i = 0; i < part.length; i++) to[at + i] = map[from[i] as number] as number
-    }
-    out.task.set(part.task, at)
-    out.finishedAt.set(part.finishedAt, at)
-    out.flags.set(part.flags, at)
-    remap(part.stationId, out.stationId)
-    remap(part.inetGroup, out.inetGroup)
-    for (let i = 0; i < part.length; i++) {
-      out.indexKey[at + i] = indexMap[part.indexKey[i] as number] as number
-      out.retrievalKey[at + i] = retrievalMap[part.retrievalKey[i] as number] as number
-    }
-    remap(part.indexerResult, out.indexerResult)
-    remap(part.retrievalResult, out.retrievalResult)
-    at += part.length
-  }
-  out.indexKeys = indexKeys.flat
-  out.retrievalKeys = retrievalKeys.flat
-  return out
-}
-
-/** A task's committee identity, as the plain path groups by it: `looseTaskId` of the round task. */
-export function looseTaskClasses(tasks: SparkRoundTasks): Int32Array {
-  const classes = new Int32Array(tasks.length)
-  const seen = new Map<string, number>()
-  tasks.forEach((t, i) => {
-    const id = looseTaskId(t)
-    let c = seen.get(id)
-    if (c === undefined) {
-      c = seen.size
-      seen.set(id, c)
-    }
-    classes[i] = c
-  })
-  return classes
 }

@@ -1,8 +1,8 @@
-import { createTaskIndex } from '../catalogue.js'
+import { createTaskIndex, looseTaskId } from '../catalogue.js'
 import type { CommitteeDecision, ConsensusEvaluation } from '../evaluation/committee.js'
 import { COMMITTEE_TOO_SMALL, MAJORITY_NOT_FOUND } from '../result-codes.js'
 import { TaskSelector } from '../tasker.js'
-import { looseTaskClasses, SPARK_FLAG, type SparkColumns } from './columns.js'
+import { SPARK_FLAG, type SparkColumns, type SparkRoundTasks } from './columns.js'
 import { SPARK_REQUIRED_COMMITTEE_SIZE, type SparkCommitteeResult, type SparkProviderStats } from './evaluate.js'
 import { createFinishedHash, type SparkTaskingEvaluation } from './fraud-detection.js'
 import type { SparkRound } from './round.js'
@@ -266,4 +266,20 @@ function addPerRequestStats(providers: Map<string, SparkProviderStats>, round: S
       }
     }
   }
+}
+
+/** A task's committee identity, as the plain path groups by it: `looseTaskId` of the round task. */
+function looseTaskClasses(tasks: SparkRoundTasks): Int32Array {
+  const classes = new Int32Array(tasks.length)
+  const seen = new Map<string, number>()
+  tasks.forEach((t, i) => {
+    const id = looseTaskId(t)
+    let c = seen.get(id)
+    if (c === undefined) {
+      c = seen.size
+      seen.set(id, c)
+    }
+    classes[i] = c
+  })
+  return classes
 }

@@ -5,7 +5,8 @@
 
 // The same evaluation on columns of numbers: what a file read in parts by several threads becomes
 export type { SparkColumns } from './columns.js'
-export { concatSparkColumns, SPARK_FLAG, SparkColumnsBuilder } from './columns.js'
+export { SPARK_FLAG, SparkColumnsBuilder } from './columns.js'
+export { concatSparkColumns } from './columns-concat.js'
 // Evaluation of one Spark round: fraud detection, committees, per-request provider stats
 export type { SparkCommitteeResult, SparkEvaluatedMeasurement, SparkEvaluation, SparkProviderStats } from './evaluate.js'
 export { evaluateSparkRound, SPARK_REQUIRED_COMMITTEE_SIZE } from './evaluate.js'
