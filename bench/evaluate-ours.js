@@ -12,11 +12,10 @@ import { availableParallelism, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { createInterface } from 'node:readline'
 import { fileURLToPath } from 'node:url'
-import { NODE_FLAGS } from '../packages/cli/dist/node-flags.js'
 import { measurementFromJson, measurementSigningDigest, verifyMeasurementSignature } from '../packages/protocol/dist/index.js'
 import { writeSignedRound } from './signed-round.js'
 import { printTable } from './table.js'
-import { best as bestOf } from './timed-command.js'
+import { best as bestOf, SPARK_SWARM } from './timed-command.js'
 import { rawVerifyRate } from './verify-threads.js'
 
 const REPEAT = Number(process.env.BENCH_REPEAT ?? 3)
@@ -29,8 +28,6 @@ const CPUS = availableParallelism()
 const SCALE = Number(process.env.BENCH_SCALE ?? 1)
 
 const here = (path) => fileURLToPath(new URL(path, import.meta.url))
-// the command as `spark-swarm` runs it: its bin passes NODE_FLAGS to node
-const BIN = [...NODE_FLAGS, here('../packages/cli/dist/bin.js')]
 const FLOOR = here('./parse-floor.js')
 const best = (args) => bestOf(args, REPEAT)
 const secs = (ms) => `${(ms / 1000).toFixed(2)} s`
@@ -85,7 +82,7 @@ try {
     progress(`raw crypto.verify on ${CPUS} threads`)
     const raw = await rawVerifyRate(await rawItems(round.file, RAW_SAMPLE), CPUS)
     progress('evaluate (signatures checked)')
-    const verified = await best([...BIN, 'evaluate', '--round', round.roundFile, round.file])
+    const verified = await best([...SPARK_SWARM, 'evaluate', '--round', round.roundFile, round.file])
     const report = readReport(verified.stderr)
     const rate = (report.checked * 1000) / report.readMs
     const share = rate / raw.rate
@@ -101,7 +98,7 @@ try {
       isTarget ? `≥ ${TARGET_VERIFY_SHARE * 100} %: ${pass(share >= TARGET_VERIFY_SHARE)}` : '(easy: no target)',
     ])
     progress('evaluate --trusted')
-    const trusted = await best([...BIN, 'evaluate', '--round', round.roundFile, '--trusted', round.file])
+    const trusted = await best([...SPARK_SWARM, 'evaluate', '--round', round.roundFile, '--trusted', round.file])
     const ratio = trusted.ms / floor.ms
     trustedRows.push([
       label,

@@ -10,12 +10,13 @@
  * received them, by `finished_at`, stations interleaved (not one station's lines together).
  */
 import { createHash } from 'node:crypto'
-import { closeSync, openSync, writeFileSync, writeSync } from 'node:fs'
+import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { base32 as base32Codec } from 'multiformats/bases/base32'
 import { delegatedFromEthAddress, TaskSelector } from '../packages/protocol/dist/index.js'
 import { toChecksumAddress } from '../packages/protocol/dist/spark-compat/index.js'
 import { prng } from './prng.js'
+import { writeLinesInOrder } from './write-lines.js'
 
 export const MAINNET_SHAPE = Object.freeze({ stations: 17_500, tasks: 3_300, k: 15, participants: 30_000, providers: 1_500 })
 
@@ -110,7 +111,6 @@ export function writeMainnetRound(dir, { seed = 1, shape = MAINNET_SHAPE } = {})
   const selector = new TaskSelector(tasks, randomness)
   const roundStart = Date.UTC(2025, 2, 1, 12, 0, 0)
   const file = join(dir, 'measurements.ndjson')
-  const fd = openSync(file, 'w')
   // [finished_at, line]: written in arrival order once all are made
   const made = []
   const used = new Set()
@@ -161,19 +161,6 @@ export function writeMainnetRound(dir, { seed = 1, shape = MAINNET_SHAPE } = {})
       made.push([endAt + 3, JSON.stringify(line)])
     }
   }
-  // stable: lines finished in the same millisecond keep the order they were made in
-  made.sort((a, b) => a[0] - b[0])
-  let bytes = 0
-  for (let at = 0; at < made.length; at += 4_096) {
-    bytes += writeSync(
-      fd,
-      `${made
-        .slice(at, at + 4_096)
-        .map((m) => m[1])
-        .join('\n')}\n`,
-    )
-  }
-  const lines = made.length
-  closeSync(fd)
+  const { lines, bytes } = writeLinesInOrder(file, made)
   return { file, roundFile, lines, bytes, participants: used.size }
 }

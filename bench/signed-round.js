@@ -8,7 +8,7 @@
  * measurement CID). Seeded: the same seed writes the same bytes.
  */
 import { createHash } from 'node:crypto'
-import { closeSync, openSync, writeFileSync, writeSync } from 'node:fs'
+import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import {
   deriveRoundSeeds,
@@ -22,6 +22,7 @@ import {
 } from '../packages/protocol/dist/index.js'
 import { mainnetProviders, mainnetTasks } from './mainnet-round.js'
 import { prng } from './prng.js'
+import { writeLinesInOrder } from './write-lines.js'
 
 const sha = (text) => createHash('sha256').update(text).digest()
 
@@ -72,7 +73,6 @@ export function writeSignedRound(dir, { seed = 1, shape }) {
   const selector = new TaskSelector(tasks, seeds.nodeSelection)
   const start = roundStartTime(params, round)
   const file = join(dir, 'measurements.ndjson')
-  const fd = openSync(file, 'w')
   // [order key, line]: a node's store keeps a round by measurement CID, so its lines come out in
   // an order unrelated to their stations (not one station's lines together); a key of a PRNG of
   // its own stands in for the CID
@@ -132,18 +132,6 @@ export function writeSignedRound(dir, { seed = 1, shape }) {
       made.push([order(), noise > 0.9995 ? `{"round": ${round}, "truncated` : JSON.stringify(json)])
     }
   }
-  made.sort((a, b) => a[0] - b[0])
-  let bytes = 0
-  for (let at = 0; at < made.length; at += 4_096) {
-    bytes += writeSync(
-      fd,
-      `${made
-        .slice(at, at + 4_096)
-        .map((m) => m[1])
-        .join('\n')}\n`,
-    )
-  }
-  const lines = made.length
-  closeSync(fd)
+  const { lines, bytes } = writeLinesInOrder(file, made)
   return { file, roundFile, lines, bytes, forged }
 }

@@ -9,10 +9,9 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs'
 import { availableParallelism, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { NODE_FLAGS } from '../packages/cli/dist/node-flags.js'
 import { MAINNET_SHAPE, writeMainnetRound } from './mainnet-round.js'
 import { printTable } from './table.js'
-import { best as bestOf } from './timed-command.js'
+import { best as bestOf, SPARK_SWARM } from './timed-command.js'
 
 const REPEAT = Number(process.env.BENCH_REPEAT ?? 3)
 const TARGET_RATIO = 1.5
@@ -21,8 +20,6 @@ const TARGET_RSS_MB = 400
 const SPARK_PUBLISHED_S = 23
 
 const here = (path) => fileURLToPath(new URL(path, import.meta.url))
-// the command as `spark-swarm` runs it: its bin passes NODE_FLAGS to node
-const BIN = [...NODE_FLAGS, here('../packages/cli/dist/bin.js')]
 const FLOOR = here('./parse-floor.js')
 
 const best = (args, options) => bestOf(args, REPEAT, options)
@@ -47,9 +44,9 @@ try {
     progress(`${int(round.lines)} lines, ${int(round.bytes / 1e6)} MB, ${int(round.participants)} participant addresses: floor`)
     const floor = await best([FLOOR, round.file])
     progress('evaluate --spark-compat, line by line from stdin')
-    const plain = await best([...BIN, 'evaluate', '--spark-compat', '--round', round.roundFile, '-'], { stdin: round.file })
+    const plain = await best([...SPARK_SWARM, 'evaluate', '--spark-compat', '--round', round.roundFile, '-'], { stdin: round.file })
     progress(`evaluate --spark-compat, the file on ${availableParallelism()} threads`)
-    const ours = await best([...BIN, 'evaluate', '--spark-compat', '--round', round.roundFile, round.file])
+    const ours = await best([...SPARK_SWARM, 'evaluate', '--spark-compat', '--round', round.roundFile, round.file])
     const ratio = ours.ms / floor.ms
     const isTarget = label === 'mainnet-shaped'
     rows.push([

@@ -6,8 +6,12 @@ import { spawn } from 'node:child_process'
 import { closeSync, openSync } from 'node:fs'
 import { performance } from 'node:perf_hooks'
 import { fileURLToPath } from 'node:url'
+import { NODE_FLAGS } from '../packages/cli/dist/node-flags.js'
 
 const RSS = fileURLToPath(new URL('./rss-at-exit.js', import.meta.url))
+
+/** `spark-swarm` as its bin runs it: node with NODE_FLAGS, then the CLI (arguments for `timed`). */
+export const SPARK_SWARM = Object.freeze([...NODE_FLAGS, fileURLToPath(new URL('../packages/cli/dist/bin.js', import.meta.url))])
 
 /** One run: wall ms, peak RSS (MB) and stderr; `stdin`: a file to feed it. */
 export function timed(args, { stdin } = {}) {

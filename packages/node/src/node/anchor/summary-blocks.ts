@@ -15,9 +15,10 @@ export interface BlockSink {
  * then a directory, a temporary file and a rename), each waiting its turn in libuv's thread pool
  * and the event loop, so side by side they wait together instead of one after another. On an
  * idle machine that is most of a put's time (bench/node-stall.js, a round of 250,500 measurements:
- * read, evaluation and block writes took 10.8 s, against 11.9 s with one put at a time in an earlier
- * run). On a saturated one (30 node processes on 2 cores, bench/swarm-procs.js) a put waited 0.36 s alone and 2–3.6 s among 16, and anchoring was
- * not clearly sooner: there the CPU, not the waiting, decides.
+ * read, evaluation and block writes took 10.8 s, against 11.9 s with one put at a time in an
+ * earlier run). On a saturated one (30 node processes on 2 cores, bench/swarm-procs.js) a put
+ * waited 0.36 s alone and 2–3.6 s among 16, and anchoring was not clearly sooner: there the CPU,
+ * not the waiting, decides.
  */
 export const PUT_CONCURRENCY = 16
 
