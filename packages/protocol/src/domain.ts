@@ -19,5 +19,17 @@ export type Domain = (typeof DOMAIN)[keyof typeof DOMAIN]
 
 /** `SHA-256(utf8(domain) || 0x00 || part1 || part2 …)`: the 0x00 keeps domains prefix-free. */
 export function domainHash(domain: Domain, ...parts: Array<Uint8Array | string>): Uint8Array {
-  return sha256Concat(utf8(domain), new Uint8Array([0]), ...parts)
+  return sha256Concat(prefixOf(domain), ...parts)
+}
+
+// each domain's prefix made once: evaluating a file hashes one per measurement
+const prefixes = new Map<Domain, Uint8Array>()
+
+function prefixOf(domain: Domain): Uint8Array {
+  let prefix = prefixes.get(domain)
+  if (prefix === undefined) {
+    prefix = Uint8Array.from([...utf8(domain), 0])
+    prefixes.set(domain, prefix)
+  }
+  return prefix
 }

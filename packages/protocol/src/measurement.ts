@@ -102,6 +102,10 @@ const TASK_MINER_LIMIT = 64
 const NULLABLE_STRINGS = ['indexerResult', 'protocol', 'providerId', 'providerAddress', 'carChecksum'] as const
 const NULLABLE_INTEGERS = ['statusCode', 'headStatusCode', 'byteLength', 'startAt', 'firstByteAt', 'endAt'] as const
 const BINDING_FIELDS = ['participant', 'bindingFromRound', 'bindingSignature'] as const
+/** The string fields as [name, limit, nullable], made once: a round's file validates 250k measurements. */
+const STRING_FIELDS = Object.entries(STRING_LIMITS).map(
+  ([name, limit]) => [name, limit, (NULLABLE_STRINGS as readonly string[]).includes(name)] as const,
+)
 const FIELDS = new Set([
   'protocolVersion',
   'network',
@@ -149,9 +153,7 @@ export function validateMeasurementShape(value: unknown, signed: boolean): Measu
   }
   if (!Number.isSafeInteger(m.protocolVersion) || (m.protocolVersion as number) < 1) malformed('protocolVersion must be a positive integer')
   if (!Number.isSafeInteger(m.round) || (m.round as number) < 0) malformed('round must be a non-negative integer')
-  for (const [name, limit] of Object.entries(STRING_LIMITS)) {
-    checkString(m[name], name, limit, (NULLABLE_STRINGS as readonly string[]).includes(name))
-  }
+  for (const [name, limit, nullable] of STRING_FIELDS) checkString(m[name], name, limit, nullable)
   const task = m.task as Record<string, unknown>
   if (typeof task !== 'object' || task === null || Array.isArray(task) || Object.keys(task).length !== 2) {
     malformed('task must be a map of exactly cid and minerId')
@@ -252,7 +254,16 @@ export function signMeasurement(m: Measurement, key: Pick<StationKey, 'stationId
 }
 
 export function encodeSignedMeasurement(m: SignedMeasurement): Uint8Array {
-  const bytes = dagCbor.encode(validateMeasurementShape({ ...unsignedView(m), signature: m.signature }, true))
+  return encodeValidSignedMeasurement(validateMeasurementShape({ ...unsignedView(m), signature: m.signature }, true))
+}
+
+/**
+ * The encoding of a signed measurement that `validateMeasurementShape` has just returned, checked
+ * only for its size. Internal to the protocol package (not exported from its index): callers
+ * outside cannot show that nothing changed the measurement since it was validated.
+ */
+export function encodeValidSignedMeasurement(m: SignedMeasurement): Uint8Array {
+  const bytes = dagCbor.encode(m)
   // string limits count UTF-16 units; the wire limit counts bytes: never sign what peers refuse
   const limit = maxMeasurementBytes(m.protocolVersion)
   if (bytes.length > limit) malformed(`the encoded measurement has ${bytes.length} bytes, more than ${limit}`)

@@ -8,9 +8,9 @@ import {
   deriveRoundSeeds,
   evaluateRound,
   getPreset,
+  internMeasurement,
   type MeasurementRecord,
-  measurementFromJson,
-  measurementRecord,
+  measurementRecordFromJson,
   ProtocolError,
   type ProtocolParams,
   type RetrievalTask,
@@ -128,8 +128,8 @@ function reportThreads(read: ThreadedRecords): ThreadedRecords {
   return read
 }
 
-/** The plain path: records line by line; signatures are left to `evaluateRound`. */
-async function readRecordsPlain(measurementsPath: string) {
+/** The plain path: records line by line, each checked (with `verify`) as a reading thread checks it. */
+async function readRecordsPlain(measurementsPath: string, { verify }: { verify: boolean }) {
   const records: MeasurementRecord[] = []
   const intern = createInterner()
   const malformed: Array<{ line: number; reason: string; message: string }> = []
@@ -139,7 +139,9 @@ async function readRecordsPlain(measurementsPath: string) {
       continue
     }
     try {
-      records.push(measurementRecord(measurementFromJson(entry.value, intern)))
+      const record = measurementRecordFromJson(entry.value, { verify })
+      internMeasurement(record.measurement, intern)
+      records.push(record)
     } catch (err) {
       malformed.push({ line: entry.line, reason: 'MALFORMED', message: `line ${entry.line}: ${(err as Error).message}` })
     }
@@ -160,7 +162,7 @@ export async function evaluateOurRound(
   // a file is read on threads, which also check the signatures; stdin line by line here
   const { records, malformed } =
     measurementsPath === '-'
-      ? await readRecordsPlain(measurementsPath)
+      ? await readRecordsPlain(measurementsPath, { verify: !opts.trusted })
       : reportThreads(
           await readRecordsThreaded(await readable(measurementsPath), {
             threads: opts.threads ?? availableParallelism(),
@@ -171,7 +173,7 @@ export async function evaluateOurRound(
   const ctx = { params: file.params, round: file.round, seeds, tasks: file.tasks, ...admission }
   let evaluation: ReturnType<typeof evaluateRound>
   try {
-    const signatures = opts.trusted ? 'trusted' : measurementsPath === '-' ? 'verify' : 'checked'
+    const signatures = opts.trusted ? 'trusted' : 'checked'
     evaluation = evaluateRound(ctx, records, { signatures })
   } catch (err) {
     // a snapshot of another height than the round's

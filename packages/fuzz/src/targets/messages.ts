@@ -4,11 +4,14 @@ import {
   decodeSignedMeasurement,
   encodeAttestation,
   encodeSignedMeasurement,
+  type MeasurementRecord,
   measurementFromJson,
   measurementRecord,
+  measurementRecordFromJson,
   measurementToJson,
   ProtocolError,
   signAttestation,
+  verifyMeasurementSignature,
 } from '@spark-swarm/protocol'
 import { cborInputs, jsonValueInputs } from '../inputs.js'
 import { roundFixture } from '../round-fixture.js'
@@ -33,14 +36,31 @@ export function measurementCborTarget(): FuzzTarget<Uint8Array> {
   }
 }
 
-/** `measurementFromJson` then `measurementRecord`: one line of a measurements NDJSON file, as `evaluate` reads it. */
+/**
+ * One line of a measurements NDJSON file, as `evaluate` reads it (`measurementRecordFromJson`,
+ * one encoding), against `measurementFromJson` then `measurementRecord` and
+ * `verifyMeasurementSignature`: the same lines refused, the same CID and verdict for the rest.
+ */
 export function measurementJsonTarget(): FuzzTarget<unknown> {
   const { measurements } = roundFixture()
   return {
     name: 'measurement (JSON line)',
     arbitrary: jsonValueInputs(measurements.map(measurementToJson)),
     run(value) {
-      measurementRecord(measurementFromJson(value))
+      const attempt = (read: () => MeasurementRecord): MeasurementRecord | { error: unknown } => {
+        try {
+          return read()
+        } catch (error) {
+          return { error }
+        }
+      }
+      const plain = attempt(() => measurementRecord(measurementFromJson(value)))
+      const record = attempt(() => measurementRecordFromJson(value, { verify: true }))
+      invariant('error' in plain === 'error' in record, 'the one-encoding path and the plain one disagree on whether a line is malformed')
+      if ('error' in record) throw record.error
+      if ('error' in plain) return undefined
+      invariant(record.cid === plain.cid, 'the one-encoding path names a measurement by another CID')
+      invariant(record.signatureValid === verifyMeasurementSignature(plain.measurement), 'the two paths judge a signature differently')
       return undefined
     },
     codeOf: protocolCode,
