@@ -118,7 +118,7 @@ export {
 } from './measurement.js'
 export type { SignedMeasurementJson } from './measurement-json.js'
 export { internMeasurement, measurementFromJson, measurementToJson } from './measurement-json.js'
-export { type MeasurementEncodings, measurementEncodings, measurementRecordFromJson } from './measurement-encodings.js'
+export { measurementRecordFromJson } from './measurement-line.js'
 export { createInterner } from './intern.js'
 
 // Result codes: Spark's result-code table and the mapping from status fields to a result

@@ -1,11 +1,11 @@
 import { sign } from 'node:crypto'
-import * as dagCbor from '@ipld/dag-cbor'
 import type { CID } from 'multiformats/cid'
 import { PARTICIPANT_PATTERN } from './admission/binding.js'
 import type { RetrievalTask } from './catalogue.js'
 import { cidOfDagCbor } from './cid.js'
 import { DOMAIN, domainHash } from './domain.js'
 import { ProtocolError } from './errors.js'
+import { encodeValidatedMeasurement } from './measurement-cbor.js'
 import { decodeCanonical, verifyStationSignature } from './signed-dag-cbor.js'
 import type { StationKey } from './station-id.js'
 
@@ -231,7 +231,7 @@ export function unsignedView(m: Measurement): Measurement {
 
 /** Canonical DAG-CBOR of the measurement without its signature: the bytes that get signed. */
 export function encodeMeasurement(m: Measurement): Uint8Array {
-  return dagCbor.encode(validateMeasurementShape(unsignedView(m), false))
+  return encodeValidatedMeasurement(validateMeasurementShape(unsignedView(m), false))
 }
 
 /**
@@ -263,7 +263,7 @@ export function encodeSignedMeasurement(m: SignedMeasurement): Uint8Array {
  * outside cannot show that nothing changed the measurement since it was validated.
  */
 export function encodeValidSignedMeasurement(m: SignedMeasurement): Uint8Array {
-  const bytes = dagCbor.encode(m)
+  const bytes = encodeValidatedMeasurement(m)
   // string limits count UTF-16 units; the wire limit counts bytes: never sign what peers refuse
   const limit = maxMeasurementBytes(m.protocolVersion)
   if (bytes.length > limit) malformed(`the encoded measurement has ${bytes.length} bytes, more than ${limit}`)
