@@ -1,4 +1,5 @@
 import type { Measurement } from './measurement.js'
+import { FIELDS_V1, FIELDS_V2 } from './measurement-fields.js'
 
 /*
  * The canonical DAG-CBOR of a measurement that has passed `validateMeasurementShape`, written
@@ -9,31 +10,6 @@ import type { Measurement } from './measurement.js'
  * reference: tests hold the two byte for byte equal on random measurements of both versions, and
  * decoding still goes through it.
  */
-
-const V1_FIELDS = [
-  'protocolVersion',
-  'network',
-  'round',
-  'task',
-  'stationId',
-  'inetGroup',
-  'checkerVersion',
-  'indexerResult',
-  'protocol',
-  'providerId',
-  'providerAddress',
-  'statusCode',
-  'headStatusCode',
-  'timeout',
-  'carTooLarge',
-  'byteLength',
-  'carChecksum',
-  'startAt',
-  'firstByteAt',
-  'endAt',
-  'retrievalResult',
-]
-const V2_FIELDS = [...V1_FIELDS, 'participant', 'bindingFromRound', 'bindingSignature']
 
 const utf8 = new TextEncoder()
 
@@ -62,10 +38,10 @@ function keySet(keys: readonly string[]): KeySet {
 }
 
 const KEY_SETS = {
-  v1: keySet(V1_FIELDS),
-  v1Signed: keySet([...V1_FIELDS, 'signature']),
-  v2: keySet(V2_FIELDS),
-  v2Signed: keySet([...V2_FIELDS, 'signature']),
+  v1: keySet(FIELDS_V1),
+  v1Signed: keySet([...FIELDS_V1, 'signature']),
+  v2: keySet(FIELDS_V2),
+  v2Signed: keySet([...FIELDS_V2, 'signature']),
 }
 const TASK_KEYS = keySet(['cid', 'minerId'])
 

@@ -6,6 +6,7 @@ import { cidOfDagCbor } from './cid.js'
 import { DOMAIN, domainHash } from './domain.js'
 import { ProtocolError } from './errors.js'
 import { encodeValidatedMeasurement } from './measurement-cbor.js'
+import { FIELDS_V1, FIELDS_V2, NULLABLE_INTEGERS, NULLABLE_STRINGS } from './measurement-fields.js'
 import { decodeCanonical, verifyStationSignature } from './signed-dag-cbor.js'
 import type { StationKey } from './station-id.js'
 
@@ -99,28 +100,12 @@ const STRING_LIMITS = {
 const TASK_CID_LIMIT = 256
 const TASK_MINER_LIMIT = 64
 
-const NULLABLE_STRINGS = ['indexerResult', 'protocol', 'providerId', 'providerAddress', 'carChecksum'] as const
-const NULLABLE_INTEGERS = ['statusCode', 'headStatusCode', 'byteLength', 'startAt', 'firstByteAt', 'endAt'] as const
-const BINDING_FIELDS = ['participant', 'bindingFromRound', 'bindingSignature'] as const
 /** The string fields as [name, limit, nullable], made once: a round's file validates 250k measurements. */
 const STRING_FIELDS = Object.entries(STRING_LIMITS).map(
   ([name, limit]) => [name, limit, (NULLABLE_STRINGS as readonly string[]).includes(name)] as const,
 )
-const FIELDS = new Set([
-  'protocolVersion',
-  'network',
-  'round',
-  'task',
-  'stationId',
-  'inetGroup',
-  'checkerVersion',
-  'timeout',
-  'carTooLarge',
-  'retrievalResult',
-  ...NULLABLE_STRINGS,
-  ...NULLABLE_INTEGERS,
-])
-const FIELDS_V2 = new Set([...FIELDS, ...BINDING_FIELDS])
+const FIELDS = new Set(FIELDS_V1)
+const FIELDS_WITH_BINDING = new Set(FIELDS_V2)
 
 function malformed(message: string): never {
   throw new ProtocolError('MEASUREMENT_MALFORMED', message)
@@ -147,7 +132,7 @@ export function validateMeasurementShape(value: unknown, signed: boolean): Measu
   if (typeof value !== 'object' || value === null || Array.isArray(value)) malformed('a measurement must be a map')
   const m = value as Record<string, unknown>
   // the binding fields are version 2's (spec §13.3): in any other version they are unknown keys
-  const fields = m.protocolVersion === 2 ? FIELDS_V2 : FIELDS
+  const fields = m.protocolVersion === 2 ? FIELDS_WITH_BINDING : FIELDS
   for (const k of Object.keys(m)) {
     if (!fields.has(k) && !(signed && k === 'signature')) malformed(`unknown field ${JSON.stringify(k.slice(0, 40))}`)
   }
@@ -172,7 +157,7 @@ export function validateMeasurementShape(value: unknown, signed: boolean): Measu
   if (typeof m.timeout !== 'boolean') malformed('timeout must be a boolean')
   if (typeof m.carTooLarge !== 'boolean') malformed('carTooLarge must be a boolean')
   for (const name of fields) if (!(name in m)) malformed(`missing field ${name}`)
-  if (fields === FIELDS_V2) checkBindingFields(m)
+  if (fields === FIELDS_WITH_BINDING) checkBindingFields(m)
   if (signed && !(m.signature instanceof Uint8Array && m.signature.length === 64)) malformed('signature must be 64 bytes')
   return m as unknown as Measurement
 }
