@@ -18,7 +18,7 @@ export function measurementRecordFromJson(value: unknown, { verify }: { verify: 
   const record: MeasurementRecord = { cid: cidText(cidOfDagCbor(encodeValidSignedMeasurement(measurement))), measurement }
   if (verify) {
     // `measurementSigningDigest`: the bytes without the signature
-    const digest = domainHash(DOMAIN.measurementSignature, encodeValidatedMeasurement(measurement, false))
+    const digest = domainHash(DOMAIN.measurementSignature, encodeValidatedMeasurement(measurement, { signed: false }))
     record.signatureValid = verifyStationSignature(measurement.stationId, digest, measurement.signature)
   }
   return record

@@ -216,7 +216,7 @@ export function unsignedView(m: Measurement): Measurement {
 
 /** Canonical DAG-CBOR of the measurement without its signature: the bytes that get signed. */
 export function encodeMeasurement(m: Measurement): Uint8Array {
-  return encodeValidatedMeasurement(validateMeasurementShape(unsignedView(m), false))
+  return encodeValidatedMeasurement(validateMeasurementShape(unsignedView(m), false), { signed: false })
 }
 
 /**
@@ -248,7 +248,7 @@ export function encodeSignedMeasurement(m: SignedMeasurement): Uint8Array {
  * outside cannot show that nothing changed the measurement since it was validated.
  */
 export function encodeValidSignedMeasurement(m: SignedMeasurement): Uint8Array {
-  const bytes = encodeValidatedMeasurement(m)
+  const bytes = encodeValidatedMeasurement(m, { signed: true })
   // string limits count UTF-16 units; the wire limit counts bytes: never sign what peers refuse
   const limit = maxMeasurementBytes(m.protocolVersion)
   if (bytes.length > limit) malformed(`the encoded measurement has ${bytes.length} bytes, more than ${limit}`)
