@@ -120,7 +120,7 @@ function reportThreads(read: ThreadedRecords): ThreadedRecords {
   if (read.lines < 100_000) return read
   const checked =
     read.verifyMs > 0
-      ? `; ${read.records.length.toLocaleString('en-US')} signatures checked in ${(read.verifyMs / 1000).toFixed(2)} s of thread time`
+      ? `; ${read.count.toLocaleString('en-US')} signatures checked in ${(read.verifyMs / 1000).toFixed(2)} s of thread time`
       : ''
   process.stderr.write(
     `read ${read.lines.toLocaleString('en-US')} lines on ${read.threads} threads in ${(read.readMs / 1000).toFixed(2)} s${checked}\n`,

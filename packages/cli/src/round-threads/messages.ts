@@ -1,9 +1,9 @@
-import type { MeasurementRecord } from '@spark-swarm/protocol'
+import type { RecordColumns } from './record-columns.js'
 
 /*
  * What the main thread and a reading thread of `evaluate` (our format) tell each other: a thread
  * reads one byte range, checks each measurement's signature and computes its CID, and sends the
- * records back; the main thread evaluates the round.
+ * records back as columns (record-columns.ts); the main thread evaluates the round.
  */
 
 /** `workerData` of a reading thread. */
@@ -23,15 +23,12 @@ export interface RangeMalformed {
 }
 
 /**
- * Records read so far, in input order (no signature bytes), with their verdicts. A thread sends
- * them in batches while it reads: neither side holds a whole range twice, and the main thread
- * takes them in while the threads still read.
+ * Records read so far, in input order (no signature bytes), with their verdicts (all valid
+ * without `verify`). A thread sends them in batches while it reads: it never holds a whole range.
  */
 export interface RecordsBatch {
   type: 'batch'
-  records: MeasurementRecord[]
-  /** Per record, 1 when its signature is its station's (all 1 without `verify`). */
-  signatureValid: Uint8Array
+  columns: RecordColumns
 }
 
 /** A thread's last message: its line count and malformed lines. */

@@ -1,13 +1,17 @@
 import { Worker } from 'node:worker_threads'
-import { createInterner, internMeasurement, type MeasurementRecord } from '@spark-swarm/protocol'
+import type { MeasurementRecord } from '@spark-swarm/protocol'
 import { lineAlignedRanges } from '../threads/byte-ranges.js'
 import { nextMessage } from '../threads/next-message.js'
 import type { RecordRange, RecordsBatch, RecordsRead } from './messages.js'
+import { RecordColumnsReader } from './record-columns.js'
 
 const WORKER = new URL('./worker.js', import.meta.url)
 
 export interface ThreadedRecords {
-  records: MeasurementRecord[]
+  /** Rebuilt from columns as they are read: one pass, as `evaluateRound` makes. */
+  records: Iterable<MeasurementRecord>
+  /** How many records `records` gives. */
+  count: number
   malformed: Array<{ line: number; reason: 'MALFORMED'; message: string }>
   /** Wall time of the reading threads, and the time they spent in signature checks, summed. */
   readMs: number
@@ -21,7 +25,7 @@ export interface ThreadedRecords {
  * The records of a measurements file read on `threads` threads, each reading one byte range,
  * computing CIDs and (with `verify`) checking signatures: what the plain path does line by line,
  * in the same order, with the same malformed-line messages. Each record carries `signatureValid`
- * for `evaluateRound(…, { signatures: 'checked' })`.
+ * for `evaluateRound(…, { signatures: 'checked' })`, and no signature bytes.
  */
 export async function readRecordsThreaded(
   path: string,
@@ -31,24 +35,17 @@ export async function readRecordsThreaded(
   const started = performance.now()
   const workers = ranges.map(({ start, end }) => new Worker(WORKER, { workerData: { path, start, end, verify } satisfies RecordRange }))
   try {
-    // each thread's records, in order, as its batches arrive
-    const parts: MeasurementRecord[][] = workers.map(() => [])
-    // a message's strings arrive as copies of their own: share them again, or a round's station
-    // ids and CIDs would be held once per measurement
-    const intern = createInterner()
-    const take = (k: number) => (batch: RecordsBatch) => {
-      const part = parts[k] as MeasurementRecord[]
-      batch.records.forEach((record, j) => {
-        part.push({
-          cid: record.cid,
-          measurement: internMeasurement(record.measurement, intern),
-          signatureValid: batch.signatureValid[j] === 1,
-        })
-      })
-    }
+    // each thread's records, in order, kept as columns until the evaluation reads them: the main
+    // thread does next to nothing while the threads read, and on 2 cores they need both
+    const parts = workers.map(() => new RecordColumnsReader())
+    const take = (k: number) => (batch: RecordsBatch) => (parts[k] as RecordColumnsReader).add(batch.columns)
     const reads = await Promise.all(workers.map((w, k) => nextMessage<RecordsRead, RecordsBatch>(w, 'batch', take(k))))
     const readMs = performance.now() - started
-    const records = parts.flat()
+    const records = {
+      *[Symbol.iterator]() {
+        for (const part of parts) yield* part.records()
+      },
+    }
     const malformed: ThreadedRecords['malformed'] = []
     let lineOffset = 0
     let verifyMs = 0
@@ -60,7 +57,15 @@ export async function readRecordsThreaded(
       lineOffset += read.lines
       verifyMs += read.verifyMs
     }
-    return { records, malformed, readMs, verifyMs, threads: workers.length, lines: lineOffset }
+    return {
+      records,
+      count: parts.reduce((n, p) => n + p.length, 0),
+      malformed,
+      readMs,
+      verifyMs,
+      threads: workers.length,
+      lines: lineOffset,
+    }
   } finally {
     await Promise.all(workers.map((w) => w.terminate()))
   }

@@ -1,8 +1,9 @@
 import { performance } from 'node:perf_hooks'
 import { parentPort, workerData } from 'node:worker_threads'
-import { type MeasurementRecord, measurementRecordFromJson } from '@spark-swarm/protocol'
+import { measurementRecordFromJson } from '@spark-swarm/protocol'
 import { rangeLines } from '../threads/lines.js'
 import type { RangeMalformed, RecordRange, RecordsBatch, RecordsRead } from './messages.js'
+import { columnBuffers, RecordColumnsWriter } from './record-columns.js'
 
 /*
  * A reading thread of `evaluate` (our format): parses the lines of one byte range as the plain
@@ -14,19 +15,13 @@ if (!parentPort) throw new Error('worker.ts runs as a worker thread of evaluate'
 const port = parentPort
 const range = workerData as RecordRange
 
-// shared by every record sent: the evaluation never reads signatures once they are judged
-const NO_SIGNATURE = new Uint8Array(0)
-
 const BATCH = 8192
 
 function read(): RecordsRead {
-  let records: MeasurementRecord[] = []
-  let valid: number[] = []
+  const records = new RecordColumnsWriter(BATCH)
   const send = () => {
-    const batch: RecordsBatch = { type: 'batch', records, signatureValid: Uint8Array.from(valid) }
-    port.postMessage(batch, [batch.signatureValid.buffer as ArrayBuffer])
-    records = []
-    valid = []
+    const batch: RecordsBatch = { type: 'batch', columns: records.take() }
+    port.postMessage(batch, columnBuffers(batch.columns))
   }
   const malformed: RangeMalformed[] = []
   let verifyMs = 0
@@ -46,12 +41,10 @@ function read(): RecordsRead {
       continue
     }
     try {
-      // no interning here: strings reach the main thread as copies of their own, shared again there
       const started = range.verify ? performance.now() : 0
       const record = measurementRecordFromJson(value, range)
       if (range.verify) verifyMs += performance.now() - started
-      records.push({ cid: record.cid, measurement: { ...record.measurement, signature: NO_SIGNATURE } })
-      valid.push(record.signatureValid === false ? 0 : 1)
+      records.push(record.cid, record.measurement, record.signatureValid !== false)
       if (records.length === BATCH) send()
     } catch (err) {
       malformed.push({ line, message: (err as Error).message })
