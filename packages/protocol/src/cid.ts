@@ -1,3 +1,4 @@
+import { hash } from 'node:crypto'
 import * as dagCbor from '@ipld/dag-cbor'
 import { CID } from 'multiformats/cid'
 import * as Digest from 'multiformats/hashes/digest'
@@ -32,8 +33,11 @@ const BASE32_ALPHABET = Buffer.from('abcdefghijklmnopqrstuvwxyz234567', 'latin1'
  * tree of 60 pieces, over 1 KB each, until something reads it. A round holds 250k of them.
  */
 export function cidText(cid: CID): string {
-  if (cid.version !== 1) return cid.toString()
-  const bytes = cid.bytes
+  return cid.version === 1 ? base32Text(cid.bytes) : cid.toString()
+}
+
+/** Multibase base32 of a CIDv1's bytes: `b` and RFC 4648 base32, lowercase, unpadded. */
+function base32Text(bytes: Uint8Array): string {
   const out = Buffer.allocUnsafe(1 + Math.ceil((bytes.length * 8) / 5))
   out[0] = 0x62 // 'b', the multibase prefix of base32
   let n = 1
@@ -49,4 +53,18 @@ export function cidText(cid: CID): string {
   }
   if (bits > 0) out[n++] = BASE32_ALPHABET[(value << (5 - bits)) & 31] as number
   return out.toString('latin1', 0, n)
+}
+
+// CIDv1, dag-cbor, sha2-256, 32 bytes: each a varint of one byte (all under 0x80)
+const DAG_CBOR_SHA256_PREFIX = [1, dagCbor.code, sha256Hasher.code, 32]
+
+/**
+ * `cidText(cidOfDagCbor(bytes))` without the `CID` object between: making one (its multihash,
+ * its bytes) cost three times the hash when `evaluate` reads a file, for a text it throws away.
+ */
+export function dagCborCidText(bytes: Uint8Array): string {
+  const cid = new Uint8Array(36)
+  cid.set(DAG_CBOR_SHA256_PREFIX)
+  cid.set(hash('sha256', bytes, 'buffer'), 4)
+  return base32Text(cid)
 }

@@ -1,8 +1,7 @@
-import { cidOfDagCbor, cidText } from './cid.js'
+import { dagCborCidText } from './cid.js'
 import { DOMAIN, domainHash } from './domain.js'
 import type { MeasurementRecord } from './evaluation/round-types.js'
-import { encodeValidSignedMeasurement } from './measurement.js'
-import { encodeValidatedMeasurement } from './measurement-cbor.js'
+import { encodeValidSignedMeasurement, encodeValidSignedMeasurementPair } from './measurement.js'
 import { measurementFromJson } from './measurement-json.js'
 import { verifyStationSignature } from './signed-dag-cbor.js'
 
@@ -15,11 +14,13 @@ import { verifyStationSignature } from './signed-dag-cbor.js'
 export function measurementRecordFromJson(value: unknown, { verify }: { verify: boolean }): MeasurementRecord {
   // validated just now, and a fresh object nobody else holds: its encodings need no second check
   const measurement = measurementFromJson(value)
-  const record: MeasurementRecord = { cid: cidText(cidOfDagCbor(encodeValidSignedMeasurement(measurement))), measurement }
-  if (verify) {
-    // `measurementSigningDigest`: the bytes without the signature
-    const digest = domainHash(DOMAIN.measurementSignature, encodeValidatedMeasurement(measurement, { signed: false }))
-    record.signatureValid = verifyStationSignature(measurement.stationId, digest, measurement.signature)
+  if (!verify) return { cid: dagCborCidText(encodeValidSignedMeasurement(measurement)), measurement }
+  const { signed, unsigned } = encodeValidSignedMeasurementPair(measurement)
+  // `measurementSigningDigest`: of the bytes without the signature
+  const digest = domainHash(DOMAIN.measurementSignature, unsigned)
+  return {
+    cid: dagCborCidText(signed),
+    measurement,
+    signatureValid: verifyStationSignature(measurement.stationId, digest, measurement.signature),
   }
-  return record
 }

@@ -5,7 +5,7 @@ import type { RetrievalTask } from './catalogue.js'
 import { cidOfDagCbor } from './cid.js'
 import { DOMAIN, domainHash } from './domain.js'
 import { ProtocolError } from './errors.js'
-import { encodeValidatedMeasurement } from './measurement-cbor.js'
+import { encodeValidatedMeasurement, encodeValidatedMeasurementPair } from './measurement-cbor.js'
 import { FIELDS_V1, FIELDS_V2, NULLABLE_INTEGERS, NULLABLE_STRINGS } from './measurement-fields.js'
 import { decodeCanonical, verifyStationSignature } from './signed-dag-cbor.js'
 import type { StationKey } from './station-id.js'
@@ -248,7 +248,20 @@ export function encodeSignedMeasurement(m: SignedMeasurement): Uint8Array {
  * outside cannot show that nothing changed the measurement since it was validated.
  */
 export function encodeValidSignedMeasurement(m: SignedMeasurement): Uint8Array {
-  const bytes = encodeValidatedMeasurement(m, { signed: true })
+  return withinSizeLimit(m, encodeValidatedMeasurement(m, { signed: true }))
+}
+
+/**
+ * `encodeValidSignedMeasurement`'s bytes, and the unsigned bytes its signature is of, from one
+ * encoding (`encodeValidatedMeasurementPair`). Internal, as that function is.
+ */
+export function encodeValidSignedMeasurementPair(m: SignedMeasurement): { signed: Uint8Array; unsigned: Uint8Array } {
+  const pair = encodeValidatedMeasurementPair(m)
+  withinSizeLimit(m, pair.signed)
+  return pair
+}
+
+function withinSizeLimit(m: SignedMeasurement, bytes: Uint8Array): Uint8Array {
   // string limits count UTF-16 units; the wire limit counts bytes: never sign what peers refuse
   const limit = maxMeasurementBytes(m.protocolVersion)
   if (bytes.length > limit) malformed(`the encoded measurement has ${bytes.length} bytes, more than ${limit}`)

@@ -2,6 +2,7 @@ import * as dagCbor from '@ipld/dag-cbor'
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { encodeMeasurement, encodeSignedMeasurement, ProtocolError, type SignedMeasurement, signMeasurement } from '../src/index.js'
+import { encodeValidatedMeasurementPair } from '../src/measurement-cbor.js'
 import { okMeasurement, testParams, testRound, testStation, testTasks } from './helpers.js'
 import { boundMeasurement, testParticipant, v2Params, v2Round } from './helpers-v2.js'
 
@@ -49,6 +50,8 @@ describe('the measurement encoder', () => {
         const { signature: _, ...unsigned } = m
         expect(encodeSignedMeasurement(m)).toEqual(dagCbor.encode(m))
         expect(encodeMeasurement(m)).toEqual(dagCbor.encode(unsigned))
+        // both from one pass, the unsigned bytes cut out of the signed ones
+        expect(encodeValidatedMeasurementPair(m)).toEqual({ signed: dagCbor.encode(m), unsigned: dagCbor.encode(unsigned) })
       }),
       { numRuns: 300 },
     )

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest'
 import {
   cidOfDagCbor,
   cidText,
+  dagCborCidText,
   decodeSignedMeasurement,
   encodeSignedMeasurement,
   measurementCid,
@@ -131,6 +132,7 @@ describe('CID text', () => {
       fc.property(fc.uint8Array({ maxLength: 100 }), (bytes) => {
         const cid = cidOfDagCbor(bytes)
         expect(cidText(cid)).toBe(cid.toString())
+        expect(dagCborCidText(bytes)).toBe(cid.toString())
       }),
       { numRuns: 300 },
     )
