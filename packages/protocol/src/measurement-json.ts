@@ -1,4 +1,4 @@
-import { fromHex, toHex } from './bytes.js'
+import { toHex } from './bytes.js'
 import { ProtocolError } from './errors.js'
 import { isVersion2, type Measurement, type SignedMeasurement, signedView, unsignedView, validateMeasurementShape } from './measurement.js'
 
@@ -39,19 +39,27 @@ function malformed(message: string): never {
  */
 export function measurementFromJson(value: unknown, intern?: (s: string) => string): SignedMeasurement {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) malformed('a measurement must be a JSON object')
-  const { signature, ...rest } = value as Record<string, unknown>
-  if (typeof signature !== 'string' || !/^[0-9a-f]{128}$/.test(signature)) malformed('signature must be 128 lowercase hex digits')
+  const json = value as Record<string, unknown>
+  const signature = json.signature
+  if (typeof signature !== 'string' || !SIGNATURE_HEX.test(signature)) malformed('signature must be 128 lowercase hex digits')
+  // one copy, with the signatures as bytes: the caller's object stays as it was
+  const copy: Record<string, unknown> = { ...json, signature: hexBytes(signature) }
   // only version 2 has a binding; in version 1 the key stays unknown, for the shape check to refuse
-  if (rest.protocolVersion === 2) {
-    const binding = rest.bindingSignature
-    if (typeof binding !== 'string' || !/^[0-9a-f]{130}$/.test(binding)) malformed('bindingSignature must be 130 lowercase hex digits')
-    rest.bindingSignature = fromHex(binding)
+  if (copy.protocolVersion === 2) {
+    const binding = copy.bindingSignature
+    if (typeof binding !== 'string' || !BINDING_HEX.test(binding)) malformed('bindingSignature must be 130 lowercase hex digits')
+    copy.bindingSignature = hexBytes(binding)
   }
-  const checked = validateMeasurementShape({ ...rest, signature: fromHex(signature) }, true)
   // a fresh literal of fixed shape: V8 keeps it compact, unlike the spread object above
-  const m = signedView(checked)
+  const m = signedView(validateMeasurementShape(copy, true))
   return intern ? internMeasurement(m, intern) : m
 }
+
+const SIGNATURE_HEX = /^[0-9a-f]{128}$/
+const BINDING_HEX = /^[0-9a-f]{130}$/
+
+/** Bytes of hex its pattern has just matched (`fromHex` would match it again). */
+const hexBytes = (hex: string) => new Uint8Array(Buffer.from(hex, 'hex'))
 
 const INTERNED = [
   'network',
