@@ -55,6 +55,48 @@ function base32Text(bytes: Uint8Array): string {
   return out.toString('latin1', 0, n)
 }
 
+// each base32 character's value, −1 for any other code unit below 128
+const BASE32_VALUES = new Int8Array(128).fill(-1)
+BASE32_ALPHABET.forEach((c, i) => {
+  BASE32_VALUES[c] = i
+})
+
+/**
+ * `CID.parse(text)`, decoding base32 text (what `cidText` prints) itself: 1.0 µs a CID against
+ * CID.parse's 2.4 (measured), and a round summary parses every measurement's. Any text this decoder
+ * does not take as it is (another base, a character outside the alphabet, bits left over, a
+ * version-0 CID) goes to `CID.parse`, which decides it and names what is wrong.
+ */
+export function cidFromText(text: string): CID {
+  const bytes = base32Bytes(text)
+  if (bytes === undefined) return CID.parse(text)
+  const cid = CID.decode(bytes)
+  // a version-0 CID has no multibase text: CID.parse refuses it
+  return cid.version === 0 ? CID.parse(text) : cid
+}
+
+function base32Bytes(text: string): Uint8Array | undefined {
+  if (text.charCodeAt(0) !== 0x62) return undefined
+  const out = new Uint8Array(Math.floor(((text.length - 1) * 5) / 8))
+  let n = 0
+  let bits = 0
+  let value = 0
+  for (let i = 1; i < text.length; i++) {
+    const c = text.charCodeAt(i)
+    const v = c < 128 ? (BASE32_VALUES[c] as number) : -1
+    if (v < 0) return undefined
+    value = ((value << 5) | v) & 0xfff
+    bits += 5
+    if (bits >= 8) {
+      bits -= 8
+      out[n++] = (value >>> bits) & 0xff
+    }
+  }
+  // RFC 4648 without padding, as multiformats reads it: fewer than 5 bits left, all zero
+  if (bits >= 5 || (value & ((1 << bits) - 1)) !== 0) return undefined
+  return out
+}
+
 // CIDv1, dag-cbor, sha2-256, 32 bytes: each a varint of one byte (all under 0x80)
 const DAG_CBOR_SHA256_PREFIX = [1, dagCbor.code, sha256Hasher.code, 32]
 

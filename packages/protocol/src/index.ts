@@ -57,7 +57,7 @@ export type { Domain } from './domain.js'
 export { DOMAIN, domainHash } from './domain.js'
 
 // CIDs: the one link form of the protocol's blocks, and its text
-export { cidOfDagCbor, cidOfDagCborDigest, cidText, dagCborCidText, isDagCborSha256Cid } from './cid.js'
+export { cidFromText, cidOfDagCbor, cidOfDagCborDigest, cidText, dagCborCidText, isDagCborSha256Cid } from './cid.js'
 
 // Station keys and ids
 export type { StationKey } from './station-id.js'

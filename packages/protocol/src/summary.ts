@@ -1,8 +1,8 @@
 import * as dagCbor from '@ipld/dag-cbor'
-import { CID } from 'multiformats/cid'
+import type { CID } from 'multiformats/cid'
 import { compareBytes } from './bytes.js'
 import { taskId } from './catalogue.js'
-import { cidOfDagCbor } from './cid.js'
+import { cidFromText, cidOfDagCbor } from './cid.js'
 import { ProtocolError } from './errors.js'
 import type { AdmissionSnapshot, CommitteeResult, RoundEvaluation } from './evaluation/round-types.js'
 import type { Rate } from './evaluation/scoring.js'
@@ -107,7 +107,7 @@ export function buildCommitteeBlock(
   committee: CommitteeResult,
   ctx: SummaryContext & { network: string; round: number; digest?: string },
 ): { block: Block; list: Block } {
-  const members = committee.measurements.map((text) => CID.parse(text)).sort((a, b) => compareBytes(a.bytes, b.bytes))
+  const members = committee.measurements.map(cidFromText).sort((a, b) => compareBytes(a.bytes, b.bytes))
   const listBytes = dagCbor.encode(members)
   const list = { cid: cidOfDagCbor(listBytes), bytes: listBytes }
   const value: CommitteeBlock = {

@@ -1,6 +1,9 @@
 import fc from 'fast-check'
+import { base32 } from 'multiformats/bases/base32'
+import { CID } from 'multiformats/cid'
 import { describe, expect, it } from 'vitest'
 import {
+  cidFromText,
   cidOfDagCbor,
   cidText,
   dagCborCidText,
@@ -137,6 +140,48 @@ describe('CID text', () => {
       { numRuns: 300 },
     )
     expect(cidText(measurementCid(signed))).toBe(measurementCid(signed).toString())
+  })
+})
+
+describe('CID from text', () => {
+  const alphabet = 'abcdefghijklmnopqrstuvwxyz234567'
+
+  /** What CID.parse makes of the text: its bytes, or that it throws. */
+  const parsed = (parse: (text: string) => CID, text: string) => {
+    try {
+      return parse(text).bytes
+    } catch {
+      return 'throws'
+    }
+  }
+
+  it("is CID.parse's CID for a CID's text, and refuses what CID.parse refuses (property)", () => {
+    const edited = fc
+      .tuple(fc.uint8Array({ maxLength: 60 }), fc.nat(80), fc.constantFrom('', 'a', '7', '=', 'A', 'é', '1', 'Q'), fc.nat(3))
+      .map(([bytes, at, insert, cut]) => {
+        const text = cidOfDagCbor(bytes).toString()
+        const i = at % (text.length + 1)
+        return text.slice(0, i) + insert + text.slice(i + cut)
+      })
+    const texts = fc.oneof(
+      fc.uint8Array({ maxLength: 100 }).map((bytes) => cidOfDagCbor(bytes).toString()),
+      edited,
+      fc.string({ unit: fc.constantFrom(...alphabet), maxLength: 70 }).map((t) => `b${t}`),
+    )
+    fc.assert(
+      fc.property(texts, (text) => {
+        expect(parsed(cidFromText, text)).toEqual(parsed(CID.parse, text))
+      }),
+      { numRuns: 2000 },
+    )
+    // a CID of 36 bytes is 58 characters, the last with 2 bits to spare: set, they are not that CID
+    const text = cidOfDagCbor(new Uint8Array(3)).toString()
+    const last = alphabet[alphabet.indexOf(text.at(-1) as string) | 3] as string
+    expect(() => CID.parse(text.slice(0, -1) + last)).toThrow()
+    expect(() => cidFromText(text.slice(0, -1) + last)).toThrow()
+    // a version-0 CID's bytes in base32 text: CID.parse refuses the multibase prefix
+    const v0 = CID.parse('QmdfTbBqBPQ7VNxZEYEj14VmRuZBkqFbiwReogJgS1zR1n')
+    expect(() => cidFromText(base32.encode(v0.bytes))).toThrow(/Version 0/)
   })
 })
 
