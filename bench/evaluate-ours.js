@@ -80,7 +80,14 @@ try {
     progress(`${int(round.lines)} lines, ${int(round.bytes / 1e6)} MB: floor`)
     const floor = await best([FLOOR, round.file])
     progress(`raw crypto.verify on ${CPUS} threads`)
-    const raw = await rawVerifyRate(await rawItems(round.file, RAW_SAMPLE), CPUS)
+    // best of REPEAT too: a single run of 1.5 s is what a burst of other work slows most, and a
+    // slow ceiling would flatter the share
+    const items = await rawItems(round.file, RAW_SAMPLE)
+    let raw = { rate: 0 }
+    for (let i = 0; i < REPEAT; i++) {
+      const run = await rawVerifyRate(items, CPUS)
+      if (run.rate > raw.rate) raw = run
+    }
     progress('evaluate (signatures checked)')
     const verified = await best([...SPARK_SWARM, 'evaluate', '--round', round.roundFile, round.file])
     const report = readReport(verified.stderr)
