@@ -22,7 +22,12 @@ import { runCli } from './cli.js'
 // A whole swarm on loopback: 8 real libp2p nodes (TCP, noise, yamux, gossipsub, kad-dht, helia on
 // disk) checking three providers whose behaviour is known, for two full rounds.
 const NODES = 8
-const ROUND_MS = 4_000
+// the 8 nodes share one process: when a round ends they all evaluate and anchor it at once, and
+// the next round's checks wait their turn. With 4 s rounds and 1 s of grace, on a slow 2-core
+// machine (a measurement published up to 0.6 s after its round's end), a measurement then missed
+// a member in one run of three.
+const ROUND_MS = 6_000
+const GRACE_MS = 2_000
 const EXPECTED: Record<string, string> = { f01000: 'OK', f03000: 'HTTP_503', f04000: 'CONTENT_VERIFICATION_FAILED' }
 
 let swarm: Swarm
@@ -54,7 +59,7 @@ beforeAll(async () => {
       { minerId: 'f04000', profile: { kind: 'wrong-bytes' } },
     ],
     // every node checks every task: each committee has all 8 nodes as members
-    params: { roundDurationMs: ROUND_MS, gracePeriodMs: 1_000, maxTasksPerNode: 6, minCommitteeSize: 5 },
+    params: { roundDurationMs: ROUND_MS, gracePeriodMs: GRACE_MS, maxTasksPerNode: 6, minCommitteeSize: 5 },
   })
   swarm.nodes.forEach((node, i) => {
     node.addEventListener('round:evaluated', (e) => {
